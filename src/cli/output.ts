@@ -1,0 +1,79 @@
+import { styleText } from 'node:util';
+import { isSsotError, formatPlace, type SsotError } from '../core/errors.js';
+import { redactor } from '../core/redact.js';
+
+/**
+ * Everything the CLI prints goes through here: values are redacted, `--json`
+ * turns lines into objects (one per line), `--quiet` keeps only warnings and
+ * errors, NO_COLOR and non-terminals get plain text.
+ */
+export interface Printer {
+  readonly json: boolean;
+  info(msg: string): void;
+  verbose(msg: string): void;
+  warn(msg: string): void;
+  /** A machine-readable record: printed as a JSON line under --json, else ignored. */
+  record(obj: Record<string, unknown>): void;
+  error(err: unknown): void;
+  table(rows: readonly (readonly string[])[]): void;
+}
+
+export interface PrinterOptions {
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  stdout?: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr?: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export function createPrinter(o: PrinterOptions): Printer {
+  const stdout = o.stdout ?? process.stdout;
+  const stderr = o.stderr ?? process.stderr;
+  const color = (stream: { isTTY?: boolean }, fmt: Parameters<typeof styleText>[0], s: string): string =>
+    stream.isTTY && !process.env['NO_COLOR'] ? styleText(fmt, s, { validateStream: false }) : s;
+  const write = (stream: NodeJS.WritableStream, s: string): void => {
+    stream.write(redactor.redact(s) + '\n');
+  };
+  return {
+    json: o.json,
+    info(msg) {
+      if (!o.quiet && !o.json) write(stdout, msg);
+    },
+    verbose(msg) {
+      if (o.verbose && !o.json) write(stderr, color(stderr, 'dim', msg));
+    },
+    warn(msg) {
+      if (o.json) write(stdout, JSON.stringify({ type: 'warning', message: msg }));
+      else write(stderr, color(stderr, 'yellow', `warning: ${msg}`));
+    },
+    record(obj) {
+      if (o.json) write(stdout, JSON.stringify(obj));
+    },
+    error(err) {
+      if (o.json) {
+        write(stdout, JSON.stringify(isSsotError(err) ? err.toJSON() : { type: 'error', code: 'INTERNAL', message: messageOf(err) }));
+        return;
+      }
+      write(stderr, color(stderr, 'red', `error: ${describe(err)}`));
+      if (isSsotError(err) && err.hint) write(stderr, `  hint: ${err.hint}`);
+      if (!isSsotError(err) && o.verbose && err instanceof Error && err.stack) write(stderr, err.stack);
+    },
+    table(rows) {
+      if (o.json || o.quiet || rows.length === 0) return;
+      const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+      for (const r of rows) write(stdout, r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+    },
+  };
+}
+
+export function describe(err: unknown): string {
+  if (isSsotError(err)) {
+    const e: SsotError = err;
+    return e.place ? `${formatPlace(e.place)}: ${e.message}` : e.message;
+  }
+  return messageOf(err);
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,97 @@
+import { promises as fs } from 'node:fs';
+import { CredentialError, ErrorCode } from '../core/errors.js';
+import { resolveUserPath } from '../core/paths.js';
+import { redactor } from '../core/redact.js';
+import type { SecretStore } from './keyring.js';
+import type { CredentialRef } from './schema.js';
+
+/**
+ * What resolving a credential may need. The vault reader and the prompt are
+ * injected by the CLI, so config/ knows nothing of kdbx or terminals.
+ */
+export interface CredentialContext {
+  /** The config file, named in errors. */
+  configFile: string;
+  /** Relative `file:` references resolve against this folder. */
+  baseDir: string;
+  env?: NodeJS.ProcessEnv;
+  store?: () => Promise<SecretStore>;
+  vaultEntry?: (vault: string, entry: string, field: string) => Promise<string | undefined>;
+  /** Present only when a person sits at a terminal. */
+  prompt?: (label: string) => Promise<string>;
+}
+
+/**
+ * Resolve one reference to its value. `label` says what it is for
+ * ("password of vault chronos"); it appears in errors, the value never does.
+ * Every value resolved is added to the redactor.
+ */
+export async function resolveCredential(ref: CredentialRef, ctx: CredentialContext, label: string): Promise<string> {
+  const value = await lookup(ref, ctx, label);
+  if (value !== undefined && value !== '') {
+    redactor.add(value);
+    return value;
+  }
+  if (ctx.prompt) {
+    const typed = await ctx.prompt(label);
+    redactor.add(typed);
+    return typed;
+  }
+  throw new CredentialError(ErrorCode.Credential, `no value for the ${label} (${describeRef(ref)})`, {
+    place: { file: ctx.configFile },
+    hint: hintFor(ref),
+  });
+}
+
+async function lookup(ref: CredentialRef, ctx: CredentialContext, label: string): Promise<string | undefined> {
+  const env = ctx.env ?? process.env;
+  if ('env' in ref) return env[ref.env];
+  if ('prompt' in ref) return undefined;
+  if ('file' in ref) {
+    const file = resolveUserPath(ref.file, ctx.baseDir);
+    let st;
+    try {
+      st = await fs.stat(file);
+    } catch {
+      throw new CredentialError(ErrorCode.Credential, `the ${label} file ${file} does not exist`, {
+        place: { file: ctx.configFile },
+        hint: `write the value into ${file} and chmod 600 it`,
+      });
+    }
+    if ((st.mode & 0o077) !== 0) {
+      throw new CredentialError(ErrorCode.Credential, `the ${label} file ${file} is readable by others (mode ${(st.mode & 0o777).toString(8)})`, {
+        place: { file: ctx.configFile },
+        hint: `chmod 600 ${file}`,
+      });
+    }
+    return (await fs.readFile(file, 'utf8')).replace(/\r?\n$/, '');
+  }
+  if ('keyring' in ref) {
+    if (!ctx.store) return undefined;
+    const slash = ref.keyring.indexOf('/');
+    const store = await ctx.store();
+    return store.get(ref.keyring.slice(0, slash), ref.keyring.slice(slash + 1));
+  }
+  if (!ctx.vaultEntry) {
+    throw new CredentialError(ErrorCode.Credential, `the ${label} refers to vault "${ref.vault}", which cannot be read here`, {
+      place: { file: ctx.configFile },
+    });
+  }
+  return ctx.vaultEntry(ref.vault, ref.entry, ref.field ?? 'Password');
+}
+
+export function describeRef(ref: CredentialRef): string {
+  if ('env' in ref) return `environment variable ${ref.env}`;
+  if ('keyring' in ref) return `keyring ${ref.keyring}`;
+  if ('file' in ref) return `file ${ref.file}`;
+  if ('prompt' in ref) return `prompt "${ref.prompt}"`;
+  return `vault ${ref.vault}, entry "${ref.entry}", field ${ref.field ?? 'Password'}`;
+}
+
+function hintFor(ref: CredentialRef): string {
+  if ('env' in ref) return `export ${ref.env}=... before running ssot`;
+  if ('keyring' in ref) return `store it with \`ssot keyring set ${ref.keyring}\``;
+  if ('prompt' in ref) return 'run ssot on a terminal, or use an env, keyring or file reference';
+  if ('file' in ref) return `write the value into ${ref.file} (mode 600)`;
+  return `add the entry "${ref.entry}" to vault ${ref.vault}`;
+}

@@ -1,0 +1,171 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import type { z } from 'zod';
+import { ErrorCode, InputError } from '../core/errors.js';
+import { resolveUserPath } from '../core/paths.js';
+import { configSchema, type RawConfig } from './schema.js';
+import { nearest } from './suggest.js';
+
+export const CONFIG_FILE = 'ssot.config.yaml';
+
+/** A loaded, validated config, with every path made absolute. */
+export interface LoadedConfig extends RawConfig {
+  /** Absolute path of the config file. */
+  file: string;
+  /** The folder relative paths are resolved against. */
+  dir: string;
+}
+
+/** `--config`, else `$SSOT_CONFIG`, else the nearest ssot.config.yaml from `cwd` up. */
+export async function findConfig(opts: { explicit?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string | undefined> {
+  const env = opts.env ?? process.env;
+  const cwd = opts.cwd ?? process.cwd();
+  if (opts.explicit) return path.resolve(cwd, opts.explicit);
+  if (env['SSOT_CONFIG']) return path.resolve(cwd, env['SSOT_CONFIG']);
+  for (let dir = cwd; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, CONFIG_FILE);
+    try {
+      await fs.access(candidate);
+      return candidate;
+    } catch {
+      /* keep looking up */
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+export async function loadConfig(file: string): Promise<LoadedConfig> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    throw new InputError(ErrorCode.Config, `cannot read the config: ${(e as Error).message}`, { file }, 'run `ssot init` to write one', e);
+  }
+  return parseConfig(text, file);
+}
+
+export function parseConfig(text: string, file: string): LoadedConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0]!;
+    const pos = lines.linePos(err.pos[0]);
+    throw new InputError(ErrorCode.Config, `not valid YAML: ${err.message.split('\n')[0]}`, { file, line: pos.line, column: pos.col });
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = pickIssue(result.error.issues);
+    const keyPath = issue.path;
+    const where = locate(doc.contents, keyPath, lines, issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined);
+    const { message, hint } = describeIssue(issue);
+    throw new InputError(ErrorCode.Config, message, { file, ...where, path: formatPath(keyPath, issue) }, hint);
+  }
+  const dir = path.dirname(path.resolve(file));
+  return { ...absolutise(result.data, dir), file: path.resolve(file), dir };
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** For a union, report the branch that got furthest: that is the one the user meant. */
+function pickIssue(issues: readonly Issue[]): Issue {
+  const first = issues[0]!;
+  if (first.code !== 'invalid_union') return first;
+  let best: Issue | undefined;
+  let bestDepth = -1;
+  for (const branch of first.errors) {
+    for (const sub of branch) {
+      const depth = sub.path.length + (sub.code === 'unrecognized_keys' ? 0 : 0.5);
+      if (depth > bestDepth) {
+        bestDepth = depth;
+        best = { ...sub, path: [...first.path, ...sub.path] } as Issue;
+      }
+    }
+  }
+  if (!best || bestDepth < 1) return first;
+  return pickIssue([best]);
+}
+
+function describeIssue(issue: Issue): { message: string; hint?: string } {
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    const near = nearest(key);
+    return near
+      ? { message: `unknown key "${key}"`, hint: `did you mean "${near}"?` }
+      : { message: `unknown key "${key}"`, hint: 'see docs/configuration.md for every key' };
+  }
+  if (issue.code === 'invalid_union') {
+    return { message: 'not one of the accepted forms', hint: unionHint(issue.path) };
+  }
+  if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) {
+    return { message: `missing required key (expected ${issue.expected})` };
+  }
+  return { message: issue.message };
+}
+
+function unionHint(p: readonly PropertyKey[]): string {
+  const last = p[p.length - 1];
+  const parent = p[p.length - 2];
+  if (parent === 'copies' || last === 'copies') return 'a copy is { git: {...} }, { gdrive: {...} } or { folder: {...} }';
+  return 'a credential is { env: NAME }, { keyring: "service/account" }, { vault: NAME, entry: TITLE }, { file: PATH } or { prompt: TEXT }';
+}
+
+function formatPath(p: readonly PropertyKey[], issue: Issue): string {
+  let s = '';
+  for (const k of p) s += typeof k === 'number' ? `[${k}]` : s === '' ? String(k) : `.${String(k)}`;
+  if (issue.code === 'unrecognized_keys') s += (s ? '.' : '') + issue.keys[0]!;
+  return s || '(top level)';
+}
+
+/** Line and column of the node at `keyPath` (or of `key` in it). */
+function locate(
+  root: unknown,
+  keyPath: readonly PropertyKey[],
+  lines: LineCounter,
+  key?: string,
+): { line?: number; column?: number } {
+  let node = root as Node | null | undefined;
+  let lastGood = node;
+  const steps: PropertyKey[] = [...keyPath];
+  if (key !== undefined) steps.push(key);
+  for (const step of steps) {
+    if (isMap(node)) {
+      const pair = node.items.find((it) => (it.key as { value?: unknown } | null)?.value === step);
+      if (!pair) break;
+      // Point at the key itself, the place a typo sits.
+      lastGood = (step === key ? pair.key : (pair.value ?? pair.key)) as Node;
+      node = pair.value as Node;
+      if (step === key) break;
+    } else if (isSeq(node) && typeof step === 'number') {
+      const item = node.items[step] as Node | undefined;
+      if (!item) break;
+      lastGood = item;
+      node = item;
+    } else break;
+  }
+  const range = (lastGood as { range?: [number, number, number] } | undefined)?.range;
+  if (!range) return {};
+  const pos = lines.linePos(range[0]);
+  return { line: pos.line, column: pos.col };
+}
+
+function absolutise(c: RawConfig, dir: string): RawConfig {
+  const abs = (p: string): string => resolveUserPath(p, dir);
+  return {
+    ...c,
+    vaults: c.vaults.map((v) => ({
+      ...v,
+      path: abs(v.path),
+      ...(v.keyFile ? { keyFile: abs(v.keyFile) } : {}),
+      copies: v.copies.map((cp) => {
+        if ('git' in cp) return { git: { ...cp.git, repo: abs(cp.git.repo) } };
+        if ('folder' in cp) return { folder: { ...cp.folder, path: abs(cp.folder.path) } };
+        return cp;
+      }),
+    })),
+    ...(c.docs ? { docs: { ...c.docs, root: abs(c.docs.root), mapping: abs(c.docs.mapping) } } : {}),
+    ...(c.tickets ? { tickets: { ...c.tickets, notes: abs(c.tickets.notes), mapping: abs(c.tickets.mapping) } } : {}),
+    ...(c.guard ? { guard: { ...c.guard, baseline: abs(c.guard.baseline) } } : {}),
+  };
+}

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+
+/**
+ * The schema of ssot.config.yaml. Strict: an unknown key is an error that
+ * suggests the nearest known key. Every top-level section is optional.
+ */
+
+const nonEmpty = z.string().min(1, 'must not be empty');
+
+/** A credential is never written in the config: each is a reference. */
+export const credentialRef = z.union([
+  z.strictObject({ env: nonEmpty }),
+  z.strictObject({ keyring: z.string().regex(/^[^/]+\/.+$/, 'must be "service/account"') }),
+  z.strictObject({ vault: nonEmpty, entry: nonEmpty, field: nonEmpty.optional() }),
+  z.strictObject({ file: nonEmpty }),
+  z.strictObject({ prompt: nonEmpty }),
+]);
+export type CredentialRef = z.infer<typeof credentialRef>;
+
+const gitCopy = z.strictObject({
+  git: z.strictObject({
+    repo: nonEmpty,
+    remote: nonEmpty.default('origin'),
+    branch: nonEmpty.default('main'),
+    /** Subfolder of the repository that holds the file. */
+    path: z.string().optional(),
+    name: nonEmpty.optional(),
+  }),
+});
+const gdriveCopy = z.strictObject({
+  gdrive: z
+    .strictObject({
+      /** A path from My Drive's root (`security`, `Backups/security`). */
+      folder: nonEmpty.optional(),
+      folderId: nonEmpty.optional(),
+      fileId: nonEmpty.optional(),
+      name: nonEmpty.optional(),
+    })
+    .refine((g) => g.folder !== undefined || g.folderId !== undefined || g.fileId !== undefined, {
+      message: 'give folder, folderId or fileId',
+    }),
+});
+const folderCopy = z.strictObject({
+  folder: z.strictObject({ path: nonEmpty, name: nonEmpty.optional() }),
+});
+export const copySchema = z.union([gitCopy, gdriveCopy, folderCopy]);
+export type CopyConfig = z.infer<typeof copySchema>;
+
+export const vaultSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'letters, digits, "_", "." and "-" only'),
+  path: nonEmpty,
+  password: credentialRef.optional(),
+  keyFile: nonEmpty.optional(),
+  copies: z.array(copySchema).default([]),
+  require: z
+    .strictObject({
+      entries: z.array(nonEmpty).default([]),
+      attachments: z.array(z.strictObject({ entry: nonEmpty, name: nonEmpty })).default([]),
+    })
+    .optional(),
+  /** Safety backups of the primary kept under the state folder (newest N). */
+  backups: z.strictObject({ keep: z.number().int().min(1).max(1000).default(20) }).optional(),
+});
+export type VaultConfig = z.infer<typeof vaultSchema>;
+
+export const gdriveSchema = z.strictObject({
+  auth: z.union([
+    z.strictObject({ clientId: nonEmpty, clientSecret: credentialRef, refreshToken: credentialRef }),
+    z.strictObject({ accessToken: credentialRef }),
+  ]),
+  scope: z.enum(['drive.file', 'drive']).default('drive.file'),
+  rootUrl: z.url().optional(),
+});
+
+export const confluenceSchema = z.strictObject({
+  baseUrl: z.url(),
+  email: credentialRef,
+  token: credentialRef,
+  space: nonEmpty,
+});
+
+export const docsSchema = z.strictObject({
+  root: nonEmpty.default('docs'),
+  mapping: nonEmpty.default('mapping/confluence.json'),
+  exclude: z.array(nonEmpty).default([]),
+  /** `code`: mermaid as a code block; `macro`: the site's mermaid macro. */
+  mermaid: z.enum(['code', 'macro']).default('code'),
+  /** Name of the mermaid macro where `mermaid: macro`. */
+  mermaidMacro: nonEmpty.default('mermaid-cloud'),
+});
+
+export const jiraSchema = z.strictObject({
+  baseUrl: z.url(),
+  email: credentialRef,
+  token: credentialRef,
+  project: z.string().regex(/^[A-Z][A-Z0-9_]+$/, 'a Jira project key, e.g. CHRONOS'),
+  storyPointsField: nonEmpty.optional(),
+  issueType: nonEmpty.default('Task'),
+});
+
+export const ticketsSchema = z.strictObject({
+  notes: nonEmpty.default('docs/session_notes'),
+  mapping: nonEmpty.default('mapping/jira.json'),
+  /** More creates than this in one run need --yes or a confirmation. */
+  confirmAbove: z.number().int().min(0).default(5),
+});
+
+export const guardSchema = z.strictObject({
+  blockPaths: z.array(nonEmpty).default([]),
+  baseline: nonEmpty.default('.ssot-guard-baseline.json'),
+  /** Paths never scanned (generated files, fixtures of fake keys). */
+  ignorePaths: z.array(nonEmpty).default([]),
+  maxFileBytes: z.number().int().positive().default(50 * 1024 * 1024),
+});
+
+export const watchSchema = z.strictObject({
+  debounceMs: z.number().int().min(0).default(2000),
+  pollRemotesMinutes: z.number().min(0).default(10),
+});
+
+export const configSchema = z.strictObject({
+  vaults: z.array(vaultSchema).default([]),
+  gdrive: gdriveSchema.optional(),
+  confluence: confluenceSchema.optional(),
+  docs: docsSchema.optional(),
+  jira: jiraSchema.optional(),
+  tickets: ticketsSchema.optional(),
+  guard: guardSchema.optional(),
+  watch: watchSchema.optional(),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type GdriveConfig = z.infer<typeof gdriveSchema>;
+export type ConfluenceConfig = z.infer<typeof confluenceSchema>;
+export type DocsConfig = z.infer<typeof docsSchema>;
+export type JiraConfig = z.infer<typeof jiraSchema>;
+export type TicketsConfig = z.infer<typeof ticketsSchema>;
+export type GuardConfig = z.infer<typeof guardSchema>;
+export type WatchConfig = z.infer<typeof watchSchema>;
