@@ -1,0 +1,30 @@
+/**
+ * What the sync engine needs of a decrypted database. The kdbx layer
+ * (src/vault/kdbx) provides it; the engine never touches kdbxweb, and its
+ * logic can be tested apart from the crypto.
+ */
+export interface VaultDb {
+  readonly rootUuid: string;
+  /** Same content, same digest, whatever the salts and the XML order. */
+  contentDigest(): string;
+  save(): Promise<Uint8Array>;
+  summary(): { entries: number; groups: number; deleted: number };
+}
+
+export interface MergeSummary {
+  changed: boolean;
+  added: number;
+  updated: number;
+  deleted: number;
+  moved: number;
+  conflicts: { uuid: string; path: string; kept: 'target' | 'source' }[];
+}
+
+export interface VaultCodec<D extends VaultDb = VaultDb> {
+  /** Decrypt with the vault's key; typed errors name `source`. */
+  open(bytes: Uint8Array, source: string): Promise<D>;
+  /** Merge `source` into `target` (mutated). Order-independent in content. */
+  merge(target: D, source: D): MergeSummary;
+  /** What the vault's `require` finds missing; empty when all is there. */
+  check(db: D): string[];
+}

@@ -1,0 +1,281 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { writeFileAtomic } from '../core/atomic.js';
+import { ErrorCode, InputError, SsotError, isSsotError } from '../core/errors.js';
+import { acquireLock } from '../core/lock.js';
+import { backupPrimary } from './backup.js';
+import type { MergeSummary, VaultCodec, VaultDb } from './codec.js';
+import { CopyConflictError, type Copy } from './copies/copy.js';
+import { readVaultState, writeVaultState, type LocationState, type VaultState } from './state.js';
+
+/**
+ * One sync of one vault (DESIGN "Vault: 3-2-1 copies with merge"):
+ * read every location, find what changed since the last sync, decrypt only
+ * what must be, merge entry by entry, check, save once, and write the same
+ * bytes wherever the content differs, each write a compare-and-swap.
+ * Nothing is written until everything that changed has decrypted and
+ * checked out; a crash at any point leaves every location decryptable and
+ * the next run converges (a half-written round shows up as "changed" and
+ * merges to the same content).
+ */
+export interface SyncVaultOptions {
+  vault: string;
+  primaryPath: string;
+  copies: readonly Copy[];
+  codec: VaultCodec;
+  stateDir: string;
+  dryRun?: boolean;
+  backupsKeep?: number;
+  log?: (e: SyncEvent) => void;
+}
+
+export type SyncEvent =
+  | { type: 'read'; location: string; changed: boolean; absent: boolean }
+  | { type: 'merge'; sources: string[]; report: MergeSummary }
+  | { type: 'write'; location: string; dryRun: boolean }
+  | { type: 'retry'; location: string; reason: string }
+  | { type: 'location-error'; location: string; code: string; message: string };
+
+export interface SyncVaultResult {
+  vault: string;
+  outcome: 'unchanged' | 'updated';
+  changed: string[];
+  written: string[];
+  merged: boolean;
+  report?: MergeSummary;
+  /** Locations that could not be read or written (reported; the others still synced). */
+  errors: { location: string; error: SsotError }[];
+  /** The resulting database, when it was decrypted (for the guard's index). */
+  db?: VaultDb;
+  dryRun: boolean;
+}
+
+export const PRIMARY = 'primary';
+const MAX_ROUNDS = 4;
+
+interface Location {
+  id: string;
+  label: string;
+  copy?: Copy;
+  bytes: Uint8Array | null;
+  rev: string | null;
+  missed: Uint8Array[];
+  changed: boolean;
+  db?: VaultDb;
+  digest?: string;
+}
+
+export async function syncVault(o: SyncVaultOptions): Promise<SyncVaultResult> {
+  const lock = await acquireLock(path.join(o.stateDir, 'locks', `${o.vault}.lock`), { command: 'ssot sync', waitMs: 30_000 });
+  try {
+    for (let round = 1; ; round++) {
+      try {
+        return await syncOnce(o);
+      } catch (e) {
+        if (!(e instanceof Retry) || round >= MAX_ROUNDS) throw e instanceof Retry ? e.cause : e;
+        o.log?.({ type: 'retry', location: e.location, reason: e.message });
+      }
+    }
+  } finally {
+    await lock.release();
+  }
+}
+
+/** A location moved while we worked: start the round again from fresh reads. */
+class Retry extends Error {
+  readonly location: string;
+  constructor(location: string, reason: string, cause: unknown) {
+    super(reason, { cause });
+    this.location = location;
+  }
+}
+
+async function syncOnce(o: SyncVaultOptions): Promise<SyncVaultResult> {
+  const state = await readVaultState(o.stateDir, o.vault);
+  const errors: SyncVaultResult['errors'] = [];
+  const locations = await readAll(o, state, errors);
+  const present = locations.filter((l) => l.bytes);
+  if (present.length === 0) {
+    if (errors.length > 0) throw errors[0]!.error;
+    throw new InputError(ErrorCode.NotFound, `no database found for vault ${o.vault}`, { file: o.primaryPath }, `create it with \`ssot vault create ${o.vault}\``);
+  }
+  const changed = present.filter((l) => l.changed);
+  const absent = locations.filter((l) => !l.bytes && !errors.some((e) => e.location === l.id));
+  const base: SyncVaultResult = { vault: o.vault, outcome: 'unchanged', changed: changed.map((l) => l.id), written: [], merged: false, errors, dryRun: Boolean(o.dryRun) };
+  if (changed.length === 0 && absent.length === 0) return base;
+
+  // Decrypt what changed, plus one unchanged location as the base: a copy
+  // saved from a stale file (a machine that had not synced for a while) is
+  // merged into what we had, never written over it.
+  const unchanged = present.filter((l) => !l.changed);
+  const toOpen = [...changed, ...(unchanged.length > 0 ? [unchanged[0]!] : [])];
+  for (const l of toOpen) {
+    l.db = await o.codec.open(l.bytes!, l.label);
+    l.digest = l.db.contentDigest();
+  }
+  const missed: { from: string; db: VaultDb }[] = [];
+  for (const l of changed) {
+    for (const [i, m] of l.missed.entries()) missed.push({ from: `${l.label} (raced version ${i + 1})`, db: await o.codec.open(m, `${l.label} (raced version ${i + 1})`) });
+  }
+  checkSameDatabase(o, state, [...toOpen.map((l) => ({ label: l.label, db: l.db! })), ...missed.map((m) => ({ label: m.from, db: m.db }))]);
+
+  // Fold in a fixed order (primary, then copies in config order); the merge is order-independent in content anyway.
+  const opened = toOpen.sort((a, b) => order(locations, a) - order(locations, b));
+  let result = opened[0]!.db!;
+  let report: MergeSummary | undefined;
+  for (const next of [...opened.slice(1).map((l) => l.db!), ...missed.map((m) => m.db)]) {
+    if (next.contentDigest() === result.contentDigest()) continue;
+    report = sumReports(report, o.codec.merge(result, next));
+  }
+  if (report) o.log?.({ type: 'merge', sources: opened.map((l) => l.label), report });
+  const digest = result.contentDigest();
+  const problems = o.codec.check(result);
+  if (problems.length > 0) {
+    throw new SsotError(ErrorCode.RequireFailed, `vault ${o.vault} is missing what it requires: ${problems.join('; ')}`, {
+      hint: 'nothing was written; restore the missing entries (ssot vault restore) or edit `require` in the config',
+    });
+  }
+
+  // Save once; when some location already holds exactly this content, reuse its bytes (no new salts, no KDF).
+  const holder = toOpen.find((l) => l.digest === digest);
+  const bytes = holder ? holder.bytes! : await result.save();
+  const digestOf = (l: Location): string | undefined =>
+    l.digest ?? (l.id === PRIMARY ? state.primary?.digest : state.copies[l.id]?.digest);
+
+  const message = commitMessage(o.vault, report, result, changed.map((l) => l.label));
+  const written: string[] = [];
+  const now = new Date().toISOString();
+  const next: VaultState = { ...state, rootUuid: result.rootUuid, copies: { ...state.copies } };
+  // Copies first, the primary last: the primary is what KeePassXC has open.
+  for (const l of [...locations.filter((x) => x.copy), ...locations.filter((x) => !x.copy)]) {
+    if (errors.some((e) => e.location === l.id)) continue;
+    const needsWrite = !l.bytes || digestOf(l) !== digest;
+    let rev = l.rev!;
+    if (needsWrite) {
+      o.log?.({ type: 'write', location: l.id, dryRun: Boolean(o.dryRun) });
+      written.push(l.id);
+      if (!o.dryRun) {
+        try {
+          rev = l.copy ? await writeCopy(l, bytes, message) : await writePrimary(o, l, bytes);
+        } catch (e) {
+          if (e instanceof Retry) throw e;
+          if (!isSsotError(e)) throw e;
+          errors.push({ location: l.id, error: e });
+          o.log?.({ type: 'location-error', location: l.id, code: e.code, message: e.message });
+          continue;
+        }
+      }
+    }
+    const ls: LocationState = { rev, digest, syncedAt: now };
+    if (l.id === PRIMARY) next.primary = ls;
+    else next.copies[l.id] = ls;
+  }
+  for (const e of errors) {
+    const prev = e.location === PRIMARY ? next.primary : next.copies[e.location];
+    if (prev) prev.lastError = { code: e.error.code, message: e.error.message, at: now };
+  }
+  next.lastSync = { at: now, outcome: errors.length > 0 ? 'error' : 'ok', conflicts: report?.conflicts.length ?? 0 };
+  if (!o.dryRun) await writeVaultState(o.stateDir, o.vault, next);
+  return { ...base, outcome: written.length > 0 ? 'updated' : 'unchanged', written, merged: report !== undefined, ...(report ? { report } : {}), db: result };
+}
+
+async function readAll(o: SyncVaultOptions, state: VaultState, errors: SyncVaultResult['errors']): Promise<Location[]> {
+  const locations: Location[] = [];
+  let primary: Uint8Array | null = null;
+  try {
+    primary = await fs.readFile(o.primaryPath);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const pRev = primary ? sha256(primary) : null;
+  locations.push({ id: PRIMARY, label: o.primaryPath, bytes: primary, rev: pRev, missed: [], changed: primary !== null && state.primary?.rev !== pRev });
+  const reads = await Promise.all(
+    o.copies.map(async (copy) => {
+      try {
+        return { copy, read: await copy.read() };
+      } catch (e) {
+        if (!isSsotError(e)) throw e;
+        return { copy, error: e };
+      }
+    }),
+  );
+  for (const r of reads) {
+    if ('error' in r && r.error) {
+      errors.push({ location: r.copy.id, error: r.error });
+      o.log?.({ type: 'location-error', location: r.copy.id, code: r.error.code, message: r.error.message });
+      locations.push({ id: r.copy.id, label: r.copy.label, copy: r.copy, bytes: null, rev: null, missed: [], changed: false });
+      continue;
+    }
+    const read = 'read' in r ? r.read : null;
+    const missed = read?.missed ?? [];
+    const changed = read !== null && (state.copies[r.copy.id]?.rev !== read.rev || missed.length > 0);
+    locations.push({ id: r.copy.id, label: r.copy.label, copy: r.copy, bytes: read?.data ?? null, rev: read?.rev ?? null, missed, changed });
+  }
+  for (const l of locations) o.log?.({ type: 'read', location: l.id, changed: l.changed, absent: !l.bytes });
+  return locations;
+}
+
+async function writeCopy(l: Location, bytes: Uint8Array, message: string): Promise<string> {
+  try {
+    return (await l.copy!.write(bytes, l.bytes ? l.rev : null, { message })).rev;
+  } catch (e) {
+    if (e instanceof CopyConflictError) throw new Retry(l.id, `${l.label} changed while syncing`, e);
+    throw e;
+  }
+}
+
+async function writePrimary(o: SyncVaultOptions, l: Location, bytes: Uint8Array): Promise<string> {
+  // Compare-and-swap on the primary: KeePassXC may have saved while we merged.
+  let current: Uint8Array | null = null;
+  try {
+    current = await fs.readFile(o.primaryPath);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  if ((current ? sha256(current) : null) !== l.rev) {
+    throw new Retry(PRIMARY, `${o.primaryPath} changed while syncing`, new Error('primary changed'));
+  }
+  if (current) await backupPrimary(o.stateDir, o.vault, current, o.backupsKeep ?? 20);
+  await writeFileAtomic(o.primaryPath, bytes, current ? {} : { mode: 0o600 });
+  return sha256(bytes);
+}
+
+function checkSameDatabase(o: SyncVaultOptions, state: VaultState, dbs: { label: string; db: VaultDb }[]): void {
+  const expected = state.rootUuid ?? dbs[0]!.db.rootUuid;
+  for (const { label, db } of dbs) {
+    if (db.rootUuid !== expected) {
+      throw new SsotError(ErrorCode.NotSameDatabase, `${label} is not a copy of vault ${o.vault}: its root group differs`, {
+        exitCode: 2,
+        hint: 'nothing was written. If that file is a different database, point the copy elsewhere; if the copy is stale junk, move it aside and run sync again to recreate it',
+      });
+    }
+  }
+}
+
+function order(all: Location[], l: Location): number {
+  return all.indexOf(l);
+}
+
+function sumReports(a: MergeSummary | undefined, b: MergeSummary): MergeSummary {
+  if (!a) return b;
+  return {
+    changed: a.changed || b.changed,
+    added: a.added + b.added,
+    updated: a.updated + b.updated,
+    deleted: a.deleted + b.deleted,
+    moved: a.moved + b.moved,
+    conflicts: [...a.conflicts, ...b.conflicts],
+  };
+}
+
+/** Counts only, never a value or an entry title. */
+export function commitMessage(vault: string, report: MergeSummary | undefined, db: VaultDb, from: string[]): string {
+  const s = db.summary();
+  if (!report) return `ssot: ${vault}: ${s.entries} entries, ${s.groups} groups (updated from ${from.length} changed location${from.length === 1 ? '' : 's'})`;
+  return `ssot: ${vault}: merged ${from.length} versions: ${report.added} added, ${report.updated} updated, ${report.deleted} deleted, ${report.moved} moved, ${report.conflicts.length} conflicts (${s.entries} entries)`;
+}
+
+export function sha256(b: Uint8Array): string {
+  return createHash('sha256').update(b).digest('hex');
+}
