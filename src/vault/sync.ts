@@ -28,6 +28,12 @@ export interface SyncVaultOptions {
   dryRun?: boolean;
   backupsKeep?: number;
   log?: (e: SyncEvent) => void;
+  /**
+   * After `vault restore`: the primary is the chosen version and is not merged
+   * with the last synced content (that would undo the restore). Copies edited
+   * elsewhere since the last sync are still merged in: no edit is lost.
+   */
+  primaryWins?: boolean;
 }
 
 export type SyncEvent =
@@ -109,7 +115,8 @@ async function syncOnce(o: SyncVaultOptions): Promise<SyncVaultResult> {
   // saved from a stale file (a machine that had not synced for a while) is
   // merged into what we had, never written over it.
   const unchanged = present.filter((l) => !l.changed);
-  const toOpen = [...changed, ...(unchanged.length > 0 ? [unchanged[0]!] : [])];
+  const primaryWins = o.primaryWins === true && changed.some((l) => l.id === PRIMARY);
+  const toOpen = [...changed, ...(unchanged.length > 0 && !primaryWins ? [unchanged[0]!] : [])];
   for (const l of toOpen) {
     l.db = await o.codec.open(l.bytes!, l.label);
     l.digest = l.db.contentDigest();

@@ -1,0 +1,111 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeFileAtomic, writeJsonAtomic } from '../../core/atomic.js';
+import { ExitCode } from '../../core/errors.js';
+import { CONFIG_FILE, findConfig, loadConfig } from '../../config/load.js';
+import type { CommandContext } from '../context.js';
+
+const TEMPLATE = `# ssot.config.yaml: see docs/configuration.md for every key.
+# Credentials are never written here: each is a reference
+#   { env: NAME } | { keyring: "service/account" } | { vault: NAME, entry: TITLE, field: Password } | { file: PATH } | { prompt: TEXT }
+
+vaults: []
+#  - name: chronos
+#    path: ~/security/chronos_secrets.kdbx
+#    password: { keyring: "ssot/chronos" }       # store it with: ssot keyring set ssot/chronos
+#    copies:
+#      - git:    { repo: ~/security/keepass_versions, remote: origin, branch: main }
+#      - gdrive: { folder: security }
+#      - folder: { path: /media/usb/vault }
+
+# confluence:
+#   baseUrl: https://example.atlassian.net/wiki
+#   email: { env: ATLASSIAN_EMAIL }
+#   token: { keyring: "ssot/atlassian" }
+#   space: PC
+# docs:
+#   root: docs
+#   mapping: mapping/confluence.json
+
+# jira:
+#   baseUrl: https://example.atlassian.net
+#   email: { env: ATLASSIAN_EMAIL }
+#   token: { keyring: "ssot/atlassian" }
+#   project: CHRONOS
+# tickets:
+#   notes: docs/session_notes
+
+guard:
+  blockPaths: [".secrets_tmp/**", "**/*.secrets.md", "**/*.env"]
+`;
+
+/**
+ * `ssot init`: write ssot.config.yaml and mapping/ here (never over an
+ * existing file unless --force), and in each vault's Git repository the
+ * .gitattributes line and git config that make `git pull` merge .kdbx files
+ * entry by entry.
+ */
+export async function run(ctx: CommandContext, _args: unknown[], opts: Record<string, unknown>): Promise<number> {
+  const existing = await findConfig({ ...(ctx.opts.config ? { explicit: ctx.opts.config } : {}), cwd: ctx.cwd });
+  let configFile = existing && (await exists(existing)) ? existing : path.join(ctx.cwd, CONFIG_FILE);
+  if (!(await exists(configFile)) || opts['force']) {
+    configFile = path.join(ctx.cwd, CONFIG_FILE);
+    await writeFileAtomic(configFile, TEMPLATE);
+    ctx.out.info(`wrote ${configFile}`);
+  } else {
+    ctx.out.info(`kept ${configFile}`);
+  }
+  const config = await loadConfig(configFile);
+  const mappingDir = path.join(config.dir, 'mapping');
+  const confluenceMap = config.docs?.mapping ?? path.join(mappingDir, 'confluence.json');
+  const jiraMap = config.tickets?.mapping ?? path.join(mappingDir, 'jira.json');
+  if (!(await exists(confluenceMap))) {
+    await writeJsonAtomic(confluenceMap, { version: 1, space: config.confluence?.space ?? '', pages: {} });
+    ctx.out.info(`wrote ${confluenceMap}`);
+  }
+  if (!(await exists(jiraMap))) {
+    await writeJsonAtomic(jiraMap, { version: 1, project: config.jira?.project ?? '', items: {} });
+    ctx.out.info(`wrote ${jiraMap}`);
+  }
+  for (const v of config.vaults) {
+    for (const c of v.copies) {
+      if (!('git' in c)) continue;
+      if (!(await exists(path.join(c.git.repo, '.git')))) {
+        ctx.out.warn(`vault ${v.name}: ${c.git.repo} is not a git repository yet; run \`git init\` or clone it there, then \`ssot init\` again`);
+        continue;
+      }
+      await setUpMergeDriver(c.git.repo, config.file);
+      ctx.out.info(`vault ${v.name}: ${c.git.repo} merges *.kdbx with \`ssot vault merge-driver\``);
+    }
+  }
+  ctx.out.record({ type: 'init', config: config.file });
+  return ExitCode.OK;
+}
+
+const ATTRIBUTE = '*.kdbx -text -diff merge=ssot-kdbx';
+
+export async function setUpMergeDriver(repo: string, configFile: string): Promise<void> {
+  const attributes = path.join(repo, '.gitattributes');
+  const current = (await fs.readFile(attributes, 'utf8').catch(() => '')) as string;
+  if (!current.split('\n').some((l) => l.trim() === ATTRIBUTE)) {
+    await writeFileAtomic(attributes, `${current}${current && !current.endsWith('\n') ? '\n' : ''}${ATTRIBUTE}\n`);
+  }
+  // Absolute node and entry point: git runs the driver without our PATH (GUI clients, nvm).
+  const bin = fileURLToPath(new URL('../../../bin/ssot', import.meta.url));
+  const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+  const driver = `${q(process.execPath)} ${q(bin)} vault merge-driver --config ${q(configFile)} %O %A %B %P`;
+  const { simpleGit } = await import('simple-git');
+  const git = simpleGit(repo);
+  await git.addConfig('merge.ssot-kdbx.name', 'ssot: merge KeePass databases entry by entry');
+  await git.addConfig('merge.ssot-kdbx.driver', driver);
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await fs.access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}

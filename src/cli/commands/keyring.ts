@@ -1,0 +1,37 @@
+import { UsageError } from '../../core/errors.js';
+import { defaultSecretStore } from '../../config/keyring.js';
+import type { CommandContext } from '../context.js';
+import { promptHidden } from '../prompt.js';
+
+function split(ref: unknown): [string, string] {
+  const s = String(ref);
+  const i = s.indexOf('/');
+  if (i <= 0 || i === s.length - 1) throw new UsageError(`"${s}" is not a keyring reference`, 'write it as service/account, e.g. ssot/chronos');
+  return [s.slice(0, i), s.slice(i + 1)];
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+/** `ssot keyring set service/account`: the value comes from a hidden prompt or stdin, never the command line. */
+export async function set(ctx: CommandContext, args: unknown[]): Promise<number> {
+  const [service, account] = split(args[0]);
+  const value = process.stdin.isTTY ? await promptHidden(`value for ${service}/${account}: `) : await readStdin();
+  if (!value) throw new UsageError('empty value: nothing stored');
+  const store = await defaultSecretStore(ctx.env);
+  await store.set(service, account, value);
+  ctx.out.info(`stored ${service}/${account} in the ${store.kind === 'file' ? '0600 credentials file (no OS keyring answered)' : 'OS keyring'}`);
+  ctx.out.record({ type: 'keyring', action: 'set', ref: `${service}/${account}`, store: store.kind });
+  return 0;
+}
+
+export async function remove(ctx: CommandContext, args: unknown[]): Promise<number> {
+  const [service, account] = split(args[0]);
+  const store = await defaultSecretStore(ctx.env);
+  await store.delete(service, account);
+  ctx.out.info(`removed ${service}/${account}`);
+  return 0;
+}

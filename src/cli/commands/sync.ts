@@ -1,0 +1,85 @@
+import { ExitCode, UsageError } from '../../core/errors.js';
+import type { LoadedConfig } from '../../config/load.js';
+import type { CredentialContext } from '../../config/credentials.js';
+import { PARTS, type Part, type PartOptions, type PartResult } from '../../sync/types.js';
+import type { CommandContext } from '../context.js';
+import { credentialContext } from '../credentials.js';
+import { describe } from '../output.js';
+import { confirm } from '../prompt.js';
+
+/** `ssot sync [--only vault,docs,tickets] [--dry-run] [--json]`: vaults, then docs, then tickets. */
+export async function run(ctx: CommandContext, _args: unknown[], opts: Record<string, unknown>): Promise<number> {
+  const parts = parseOnly(opts['only']);
+  const config = await ctx.config();
+  const creds = credentialContext(ctx, config);
+  const partOpts: PartOptions = {
+    dryRun: Boolean(opts['dryRun']),
+    force: Boolean(opts['force']),
+    yes: Boolean(opts['yes']),
+    ...(ctx.interactive ? { confirm } : {}),
+    ...(process.stderr.isTTY && !ctx.opts.json && !ctx.opts.quiet ? { progress: (m: string) => process.stderr.write(`… ${m}\n`) } : {}),
+  };
+  const results: PartResult[] = [];
+  for (const part of parts) {
+    if (!configured(config, part)) {
+      if (opts['only']) ctx.out.warn(`${part}: not configured in ${config.file}; skipped`);
+      continue;
+    }
+    results.push(await runPart(part, config, creds, partOpts, ctx));
+  }
+  return report(ctx, results, partOpts.dryRun);
+}
+
+function parseOnly(only: unknown): Part[] {
+  if (only === undefined) return [...PARTS];
+  const parts = String(only).split(',').map((s) => s.trim()).filter(Boolean);
+  for (const p of parts) {
+    if (!(PARTS as readonly string[]).includes(p)) throw new UsageError(`--only: unknown part "${p}"`, `use any of ${PARTS.join(', ')}`);
+  }
+  return PARTS.filter((p) => parts.includes(p));
+}
+
+export function configured(config: LoadedConfig, part: Part): boolean {
+  if (part === 'vault') return config.vaults.length > 0;
+  if (part === 'docs') return config.confluence !== undefined;
+  return config.jira !== undefined;
+}
+
+/** One part failing does not stop the others: its error becomes an action. */
+async function runPart(part: Part, config: LoadedConfig, creds: CredentialContext, o: PartOptions, ctx: CommandContext): Promise<PartResult> {
+  try {
+    if (part === 'vault') {
+      const { runVaultPart } = await import('../../sync/vault-part.js');
+      const { fingerprintFromDatabases } = await import('../fingerprint.js');
+      return await runVaultPart(config, creds, { ...o, onSynced: (dbs) => fingerprintFromDatabases(ctx, config, dbs) });
+    }
+    if (part === 'docs') {
+      const { runDocsPart } = await import('../../sync/docs-part.js');
+      return await runDocsPart(config, creds, o);
+    }
+    const { runTicketsPart } = await import('../../sync/tickets-part.js');
+    return await runTicketsPart(config, creds, o);
+  } catch (e) {
+    const { isSsotError } = await import('../../core/errors.js');
+    if (!isSsotError(e)) throw e;
+    return { part, actions: [{ part, target: '-', action: 'error', error: e }], exitCode: e.exitCode, warnings: [] };
+  }
+}
+
+function report(ctx: CommandContext, results: PartResult[], dryRun: boolean): number {
+  const rows: string[][] = [['PART', 'TARGET', 'ACTION', 'DETAIL']];
+  let code: number = ExitCode.OK;
+  for (const r of results) {
+    for (const a of r.actions) {
+      rows.push([a.part, a.target, a.action, a.error ? describe(a.error) : (a.detail ?? '')]);
+      ctx.out.record({ type: 'action', part: a.part, target: a.target, action: a.action, ...(a.detail ? { detail: a.detail } : {}), ...(a.error ? { error: a.error.toJSON() } : {}), dryRun });
+    }
+    for (const w of r.warnings) ctx.out.warn(w);
+    code = Math.max(code, r.exitCode);
+  }
+  if (results.length === 0) ctx.out.warn('nothing to sync: the config has no vaults, confluence or jira section');
+  ctx.out.table(rows);
+  for (const r of results) for (const a of r.actions) if (a.error?.hint) ctx.out.info(`  hint (${a.target}): ${a.error.hint}`);
+  ctx.out.record({ type: 'summary', dryRun, exitCode: code, parts: results.map((r) => ({ part: r.part, actions: r.actions.length, exitCode: r.exitCode })) });
+  return code;
+}

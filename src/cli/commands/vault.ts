@@ -1,0 +1,118 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { ExitCode, SsotError, UsageError } from '../../core/errors.js';
+import type { LoadedConfig } from '../../config/load.js';
+import type { CommandContext } from '../context.js';
+import { credentialContext } from '../credentials.js';
+import { describe } from '../output.js';
+import { confirm } from '../prompt.js';
+
+async function runtimeFor(ctx: CommandContext, config: LoadedConfig, name: string) {
+  const { findVault, prepareVault } = await import('../../vault/setup.js');
+  return prepareVault(findVault(config, name), { config, creds: credentialContext(ctx, config) });
+}
+
+/** `ssot vault verify [NAME]` */
+export async function verify(ctx: CommandContext, args: unknown[]): Promise<number> {
+  const config = await ctx.config();
+  const names = args[0] ? [String(args[0])] : config.vaults.map((v) => v.name);
+  if (names.length === 0) throw new UsageError('no vaults in the config');
+  const { verifyVault } = await import('../../vault/verify.js');
+  let code: number = ExitCode.OK;
+  for (const name of names) {
+    const report = await verifyVault(await runtimeFor(ctx, config, name));
+    const rows = [['LOCATION', 'STATUS', 'ENTRIES', 'CONTENT']];
+    for (const l of report.locations) {
+      rows.push([l.label, l.error ? `error: ${describe(l.error)}` : l.status, l.entries?.toString() ?? '-', l.digest ?? '-']);
+      ctx.out.record({ type: 'verify', vault: name, location: l.location, status: l.status, entries: l.entries, ...(l.error ? { error: l.error.toJSON() } : {}) });
+      if (l.error) code = Math.max(code, l.error.exitCode);
+    }
+    ctx.out.info(`vault ${name}:`);
+    ctx.out.table(rows);
+    for (const m of report.missingRequired) ctx.out.warn(`vault ${name}: ${m}`);
+    ctx.out.record({ type: 'verify-summary', vault: name, agree: report.agree, missingRequired: report.missingRequired });
+    if (!report.agree || report.missingRequired.length > 0) code = Math.max(code, ExitCode.FAILURE);
+    ctx.out.info(report.agree ? `  all ${report.locations.length} locations hold the same content` : '  the locations differ: run `ssot sync --only vault`');
+  }
+  return code;
+}
+
+/** `ssot vault restore NAME --from git|gdrive|backup [--at REV|DATE] [--list] [--yes]` */
+export async function restore(ctx: CommandContext, args: unknown[], opts: Record<string, unknown>): Promise<number> {
+  const config = await ctx.config();
+  const name = String(args[0]);
+  const from = opts['from'] as 'git' | 'gdrive' | 'backup';
+  const rt = await runtimeFor(ctx, config, name);
+  const { listVersions, pickVersion, restoreVersion } = await import('../../vault/restore.js');
+  const versions = await listVersions(rt, from);
+  if (opts['list']) {
+    ctx.out.table([['VERSION', 'TIME', 'DESCRIPTION'], ...versions.map((v) => [v.id, v.time.toISOString(), v.description ?? ''])]);
+    for (const v of versions) ctx.out.record({ type: 'version', id: v.id, time: v.time.toISOString(), description: v.description });
+    return ExitCode.OK;
+  }
+  const version = pickVersion(versions, typeof opts['at'] === 'string' ? opts['at'] : undefined);
+  ctx.out.info(`restoring vault ${name} from ${from} version ${version.id} (${version.time.toISOString()})`);
+  if (!opts['yes']) {
+    if (!ctx.interactive) throw new UsageError('restore replaces the primary', 'pass --yes to confirm when not on a terminal');
+    if (!(await confirm('The current primary is backed up first. Go on?'))) return ExitCode.FAILURE;
+  }
+  const r = await restoreVersion(rt, from, version);
+  if (r.backup) ctx.out.info(`the previous primary is backed up as ${r.backup}`);
+  const { syncVault } = await import('../../vault/sync.js');
+  const s = await syncVault({ vault: name, primaryPath: rt.primaryPath, copies: rt.copies, codec: rt.codec, stateDir: rt.stateDir, primaryWins: true, backupsKeep: rt.vault.backups?.keep ?? 20 });
+  ctx.out.info(`restored (${r.entries} entries); written to ${s.written.filter((w) => w !== 'primary').length} copies as a new version`);
+  ctx.out.record({ type: 'restore', vault: name, from, version: version.id, backup: r.backup, written: s.written });
+  for (const e of s.errors) ctx.out.warn(`${e.location}: ${describe(e.error)}`);
+  return s.errors.length > 0 ? Math.max(...s.errors.map((e) => e.error.exitCode)) : ExitCode.OK;
+}
+
+/**
+ * `ssot vault merge-driver %O %A %B %P`: git's merge driver for *.kdbx.
+ * Exit 0 when merged (the result is in %A), non-zero leaves git's conflict.
+ */
+export async function mergeDriver(ctx: CommandContext, args: unknown[]): Promise<number> {
+  const [, ours, theirs, p] = args.map((a) => (a === undefined ? undefined : String(a)));
+  const config = await ctx.config();
+  const file = p ?? ours!;
+  // The vault whose file name this is; else the only vault there is.
+  const vault = config.vaults.find((v) => path.basename(v.path) === path.basename(file) || v.copies.some((c) => ('git' in c && c.git.name === path.basename(file)))) ?? (config.vaults.length === 1 ? config.vaults[0] : undefined);
+  if (!vault) throw new UsageError(`no vault in ${config.file} matches ${file}`);
+  const { mergeKdbxFiles } = await import('../../vault/merge-driver.js');
+  const { kdbxCodec } = await import('../../vault/kdbx-codec.js');
+  const { resolveVaultKey } = await import('../../vault/key.js');
+  const key = await resolveVaultKey(vault, credentialContext(ctx, config));
+  const report = await mergeKdbxFiles(kdbxCodec(key), ours!, theirs!, file);
+  process.stderr.write(`ssot: merged ${file}: ${report.added} added, ${report.updated} updated, ${report.deleted} deleted, ${report.conflicts.length} conflicts\n`);
+  return ExitCode.OK;
+}
+
+/** `ssot vault fingerprint`: rebuild the guard's index of vault values. */
+export async function fingerprint(ctx: CommandContext): Promise<number> {
+  const config = await ctx.config();
+  const { rebuildFingerprints } = await import('../fingerprint.js');
+  const r = await rebuildFingerprints(ctx, config);
+  ctx.out.info(`indexed ${r.indexed} values from ${config.vaults.length} vault(s)${r.skipped ? `; skipped ${r.skipped} too short or too weak to index safely` : ''}`);
+  ctx.out.record({ type: 'fingerprint', indexed: r.indexed, skipped: r.skipped });
+  return ExitCode.OK;
+}
+
+/** `ssot vault create NAME`: a new database at the configured path (never over an existing file). */
+export async function create(ctx: CommandContext, args: unknown[]): Promise<number> {
+  const config = await ctx.config();
+  const { findVault } = await import('../../vault/setup.js');
+  const v = findVault(config, String(args[0]));
+  try {
+    await fs.access(v.path);
+    throw new SsotError('USAGE', `${v.path} already exists`, { exitCode: 2, hint: 'nothing was written' });
+  } catch (e) {
+    if (e instanceof SsotError) throw e;
+  }
+  const { resolveVaultKey } = await import('../../vault/key.js');
+  const { VaultDatabase } = await import('../../vault/kdbx/database.js');
+  const { writeFileAtomic } = await import('../../core/atomic.js');
+  const key = await resolveVaultKey(v, credentialContext(ctx, config));
+  const db = await VaultDatabase.create(key, { name: v.name });
+  await writeFileAtomic(v.path, await db.save(), { mode: 0o600 });
+  ctx.out.info(`created ${v.path} (KDBX 4, Argon2id); run \`ssot sync --only vault\` to make its copies`);
+  return ExitCode.OK;
+}

@@ -1,0 +1,55 @@
+import { promises as fs } from 'node:fs';
+import { isSsotError, type SsotError } from '../core/errors.js';
+import { requireProblems } from './kdbx-codec.js';
+import type { VaultRuntime } from './setup.js';
+import { PRIMARY } from './sync.js';
+
+/** One location as `vault verify` found it. */
+export interface VerifiedLocation {
+  location: string;
+  label: string;
+  status: 'ok' | 'differs' | 'missing' | 'error' | 'other-database';
+  entries?: number;
+  digest?: string;
+  error?: SsotError;
+}
+
+export interface VerifyReport {
+  vault: string;
+  locations: VerifiedLocation[];
+  agree: boolean;
+  missingRequired: string[];
+}
+
+/**
+ * Decrypt every copy and compare content (not bytes: every save draws new
+ * salts), then check `require` on the primary. Reads only; writes nothing.
+ */
+export async function verifyVault(rt: VaultRuntime): Promise<VerifyReport> {
+  const locations: VerifiedLocation[] = [];
+  let reference: { digest: string; root: string } | undefined;
+  let missingRequired: string[] = [];
+  const sources: { id: string; label: string; read: () => Promise<Uint8Array | null> }[] = [
+    { id: PRIMARY, label: rt.primaryPath, read: async () => fs.readFile(rt.primaryPath).catch(() => null) },
+    ...rt.copies.map((c) => ({ id: c.id, label: c.label, read: async () => (await c.read())?.data ?? null })),
+  ];
+  for (const s of sources) {
+    try {
+      const bytes = await s.read();
+      if (!bytes) {
+        locations.push({ location: s.id, label: s.label, status: 'missing' });
+        continue;
+      }
+      const db = await rt.codec.open(bytes, s.label);
+      const digest = db.contentDigest();
+      if (s.id === PRIMARY) missingRequired = requireProblems(db, rt.vault.require);
+      reference ??= { digest, root: db.rootUuid };
+      const status = db.rootUuid !== reference.root ? 'other-database' : digest === reference.digest ? 'ok' : 'differs';
+      locations.push({ location: s.id, label: s.label, status, entries: db.summary().entries, digest: digest.slice(0, 12) });
+    } catch (e) {
+      if (!isSsotError(e)) throw e;
+      locations.push({ location: s.id, label: s.label, status: 'error', error: e });
+    }
+  }
+  return { vault: rt.vault.name, locations, agree: locations.every((l) => l.status === 'ok'), missingRequired };
+}
