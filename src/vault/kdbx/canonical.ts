@@ -1,0 +1,152 @@
+/**
+ * Canonical views of kdbx content. Two databases with the same content give the
+ * same views whatever their bytes, salts, XML order or child order; the merge
+ * compares entry states with them and `contentDigest` hashes the whole tree.
+ *
+ * Left out on purpose: what changes without anyone editing (last access time,
+ * usage count, the group "expanded" flag, last selected group, generator,
+ * header hash) and what is not content (the key, the KDF, the cipher).
+ * Times are compared in whole seconds: KDBX 4 stores seconds.
+ */
+import { createHash } from 'node:crypto';
+import * as kdbxweb from 'kdbxweb';
+
+export const sha256Hex = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex');
+
+/** Seconds since the epoch, or null for a missing time. */
+export function sec(d: Date | undefined): number | null {
+  if (!d) return null;
+  const t = d.getTime();
+  return Number.isNaN(t) ? null : Math.floor(t / 1000);
+}
+
+export const secOr0 = (d: Date | undefined): number => sec(d) ?? 0;
+
+export function fieldText(v: kdbxweb.KdbxEntryField): string {
+  return v instanceof kdbxweb.ProtectedValue ? v.getText() : v;
+}
+
+export function binaryBytes(v: kdbxweb.KdbxBinary): Uint8Array {
+  return v instanceof kdbxweb.ProtectedValue ? v.getBinary() : new Uint8Array(v);
+}
+
+export function binaryHash(b: kdbxweb.KdbxBinary | kdbxweb.KdbxBinaryWithHash): string {
+  if (kdbxweb.KdbxBinaries.isKdbxBinaryWithHash(b)) return b.hash;
+  return sha256Hex(binaryBytes(b));
+}
+
+/** Empty and missing strings are the same thing in KDBX (writers differ in which they emit). */
+const str = (s: string | undefined | null): string | null => (s ? s : null);
+
+const uuidStr = (u: kdbxweb.KdbxUuid | undefined): string | null => (u && !u.empty ? u.id : null);
+
+function customDataView(map: kdbxweb.KdbxCustomDataMap | undefined): [string, string][] {
+  if (!map) return [];
+  return [...map.entries()].map(([k, v]): [string, string] => [k, v.value ?? '']).sort(cmpPair);
+}
+
+const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const cmpPair = (a: [string, ...unknown[]], b: [string, ...unknown[]]): number => cmpStr(a[0], b[0]);
+
+/** An entry's content, without times, history or location: "did they write the same thing?". */
+export function entryContentView(e: kdbxweb.KdbxEntry): unknown[] {
+  const fields = [...e.fields.entries()]
+    .map(([k, v]) => [k, fieldText(v), v instanceof kdbxweb.ProtectedValue] as [string, string, boolean])
+    .sort(cmpPair);
+  const binaries = [...e.binaries.entries()].map(([k, v]) => [k, binaryHash(v)] as [string, string]).sort(cmpPair);
+  const at = e.autoType;
+  return [
+    fields,
+    binaries,
+    [...e.tags].sort(),
+    e.icon ?? null,
+    uuidStr(e.customIcon),
+    str(e.fgColor),
+    str(e.bgColor),
+    str(e.overrideUrl),
+    [at.enabled, at.obfuscation, str(at.defaultSequence), at.items.map((i) => [i.window, i.keystrokeSequence])],
+    customDataView(e.customData),
+    e.qualityCheck ?? null,
+    e.times.expires ? sec(e.times.expiryTime) : null,
+  ];
+}
+
+export function entryContentKey(e: kdbxweb.KdbxEntry): string {
+  return sha256Hex(JSON.stringify(entryContentView(e)));
+}
+
+/** One state of an entry (current or history item): content plus its times. */
+export function entryStateKey(e: kdbxweb.KdbxEntry): string {
+  return sha256Hex(JSON.stringify([sec(e.times.lastModTime), sec(e.times.creationTime), entryContentView(e)]));
+}
+
+/** A group's own content (not its children, not its location). */
+export function groupContentView(g: kdbxweb.KdbxGroup): unknown[] {
+  return [
+    str(g.name),
+    str(g.notes),
+    g.icon ?? null,
+    uuidStr(g.customIcon),
+    [...g.tags].sort(),
+    str(g.defaultAutoTypeSeq),
+    g.enableAutoType ?? null,
+    g.enableSearching ?? null,
+    customDataView(g.customData),
+    g.times.expires ? sec(g.times.expiryTime) : null,
+  ];
+}
+
+export function groupContentKey(g: kdbxweb.KdbxGroup): string {
+  return sha256Hex(JSON.stringify(groupContentView(g)));
+}
+
+/** Sorts history items oldest first, ties broken by content so the order never depends on the input order. */
+export function sortHistory(items: kdbxweb.KdbxEntry[]): kdbxweb.KdbxEntry[] {
+  const keyed = items.map((h) => ({ h, t: secOr0(h.times.lastModTime), k: entryStateKey(h) }));
+  keyed.sort((a, b) => a.t - b.t || cmpStr(a.k, b.k));
+  return keyed.map((x) => x.h);
+}
+
+/** The canonical digest of a whole database (see VaultDatabase.contentDigest). */
+export function databaseDigest(db: kdbxweb.Kdbx): string {
+  return sha256Hex(JSON.stringify(databaseView(db)));
+}
+
+/** The structure hashed by databaseDigest; values of fields appear only as hashes. */
+export function databaseView(db: kdbxweb.Kdbx): unknown {
+  const root = db.getDefaultGroup();
+  const groups: unknown[] = [];
+  const entries: unknown[] = [];
+  const walk = (g: kdbxweb.KdbxGroup, parent: string | null): void => {
+    groups.push([g.uuid.id, parent, sec(g.times.creationTime), sec(g.times.lastModTime), sec(g.times.locationChanged), groupContentView(g)]);
+    for (const e of g.entries) {
+      const history = sortHistory(e.history).map((h) => entryStateKey(h));
+      entries.push([e.uuid.id, g.uuid.id, sec(e.times.locationChanged), entryStateKey(e), history]);
+    }
+    for (const c of g.groups) walk(c, g.uuid.id);
+  };
+  walk(root, null);
+  groups.sort((a, b) => cmpStr((a as string[])[0]!, (b as string[])[0]!));
+  entries.sort((a, b) => cmpStr((a as string[])[0]!, (b as string[])[0]!));
+  const deleted = db.deletedObjects
+    .filter((d) => d.uuid)
+    .map((d) => [d.uuid!.id, sec(d.deletionTime)] as [string, number | null])
+    .sort(cmpPair);
+  const m = db.meta;
+  const icons = [...m.customIcons.entries()]
+    .map(([id, icon]) => [id, sha256Hex(new Uint8Array(icon.data)), icon.name ?? null] as [string, string, string | null])
+    .sort(cmpPair);
+  const meta = [
+    str(m.name),
+    str(m.desc),
+    str(m.defaultUser),
+    m.recycleBinEnabled ?? null,
+    uuidStr(m.recycleBinUuid),
+    uuidStr(m.entryTemplatesGroup),
+    m.historyMaxItems ?? null,
+    m.historyMaxSize ?? null,
+    customDataView(m.customData),
+    icons,
+  ];
+  return { meta, groups, entries, deleted };
+}

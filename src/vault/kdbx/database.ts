@@ -1,0 +1,494 @@
+/**
+ * ssot's view of one KeePass database. kdbxweb is pinned and stays behind this
+ * wrapper: nothing outside src/vault/kdbx imports it.
+ */
+import { createHash } from 'node:crypto';
+import * as kdbxweb from 'kdbxweb';
+import { CredentialError, ErrorCode, InputError, SsotError } from '../../core/errors.js';
+import { installArgon2, toArrayBuffer } from './argon2.js';
+import { databaseDigest, fieldText } from './canonical.js';
+import { snapshot } from './entry-state.js';
+import { toCredentials, type VaultKey } from './key.js';
+
+export type { VaultKey } from './key.js';
+
+export interface EntryView {
+  uuid: string;
+  path: string;
+  title: string;
+  fields: Record<string, string>;
+  attachments: string[];
+  lastModified: Date;
+}
+
+export interface CreateOptions {
+  name?: string;
+  kdf?: 'argon2id' | 'argon2d' | 'aes';
+  /** Argon2 memory in KiB. */
+  memoryKiB?: number;
+  /** Argon2 iterations, or AES-KDF rounds. */
+  iterations?: number;
+  parallelism?: number;
+  version?: 3 | 4;
+  cipher?: 'aes' | 'chacha20';
+}
+
+export interface EntryFields {
+  Title: string;
+  UserName?: string;
+  Password?: string;
+  URL?: string;
+  Notes?: string;
+  [custom: string]: string | undefined;
+}
+
+/** KeePassXC's defaults (64 MiB, 10 iterations, 2 lanes), not kdbxweb's 1 MiB/2 iterations. */
+export const DEFAULT_KDF = { memoryKiB: 64 * 1024, iterations: 10, parallelism: 2, aesRounds: 2_000_000 } as const;
+
+const dbs = new WeakMap<VaultDatabase, kdbxweb.Kdbx>();
+
+/** The kdbxweb object behind a VaultDatabase; for this folder's modules (merge) only. */
+export function rawKdbx(db: VaultDatabase): kdbxweb.Kdbx {
+  const raw = dbs.get(db);
+  if (!raw) throw new SsotError(ErrorCode.Internal, 'database object is no longer usable');
+  return raw;
+}
+
+/** Marks a database as consumed (a merge source). */
+export function retire(db: VaultDatabase): void {
+  dbs.delete(db);
+}
+
+function kdbxCode(e: unknown): string | undefined {
+  return e instanceof kdbxweb.KdbxError ? e.code : undefined;
+}
+
+function describe(e: unknown): string {
+  if (e instanceof kdbxweb.KdbxError) return e.message.replace(/^Error /, '');
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+const STANDARD_FIELDS = new Set(['Title', 'UserName', 'Password', 'URL', 'Notes']);
+
+export class VaultDatabase {
+  /** File path or copy id, named in errors. */
+  readonly source: string;
+  /** The clock used by the editing helpers; tests set it to make times exact. */
+  clock: () => Date = () => new Date();
+
+  private constructor(db: kdbxweb.Kdbx, source: string) {
+    dbs.set(this, db);
+    this.source = source;
+  }
+
+  private get db(): kdbxweb.Kdbx {
+    return rawKdbx(this);
+  }
+
+  static async open(bytes: Uint8Array, key: VaultKey, source: string): Promise<VaultDatabase> {
+    installArgon2();
+    const credentials = await toCredentials(key, source);
+    const place = { file: source };
+    if (bytes.byteLength < 12) {
+      throw new InputError(ErrorCode.Corrupt, `cannot open ${source}: file is empty or truncated (${bytes.byteLength} bytes)`, place);
+    }
+    let db: kdbxweb.Kdbx;
+    try {
+      db = await kdbxweb.Kdbx.load(toArrayBuffer(bytes), credentials);
+    } catch (e) {
+      const code = kdbxCode(e);
+      if (code === kdbxweb.Consts.ErrorCodes.InvalidKey) {
+        throw new CredentialError(ErrorCode.InvalidKey, `cannot decrypt ${source}: wrong password or key file`, {
+          place,
+          hint: 'check the password and key file configured for this vault',
+        });
+      }
+      if (code === kdbxweb.Consts.ErrorCodes.BadSignature) {
+        throw new InputError(ErrorCode.Corrupt, `cannot open ${source}: not a KeePass database (bad signature)`, place);
+      }
+      if (code === kdbxweb.Consts.ErrorCodes.Unsupported || code === kdbxweb.Consts.ErrorCodes.InvalidVersion) {
+        throw new InputError(
+          ErrorCode.Corrupt,
+          `cannot open ${source}: unsupported database format (${describe(e)})`,
+          place,
+          'ssot reads KDBX 3.1 and 4.x with AES or ChaCha20 (not Twofish); change the cipher in KeePassXC',
+          e,
+        );
+      }
+      throw new InputError(ErrorCode.Corrupt, `cannot open ${source}: file is damaged or truncated (${describe(e)})`, place,
+        'restore it from another copy (`ssot vault restore`)', e);
+    }
+    if (!db.groups[0]) {
+      throw new InputError(ErrorCode.Corrupt, `cannot open ${source}: the database has no root group`, place);
+    }
+    return new VaultDatabase(db, source);
+  }
+
+  static async create(key: VaultKey, opts: CreateOptions = {}): Promise<VaultDatabase> {
+    installArgon2();
+    const name = opts.name ?? 'Passwords';
+    const credentials = await toCredentials(key, name);
+    const db = kdbxweb.Kdbx.create(credentials, name);
+    const version = opts.version ?? 4;
+    const kdf = opts.kdf ?? (version === 3 ? 'aes' : 'argon2id');
+    if (version === 3) {
+      if (kdf !== 'aes') throw new SsotError(ErrorCode.Usage, 'KDBX 3.1 supports only the AES-KDF');
+      db.setVersion(3);
+      db.header.keyEncryptionRounds = opts.iterations ?? DEFAULT_KDF.aesRounds;
+    } else {
+      db.setVersion(4);
+      const K = kdbxweb.Consts.KdfId;
+      db.setKdf(kdf === 'aes' ? K.Aes : kdf === 'argon2d' ? K.Argon2d : K.Argon2id);
+      const p = db.header.kdfParameters!;
+      // VarDictionary value types (not exported by kdbxweb): 0x04 UInt32, 0x05 UInt64.
+      if (kdf === 'aes') {
+        p.set('R', 0x05, kdbxweb.Int64.from(opts.iterations ?? DEFAULT_KDF.aesRounds));
+      } else {
+        p.set('M', 0x05, kdbxweb.Int64.from((opts.memoryKiB ?? DEFAULT_KDF.memoryKiB) * 1024));
+        p.set('I', 0x05, kdbxweb.Int64.from(opts.iterations ?? DEFAULT_KDF.iterations));
+        p.set('P', 0x04, opts.parallelism ?? DEFAULT_KDF.parallelism);
+        p.set('V', 0x04, 0x13);
+      }
+    }
+    if (opts.cipher === 'chacha20') db.header.dataCipherUuid = new kdbxweb.KdbxUuid(kdbxweb.Consts.CipherId.ChaCha20);
+    // KeePassXC's defaults: 10 history items, 6 MiB.
+    db.meta.historyMaxItems = 10;
+    db.meta.historyMaxSize = 6 * 1024 * 1024;
+    return new VaultDatabase(db, name);
+  }
+
+  /** Encrypts with the database's own key and KDF (new salts each time, so the bytes always differ). */
+  async save(): Promise<Uint8Array> {
+    installArgon2();
+    return new Uint8Array(await this.db.save());
+  }
+
+  /** A deep copy, without any key derivation (through the XML form). */
+  async clone(): Promise<VaultDatabase> {
+    const xml = await this.db.saveXml();
+    const copy = await kdbxweb.Kdbx.loadXml(xml, this.db.credentials);
+    copy.header = this.db.header;
+    const out = new VaultDatabase(copy, this.source);
+    out.clock = this.clock;
+    return out;
+  }
+
+  /** Changes the key (password and/or key file). */
+  async setKey(key: VaultKey): Promise<void> {
+    this.db.credentials = await toCredentials(key, this.source);
+    this.db.meta.keyChanged = this.clock();
+  }
+
+  get rootUuid(): string {
+    return this.db.getDefaultGroup().uuid.id;
+  }
+
+  get name(): string {
+    return this.db.meta.name ?? '';
+  }
+
+  /** Format facts for `vault verify` and tests: version, KDF and cipher. */
+  get format(): { version: string; kdf: 'argon2d' | 'argon2id' | 'aes'; cipher: 'aes' | 'chacha20' | 'other' } {
+    const h = this.db.header;
+    let kdf: 'argon2d' | 'argon2id' | 'aes' = 'aes';
+    const uuidBytes = h.kdfParameters?.get('$UUID');
+    if (uuidBytes instanceof ArrayBuffer) {
+      const id = Buffer.from(uuidBytes).toString('base64');
+      if (id === kdbxweb.Consts.KdfId.Argon2d) kdf = 'argon2d';
+      else if (id === kdbxweb.Consts.KdfId.Argon2id) kdf = 'argon2id';
+    }
+    const c = h.dataCipherUuid?.id;
+    const cipher = c === kdbxweb.Consts.CipherId.Aes ? 'aes' : c === kdbxweb.Consts.CipherId.ChaCha20 ? 'chacha20' : 'other';
+    return { version: `${h.versionMajor}.${h.versionMinor}`, kdf, cipher };
+  }
+
+  contentDigest(): string {
+    return databaseDigest(this.db);
+  }
+
+  summary(): { entries: number; groups: number; deleted: number } {
+    let entries = 0;
+    let groups = 0;
+    const bin = this.recycleBin();
+    const walk = (g: kdbxweb.KdbxGroup): void => {
+      for (const c of g.groups) {
+        if (c === bin) continue;
+        groups++;
+        walk(c);
+      }
+      entries += g.entries.length;
+    };
+    walk(this.db.getDefaultGroup());
+    return { entries, groups, deleted: this.db.deletedObjects.length };
+  }
+
+  /** Live entries (recycle bin excluded), with their paths. */
+  entries(): EntryView[] {
+    return [...this.liveEntries()].map(([e, path]) => this.view(e, path));
+  }
+
+  findEntries(titleOrPath: string): EntryView[] {
+    const byPath = titleOrPath.includes('/');
+    const wanted = titleOrPath.replace(/^\/+/, '');
+    const out: EntryView[] = [];
+    for (const [e, path] of this.liveEntries()) {
+      if (byPath ? path === wanted : title(e) === wanted) out.push(this.view(e, path));
+    }
+    return out;
+  }
+
+  getEntry(uuid: string): EntryView | undefined {
+    for (const [e, path] of this.allEntriesWithPath()) if (e.uuid.id === uuid) return this.view(e, path);
+    return undefined;
+  }
+
+  *secretValues(): Iterable<{ entryPath: string; field: string; value: string }> {
+    for (const [e, path] of this.liveEntries()) {
+      for (const [field, v] of e.fields) {
+        const isSecret = field === 'Password' || (v instanceof kdbxweb.ProtectedValue && !STANDARD_FIELDS.has(field));
+        if (!isSecret) continue;
+        const value = fieldText(v);
+        if (value) yield { entryPath: path, field, value };
+      }
+    }
+  }
+
+  /** Creates the groups of `path` ("A/B", "" for the root) that are missing; returns the last one's uuid. */
+  addGroup(path: string): string {
+    return this.ensureGroup(path).uuid.id;
+  }
+
+  addEntry(groupPath: string, fields: EntryFields, opts: { protect?: string[] } = {}): string {
+    const group = this.ensureGroup(groupPath);
+    const e = this.db.createEntry(group);
+    const now = this.clock();
+    e.times.creationTime = now;
+    e.times.lastModTime = now;
+    e.times.lastAccessTime = now;
+    e.times.locationChanged = now;
+    e.times.expiryTime = undefined;
+    const protect = new Set(['Password', ...(opts.protect ?? [])]);
+    for (const [k, v] of Object.entries(fields)) {
+      if (v === undefined) continue;
+      e.fields.set(k, protect.has(k) ? kdbxweb.ProtectedValue.fromString(v) : v);
+    }
+    this.touchGroup(group, now);
+    return e.uuid.id;
+  }
+
+  editEntry(uuid: string, fields: Record<string, string>): void {
+    const e = this.entryByUuid(uuid);
+    this.pushHistory(e);
+    for (const [k, v] of Object.entries(fields)) {
+      const old = e.fields.get(k);
+      const protect = old instanceof kdbxweb.ProtectedValue || (old === undefined && k === 'Password');
+      e.fields.set(k, protect ? kdbxweb.ProtectedValue.fromString(v) : v);
+    }
+    this.bump(e);
+  }
+
+  addAttachment(uuid: string, name: string, data: Uint8Array): void {
+    const e = this.entryByUuid(uuid);
+    this.pushHistory(e);
+    const value = toArrayBuffer(data);
+    const hash = createHash('sha256').update(data).digest('hex');
+    this.db.binaries.addWithHash({ hash, value });
+    e.binaries.set(name, { hash, value });
+    this.bump(e);
+  }
+
+  hasAttachment(entryTitleOrPath: string, name: string): boolean {
+    return this.findEntries(entryTitleOrPath).some((v) => v.attachments.includes(name));
+  }
+
+  /** The bytes of an attachment, or undefined. */
+  attachment(uuid: string, name: string): Uint8Array | undefined {
+    const b = this.entryByUuid(uuid).binaries.get(name);
+    if (!b) return undefined;
+    const v = kdbxweb.KdbxBinaries.isKdbxBinaryWithHash(b) ? b.value : b;
+    return v instanceof kdbxweb.ProtectedValue ? v.getBinary() : new Uint8Array(v);
+  }
+
+  /** Sets (or, with undefined, removes) a custom data item of an entry; an edit like any other. */
+  setEntryCustomData(uuid: string, key: string, value: string | undefined): void {
+    const e = this.entryByUuid(uuid);
+    this.pushHistory(e);
+    const now = this.clock();
+    e.customData ??= new Map();
+    if (value === undefined) e.customData.delete(key);
+    else e.customData.set(key, { value, lastModified: now });
+    this.bump(e);
+  }
+
+  /** Moves an entry to a group path (created if missing). */
+  moveEntry(uuid: string, groupPath: string): void {
+    const e = this.entryByUuid(uuid);
+    const to = this.ensureGroup(groupPath);
+    const from = e.parentGroup;
+    if (from === to) return;
+    if (from) e.previousParentGroup = from.uuid;
+    this.db.move(e, to);
+    e.parentGroup = to;
+    e.times.locationChanged = this.clock();
+  }
+
+  /** Moves a group under another group path; refuses to move a group into itself. */
+  moveGroup(uuid: string, toPath: string): void {
+    const g = this.groupByUuid(uuid);
+    const to = this.ensureGroup(toPath);
+    for (let p: kdbxweb.KdbxGroup | undefined = to; p; p = p.parentGroup) {
+      if (p === g) throw new SsotError(ErrorCode.Usage, 'cannot move a group into itself');
+    }
+    if (g.parentGroup) g.previousParentGroup = g.parentGroup.uuid;
+    this.db.move(g, to);
+    g.parentGroup = to;
+    g.times.locationChanged = this.clock();
+  }
+
+  renameGroup(uuid: string, name: string, notes?: string): void {
+    const g = this.groupByUuid(uuid);
+    g.name = name;
+    if (notes !== undefined) g.notes = notes;
+    g.times.lastModTime = this.clock();
+  }
+
+  /** Moves an entry to the recycle bin, as KeePassXC's first delete does. */
+  recycleEntry(uuid: string): void {
+    const e = this.entryByUuid(uuid);
+    let bin = this.recycleBin();
+    if (!bin) {
+      this.db.createRecycleBin();
+      bin = this.recycleBin()!;
+      this.db.meta.recycleBinChanged = this.clock();
+    }
+    if (e.parentGroup) e.previousParentGroup = e.parentGroup.uuid;
+    this.db.move(e, bin);
+    e.parentGroup = bin;
+    e.times.locationChanged = this.clock();
+  }
+
+  deleteEntry(uuid: string): void {
+    const e = this.entryByUuid(uuid);
+    const parent = e.parentGroup;
+    if (parent) parent.entries.splice(parent.entries.indexOf(e), 1);
+    this.db.addDeletedObject(e.uuid, this.clock());
+  }
+
+  /** Deletes a group and everything under it permanently, with tombstones. */
+  deleteGroup(uuid: string): void {
+    const g = this.groupByUuid(uuid);
+    if (g === this.db.getDefaultGroup()) throw new SsotError(ErrorCode.Usage, 'cannot delete the root group');
+    const now = this.clock();
+    for (const item of g.allGroupsAndEntries()) this.db.addDeletedObject(item.uuid, now);
+    const parent = g.parentGroup;
+    if (parent) parent.groups.splice(parent.groups.indexOf(g), 1);
+    if (this.db.meta.recycleBinUuid?.equals(g.uuid)) {
+      this.db.meta.recycleBinUuid = undefined;
+      this.db.meta.recycleBinChanged = now;
+    }
+  }
+
+  /** Group uuid by path ("" for the root), or undefined. */
+  groupUuid(path: string): string | undefined {
+    return this.findGroup(path)?.uuid.id;
+  }
+
+  // ---- internals ----
+
+  private bump(e: kdbxweb.KdbxEntry): void {
+    const now = this.clock();
+    e.times.lastModTime = now;
+    e.times.lastAccessTime = now;
+  }
+
+  private pushHistory(e: kdbxweb.KdbxEntry): void {
+    e.history.push(snapshot(e));
+    const max = this.db.meta.historyMaxItems;
+    if (typeof max === 'number' && max >= 0 && e.history.length > max) e.history.splice(0, e.history.length - max);
+  }
+
+  private touchGroup(_g: kdbxweb.KdbxGroup, _now: Date): void {
+    // KeePassXC does not change a group's modification time when an entry is added to it; neither do we.
+  }
+
+  private recycleBin(): kdbxweb.KdbxGroup | undefined {
+    const id = this.db.meta.recycleBinUuid;
+    if (!id || id.empty) return undefined;
+    return this.db.getGroup(id);
+  }
+
+  private *allEntriesWithPath(): Generator<[kdbxweb.KdbxEntry, string]> {
+    const walk = function* (g: kdbxweb.KdbxGroup, prefix: string): Generator<[kdbxweb.KdbxEntry, string]> {
+      for (const e of g.entries) yield [e, prefix + title(e)];
+      for (const c of g.groups) yield* walk(c, `${prefix}${c.name ?? ''}/`);
+    };
+    yield* walk(this.db.getDefaultGroup(), '');
+  }
+
+  private *liveEntries(): Generator<[kdbxweb.KdbxEntry, string]> {
+    const bin = this.recycleBin();
+    const walk = function* (g: kdbxweb.KdbxGroup, prefix: string): Generator<[kdbxweb.KdbxEntry, string]> {
+      for (const e of g.entries) yield [e, prefix + title(e)];
+      for (const c of g.groups) if (c !== bin) yield* walk(c, `${prefix}${c.name ?? ''}/`);
+    };
+    yield* walk(this.db.getDefaultGroup(), '');
+  }
+
+  private view(e: kdbxweb.KdbxEntry, path: string): EntryView {
+    const fields: Record<string, string> = {};
+    for (const [k, v] of e.fields) fields[k] = fieldText(v);
+    return {
+      uuid: e.uuid.id,
+      path,
+      title: title(e),
+      fields,
+      attachments: [...e.binaries.keys()],
+      lastModified: e.times.lastModTime ?? new Date(0),
+    };
+  }
+
+  private entryByUuid(uuid: string): kdbxweb.KdbxEntry {
+    for (const e of this.db.getDefaultGroup().allEntries()) if (e.uuid.id === uuid) return e;
+    throw new SsotError(ErrorCode.NotFound, `no entry with uuid ${uuid} in ${this.source}`);
+  }
+
+  private groupByUuid(uuid: string): kdbxweb.KdbxGroup {
+    const g = this.db.getGroup(uuid);
+    if (!g) throw new SsotError(ErrorCode.NotFound, `no group with uuid ${uuid} in ${this.source}`);
+    return g;
+  }
+
+  private findGroup(path: string): kdbxweb.KdbxGroup | undefined {
+    let g = this.db.getDefaultGroup();
+    for (const part of path.split('/').filter(Boolean)) {
+      const next = g.groups.find((c) => c.name === part);
+      if (!next) return undefined;
+      g = next;
+    }
+    return g;
+  }
+
+  private ensureGroup(path: string): kdbxweb.KdbxGroup {
+    let g = this.db.getDefaultGroup();
+    for (const part of path.split('/').filter(Boolean)) {
+      let next = g.groups.find((c) => c.name === part);
+      if (!next) {
+        next = this.db.createGroup(g, part);
+        const now = this.clock();
+        next.times.creationTime = now;
+        next.times.lastModTime = now;
+        next.times.lastAccessTime = now;
+        next.times.locationChanged = now;
+        next.times.expiryTime = undefined;
+      }
+      g = next;
+    }
+    return g;
+  }
+}
+
+function title(e: kdbxweb.KdbxEntry): string {
+  const t = e.fields.get('Title');
+  return t === undefined ? '' : fieldText(t);
+}
