@@ -7,6 +7,7 @@ import * as kdbxweb from 'kdbxweb';
 import { CredentialError, ErrorCode, InputError, SsotError } from '../../core/errors.js';
 import { installArgon2, toArrayBuffer } from './argon2.js';
 import { databaseDigest, fieldText } from './canonical.js';
+import { cloneKdbx } from './clone.js';
 import { snapshot } from './entry-state.js';
 import { toCredentials, type VaultKey } from './key.js';
 
@@ -164,12 +165,9 @@ export class VaultDatabase {
     return new Uint8Array(await this.db.save());
   }
 
-  /** A deep copy, without any key derivation (through the XML form). */
-  async clone(): Promise<VaultDatabase> {
-    const xml = await this.db.saveXml();
-    const copy = await kdbxweb.Kdbx.loadXml(xml, this.db.credentials);
-    copy.header = this.db.header;
-    const out = new VaultDatabase(copy, this.source);
+  /** A deep copy, without any key derivation (a merge consumes its source: clone one you want to keep). */
+  clone(): VaultDatabase {
+    const out = new VaultDatabase(cloneKdbx(this.db), this.source);
     out.clock = this.clock;
     return out;
   }
