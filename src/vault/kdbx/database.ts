@@ -99,6 +99,12 @@ export class VaultDatabase {
       db = await kdbxweb.Kdbx.load(toArrayBuffer(bytes), credentials);
     } catch (e) {
       const code = kdbxCode(e);
+      if (code === kdbxweb.Consts.ErrorCodes.InvalidKey && kdbx3Misaligned(bytes)) {
+        // KDBX 3 has no block MACs: a cut body fails AES-CBC's padding check, which kdbxweb
+        // reports as a wrong key. A body that is not whole 16-byte blocks is a truncation.
+        throw new InputError(ErrorCode.Corrupt, `cannot open ${source}: file is truncated`, place,
+          'restore it from another copy (`ssot vault restore`)', e);
+      }
       if (code === kdbxweb.Consts.ErrorCodes.InvalidKey) {
         throw new CredentialError(ErrorCode.InvalidKey, `cannot decrypt ${source}: wrong password or key file`, {
           place,
@@ -484,6 +490,20 @@ export class VaultDatabase {
     }
     return g;
   }
+}
+
+/** True for a KDBX 3.x file whose encrypted body is not a whole number of AES blocks. */
+function kdbx3Misaligned(bytes: Uint8Array): boolean {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.byteLength < 12 || view.getUint16(10, true) !== 3) return false;
+  let pos = 12;
+  while (pos + 3 <= bytes.byteLength) {
+    const id = view.getUint8(pos);
+    const len = view.getUint16(pos + 1, true);
+    pos += 3 + len;
+    if (id === 0) return (bytes.byteLength - pos) % 16 !== 0;
+  }
+  return true;
 }
 
 function title(e: kdbxweb.KdbxEntry): string {
