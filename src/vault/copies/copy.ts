@@ -29,7 +29,7 @@ export interface Copy {
   head(): Promise<string | null>;
 
   /** Compare-and-swap write; see the contract above. */
-  write(data: Uint8Array, ifRev: string | null, info: WriteInfo): Promise<{ rev: string }>;
+  write(data: Uint8Array, ifRev: string | null, info: WriteInfo): Promise<WriteResult>;
 
   /** Past versions, newest first (restore). */
   versions(): Promise<CopyVersion[]>;
@@ -55,6 +55,20 @@ export interface CopyRead {
 export interface WriteInfo {
   /** Commit message / revision description: counts only, never a value. */
   message: string;
+}
+
+/**
+ * Refinement (copies branch): a git push that was rejected because another
+ * machine pushed first is fetched and merged (through the engine's merge
+ * callback) before it is pushed again, so what the copy stores in the end may
+ * differ from `data`. `stored` then holds those bytes, so the engine records the
+ * right content for `rev` and carries the merge to the other copies. Absent:
+ * the copy stores exactly `data`. Writing the bytes the copy already holds is
+ * not a change: it returns the current rev and makes no new version.
+ */
+export interface WriteResult {
+  rev: string;
+  stored?: Uint8Array;
 }
 
 export interface CopyVersion {

@@ -7,6 +7,7 @@ import * as kdbxweb from 'kdbxweb';
 import { CredentialError, ErrorCode, InputError, SsotError } from '../../core/errors.js';
 import { installArgon2, toArrayBuffer } from './argon2.js';
 import { databaseDigest, fieldText } from './canonical.js';
+import { cloneKdbx } from './clone.js';
 import { snapshot } from './entry-state.js';
 import { toCredentials, type VaultKey } from './key.js';
 
@@ -98,6 +99,12 @@ export class VaultDatabase {
       db = await kdbxweb.Kdbx.load(toArrayBuffer(bytes), credentials);
     } catch (e) {
       const code = kdbxCode(e);
+      if (code === kdbxweb.Consts.ErrorCodes.InvalidKey && kdbx3Misaligned(bytes)) {
+        // KDBX 3 has no block MACs: a cut body fails AES-CBC's padding check, which kdbxweb
+        // reports as a wrong key. A body that is not whole 16-byte blocks is a truncation.
+        throw new InputError(ErrorCode.Corrupt, `cannot open ${source}: file is truncated`, place,
+          'restore it from another copy (`ssot vault restore`)', e);
+      }
       if (code === kdbxweb.Consts.ErrorCodes.InvalidKey) {
         throw new CredentialError(ErrorCode.InvalidKey, `cannot decrypt ${source}: wrong password or key file`, {
           place,
@@ -164,12 +171,9 @@ export class VaultDatabase {
     return new Uint8Array(await this.db.save());
   }
 
-  /** A deep copy, without any key derivation (through the XML form). */
-  async clone(): Promise<VaultDatabase> {
-    const xml = await this.db.saveXml();
-    const copy = await kdbxweb.Kdbx.loadXml(xml, this.db.credentials);
-    copy.header = this.db.header;
-    const out = new VaultDatabase(copy, this.source);
+  /** A deep copy, without any key derivation (a merge consumes its source: clone one you want to keep). */
+  clone(): VaultDatabase {
+    const out = new VaultDatabase(cloneKdbx(this.db), this.source);
     out.clock = this.clock;
     return out;
   }
@@ -486,6 +490,20 @@ export class VaultDatabase {
     }
     return g;
   }
+}
+
+/** True for a KDBX 3.x file whose encrypted body is not a whole number of AES blocks. */
+function kdbx3Misaligned(bytes: Uint8Array): boolean {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.byteLength < 12 || view.getUint16(10, true) !== 3) return false;
+  let pos = 12;
+  while (pos + 3 <= bytes.byteLength) {
+    const id = view.getUint8(pos);
+    const len = view.getUint16(pos + 1, true);
+    pos += 3 + len;
+    if (id === 0) return (bytes.byteLength - pos) % 16 !== 0;
+  }
+  return true;
 }
 
 function title(e: kdbxweb.KdbxEntry): string {
