@@ -1,0 +1,161 @@
+import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import type { CredentialContext } from '../../config/credentials.js';
+import type { LoadedConfig } from '../../config/load.js';
+import { formatPlace, InputError, ErrorCode, UsageError } from '../../core/errors.js';
+import type { CommandContext } from '../context.js';
+import type { DocOutcome, DocProblem, DocsEvent, DocsSyncResult } from '../../docs/index.js';
+
+/**
+ * `ssot docs push|map|render`: parse, call src/docs, print. The docs code
+ * knows nothing of the terminal; this file knows nothing of Confluence.
+ */
+
+/**
+ * How credentials are resolved for the docs commands: env, file, keyring, and
+ * a prompt on a terminal. `{ vault: … }` references need a vault reader, which
+ * the lead wires in here (vaultEntry) once the vault part lands.
+ */
+export async function credentialContext(ctx: CommandContext, config: LoadedConfig): Promise<CredentialContext> {
+  const { defaultSecretStore } = await import('../../config/keyring.js');
+  return {
+    configFile: config.file,
+    baseDir: config.dir,
+    env: ctx.env,
+    store: () => defaultSecretStore(ctx.env),
+    ...(ctx.interactive ? { prompt: promptHidden } : {}),
+  };
+}
+
+async function promptHidden(label: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  // Echo off: the typed token must not stay on the screen.
+  const out = rl as unknown as { _writeToOutput?: (s: string) => void };
+  const orig = out._writeToOutput;
+  let asked = false;
+  out._writeToOutput = (s: string): void => {
+    if (!asked) orig?.call(rl, s);
+  };
+  const p = rl.question(`${label}: `);
+  asked = true;
+  try {
+    return await p;
+  } finally {
+    process.stderr.write('\n');
+    rl.close();
+  }
+}
+
+/** Resolve confluence.email and confluence.token. */
+export async function confluenceCredentials(ctx: CommandContext, config: LoadedConfig): Promise<{ email: string; token: string }> {
+  if (!config.confluence) throw new UsageError(`${config.file} has no confluence section`, 'add confluence: { baseUrl, email, token, space } (see docs/confluence-setup.md)');
+  const { resolveCredential } = await import('../../config/credentials.js');
+  const cc = await credentialContext(ctx, config);
+  const email = await resolveCredential(config.confluence.email, cc, 'Confluence account email');
+  const token = await resolveCredential(config.confluence.token, cc, 'Atlassian API token');
+  return { email, token };
+}
+
+export async function push(ctx: CommandContext, args: unknown[], opts: Record<string, unknown>): Promise<number> {
+  const config = await ctx.config();
+  const { syncDocs } = await import('../../docs/index.js');
+  const credentials = await confluenceCredentials(ctx, config);
+  const paths = ((args[0] as string[] | undefined) ?? []).map((p) => path.resolve(ctx.cwd, p));
+  const dryRun = opts['dryRun'] === true;
+  const result = await syncDocs(config, {
+    dryRun,
+    force: opts['force'] === true,
+    credentials,
+    ...(paths.length > 0 ? { paths } : {}),
+    log: (e) => printEvent(ctx, e, dryRun),
+  });
+  return report(ctx, result);
+}
+
+/** Print one event as it happens (docs are long runs; the user sees progress). */
+function printEvent(ctx: CommandContext, e: DocsEvent, dryRun: boolean): void {
+  if (e.type === 'retry') {
+    ctx.out.verbose(`retrying ${e.what}${e.status ? ` (HTTP ${e.status})` : ''} in ${Math.round(e.waitMs / 100) / 10}s`);
+    return;
+  }
+  if (e.type === 'warning') {
+    ctx.out.warn(describeProblem(e.problem, ctx.cwd));
+    return;
+  }
+  const o = e.outcome;
+  ctx.out.record({ type: 'doc', ...o, dryRun });
+  const line = outcomeLine(o, ctx.cwd, dryRun);
+  if (o.action === 'error' || o.action === 'conflict') ctx.out.warn(line);
+  else if (o.action === 'skip') ctx.out.verbose(line);
+  else ctx.out.info(line);
+}
+
+function outcomeLine(o: DocOutcome, cwd: string, dryRun: boolean): string {
+  const where = o.file ? path.relative(cwd, o.file) || o.file : o.key;
+  const verb = dryRun && (o.action === 'create' || o.action === 'update') ? `would ${o.action}` : o.action;
+  const page = o.pageId ? ` (page ${o.pageId}${o.version ? `, v${o.version}` : ''})` : '';
+  return `${verb.padEnd(12)} ${where}${page}${o.message ? `: ${o.message}` : ''}`;
+}
+
+function describeProblem(p: DocProblem, cwd: string): string {
+  return `${formatPlace({ file: path.relative(cwd, p.file) || p.file, ...(p.line !== undefined ? { line: p.line } : {}), ...(p.column !== undefined ? { column: p.column } : {}) })}: ${p.message}`;
+}
+
+function report(ctx: CommandContext, r: DocsSyncResult): number {
+  if (r.invalid.length > 0) {
+    for (const p of r.invalid) ctx.out.record({ type: 'error', code: ErrorCode.Input, message: p.message, place: { file: p.file, line: p.line } });
+    const first = r.invalid[0]!;
+    for (const p of r.invalid.slice(1)) if (!ctx.out.json) ctx.out.warn(describeProblem(p, ctx.cwd));
+    throw new InputError(
+      ErrorCode.Input,
+      `${first.message}${r.invalid.length > 1 ? ` (and ${r.invalid.length - 1} more problem${r.invalid.length > 2 ? 's' : ''} above)` : ''}`,
+      { file: path.relative(ctx.cwd, first.file) || first.file, ...(first.line !== undefined ? { line: first.line } : {}), ...(first.column !== undefined ? { column: first.column } : {}) },
+      'nothing was published: fix the docs and run again',
+    );
+  }
+  const count = (a: string): number => r.docs.filter((d) => d.action === a).length;
+  const summary = `${r.dryRun ? 'dry run: ' : ''}${count('create')} created, ${count('update')} updated, ${count('skip')} unchanged, ${count('conflict')} conflicts, ${count('error')} failed`;
+  ctx.out.info(summary);
+  ctx.out.record({ type: 'summary', created: count('create'), updated: count('update'), skipped: count('skip'), conflicts: count('conflict'), failed: count('error'), dryRun: r.dryRun });
+  return r.exitCode;
+}
+
+export async function map(ctx: CommandContext, _args: unknown[], opts: Record<string, unknown>): Promise<number> {
+  const config = await ctx.config();
+  const { mapDocs, localSettings } = await import('../../docs/index.js');
+  const settings = localSettings(config, ctx.cwd);
+  const write = opts['write'] === true;
+  const r = await mapDocs(settings, { write });
+  const rel = (k: string): string => path.relative(ctx.cwd, path.join(settings.root, k)) || k;
+  if (r.unmapped.length === 0) {
+    ctx.out.info('every doc is in the mapping');
+    return 0;
+  }
+  for (const k of r.unmapped) {
+    ctx.out.record({ type: 'unmapped', key: k, added: write });
+    if (!write) ctx.out.info(rel(k));
+  }
+  if (write) {
+    for (const k of r.added) ctx.out.info(`added ${k.endsWith('/') ? `${k} (folder page)` : rel(k)}`);
+    ctx.out.info(`${r.added.length} entries added to ${path.relative(ctx.cwd, r.mappingFile) || r.mappingFile}; \`ssot docs push\` creates their pages`);
+  } else ctx.out.info(`${r.unmapped.length} unmapped; \`ssot docs map --write\` adds them`);
+  return 0;
+}
+
+export async function render(ctx: CommandContext, args: unknown[]): Promise<number> {
+  const file = path.resolve(ctx.cwd, String(args[0]));
+  const config = await ctx.maybeConfig();
+  const { renderDoc, localSettings } = await import('../../docs/index.js');
+  const settings = localSettings(config, path.dirname(file));
+  const r = await renderDoc(settings, file);
+  const errors = r.problems.filter((p) => !p.warning);
+  for (const p of r.problems.filter((x) => x.warning)) ctx.out.warn(describeProblem(p, ctx.cwd));
+  if (errors.length > 0) {
+    for (const p of errors.slice(1)) ctx.out.warn(describeProblem(p, ctx.cwd));
+    const first = errors[0]!;
+    throw new InputError(ErrorCode.Input, first.message, { file: path.relative(ctx.cwd, first.file) || first.file, ...(first.line !== undefined ? { line: first.line } : {}) });
+  }
+  if (ctx.out.json) ctx.out.record({ type: 'render', title: r.title, xhtml: r.xhtml });
+  else process.stdout.write(`${r.xhtml}\n`);
+  return 0;
+}

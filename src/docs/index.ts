@@ -1,0 +1,137 @@
+import path from 'node:path';
+import type { LoadedConfig } from '../config/load.js';
+import type { DocsConfig } from '../config/schema.js';
+import { UsageError } from '../core/errors.js';
+import { redactor } from '../core/redact.js';
+import { createApi, type ApiOptions } from './api.js';
+import { readMapping, writeMapping, type Mapping } from './mapping.js';
+import { folderKey, isFolderKey, listDocs, parentFolderOf } from './project.js';
+import { publishDocs, type DocsEvent, type DocsSyncResult, type Finding, type PublishSettings } from './publish.js';
+import { DocSet, type DocProblem } from './render.js';
+
+/**
+ * The docs part of ssot, as other parts (the CLI, `ssot sync`, the watcher)
+ * use it. Nothing here knows of terminals.
+ */
+export type { DocAction, DocOutcome, DocsEvent, DocsSyncResult, Finding } from './publish.js';
+export type { DocProblem } from './render.js';
+export { convertMarkdown, ALERT_MACROS } from './convert.js';
+
+export interface SyncDocsOptions {
+  dryRun: boolean;
+  force: boolean;
+  credentials: { email: string; token: string };
+  log?: (event: DocsEvent) => void;
+  /** Absolute paths of docs or folders; every mapped doc when absent. */
+  paths?: readonly string[];
+  /** The guard: a doc with findings is not published. */
+  secretCheck?: (text: string, file: string) => Promise<Finding[]>;
+  /** Tests and the benchmark: retry pacing. */
+  retry?: Pick<ApiOptions, 'sleep' | 'attempts' | 'baseDelayMs'>;
+}
+
+/** Called by `ssot sync` and `ssot docs push`. Never throws for one doc's failure. */
+export async function syncDocs(config: LoadedConfig, opts: SyncDocsOptions): Promise<DocsSyncResult> {
+  const settings = publishSettings(config);
+  redactor.add(opts.credentials.token);
+  const api = createApi({
+    baseUrl: config.confluence!.baseUrl,
+    email: opts.credentials.email,
+    token: opts.credentials.token,
+    ...opts.retry,
+    onRetry: (what, status, waitMs) => opts.log?.({ type: 'retry', what, ...(status !== undefined ? { status } : {}), waitMs }),
+  });
+  return publishDocs(settings, api, {
+    dryRun: opts.dryRun,
+    force: opts.force,
+    ...(opts.paths ? { paths: opts.paths } : {}),
+    ...(opts.secretCheck ? { secretCheck: opts.secretCheck } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
+  });
+}
+
+/** The docs settings of a config; `confluence` is required, `docs` has defaults. */
+export function publishSettings(config: LoadedConfig): PublishSettings {
+  if (!config.confluence) throw new UsageError(`${config.file} has no confluence section`, 'add confluence: { baseUrl, email, token, space } (see docs/confluence-setup.md)');
+  const d: Partial<DocsConfig> = config.docs ?? {};
+  return {
+    root: d.root ?? path.join(config.dir, 'docs'),
+    mappingFile: d.mapping ?? path.join(config.dir, 'mapping', 'confluence.json'),
+    exclude: d.exclude ?? [],
+    space: config.confluence.space,
+    mermaid: d.mermaid ?? 'code',
+    mermaidMacro: d.mermaidMacro ?? 'mermaid-cloud',
+  };
+}
+
+/** Settings for `docs map` / `docs render`, where confluence may be absent. */
+export function localSettings(config: LoadedConfig | undefined, fallbackRoot: string): PublishSettings {
+  const d: Partial<DocsConfig> = config?.docs ?? {};
+  const dir = config?.dir ?? fallbackRoot;
+  return {
+    root: d.root ?? (config ? path.join(dir, 'docs') : fallbackRoot),
+    mappingFile: d.mapping ?? path.join(dir, 'mapping', 'confluence.json'),
+    exclude: d.exclude ?? [],
+    space: config?.confluence?.space ?? '',
+    mermaid: d.mermaid ?? 'code',
+    mermaidMacro: d.mermaidMacro ?? 'mermaid-cloud',
+  };
+}
+
+export interface MapResult {
+  /** Docs on disk not in the mapping. */
+  unmapped: string[];
+  /** Keys added (with --write): docs and folder pages. */
+  added: string[];
+  mappingFile: string;
+}
+
+/** `ssot docs map [--write]`: unmapped docs; with write, add them with a parent page per folder. */
+export async function mapDocs(settings: PublishSettings, opts: { write: boolean }): Promise<MapResult> {
+  const space = settings.space;
+  const mapping: Mapping = await readMapping(settings.mappingFile, space || 'UNSET');
+  const onDisk = await listDocs(settings.root, settings.exclude);
+  const docs = new Set(onDisk);
+  const unmapped = onDisk.filter((k) => !(k in mapping.pages));
+  const added: string[] = [];
+  if (opts.write && unmapped.length > 0) {
+    const ensureFolder = (dir: string): string | undefined => {
+      const fk = folderKey(dir, docs);
+      if (fk === undefined) return undefined;
+      if (!(fk in mapping.pages)) {
+        const parent = ensureFolder(parentFolderOf(fk));
+        mapping.pages[fk] = { ...(parent ? { parent } : {}) };
+        added.push(fk);
+      }
+      return fk;
+    };
+    for (const k of unmapped) {
+      if (k in mapping.pages) continue; // added above as a folder's index
+      const parent = ensureFolder(parentFolderOf(k));
+      mapping.pages[k] = { ...(parent && parent !== k ? { parent } : {}) };
+      added.push(k);
+    }
+    if (space) mapping.space = space;
+    await writeMapping(settings.mappingFile, mapping);
+  }
+  return { unmapped, added: added.sort(), mappingFile: settings.mappingFile };
+}
+
+/** `ssot docs render PATH`: the storage XHTML of one file, with its problems. */
+export async function renderDoc(settings: PublishSettings, file: string): Promise<{ title: string; xhtml: string; problems: DocProblem[] }> {
+  const abs = path.resolve(file);
+  const key = path.relative(settings.root, abs).split(path.sep).join('/');
+  if (key.startsWith('..') || path.isAbsolute(key)) {
+    // Outside the docs root: rendered on its own, links resolved next to it.
+    const set = new DocSet({ ...settings, root: path.dirname(abs) }, { version: 1, space: settings.space || 'UNSET', pages: {} }, [path.basename(abs)]);
+    const { page, problems } = await set.prepare(path.basename(abs));
+    return { title: page.title, xhtml: page.xhtml, problems };
+  }
+  const mapping = await readMapping(settings.mappingFile, settings.space || 'UNSET');
+  const onDisk = await listDocs(settings.root, settings.exclude);
+  const set = new DocSet(settings, mapping, onDisk.includes(key) ? onDisk : [...onDisk, key]);
+  const { page, problems } = await set.prepare(key);
+  return { title: page.title, xhtml: page.xhtml, problems };
+}
+
+export { isFolderKey };
