@@ -136,7 +136,16 @@ interface SpecOp {
   query: Set<string>;
 }
 
-async function loadSpec(file: string): Promise<SpecOp[]> {
+const specCache = new Map<string, Promise<SpecOp[]>>();
+
+/** Compiled once per process: the document is 2.4 MB. */
+function loadSpec(file: string): Promise<SpecOp[]> {
+  let p = specCache.get(file);
+  if (!p) specCache.set(file, (p = compileSpec(file)));
+  return p;
+}
+
+async function compileSpec(file: string): Promise<SpecOp[]> {
   const spec = JSON.parse(await fs.readFile(file, 'utf8')) as {
     paths: Record<string, Record<string, { parameters?: { name?: string; in?: string }[]; requestBody?: { content?: Record<string, { schema?: unknown }> } }>>;
     components: unknown;
