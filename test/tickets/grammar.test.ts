@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { adfText, doc } from '../../src/tickets/adf.js';
+import { NoteParseError, parseNote, type ParsedNote } from '../../src/tickets/grammar.js';
+import { itemId, titlesMatch } from '../../src/tickets/match.js';
+import { withKey, withMarker } from '../../src/tickets/writeback.js';
+import { validateAdf } from '../standins/jira.js';
+
+const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'session-2026-03-10.md');
+const opts = { file: 'notes/n.md', rel: 'notes/n.md', project: 'CHRONOS' };
+const parse = (text: string, extra: Partial<typeof opts & { strictEnd: boolean }> = {}): ParsedNote => parseNote(text, { ...opts, ...extra });
+
+function problems(text: string, extra: Partial<typeof opts & { strictEnd: boolean }> = {}): { line: number; message: string }[] {
+  try {
+    parse(text, extra);
+  } catch (e) {
+    if (e instanceof NoteParseError) return e.problems.map((p) => ({ line: p.line, message: p.message }));
+    throw e;
+  }
+  throw new Error('expected a parse error');
+}
+
+const FM = '---\ntickets: ready\n---\n';
+
+describe('session notes grammar', () => {
+  it('reads the formats real session notes use', () => {
+    const n = parseNote(readFileSync(FIXTURE, 'utf8'), { ...opts, file: FIXTURE });
+    expect(n.status).toBe('ready');
+    const summary = n.items.map((i) => [i.line, i.section, i.key ?? null, i.title, i.points ?? null, i.done, i.due ?? null, i.group ?? null]);
+    expect(summary).toEqual([
+      [14, 'completed', 'CHRONOS-222', 'System Maintenance', null, true, null, null],
+      [18, 'completed', 'CHRONOS-219', 'Fix the nightly export', null, true, null, null],
+      [22, 'created', 'CHRONOS-216', 'Phase 2 Security Hardening', 3, false, '2026-03-31', null],
+      [32, 'backlog', null, 'Vault restore drill', 2, false, null, 'High Priority'],
+      [37, 'backlog', null, 'Write the on-call runbook', 1, false, null, 'High Priority'],
+      [43, 'backlog', null, 'Tidy the CI cache', 0.5, false, null, 'Low Priority'],
+    ]);
+    const byTitle = (t: string) => n.items.find((i) => i.title === t)!;
+    expect(adfText(doc(byTitle('Phase 2 Security Hardening').description))).toBe('Turn on MFA for every admin account\nRotate the deploy keys');
+    expect(byTitle('Phase 2 Security Hardening').comments.map((c) => c.text)).toEqual(['Started on the MFA part today.']);
+    // A target that is no date goes into the description, after the bullets.
+    expect(adfText(doc(byTitle('Vault restore drill').description))).toBe("Restore last week's copy from Drive\nTime it\nTarget: end of Q1");
+    expect(n.comments).toEqual([{ key: 'CHRONOS-222', text: 'Disks are in the safe.', line: 47 }]);
+  });
+
+  it('builds descriptions that are valid ADF (checked against @atlaskit/adf-schema)', () => {
+    const n = parse(
+      FM +
+        '## Backlog\n\n**Rich item** (1 point)\n- plain, **bold**, *em*, `code`, ~~gone~~ and [a link](https://example.com)\n- nested:\n  - one\n  - two\n    1. first\n    2. second\n\n```sh\necho hi\n```\n\n> quoted\n\n| a | b |\n|---|---|\n| 1 | 2 |\n',
+    );
+    const item = n.items[0]!;
+    expect(n.items).toHaveLength(1);
+    expect(item.title).toBe('Rich item');
+    const d = doc(item.description);
+    const v = validateAdf(d);
+    expect(v.errors).toBe('');
+    expect(v.ok).toBe(true);
+    expect(JSON.stringify(d)).toContain('"type":"link","attrs":{"href":"https://example.com"}');
+    expect(JSON.stringify(d)).toContain('"codeBlock"');
+    // and the schema does catch a broken document
+    expect(validateAdf({ type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: '' }] }] }).ok).toBe(false);
+  });
+
+  it('accepts the usual spellings of a ticket line', () => {
+    const n = parse(
+      FM +
+        '## Completed\n\n' +
+        '- **CHRONOS-1:** One ✅\n' +
+        '- **CHRONOS-2**: Two — **DONE**\n' +
+        '- CHRONOS-3: Three\n' +
+        '- CHRONOS-4 - Four\n' +
+        '- [x] CHRONOS-5 Five\n' +
+        '1. **CHRONOS-6:** Six (5 pts)\n',
+    );
+    expect(n.items.map((i) => [i.key, i.title, i.done])).toEqual([
+      ['CHRONOS-1', 'One', true],
+      ['CHRONOS-2', 'Two', true],
+      ['CHRONOS-3', 'Three', true],
+      ['CHRONOS-4', 'Four', true],
+      ['CHRONOS-5', 'Five', true],
+      ['CHRONOS-6', 'Six', true],
+    ]);
+    expect(n.items[5]!.points).toBe(5);
+  });
+
+  it('keeps plain bullets and prose out of the plan: only bold, checkbox or points lines are new items', () => {
+    const n = parse(FM + '## Next steps\n\nSome prose about the plan.\n\n- just a thought\n- [ ] Real task\n- Another (2 points)\n');
+    expect(n.items.map((i) => i.title)).toEqual(['Real task', 'Another']);
+  });
+
+  it('reads labels, points and comments given as lines under an item', () => {
+    const n = parse(FM + '## Backlog\n\n**Thing to do**\n**Labels:** infra, security\n**Points:** 8\n**Due:** 2026-04-01\n**Comment:** first note\n');
+    const i = n.items[0]!;
+    expect([i.labels, i.points, i.due, i.comments.map((c) => c.text)]).toEqual([['infra', 'security'], 8, '2026-04-01', ['first note']]);
+  });
+
+  it('reads a pending marker as the tie id', () => {
+    const n = parse(FM + '## Backlog\n\n**Thing** (1 point) <!-- ssot:pending 1a2b3c4d5e 2026-03-10T10:00:00Z -->\n');
+    expect(n.items[0]!.id).toBe('1a2b3c4d5e');
+    expect(n.items[0]!.pending).toEqual({ id: '1a2b3c4d5e', at: '2026-03-10T10:00:00Z' });
+    expect(n.items[0]!.title).toBe('Thing');
+  });
+
+  it('front matter: tickets ready/draft/off, project override', () => {
+    expect(parse('---\ntickets: draft\n---\n# x\n').status).toBe('draft');
+    expect(parse('---\ntitle: x\n---\n# x\n').status).toBe('draft');
+    expect(parse('---\ntickets: off\n---\n# x\n').status).toBe('off');
+    const n = parse('---\ntickets: ready\nproject: OPS\n---\n## Backlog\n\n- **OPS-3:** Fix it\n');
+    expect([n.project, n.projectLine, n.items[0]!.key]).toEqual(['OPS', 3, 'OPS-3']);
+  });
+});
+
+describe('bad input: a clear message naming file and line, nothing planned', () => {
+  it('a note without front matter', () => {
+    expect(problems('# Notes\n\n## Backlog\n\n**A** (1 point)\n')).toEqual([{ line: 1, message: expect.stringContaining('no front matter') }]);
+  });
+
+  it('a half-typed line', () => {
+    expect(problems(FM + '## Completed\n\n**CHRONOS-23\n')).toEqual([{ line: 6, message: expect.stringContaining('half-typed') }]);
+    expect(problems(FM + '## Backlog\n\n- [ ] Write docs (2 poi\n')).toEqual([{ line: 6, message: expect.stringContaining('half-typed') }]);
+    expect(problems(FM + '## Completed\n\n- **CHRONOS-23:**\n')[0]!.message).toMatch(/no title|half-typed/);
+  });
+
+  it('a last line still being typed (the watcher) is refused, a finished one is not', () => {
+    expect(problems(FM + '## Backlog\n\n- [ ] Write the docs', { strictEnd: true })[0]).toEqual({ line: 6, message: expect.stringContaining('no line end') });
+    expect(parse(FM + '## Backlog\n\n- [ ] Write the docs\n', { strictEnd: true }).items).toHaveLength(1);
+  });
+
+  it('a ticket line in an unknown section', () => {
+    expect(problems(FM + '## Random thoughts\n\n**CHRONOS-9:** Something ✅\n')).toEqual([
+      { line: 6, message: expect.stringContaining('section "Random thoughts", which ssot does not read') },
+    ]);
+    // prose there is fine
+    expect(parse(FM + '## Random thoughts\n\nWe talked about CHRONOS-9 a lot.\n- [ ] buy milk\n').items).toEqual([]);
+  });
+
+  it('one key twice', () => {
+    expect(problems(FM + '## Completed\n\n- **CHRONOS-7:** Seven ✅\n\n## Backlog\n\n- **CHRONOS-7:** Seven again\n')).toEqual([
+      { line: 10, message: 'CHRONOS-7 is named twice (lines 6 and 10); keep one and move the details under it' },
+    ]);
+  });
+
+  it('a key of another project, a directive with no item, a bad front matter value', () => {
+    expect(problems(FM + '## Completed\n\n- **OTHER-1:** Nope\n')[0]!.message).toContain('not in project CHRONOS');
+    expect(problems(FM + '## Backlog\n\n**Target:** 2026-01-01\n')[0]!.message).toContain('no ticket line above');
+    expect(problems('---\ntickets: maybe\n---\n')[0]).toEqual({ line: 2, message: expect.stringContaining('not one of ready, draft, off') });
+  });
+
+  it('reports every problem of a note at once', () => {
+    expect(problems(FM + '## Completed\n\n**CHRONOS-1\n\n## Other\n\n**CHRONOS-2:** x\n').map((p) => p.line)).toEqual([6, 10]);
+  });
+});
+
+describe('titles, ids and line edits', () => {
+  it('matches titles forgivingly, and refuses a different ticket', () => {
+    expect(titlesMatch('Phase 2 Security Hardening', 'Phase 2: security hardening ✅')).toBe(true);
+    expect(titlesMatch('Phase 2 Security Hardening', 'Phase 2: Security hardening (API + infra)')).toBe(true);
+    expect(titlesMatch('System Maintenance', 'SYSTEM   maintenance!!')).toBe(true);
+    expect(titlesMatch('System Maintenance', 'Migrate the billing database')).toBe(false);
+    expect(titlesMatch('Maintenance', 'Billing maintenance window')).toBe(false);
+  });
+
+  it('ids depend on the note path and the title, not on spelling', () => {
+    expect(itemId('a.md', 'Write docs')).toBe(itemId('a.md', 'write  DOCS!'));
+    expect(itemId('a.md', 'Write docs')).not.toBe(itemId('b.md', 'Write docs'));
+  });
+
+  it('writes the marker, then the key, into the line', () => {
+    const m = withMarker('**Vault restore drill** (2 points)', 'abc123', '2026-03-10T10:00:00Z');
+    expect(m).toBe('**Vault restore drill** (2 points) <!-- ssot:pending abc123 2026-03-10T10:00:00Z -->');
+    expect(withKey(m, 'CHRONOS-301')).toBe('**CHRONOS-301:** Vault restore drill (2 points)');
+    expect(withKey('- [ ] Write the runbook (1 point) <!-- ssot:pending abc123 x -->', 'CHRONOS-302')).toBe('- [ ] **CHRONOS-302:** Write the runbook (1 point)');
+    // the result reads back as the same item, now with its key
+    const n = parse(FM + '## Backlog\n\n' + withKey(m, 'CHRONOS-301') + '\n');
+    expect([n.items[0]!.key, n.items[0]!.title, n.items[0]!.points]).toEqual(['CHRONOS-301', 'Vault restore drill', 2]);
+  });
+});

@@ -1,0 +1,287 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LoadedConfig } from '../../src/config/load.js';
+import type { JiraStandIn, JiraStandInOptions } from '../../src/devservices/jira.js';
+import { isSsotError } from '../../src/core/errors.js';
+import { syncTickets, type SyncTicketsOptions, type TicketsSyncResult } from '../../src/tickets/sync.js';
+import { JIRA_EMAIL, JIRA_TOKEN, startTestJira, validateAdf } from '../standins/jira.js';
+
+const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'session-2026-03-10.md');
+
+let dir: string;
+let jira: JiraStandIn | undefined;
+const savedState = process.env['XDG_STATE_HOME'];
+
+beforeEach(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ssot-tickets-'));
+  process.env['XDG_STATE_HOME'] = path.join(dir, 'state');
+  await fs.mkdir(path.join(dir, 'notes'), { recursive: true });
+});
+afterEach(async () => {
+  await jira?.close();
+  jira = undefined;
+  if (savedState === undefined) delete process.env['XDG_STATE_HOME'];
+  else process.env['XDG_STATE_HOME'] = savedState;
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+async function start(o: JiraStandInOptions = {}): Promise<JiraStandIn> {
+  jira = await startTestJira(o);
+  return jira;
+}
+
+function config(s: JiraStandIn, extra: { project?: string; confirmAbove?: number; storyPointsField?: string } = {}): LoadedConfig {
+  return {
+    file: path.join(dir, 'ssot.config.yaml'),
+    dir,
+    vaults: [],
+    jira: {
+      baseUrl: s.url,
+      email: { env: 'X' },
+      token: { env: 'Y' },
+      project: extra.project ?? 'CHRONOS',
+      issueType: 'Task',
+      ...(extra.storyPointsField ? { storyPointsField: extra.storyPointsField } : {}),
+    },
+    tickets: { notes: path.join(dir, 'notes'), mapping: path.join(dir, 'mapping', 'jira.json'), confirmAbove: extra.confirmAbove ?? 5 },
+  };
+}
+
+async function run(s: JiraStandIn, o: Partial<SyncTicketsOptions> = {}, c: Partial<Parameters<typeof config>[1]> = {}): Promise<TicketsSyncResult> {
+  return syncTickets(config(s, c), {
+    dryRun: false,
+    yes: false,
+    credentials: { email: JIRA_EMAIL, token: JIRA_TOKEN },
+    strictSchemas: true,
+    sleep: async () => undefined,
+    ...o,
+  });
+}
+
+async function note(name: string, text: string): Promise<string> {
+  const f = path.join(dir, 'notes', name);
+  await fs.writeFile(f, text);
+  return f;
+}
+
+function seed(s: JiraStandIn): void {
+  s.addIssue({ key: 'CHRONOS-216', summary: 'Phase 2: Security hardening' });
+  s.addIssue({ key: 'CHRONOS-219', summary: 'Fix the nightly export job', status: 'In Progress' });
+  s.addIssue({ key: 'CHRONOS-222', summary: 'System maintenance', status: 'In Review' });
+}
+
+const FM = '---\ntickets: ready\n---\n';
+
+describe('tickets sync against the Jira stand-in (jira.js v6)', () => {
+  it('plans, applies, and a second run on the unchanged note sends no write', async () => {
+    const s = await start();
+    seed(s);
+    const file = await note('session.md', await fs.readFile(FIXTURE, 'utf8'));
+
+    const dry = await run(s, { dryRun: true });
+    expect(s.writes()).toEqual([]);
+    const ops = dry.plan.items.flatMap((i) => i.ops.map((o) => `${o.kind} ${i.key ?? i.title}`));
+    expect(ops).toEqual([
+      'transition CHRONOS-222',
+      'comment CHRONOS-222',
+      'transition CHRONOS-219',
+      'update CHRONOS-216',
+      'comment CHRONOS-216',
+      'create Vault restore drill',
+      'create Write the on-call runbook',
+      'create Tidy the CI cache',
+    ]);
+    expect(await fs.readFile(file, 'utf8')).toBe(await fs.readFile(FIXTURE, 'utf8'));
+
+    const r = await run(s);
+    expect(r.exitCode).toBe(0);
+    expect(r.created).toHaveLength(3);
+    expect(s.specViolations).toEqual([]);
+    // Done category reached, through the chain of transitions where needed.
+    expect(s.statusOf('CHRONOS-222')!.category).toBe('done');
+    expect(s.statusOf('CHRONOS-219')!.category).toBe('done');
+    const i216 = s.issue('CHRONOS-216')!;
+    expect([i216.custom[s.pointsFieldId!], i216.duedate, i216.comments.length]).toEqual([3, '2026-03-31', 1]);
+    const drill = s.issues().find((i) => i.summary === 'Vault restore drill')!;
+    expect(drill.labels).toEqual([expect.stringMatching(/^ssot-[0-9a-f]{10}$/)]);
+    expect(drill.custom[s.pointsFieldId!]).toBe(2);
+    // Every description and comment sent is valid ADF.
+    for (const req of s.requests.filter((q) => q.method !== 'GET' && q.status < 300)) {
+      const b = req.body as { fields?: { description?: unknown }; body?: unknown } | undefined;
+      for (const d of [b?.fields?.description, b?.body].filter((x) => x !== undefined)) expect(validateAdf(d).errors).toBe('');
+    }
+    // The keys are in the note and in the mapping.
+    const text = await fs.readFile(file, 'utf8');
+    expect(text).toContain(`**${drill.key}:** Vault restore drill (2 points)`);
+    expect(text).not.toContain('ssot:pending');
+    const mapping = JSON.parse(await fs.readFile(path.join(dir, 'mapping', 'jira.json'), 'utf8')) as { items: Record<string, { key: string }> };
+    expect(Object.values(mapping.items).map((e) => e.key).sort()).toEqual([...r.created].sort());
+
+    const writesBefore = s.writes().length;
+    const again = await run(s);
+    expect(again.plan.items).toEqual([]);
+    expect(again.exitCode).toBe(0);
+    expect(s.writes().length).toBe(writesBefore);
+    expect(s.issues()).toHaveLength(6);
+  });
+
+  it('a change to an item already tied to a key updates it, and only what changed', async () => {
+    const s = await start();
+    const file = await note('n.md', FM + '## Backlog\n\n**Write the runbook** (2 points)\n- first step\n');
+    await run(s);
+    const key = s.issues()[0]!.key;
+    let text = await fs.readFile(file, 'utf8');
+    text = text.replace('(2 points)', '(3 points)').replace('- first step', '- first step\n- second step\n**Target:** 2026-05-01\n**Comment:** half done');
+    await fs.writeFile(file, text);
+    const before = s.writes().length;
+    const r = await run(s);
+    expect(r.plan.items[0]!.ops.map((o) => o.kind)).toEqual(['update', 'comment']);
+    expect(r.plan.items[0]!.ops[0]!.detail).toBe('points 2 -> 3, due - -> 2026-05-01, description');
+    const i = s.issue(key)!;
+    expect([i.custom[s.pointsFieldId!], i.duedate, i.comments.length]).toEqual([3, '2026-05-01', 1]);
+    expect(s.writes().length - before).toBe(2);
+    // the comment is in Jira now: not added again
+    expect((await run(s)).plan.items).toEqual([]);
+  });
+
+  it('a key whose summary does not match is reported, not touched (exit 3); the other items still sync', async () => {
+    const s = await start();
+    s.addIssue({ key: 'CHRONOS-23', summary: 'Migrate the billing database', status: 'In Progress' });
+    s.addIssue({ key: 'CHRONOS-24', summary: 'Rotate the API keys', status: 'In Progress' });
+    await note('n.md', FM + '## Completed\n\n- **CHRONOS-23:** Rotate the API keys ✅\n- **CHRONOS-24:** rotate the api KEYS! ✅\n');
+    const r = await run(s);
+    expect(r.exitCode).toBe(3);
+    expect(r.outcomes.find((o) => o.key === 'CHRONOS-23')).toMatchObject({ status: 'conflict', message: expect.stringContaining('Migrate the billing database') });
+    expect(s.statusOf('CHRONOS-23')!.name).toBe('In Progress');
+    expect(s.statusOf('CHRONOS-24')!.category).toBe('done');
+  });
+
+  it('a project key that does not exist: a clear error, nothing created', async () => {
+    const s = await start();
+    await note('n.md', FM + '## Backlog\n\n**New thing** (1 point)\n');
+    const err = await run(s, {}, { project: 'CHRONSO' }).catch((e: unknown) => e);
+    expect(isSsotError(err) && err.exitCode).toBe(2);
+    expect((err as Error).message).toContain('no project CHRONSO');
+    expect((err as { place?: { path?: string } }).place?.path).toBe('jira.project');
+    expect(s.writes()).toEqual([]);
+    expect(await fs.readFile(path.join(dir, 'notes', 'n.md'), 'utf8')).not.toContain('ssot:pending');
+  });
+
+  it('bad input in one note stops the run before any request', async () => {
+    const s = await start();
+    await note('a.md', FM + '## Backlog\n\n**Fine item** (1 point)\n');
+    await note('b.md', FM + '## Completed\n\n**CHRONOS-23\n');
+    const err = await run(s).catch((e: unknown) => e);
+    expect(isSsotError(err) && err.exitCode).toBe(2);
+    expect((err as { place?: { file: string; line?: number } }).place).toEqual({ file: path.join(dir, 'notes', 'b.md'), line: 6 });
+    expect(s.requests).toEqual([]);
+  });
+
+  it('more creates than confirmAbove need --yes or a confirmation', async () => {
+    const s = await start();
+    await note('n.md', FM + '## Backlog\n\n' + [1, 2, 3].map((n) => `- [ ] Task number ${n}\n`).join(''));
+    const err = await run(s, {}, { confirmAbove: 2 }).catch((e: unknown) => e);
+    expect(isSsotError(err) && err.exitCode).toBe(2);
+    expect((err as { hint?: string }).hint).toContain('--yes');
+    expect(s.writes()).toEqual([]);
+    let asked = 0;
+    const refused = await run(s, { confirm: async () => (asked++, false) }, { confirmAbove: 2 }).catch((e: unknown) => e);
+    expect([asked, isSsotError(refused), s.writes().length]).toEqual([1, true, 0]);
+    const r = await run(s, { yes: true }, { confirmAbove: 2 });
+    expect(r.created).toHaveLength(3);
+  });
+
+  it('the watcher acts only on notes marked ready', async () => {
+    const s = await start();
+    await note('ready.md', FM + '## Backlog\n\n- [ ] Ready item\n');
+    await note('draft.md', '---\ntickets: draft\n---\n## Backlog\n\n- [ ] Draft item\n');
+    await note('typing.md', '# no front matter yet\n\n**CHRONOS-2');
+    const r = await run(s, { readyOnly: true });
+    expect(r.created).toHaveLength(1);
+    expect(s.issues().map((i) => i.summary)).toEqual(['Ready item']);
+  });
+
+  it('429 with Retry-After is waited out; a 500 on a read is retried', async () => {
+    const s = await start();
+    s.addIssue({ key: 'CHRONOS-5', summary: 'Close me', status: 'To Do' });
+    await note('n.md', FM + '## Completed\n\n- **CHRONOS-5:** Close me\n\n## Backlog\n\n- [ ] Make me\n');
+    s.failNext({ method: 'POST', path: '/rest/api/3/issue', status: 429, retryAfter: '2' });
+    s.failNext({ method: 'GET', path: /\/rest\/api\/3\/issue\/CHRONOS-5$/, status: 500 });
+    const waits: number[] = [];
+    const r = await run(s, { sleep: async (ms) => void waits.push(ms) });
+    expect(r.exitCode).toBe(0);
+    expect(waits).toContain(2000);
+    expect(s.issues().filter((i) => i.summary === 'Make me')).toHaveLength(1);
+    expect(s.statusOf('CHRONOS-5')!.category).toBe('done');
+  });
+
+  it('one item failing does not stop the others', async () => {
+    const s = await start();
+    s.addIssue({ key: 'CHRONOS-5', summary: 'Close me', status: 'To Do' });
+    await note('n.md', FM + '## Completed\n\n- **CHRONOS-5:** Close me\n\n## Backlog\n\n- [ ] Make me\n');
+    s.failNext({ method: 'POST', path: /transitions$/, status: 400, body: { errorMessages: ['A resolution is required.'], errors: {} } });
+    const r = await run(s);
+    expect(r.exitCode).toBe(1);
+    expect(r.outcomes.find((o) => o.key === 'CHRONOS-5')).toMatchObject({ status: 'failed', message: expect.stringContaining('A resolution is required') });
+    expect(s.issues().filter((i) => i.summary === 'Make me')).toHaveLength(1);
+  });
+
+  it('finds the story-points field by name, or the configured one; Story point estimate on team-managed sites', async () => {
+    const s = await start({ pointsField: 'team' });
+    await note('n.md', FM + '## Backlog\n\n- [ ] Estimate me (5 points)\n');
+    await run(s);
+    expect(s.issues()[0]!.custom['customfield_10016']).toBe(5);
+  });
+
+  it('recovers creates whose keys were never written back: found by label through paginated search, not created again', async () => {
+    const s = await start({ maxPage: 2 });
+    const { itemId } = await import('../../src/tickets/match.js');
+    const titles = [1, 2, 3, 4, 5].map((n) => `Recover me ${n}`);
+    // What a crash after the create (or a teammate's run whose mapping is not pulled yet) leaves:
+    // the issues in Jira with their tie labels, a marker or nothing in the note, no mapping.
+    const made = titles.map((t) => s.addIssue({ summary: t, labels: [`ssot-${itemId('notes/n.md', t)}`] }));
+    const id1 = itemId('notes/n.md', titles[0]!);
+    const lines = titles.map((t, i) => `- [ ] ${t}${i === 0 ? ` <!-- ssot:pending ${id1} 2026-01-01T00:00:00Z -->` : ''}\n`).join('');
+    const file = await note('n.md', FM + '## Backlog\n\n' + lines);
+    const r = await run(s);
+    expect(r.exitCode).toBe(0);
+    expect(r.created).toEqual([]);
+    expect(r.plan.items.map((i) => i.ops.map((o) => o.kind).join('+'))).toEqual(['link', 'link', 'link', 'link', 'link']);
+    expect(s.issues()).toHaveLength(5);
+    const text = await fs.readFile(file, 'utf8');
+    for (const [i, t] of titles.entries()) expect(text).toContain(`- [ ] **${made[i]!.key}:** ${t}\n`);
+    expect(text).not.toContain('ssot:pending');
+    const searches = s.requests.filter((q) => q.path === '/rest/api/3/search/jql');
+    expect(searches).toHaveLength(3);
+    expect((searches[1]!.body as { nextPageToken?: string }).nextPageToken).toBeTruthy();
+    expect((await run(s)).plan.items).toEqual([]);
+  });
+
+  it('a fresh pending marker whose issue search does not show yet (indexing lag) waits instead of creating a twin', async () => {
+    const s = await start({ lagMs: 60_000 });
+    const { itemId } = await import('../../src/tickets/match.js');
+    const id = itemId('notes/n.md', 'Laggy');
+    s.addIssue({ summary: 'Laggy', labels: [`ssot-${id}`], createdAt: Date.now() });
+    const at = new Date().toISOString();
+    await note('n.md', FM + `## Backlog\n\n**Laggy** <!-- ssot:pending ${id} ${at} -->\n`);
+    const r = await run(s);
+    expect(r.exitCode).toBe(1);
+    expect(r.outcomes[0]!.status).toBe('waiting');
+    expect(s.issues()).toHaveLength(1);
+    s.setLag(0);
+    const r2 = await run(s);
+    expect(r2.exitCode).toBe(0);
+    expect(s.issues()).toHaveLength(1);
+  });
+
+  it('a comment in a Comments section goes to its key once', async () => {
+    const s = await start();
+    s.addIssue({ key: 'CHRONOS-9', summary: 'Anything' });
+    await note('n.md', FM + '## Comments\n\n- **CHRONOS-9:** Talked to ops, waiting on them.\n');
+    await run(s);
+    await run(s);
+    expect(s.issue('CHRONOS-9')!.comments).toHaveLength(1);
+  });
+});
