@@ -1,0 +1,42 @@
+import type { LoadedConfig } from '../config/load.js';
+import { stateDir } from '../core/paths.js';
+import type { VaultDb } from '../vault/codec.js';
+import type { VaultDatabase } from '../vault/kdbx/database.js';
+import type { CommandContext } from './context.js';
+import { credentialContext } from './credentials.js';
+
+/**
+ * The glue between the vault and the guard: the values of every configured
+ * vault go into the guard's keyed-hash index. The guard never sees a
+ * database; the vault never sees the index.
+ */
+export async function rebuildFingerprints(
+  ctx: CommandContext,
+  config: LoadedConfig,
+  opened: Map<string, VaultDb> = new Map(),
+): Promise<{ indexed: number; skipped: number }> {
+  const { openPrimary } = await import('../vault/setup.js');
+  const { buildFingerprintIndex } = await import('../guard/fingerprint.js');
+  const creds = credentialContext(ctx, config);
+  const values: { vault: string; entryPath: string; field: string; value: string }[] = [];
+  for (const v of config.vaults) {
+    const db = (opened.get(v.name) as VaultDatabase | undefined) ?? (await openPrimary(v, creds));
+    for (const s of db.secretValues()) values.push({ vault: v.name, ...s });
+  }
+  const r = await buildFingerprintIndex(values, {
+    stateDir: stateDir(ctx.env),
+    env: ctx.env,
+    sources: config.vaults.map((v) => ({ vault: v.name, path: v.path })),
+  });
+  return { indexed: r.indexed, skipped: r.skipped };
+}
+
+/** After a vault sync: rebuild from what the sync decrypted; a vault that cannot be opened keeps the old index. */
+export async function fingerprintFromDatabases(ctx: CommandContext, config: LoadedConfig, dbs: Map<string, VaultDb>): Promise<void> {
+  try {
+    const r = await rebuildFingerprints(ctx, config, dbs);
+    ctx.out.verbose(`guard index: ${r.indexed} values indexed, ${r.skipped} skipped`);
+  } catch (e) {
+    ctx.out.warn(`the guard's index of vault values was not rebuilt (${e instanceof Error ? e.message : String(e)}); run \`ssot vault fingerprint\``);
+  }
+}

@@ -1,0 +1,32 @@
+import { resolveCredential, type CredentialContext } from '../config/credentials.js';
+import type { LoadedConfig } from '../config/load.js';
+import { ErrorCode, SsotError } from '../core/errors.js';
+import type { Action, PartOptions, PartResult } from './types.js';
+
+/** The tickets part of `ssot sync`: the plan, then per-item outcomes. */
+export async function runTicketsPart(config: LoadedConfig, creds: CredentialContext, opts: PartOptions): Promise<PartResult> {
+  const j = config.jira!;
+  const credentials = {
+    email: await resolveCredential(j.email, creds, 'Jira account email (jira.email)'),
+    token: await resolveCredential(j.token, creds, 'Jira API token (jira.token)'),
+  };
+  const { syncTickets } = await import('../tickets/sync.js');
+  const confirm = opts.confirm;
+  const r = await syncTickets(config, {
+    dryRun: opts.dryRun,
+    yes: Boolean(opts.yes),
+    ...(opts.readyOnly ? { readyOnly: true } : {}),
+    ...(confirm ? { confirm: async (plan: { creates?: number }) => confirm(`create ${plan.creates ?? 'several'} Jira issues?`) } : {}),
+    credentials,
+  } as Parameters<typeof syncTickets>[1]);
+  const actions: Action[] = r.outcomes.map((o) => ({
+    part: 'tickets',
+    target: `${o.note}:${o.line} ${o.key ?? ''}`.trim(),
+    action: o.status,
+    detail: o.message ?? o.title,
+    ...(o.status === 'failed' || o.status === 'conflict'
+      ? { error: new SsotError(o.status === 'conflict' ? ErrorCode.Conflict : ErrorCode.Remote, o.message ?? o.status, { exitCode: o.status === 'conflict' ? 3 : 1 }) }
+      : {}),
+  }));
+  return { part: 'tickets', actions, exitCode: r.exitCode, warnings: [] };
+}
