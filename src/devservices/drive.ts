@@ -266,8 +266,22 @@ export async function startDriveStandIn(opts: DriveStandInOptions = {}): Promise
     originalFilename: f.name,
   });
 
+  // My Drive's root folder: gettable by id or by its alias "root", never listed.
+  const rootFile: StandInFile = {
+    id: rootId,
+    name: 'My Drive',
+    mimeType: FOLDER_MIME,
+    parents: [],
+    trashed: false,
+    createdTime: new Date(0).toISOString(),
+    modifiedTime: new Date(0).toISOString(),
+    version: 1,
+    appProperties: {},
+    revisions: [],
+  };
+
   const getFile = (id: string): StandInFile => {
-    const f = files.get(id === 'root' ? rootId : id);
+    const f = id === 'root' || id === rootId ? rootFile : files.get(id);
     if (!f) throw new HttpError(404, 'notFound', `File not found: ${id}.`, { location: 'fileId', locationType: 'parameter' });
     return f;
   };
@@ -416,6 +430,7 @@ export async function startDriveStandIn(opts: DriveStandInOptions = {}): Promise
         }
         return { kind: 'json', body: pick(fileResource(f), fields, FILE_DEFAULT) };
       }
+      if (f === rootFile && method !== 'GET') throw new HttpError(403, 'insufficientFilePermissions', 'The user does not have sufficient permissions for this file.');
       if (method === 'PATCH') {
         applyMeta(f, parseJsonBody(body), q);
         return { kind: 'json', body: pick(fileResource(f), fields, FILE_DEFAULT) };

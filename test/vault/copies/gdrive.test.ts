@@ -232,4 +232,41 @@ describe('DriveCopy against the Drive v3 stand-in', () => {
     expect(r!.rev).toBe(foreign.revisions[0]!.id);
     expect(text(r!.data)).toBe('rclone');
   });
+
+  it('a 500 on a create the server did not act on: looked up first, then created once', async () => {
+    const { copy, state } = makeCopy();
+    await copy.head();
+    const seen = drive.requests.length;
+    drive.failNext({ method: 'POST', path: '/upload/drive/v3/files' }, { status: 500 });
+    await copy.write(bytes('a'), null, msg);
+    expect(drive.findByName('chronos.kdbx', state.value.folderId).length).toBe(1);
+    const calls = drive.requests.slice(seen).map((r) => `${r.method} ${r.path} ${r.status}`);
+    const first = calls.indexOf('POST /upload/drive/v3/files 500');
+    const second = calls.indexOf('POST /upload/drive/v3/files 200');
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(second).toBeGreaterThan(first);
+    expect(calls.slice(first, second)).toContain('GET /drive/v3/files 200'); // the lookup before the retry
+  });
+
+  it('a remembered file that was trashed is not used; a remembered folder that is gone is found again', async () => {
+    const { copy, state, folder } = makeCopy();
+    await copy.write(bytes('a'), null, msg);
+    const trashedId = state.value.fileId!;
+    drive.file(trashedId)!.trashed = true;
+    expect(await copy.read()).toBeNull();
+    const { rev } = await copy.write(bytes('b'), null, msg);
+    expect(state.value.fileId).not.toBe(trashedId);
+    const c2 = makeCopy({ folder });
+    await c2.state.set({ folderId: 'gone-folder' });
+    expect((await c2.copy.read())!.rev).toBe(rev);
+    expect(c2.state.value.folderId).toBe(state.value.folderId);
+  });
+
+  it('works with a folderId instead of a path', async () => {
+    const f = drive.createFile({ name: 'Shared', mimeType: 'application/vnd.google-apps.folder' });
+    const { copy } = makeCopy({ folder: undefined, folderId: f.id });
+    await copy.write(bytes('a'), null, msg);
+    expect(drive.findByName('chronos.kdbx', f.id).length).toBe(1);
+    expect(copy.id).toBe(`gdrive:folder ${f.id}/chronos.kdbx`);
+  });
 });
