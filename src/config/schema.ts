@@ -70,6 +70,8 @@ export const gdriveSchema = z.strictObject({
   ]),
   scope: z.enum(['drive.file', 'drive']).default('drive.file'),
   rootUrl: z.url().optional(),
+  /** OAuth token endpoint override (the dev stand-in serves one at `<rootUrl>token`). */
+  tokenUrl: z.url().optional(),
 });
 
 export const confluenceSchema = z.strictObject({

@@ -2,7 +2,7 @@
 const KNOWN_KEYS = [
   'vaults', 'name', 'path', 'password', 'keyFile', 'copies', 'git', 'repo', 'remote', 'branch', 'gdrive', 'folder',
   'folderId', 'fileId', 'require', 'entries', 'attachments', 'entry', 'backups', 'keep', 'auth', 'clientId',
-  'clientSecret', 'refreshToken', 'accessToken', 'scope', 'rootUrl', 'confluence', 'baseUrl', 'email', 'token',
+  'clientSecret', 'refreshToken', 'accessToken', 'scope', 'rootUrl', 'tokenUrl', 'confluence', 'baseUrl', 'email', 'token',
   'space', 'docs', 'root', 'mapping', 'exclude', 'mermaid', 'mermaidMacro', 'jira', 'project', 'storyPointsField',
   'issueType', 'tickets', 'notes', 'confirmAbove', 'guard', 'blockPaths', 'baseline', 'ignorePaths', 'maxFileBytes',
   'watch', 'debounceMs', 'pollRemotesMinutes', 'env', 'keyring', 'vault', 'field', 'file', 'prompt',

@@ -1,0 +1,125 @@
+/**
+ * The stand-in itself, over raw HTTP: the parts of Drive v3's behaviour the
+ * copy relies on (auth, error shape, fields, q, paging, uploads, revisions).
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { FOLDER_MIME } from '../../../src/devservices/drive.js';
+import { TEST_ACCESS_TOKEN, TEST_OAUTH, useDriveStandIn } from './index.js';
+
+const s = await useDriveStandIn({ maxPageSize: 3 });
+const auth = { authorization: `Bearer ${TEST_ACCESS_TOKEN}` };
+const api = (p: string, init: RequestInit = {}) =>
+  fetch(new URL(p, s.url), { ...init, headers: { ...auth, ...(init.headers as Record<string, string> | undefined) } });
+const json = async (r: Response): Promise<Record<string, any>> => (await r.json()) as Record<string, any>;
+
+describe('Drive v3 stand-in', () => {
+  it('401 without or with a wrong bearer token, in Google error format', async () => {
+    for (const headers of [{}, { authorization: 'Bearer nope' }] as Array<Record<string, string>>) {
+      const r = await fetch(new URL('drive/v3/files', s.url), { headers });
+      expect(r.status).toBe(401);
+      expect(r.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      const b = await json(r);
+      expect(b.error.code).toBe(401);
+      expect(b.error.status).toBe('UNAUTHENTICATED');
+      expect(b.error.errors[0].reason).toBe('authError');
+    }
+  });
+
+  it('creates folders and files, selects fields, and answers defaults without fields', async () => {
+    const folder = await json(await api('drive/v3/files?fields=id,name,mimeType,parents', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'F', mimeType: FOLDER_MIME }),
+    }));
+    expect(folder).toMatchObject({ name: 'F', mimeType: FOLDER_MIME, parents: [s.rootId] });
+    const data = Buffer.from([0, 1, 2, 255, 13, 10]);
+    const boundary = 'b0undary';
+    const body = Buffer.concat([
+      Buffer.from(`--${boundary}\r\ncontent-type: application/json\r\n\r\n${JSON.stringify({ name: 'v.kdbx', parents: [folder.id] })}\r\n`),
+      Buffer.from(`--${boundary}\r\ncontent-type: application/octet-stream\r\n\r\n`),
+      data,
+      Buffer.from(`\r\n--${boundary}--`),
+    ]);
+    const made = await json(await api('upload/drive/v3/files?uploadType=multipart&fields=id,md5Checksum,size,headRevisionId', {
+      method: 'POST',
+      headers: { 'content-type': `multipart/related; boundary=${boundary}` },
+      body,
+    }));
+    expect(made.md5Checksum).toBe(createHash('md5').update(data).digest('hex'));
+    expect(made.size).toBe('6');
+    expect(Object.keys(await json(await api(`drive/v3/files/${made.id}`))).sort()).toEqual(['id', 'kind', 'mimeType', 'name']);
+    const media = Buffer.from(await (await api(`drive/v3/files/${made.id}?alt=media`)).arrayBuffer());
+    expect(media.equals(data)).toBe(true);
+    // A folder has no content to download.
+    expect((await api(`drive/v3/files/${folder.id}?alt=media`)).status).toBe(403);
+    // media update: same id, new revision.
+    const upd = await json(await api(`upload/drive/v3/files/${made.id}?uploadType=media&fields=id,headRevisionId`, { method: 'PATCH', body: Buffer.from('new') }));
+    expect(upd.id).toBe(made.id);
+    expect(upd.headRevisionId).not.toBe(made.headRevisionId);
+    const revs = await json(await api(`drive/v3/files/${made.id}/revisions`));
+    expect(revs.revisions.map((r: { id: string }) => r.id)).toEqual([made.headRevisionId, upd.headRevisionId]);
+    expect(Object.keys(revs.revisions[0]).sort()).toEqual(['id', 'kind', 'mimeType', 'modifiedTime']);
+    const old = Buffer.from(await (await api(`drive/v3/files/${made.id}/revisions/${made.headRevisionId}?alt=media`)).arrayBuffer());
+    expect(old.equals(data)).toBe(true);
+  });
+
+  it('q: name, parents, mimeType, trashed; paging with nextPageToken; a bad query is a 400', async () => {
+    const parent = s.createFile({ name: 'P', mimeType: FOLDER_MIME });
+    for (let i = 0; i < 5; i++) s.createFile({ name: i % 2 ? "it's" : 'x', parents: [parent.id], data: Buffer.from([i]) });
+    const trashed = s.createFile({ name: 'x', parents: [parent.id] });
+    await api(`drive/v3/files/${trashed.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ trashed: true }) });
+    const q = encodeURIComponent(`name = 'x' and '${parent.id}' in parents and trashed = false and mimeType != '${FOLDER_MIME}'`);
+    const ids: string[] = [];
+    let token = '';
+    let pages = 0;
+    do {
+      const b = await json(await api(`drive/v3/files?q=${q}&fields=nextPageToken,files(id,name)&pageSize=2${token ? `&pageToken=${token}` : ''}`));
+      ids.push(...b.files.map((f: { id: string }) => f.id));
+      token = b.nextPageToken ?? '';
+      pages++;
+    } while (token);
+    expect(ids.length).toBe(3);
+    expect(pages).toBe(2);
+    const esc = await json(await api(`drive/v3/files?q=${encodeURIComponent(`name = 'it\\'s'`)}&fields=files(name)`));
+    expect(esc.files.length).toBe(2);
+    const bad = await api(`drive/v3/files?q=${encodeURIComponent('fullText contains "x"')}`);
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).error.errors[0].location).toBe('q');
+  });
+
+  it('resumable upload: a session URI, then the bytes', async () => {
+    const start = await api('upload/drive/v3/files?uploadType=resumable', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'big.kdbx' }),
+    });
+    expect(start.status).toBe(200);
+    const loc = start.headers.get('location')!;
+    const done = await json(await fetch(loc, { method: 'PUT', headers: auth, body: Buffer.from('abc') }));
+    expect(s.content(done.id)!.toString()).toBe('abc');
+  });
+
+  it('scripted failures: status, reason, Retry-After, only for matching requests and only N times', async () => {
+    s.failNext({ method: 'GET', path: '/drive/v3/files' }, { status: 429, retryAfter: '3' }, 2);
+    const a = await api('drive/v3/files');
+    expect(a.status).toBe(429);
+    expect(a.headers.get('retry-after')).toBe('3');
+    expect((await json(a)).error.errors[0]).toMatchObject({ reason: 'rateLimitExceeded', domain: 'usageLimits' });
+    expect((await api('drive/v3/files/root?fields=id')).status).toBe(200); // another path: not affected
+    expect((await api('drive/v3/files')).status).toBe(429);
+    expect((await api('drive/v3/files')).status).toBe(200);
+  });
+
+  it('token endpoint: refresh_token grant, invalid_grant, invalid_client', async () => {
+    const post = (form: Record<string, string>) =>
+      fetch(s.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
+    const ok = await json(await post({ grant_type: 'refresh_token', client_id: TEST_OAUTH.clientId, client_secret: TEST_OAUTH.clientSecret, refresh_token: TEST_OAUTH.refreshToken }));
+    expect(ok.token_type).toBe('Bearer');
+    expect((await fetch(new URL('drive/v3/files', s.url), { headers: { authorization: `Bearer ${ok.access_token}` } })).status).toBe(200);
+    const bad = await post({ grant_type: 'refresh_token', client_id: TEST_OAUTH.clientId, client_secret: TEST_OAUTH.clientSecret, refresh_token: 'x' });
+    expect(bad.status).toBe(400);
+    expect((await json(bad)).error).toBe('invalid_grant');
+    expect((await post({ grant_type: 'refresh_token', client_id: 'other', client_secret: 'x', refresh_token: 'x' })).status).toBe(401);
+  });
+});
