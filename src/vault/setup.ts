@@ -8,6 +8,8 @@ import { ErrorCode, InputError, UsageError } from '../core/errors.js';
 import { stateDir as defaultStateDir } from '../core/paths.js';
 import type { VaultCodec } from './codec.js';
 import type { Copy } from './copies/copy.js';
+import type { DriveCopyState, DriveCopyStateValue } from './copies/gdrive.js';
+import { writeJsonAtomic } from '../core/atomic.js';
 import { VaultDatabase } from './kdbx/database.js';
 import type { VaultKey } from './kdbx/key.js';
 import { kdbxCodec } from './kdbx-codec.js';
@@ -89,7 +91,7 @@ async function makeCopy(v: VaultConfig, c: CopyConfig, index: number, codec: Vau
   if (!g) {
     throw new InputError(ErrorCode.Config, `vault ${v.name} has a Drive copy but the config has no gdrive section`, { file: deps.config.file, path: `vaults[${v.name}].copies[${index}]` }, 'add gdrive.auth (see docs/drive-setup.md)');
   }
-  const { DriveCopy, createDriveClient, driveStateStore } = await import('./copies/gdrive.js');
+  const { DriveCopy, createDriveClient } = await import('./copies/gdrive.js');
   const auth =
     'accessToken' in g.auth
       ? { accessToken: await resolveCredential(g.auth.accessToken, deps.creds, 'Google Drive access token') }
@@ -98,13 +100,31 @@ async function makeCopy(v: VaultConfig, c: CopyConfig, index: number, codec: Vau
           clientSecret: await resolveCredential(g.auth.clientSecret, deps.creds, 'Google OAuth client secret'),
           refreshToken: await resolveCredential(g.auth.refreshToken, deps.creds, 'Google Drive refresh token'),
         };
-  const drive = await createDriveClient({ ...(g.rootUrl ? { rootUrl: g.rootUrl } : {}), auth });
+  const drive = createDriveClient({ ...(g.rootUrl ? { rootUrl: g.rootUrl } : {}), ...(g.tokenUrl ? { tokenUrl: g.tokenUrl } : {}), auth });
   return new DriveCopy({
     drive,
     ...(c.gdrive.folder ? { folder: c.gdrive.folder } : {}),
     ...(c.gdrive.folderId ? { folderId: c.gdrive.folderId } : {}),
     ...(c.gdrive.fileId ? { fileId: c.gdrive.fileId } : {}),
     name: c.gdrive.name ?? fileName,
-    state: driveStateStore(stateDir, v.name, index),
+    state: driveState(stateDir, v.name, index),
   });
+}
+
+/** What a Drive copy remembers (folder and file ids, last revision), beside the vault's sync state. */
+function driveState(stateDir: string, vault: string, index: number): DriveCopyState {
+  const file = path.join(stateDir, 'vaults', `${vault}.gdrive-${index}.json`);
+  return {
+    get: async () => {
+      try {
+        return JSON.parse(await fs.readFile(file, 'utf8')) as DriveCopyStateValue;
+      } catch {
+        return {};
+      }
+    },
+    set: async (value) => {
+      await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+      await writeJsonAtomic(file, value, { mode: 0o600 });
+    },
+  };
 }
