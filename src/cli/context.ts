@@ -1,5 +1,6 @@
 import { UsageError } from '../core/errors.js';
-import { findConfig, loadConfig, type LoadedConfig } from '../config/load.js';
+// Loaded when a command asks for the config: yaml and zod cost ~60 ms, which `ssot guard` (a commit hook) must not pay.
+import type { LoadedConfig } from '../config/load.js';
 import type { Printer } from './output.js';
 
 export interface GlobalOptions {
@@ -27,7 +28,9 @@ export interface CommandContext {
 export function createContext(opts: GlobalOptions, out: Printer): CommandContext {
   let cached: Promise<LoadedConfig | undefined> | undefined;
   const maybeConfig = (): Promise<LoadedConfig | undefined> => {
-    cached ??= findConfig(opts.config ? { explicit: opts.config } : {}).then((f) => (f ? loadConfig(f) : undefined));
+    cached ??= import('../config/load.js').then(({ findConfig, loadConfig }) =>
+      findConfig(opts.config ? { explicit: opts.config } : {}).then((f) => (f ? loadConfig(f) : undefined)),
+    );
     return cached;
   };
   return {

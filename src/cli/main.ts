@@ -111,7 +111,8 @@ export function buildProgram(onExit: (code: number) => void): Command {
       .option('--staged', 'scan what is staged for commit (default)')
       .option('--all', 'scan every tracked file')
       .option('--hook <name>', 'called from a git hook')
-      .option('--no-vault-index', 'skip the vault-values index'),
+      .option('--no-vault-index', 'skip the vault-values index')
+      .option('--write-baseline', 'accept every current finding: write their fingerprints to the baseline file'),
   );
   def(guard, 'install', 'install the git pre-commit hook (chains an existing one)', sub('guard', 'install'));
   def(guard, 'uninstall', 'remove the hook and restore what was there', sub('guard', 'uninstall'));

@@ -128,6 +128,8 @@ class Converter {
   /** Footnote ids in order of first reference; the number shown is the index + 1. */
   private readonly footnoteOrder: string[] = [];
   private taskId = 0;
+  /** Same-page anchors linked to, checked against the headings at the end. */
+  private readonly anchorsUsed: { anchor: string; node: Nodes }[] = [];
   private h1Title: string | undefined;
 
   private readonly opts: ConvertOptions;
@@ -150,6 +152,9 @@ class Converter {
     }
     let body = this.blocks(children);
     if (this.footnoteOrder.length > 0) body += this.footnoteSection();
+    for (const a of this.anchorsUsed) {
+      if (!this.slugger.has(a.anchor)) this.problem(a.node, `link to #${a.anchor}: no heading with that anchor in this doc`, true);
+    }
     return { xhtml: body, ...(this.h1Title !== undefined ? { h1Title: this.h1Title } : {}), problems: this.problems };
   }
 
@@ -370,6 +375,7 @@ class Converter {
       case 'open':
         if (KEPT_INLINE.has(t.name) && !t.selfClosing) return st.open(t.name);
         if (t.name === 'br') return '<br/>';
+        if (t.name === 'wbr') return ''; // a line-break hint only
         if (t.name === 'img') return this.imageFromHtml(t.attrs, at);
         return escapeText(t.raw);
       case 'close':
@@ -415,11 +421,11 @@ class Converter {
       case 'break':
         return '<br/>';
       case 'link':
-        return this.link(node.url, node.children, node);
+        return this.link(node.url, node.children, node, node.title ?? undefined);
       case 'linkReference': {
         const def = this.definitions.get(node.identifier);
         if (!def) return escapeText(`[${plainText(node)}]`);
-        return this.link(def.url, node.children, node);
+        return this.link(def.url, node.children, node, def.title ?? undefined);
       }
       case 'image':
         return this.imageXml(node.url, node.alt ?? '', node.title ?? undefined, node);
@@ -437,15 +443,16 @@ class Converter {
     }
   }
 
-  private link(url: string, children: readonly PhrasingContent[], node: Nodes): string {
+  private link(url: string, children: readonly PhrasingContent[], node: Nodes, title?: string): string {
     const target = this.opts.resolveLink ? this.opts.resolveLink(url, node.position?.start.line) : defaultLink(url);
     const inner = this.inline(children);
     switch (target.kind) {
       case 'url':
-        return `<a${attrs({ href: target.href })}>${inner}</a>`;
+        return `<a${attrs({ href: target.href, title: title || undefined })}>${inner}</a>`;
       case 'none':
         return inner;
       case 'anchor':
+        this.anchorsUsed.push({ anchor: target.anchor, node });
         return `<ac:link${attrs({ 'ac:anchor': target.anchor })}>${this.linkBody(children, inner)}</ac:link>`;
       case 'page':
         return `<ac:link${attrs({ 'ac:anchor': target.anchor })}><ri:page${attrs({ 'ri:space-key': this.opts.spaceKey, 'ri:content-title': target.title })}/>${this.linkBody(children, inner)}</ac:link>`;

@@ -6,6 +6,10 @@
 export class Slugger {
   private readonly seen = new Map<string, number>();
 
+  has(slug: string): boolean {
+    return this.seen.has(slug);
+  }
+
   slug(text: string): string {
     const base = slugify(text);
     let slug = base;

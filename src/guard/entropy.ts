@@ -37,9 +37,9 @@ export function charsetSize(s: string): number {
 export function guessBits(s: string): number {
   const n = [...s].length;
   if (n === 0) return 0;
-  const byCharset = n * Math.log2(Math.max(2, charsetSize(s)));
-  const byEntropy = n * Math.max(1, shannon(s));
-  let bits = Math.min(byCharset, byEntropy);
+  let bits = n * Math.log2(Math.max(2, charsetSize(s)));
+  // Many repeated characters: the alphabet overstates it; Shannon entropy is the better bound.
+  if (new Set(s).size < n / 2) bits = Math.min(bits, n * Math.max(1, shannon(s)));
   // "Summer2024!", "password1", "Hunter22": a capitalised word, some digits, maybe a symbol.
   const m = /^([A-Za-z]+)(\d*)([^A-Za-z0-9]?)$/.exec(s) ?? /^(\d*)([A-Za-z]+)(\d*)([^A-Za-z0-9]?)$/.exec(s);
   if (m) bits = Math.min(bits, 24 + 3.3 * s.replace(/[^0-9]/g, '').length + (/[^A-Za-z0-9]/.test(s) ? 5 : 0));

@@ -305,6 +305,7 @@ export async function syncTickets(config: LoadedConfig, opts: SyncTicketsOptions
         w.plan.ops.push({ kind: OpKind.Conflict, detail: `Jira's summary of ${w.key} is "${issue.summary}", the note says "${w.item.title}"; not touched (fix the key or the title)` });
         continue;
       }
+      if (w.link) w.plan.key = w.key;
       if (w.link) w.plan.ops.push({ kind: OpKind.Link, detail: `write ${w.key} back into the note (found by ${w.link === 'label' ? `label ${tieLabel(w.item.id)}` : 'mapping/jira.json'})` });
       const u: NonNullable<Work['update']> = {};
       if (tied && normalizeTitle(issue.summary) !== normalizeTitle(w.item.title)) u.summary = w.item.title;

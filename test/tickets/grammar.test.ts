@@ -176,3 +176,15 @@ describe('titles, ids and line edits', () => {
     expect([n.items[0]!.key, n.items[0]!.title, n.items[0]!.points]).toEqual(['CHRONOS-301', 'Vault restore drill', 2]);
   });
 });
+
+describe('mapping/jira.json schema', () => {
+  it('accepts what saveMapping writes and refuses a malformed mapping', async () => {
+    const { Ajv2020 } = await import('ajv/dist/2020.js');
+    const { readFileSync: read } = await import('node:fs');
+    const schema = JSON.parse(read(path.join(import.meta.dirname, '..', '..', 'schemas', 'jira-mapping.schema.json'), 'utf8')) as object;
+    const validate = new Ajv2020({ strict: true }).compile(schema);
+    expect(validate({ version: 1, items: { '1a2b3c4d5e': { key: 'CHRONOS-301', note: 'docs/session_notes/a.md', title: 'Vault restore drill' } } })).toBe(true);
+    expect(validate({ version: 1, items: { '1a2b3c4d5e': { key: 'chronos 301', note: 'a.md', title: 'x' } } })).toBe(false);
+    expect(validate({ version: 2, items: {} })).toBe(false);
+  });
+});

@@ -1,0 +1,146 @@
+import { promises as fs, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ExitCode, UsageError } from '../../core/errors.js';
+import { stateDir } from '../../core/paths.js';
+import { readBaseline, writeBaseline } from '../../guard/baseline.js';
+import { pathMatcher } from '../../guard/blocked.js';
+import { loadGuardConfig } from '../../guard/config.js';
+import type { FingerprintIndex } from '../../guard/fingerprint.js';
+import { GitError, readAll, readStaged, type ReadResult } from '../../guard/git.js';
+import type { CommandContext } from '../context.js';
+
+/**
+ * `ssot guard`: prints findings and maps them to exit codes (0 clean, 1
+ * secrets found, 2 usage or config error). Kept lean: it runs on every commit,
+ * so it loads neither the config schema nor any vault, docs or remote code.
+ */
+
+export async function scan(ctx: CommandContext, args: unknown[], opts: Record<string, unknown>): Promise<number> {
+  const inputs = (Array.isArray(args[0]) ? (args[0] as unknown[]) : []).filter((a): a is string => typeof a === 'string');
+  if (opts['all'] && inputs.length > 0) throw new UsageError('give either --all or paths, not both');
+  if (opts['staged'] && (opts['all'] || inputs.length > 0)) throw new UsageError('--staged scans the index: give no --all and no paths with it');
+  const mode = opts['all'] ? 'all' : inputs.length > 0 ? 'paths' : 'staged';
+
+  const cfg = await loadGuardConfig({ explicit: ctx.opts.config, cwd: ctx.cwd, env: ctx.env });
+  const ignored = pathMatcher(cfg.ignorePaths);
+  const readOpts = { maxFileBytes: cfg.maxFileBytes, ignore: (p: string) => ignored(p) !== undefined };
+
+  let read: ReadResult;
+  try {
+    if (mode === 'paths') {
+      const { readPaths } = await import('../../guard/files.js');
+      read = await readPaths(ctx.cwd, inputs, readOpts);
+    } else read = mode === 'all' ? readAll(ctx.cwd, readOpts) : readStaged(ctx.cwd, readOpts);
+  } catch (e) {
+    if (e instanceof GitError && e.notARepo) throw new UsageError('not inside a git repository', 'pass the files or folders to scan: `ssot guard PATH...`');
+    throw e;
+  }
+
+  const index = opts['vaultIndex'] === false ? undefined : await openIndex(ctx, cfg.hasVaults);
+  const baselineFile = cfg.baselineRelative ? path.join(read.root, cfg.baseline) : cfg.baseline;
+  const { scanTargets } = await import('../../guard/scan.js');
+
+  if (opts['writeBaseline']) {
+    const report = scanTargets(read, { blockPaths: cfg.blockPaths, index });
+    const r = await writeBaseline(
+      baselineFile,
+      report.all.map((f) => ({ fingerprint: f.fingerprint, rule: f.rule, file: f.file, ...(f.line > 0 ? { line: f.line } : {}) })),
+    );
+    ctx.out.record({ type: 'baseline', file: baselineFile, added: r.added, total: r.total });
+    ctx.out.info(`ssot guard: ${r.added} finding(s) added to ${path.relative(ctx.cwd, baselineFile) || baselineFile} (${r.total} in all); commit that file`);
+    return ExitCode.OK;
+  }
+
+  const baseline = await readBaseline(baselineFile);
+  const report = scanTargets(read, { blockPaths: cfg.blockPaths, index, baseline });
+
+  for (const n of report.notes) {
+    ctx.out.record({ type: 'note', message: n });
+    ctx.out.verbose(`note: ${n}`);
+  }
+  for (const s of report.skipped) {
+    ctx.out.record({ type: 'skipped', file: s.path, reason: s.reason });
+    ctx.out.warn(`not scanned: ${s.path}: ${s.reason}`);
+  }
+  for (const f of report.findings) {
+    ctx.out.record({ type: 'finding', file: f.file, line: f.line, column: f.column, rule: f.rule, description: f.description, match: f.redacted, fingerprint: f.fingerprint, ...(f.entry ? { entry: f.entry, variant: f.variant } : {}) });
+  }
+  const summary = {
+    type: 'summary',
+    mode,
+    files: report.files,
+    findings: report.findings.length,
+    allowedByBaseline: report.allowed.baseline,
+    allowedInline: report.allowed.inline,
+    skipped: report.skipped.length,
+    vaultIndex: index ? 'used' : 'not used',
+  };
+  ctx.out.record(summary);
+  if (report.findings.length === 0) {
+    ctx.out.verbose(`ssot guard: no secrets in ${report.files} file(s)`);
+    return ExitCode.OK;
+  }
+  const rows = report.findings.map((f) => [f.line > 0 ? `${f.file}:${f.line}:${f.column}` : f.file, f.rule, f.redacted, f.description]);
+  ctx.out.info(`ssot guard: ${report.findings.length} secret(s) found`);
+  ctx.out.table(rows);
+  ctx.out.info(
+    [
+      'Remove them (and rotate any that were real), or accept one:',
+      '  add `ssot:allow` in a comment on its line, or run `ssot guard --write-baseline` and commit the baseline.',
+      ...(opts['hook'] ? ['  To commit anyway: git commit --no-verify'] : []),
+    ].join('\n'),
+  );
+  return ExitCode.FAILURE;
+}
+
+async function openIndex(ctx: CommandContext, expected: boolean): Promise<FingerprintIndex | undefined> {
+  const { loadFingerprintIndex } = await import('../../guard/fingerprint.js');
+  const r = await loadFingerprintIndex(stateDir(ctx.env), { env: ctx.env });
+  if (r.status === 'missing') {
+    if (expected) ctx.out.warn('no index of vault values yet: run `ssot vault fingerprint`; the credential rules still ran');
+    return undefined;
+  }
+  if (r.status === 'unusable') {
+    ctx.out.warn(`vault values not checked: ${r.reason}; the credential rules still ran. Rebuild it with \`ssot vault fingerprint\``);
+    return undefined;
+  }
+  for (const w of r.warnings) ctx.out.warn(w);
+  for (const s of r.index.sources) {
+    try {
+      const st = await fs.stat(s.path);
+      if (st.mtimeMs > s.mtimeMs + 1) ctx.out.warn(`vault ${s.vault} changed since the index was built: run \`ssot vault fingerprint\``);
+    } catch {
+      /* a vault moved away is not the guard's problem */
+    }
+  }
+  return r.index;
+}
+
+/** The entry point the hook calls: this package's bin/ssot, as a real path. */
+export function entryPoint(): string {
+  const bin = fileURLToPath(new URL('../../../bin/ssot', import.meta.url));
+  try {
+    return realpathSync(bin);
+  } catch {
+    return bin;
+  }
+}
+
+export async function install(ctx: CommandContext): Promise<number> {
+  const { installHook } = await import('../../guard/hook.js');
+  const r = await installHook(ctx.cwd, { node: process.execPath, cli: entryPoint() });
+  ctx.out.record({ type: 'hook', action: r.updated ? 'updated' : 'installed', kind: r.kind, file: r.hookFile, ...(r.chained ? { chained: r.chained } : {}) });
+  ctx.out.info(`ssot guard: pre-commit hook ${r.updated ? 'updated' : 'installed'} in ${r.hookFile}${r.kind === 'husky' ? ' (beside husky)' : ''}`);
+  if (r.chained) ctx.out.info(`  the hook that was there runs first: ${r.chained}`);
+  return ExitCode.OK;
+}
+
+export async function uninstall(ctx: CommandContext): Promise<number> {
+  const { uninstallHook } = await import('../../guard/hook.js');
+  const r = await uninstallHook(ctx.cwd);
+  ctx.out.record({ type: 'hook', action: r.kind === 'none' ? 'not-installed' : 'removed', ...(r.hookFile ? { file: r.hookFile } : {}), ...(r.restored ? { restored: r.restored } : {}) });
+  if (r.kind === 'none') ctx.out.info('ssot guard: no ssot hook installed here');
+  else ctx.out.info(`ssot guard: hook removed from ${r.hookFile ?? ''}${r.restored ? '; the previous hook is back' : ''}`);
+  return ExitCode.OK;
+}

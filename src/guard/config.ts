@@ -1,0 +1,109 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { ErrorCode, InputError } from '../core/errors.js';
+import { resolveUserPath } from '../core/paths.js';
+
+/**
+ * The guard's part of ssot.config.yaml, read cheaply: a commit hook must not
+ * pay for the full schema (zod) on every commit. The file is found the way
+ * config/load.ts finds it; the `yaml` package is loaded only when a config
+ * exists; only the `guard:` section is checked here (`ssot doctor` checks the
+ * whole file against the schema).
+ */
+
+export interface GuardConfig {
+  /** The config file, when there is one. */
+  file?: string;
+  blockPaths: string[];
+  /** Absolute path of the baseline file, or relative to the repository root when there is no config. */
+  baseline: string;
+  baselineRelative: boolean;
+  ignorePaths: string[];
+  maxFileBytes: number;
+  /** The config names vaults: their values should be indexed. */
+  hasVaults: boolean;
+}
+
+export const CONFIG_FILE = 'ssot.config.yaml';
+export const DEFAULT_BASELINE = '.ssot-guard-baseline.json';
+export const DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024;
+const KEYS = ['blockPaths', 'baseline', 'ignorePaths', 'maxFileBytes'] as const;
+
+export async function findConfigFile(opts: { explicit?: string | undefined; cwd: string; env: NodeJS.ProcessEnv }): Promise<string | undefined> {
+  if (opts.explicit) return path.resolve(opts.cwd, opts.explicit);
+  if (opts.env['SSOT_CONFIG']) return path.resolve(opts.cwd, opts.env['SSOT_CONFIG']);
+  for (let dir = opts.cwd; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, CONFIG_FILE);
+    try {
+      await fs.access(candidate);
+      return candidate;
+    } catch {
+      /* keep looking up */
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+export function defaults(): GuardConfig {
+  return { blockPaths: [], baseline: DEFAULT_BASELINE, baselineRelative: true, ignorePaths: [], maxFileBytes: DEFAULT_MAX_FILE_BYTES, hasVaults: false };
+}
+
+export async function loadGuardConfig(opts: { explicit?: string | undefined; cwd: string; env: NodeJS.ProcessEnv }): Promise<GuardConfig> {
+  const file = await findConfigFile(opts);
+  if (!file) return defaults();
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    throw new InputError(ErrorCode.Config, `cannot read the config: ${(e as Error).message}`, { file });
+  }
+  const { parseDocument, LineCounter } = await import('yaml');
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0]!;
+    const pos = lines.linePos(err.pos[0]);
+    throw new InputError(ErrorCode.Config, `not valid YAML: ${err.message.split('\n')[0] ?? ''}`, { file, line: pos.line, column: pos.col });
+  }
+  const root: unknown = doc.toJS() ?? {};
+  const cfg = defaults();
+  cfg.file = file;
+  if (typeof root !== 'object' || root === null || Array.isArray(root)) return cfg;
+  const vaults = (root as Record<string, unknown>)['vaults'];
+  cfg.hasVaults = Array.isArray(vaults) && vaults.length > 0;
+  cfg.baseline = resolveUserPath(cfg.baseline, path.dirname(file));
+  cfg.baselineRelative = false;
+  const guard = (root as Record<string, unknown>)['guard'];
+  if (guard === undefined || guard === null) return cfg;
+  const bad = (key: string, what: string): InputError => {
+    const node = doc.getIn(['guard', key], true) as { range?: [number, number, number] } | undefined;
+    const pos = node?.range ? lines.linePos(node.range[0]) : undefined;
+    return new InputError(ErrorCode.Config, `guard.${key} must be ${what}`, { file, ...(pos ? { line: pos.line, column: pos.col } : {}), path: `guard.${key}` });
+  };
+  if (typeof guard !== 'object' || Array.isArray(guard)) throw bad('', 'a mapping');
+  for (const k of Object.keys(guard)) {
+    if (!(KEYS as readonly string[]).includes(k)) {
+      throw new InputError(ErrorCode.Config, `unknown key guard.${k}`, { file, path: `guard.${k}` }, `known keys: ${KEYS.join(', ')}`);
+    }
+  }
+  const g = guard as Record<string, unknown>;
+  const strings = (key: 'blockPaths' | 'ignorePaths'): string[] => {
+    const v = g[key];
+    if (v === undefined) return [];
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && x.length > 0)) throw bad(key, 'a list of non-empty strings');
+    return v as string[];
+  };
+  cfg.blockPaths = strings('blockPaths');
+  cfg.ignorePaths = strings('ignorePaths');
+  if (g['baseline'] !== undefined) {
+    if (typeof g['baseline'] !== 'string' || g['baseline'].length === 0) throw bad('baseline', 'a non-empty string');
+    // Relative to the config file, as every path in the config.
+    cfg.baseline = resolveUserPath(g['baseline'], path.dirname(file));
+  }
+  if (g['maxFileBytes'] !== undefined) {
+    const n = g['maxFileBytes'];
+    if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) throw bad('maxFileBytes', 'a positive integer');
+    cfg.maxFileBytes = n;
+  }
+  return cfg;
+}

@@ -1,0 +1,197 @@
+import { isUtf8 } from 'node:buffer';
+import { fingerprintOf } from './baseline.js';
+import { DEFAULT_BLOCK_PATHS, detectExport, isKdbx, pathMatcher } from './blocked.js';
+import type { FingerprintIndex } from './fingerprint.js';
+import type { ReadResult, Skipped, Target } from './git.js';
+import { RULES, type Rule } from './rules.js';
+import { scanRules } from './scan-rules.js';
+
+/**
+ * Turning what was read (added lines, files) into findings: credential rules,
+ * vault values, blocked files; then inline `ssot:allow` and the baseline.
+ */
+
+export interface Finding {
+  file: string;
+  /** 1-based; 0 for a finding about the whole file. */
+  line: number;
+  column: number;
+  rule: string;
+  description: string;
+  /** What may be shown: a short prefix and the length, or the vault entry it came from. */
+  redacted: string;
+  fingerprint: string;
+  /** For vault values: which entry and which encoding. */
+  entry?: string;
+  variant?: string;
+}
+
+export interface ScanOptions {
+  blockPaths?: readonly string[];
+  index?: FingerprintIndex | undefined;
+  baseline?: ReadonlySet<string>;
+}
+
+export interface ScanReport {
+  findings: Finding[];
+  /** Findings accepted by the baseline or an inline `ssot:allow`. */
+  allowed: { baseline: number; inline: number };
+  skipped: Skipped[];
+  notes: string[];
+  files: number;
+  /** Every finding before the baseline was applied (what --write-baseline records). */
+  all: Finding[];
+}
+
+export const ALLOW_MARK = 'ssot:allow';
+const RULE_BY_ID = new Map(RULES.map((r) => [r.id, r]));
+const BINARY_RULES: readonly Rule[] = RULES.filter((r) => r.id !== 'generic-secret');
+
+/** A short, safe view of a secret: at most 4 leading characters (a quarter of it), and its length. */
+export function redact(secret: string): string {
+  const n = [...secret].length;
+  const keep = Math.min(4, Math.floor(n / 4));
+  return `${[...secret].slice(0, keep).join('')}… (${n} chars)`;
+}
+
+/** Offsets → line numbers, by the newline positions of a text or a byte buffer. */
+class Lines {
+  private readonly starts: number[] = [0];
+  constructor(src: string | Uint8Array) {
+    if (typeof src === 'string') {
+      for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    } else {
+      const b = Buffer.from(src.buffer, src.byteOffset, src.byteLength);
+      for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) this.starts.push(i + 1);
+    }
+  }
+  /** 0-based line index and the offset where it starts. */
+  at(offset: number): { index: number; start: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { index: lo, start: this.starts[lo]! };
+  }
+  end(index: number, total: number): number {
+    return index + 1 < this.starts.length ? this.starts[index + 1]! - 1 : total;
+  }
+}
+
+function decode(t: Target): { text: string; note?: string } {
+  const b = t.bytes;
+  if (t.binary) {
+    if (b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff))) {
+      const le = b[0] === 0xff;
+      const body = Buffer.from(b.subarray(2));
+      if (!le) body.swap16();
+      return { text: body.toString('utf16le'), note: 'UTF-16 text' };
+    }
+    return { text: b.toString('latin1') };
+  }
+  if (isUtf8(b)) return { text: b.toString('utf8') };
+  return { text: b.toString('latin1'), note: 'not UTF-8: scanned as Latin-1' };
+}
+
+export function scanTargets(read: ReadResult, opts: ScanOptions = {}): ScanReport {
+  const all: Finding[] = [];
+  const notes = [...read.notes];
+  const skipped = [...read.skipped];
+  let inlineAllowed = 0;
+  const blocked = pathMatcher([...DEFAULT_BLOCK_PATHS, ...(opts.blockPaths ?? [])]);
+
+  for (const p of read.paths) {
+    const glob = blocked(p);
+    if (glob) {
+      all.push({ file: p, line: 0, column: 0, rule: 'blocked-path', description: `a file that must never be committed (${glob})`, redacted: '', fingerprint: fingerprintOf('blocked-path', p, '') });
+    }
+  }
+
+  for (const t of read.targets) {
+    if (isKdbx(t.bytes)) continue; // an encrypted KeePass database: allowed
+    const { text, note } = decode(t);
+    if (note) notes.push(`${t.path}: ${note}`);
+    if (t.fromStart) {
+      const kind = detectExport(text.slice(0, 8192));
+      if (kind) {
+        all.push({ file: t.path, line: 0, column: 0, rule: kind, description: 'a plaintext KeePass export', redacted: '', fingerprint: fingerprintOf(kind, t.path, '') });
+        continue; // every line of it would be a finding; one is enough
+      }
+    }
+    const lines = new Lines(text);
+    const lineNo = (idx: number): number => (t.lineNumbers ? (t.lineNumbers[idx] ?? idx + 1) : idx + 1);
+    const lineText = (offset: number): { idx: number; start: number; text: string } => {
+      const { index, start } = lines.at(offset);
+      return { idx: index, start, text: text.slice(start, lines.end(index, text.length)) };
+    };
+
+    for (const h of scanRules(text, t.binary ? BINARY_RULES : RULES)) {
+      const L = lineText(h.index);
+      if (L.text.includes(ALLOW_MARK)) {
+        inlineAllowed++;
+        continue;
+      }
+      const rule = RULE_BY_ID.get(h.rule);
+      all.push({
+        file: t.path,
+        line: lineNo(L.idx),
+        column: h.index - L.start + 1,
+        rule: h.rule,
+        description: (rule?.description ?? h.rule) + (t.binary ? ' (in a binary file)' : ''),
+        redacted: redact(h.secret),
+        fingerprint: fingerprintOf(h.rule, t.path, h.secret),
+      });
+    }
+
+    if (opts.index) {
+      // The bytes as they are in the file: a value is found in its own encoding.
+      const bytes = note === 'UTF-16 text' ? Buffer.from(text, 'utf8') : t.bytes;
+      const byteLines = new Lines(bytes);
+      const seen = new Set<string>();
+      opts.index.scan(bytes, (h) => {
+        const { index, start } = byteLines.at(h.index);
+        const end = byteLines.end(index, bytes.length);
+        const line = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
+        const key = `${index}:${h.vault}:${h.entryPath}:${h.field}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        if (line.includes(ALLOW_MARK)) {
+          inlineAllowed++;
+          return;
+        }
+        const matched = Buffer.from(bytes.buffer, bytes.byteOffset + h.index, h.length).toString('latin1');
+        const entry = `${h.vault}: ${h.entryPath} › ${h.field}`;
+        all.push({
+          file: t.path,
+          line: lineNo(index),
+          column: Buffer.from(bytes.buffer, bytes.byteOffset + start, h.index - start).toString('utf8').length + 1,
+          rule: 'vault-value',
+          description: `a value stored in vault ${h.vault}${h.variant === 'raw' ? '' : ` (${h.variant}-encoded)`}`,
+          redacted: `[${entry}]`,
+          fingerprint: fingerprintOf('vault-value', t.path, matched),
+          entry,
+          variant: h.variant,
+        });
+      });
+    }
+  }
+
+  // A vault value is also often a rule hit at the same place: keep the vault finding, it says more.
+  const vaultAt = new Set(all.filter((f) => f.rule === 'vault-value').map((f) => `${f.file}:${f.line}`));
+  const merged = all.filter((f) => f.rule === 'vault-value' || f.line === 0 || !vaultAt.has(`${f.file}:${f.line}`));
+  merged.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+
+  const baseline = opts.baseline ?? new Set<string>();
+  const findings = merged.filter((f) => !baseline.has(f.fingerprint));
+  return {
+    findings,
+    allowed: { baseline: merged.length - findings.length, inline: inlineAllowed },
+    skipped,
+    notes,
+    files: read.targets.length,
+    all: merged,
+  };
+}

@@ -1,0 +1,100 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JiraStandIn } from '../../src/devservices/jira.js';
+import { JIRA_EMAIL, JIRA_TOKEN, startTestJira } from '../standins/jira.js';
+
+/**
+ * A run killed (SIGKILL) right after Jira answered the create, before the
+ * key reached the mapping or the note; the next run must find the issue by
+ * its tie label and write the key back: one issue, not two.
+ */
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+let dir: string;
+let jira: JiraStandIn;
+
+beforeAll(async () => {
+  // The child runs the real CLI from dist/.
+  await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.json')], { cwd: ROOT });
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ssot-tickets-crash-'));
+  jira = await startTestJira();
+  await fs.mkdir(path.join(dir, 'notes'));
+  await fs.writeFile(
+    path.join(dir, 'ssot.config.yaml'),
+    `jira:\n  baseUrl: ${jira.url}\n  email: { env: JIRA_EMAIL }\n  token: { env: JIRA_TOKEN }\n  project: CHRONOS\ntickets:\n  notes: notes\n`,
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await jira?.close();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+function ssot(args: string[], onSpawn?: (c: ChildProcess) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'ssot'), ...args, '--config', path.join(dir, 'ssot.config.yaml')], {
+      cwd: dir,
+      // Credentials by environment, never on the command line.
+      env: { ...process.env, JIRA_EMAIL, JIRA_TOKEN, XDG_STATE_HOME: path.join(dir, 'state'), NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    onSpawn?.(child);
+    child.on('exit', (code, signal) => resolve({ code, signal, out }));
+  });
+}
+
+describe('crash between the create and the write-back', () => {
+  it('re-run after a kill: the issue is found by its label, never created twice', async () => {
+    const file = path.join(dir, 'notes', 'n.md');
+    await fs.writeFile(file, '---\ntickets: ready\n---\n## Backlog\n\n**First new item** (2 points)\n- why it matters\n\n- [ ] Second new item\n');
+
+    let killed = false;
+    const r1 = await ssot(['tickets', 'sync', '--yes'], (child) => {
+      jira.setAfterResponse((req) => {
+        if (!killed && req.method === 'POST' && req.path === '/rest/api/3/issue' && req.status === 201) {
+          killed = true;
+          child.kill('SIGKILL');
+        }
+      });
+    });
+    jira.setAfterResponse(undefined);
+    expect(r1.signal).toBe('SIGKILL');
+    expect(jira.issues()).toHaveLength(1);
+    const first = jira.issues()[0]!;
+    const afterCrash = await fs.readFile(file, 'utf8');
+    expect(afterCrash).toMatch(/\*\*First new item\*\* \(2 points\) <!-- ssot:pending [0-9a-f]{10} \S+ -->/);
+    expect(afterCrash).not.toContain(first.key);
+
+    // Jira's search has not indexed the new issue yet: the run waits, creates nothing.
+    jira.setLag(60_000);
+    const r2 = await ssot(['tickets', 'sync', '--yes']);
+    expect(r2.code).toBe(1);
+    expect(r2.out).toContain('does not show it yet');
+    expect(jira.issues()).toHaveLength(2); // only the second item was created
+    jira.setLag(0);
+
+    const r3 = await ssot(['tickets', 'sync', '--yes']);
+    expect(r3.code).toBe(0);
+    expect(r3.out).toMatch(/link\s+CHRONOS-1/);
+    expect(jira.issues().map((i) => i.summary).sort()).toEqual(['First new item', 'Second new item']);
+    const text = await fs.readFile(file, 'utf8');
+    expect(text).toContain(`**${first.key}:** First new item (2 points)`);
+    expect(text).not.toContain('ssot:pending');
+    const mapping = JSON.parse(await fs.readFile(path.join(dir, 'mapping', 'jira.json'), 'utf8')) as { items: Record<string, { key: string }> };
+    expect(Object.values(mapping.items).map((e) => e.key).sort()).toEqual(jira.issues().map((i) => i.key).sort());
+
+    const writes = jira.writes().length;
+    const r4 = await ssot(['tickets', 'sync', '--dry-run']);
+    expect([r4.code, r4.out.trim().split('\n')[0]]).toEqual([0, 'tickets: nothing to change']);
+    expect(jira.writes().length).toBe(writes);
+    // The token never reaches the output.
+    for (const r of [r1, r2, r3, r4]) expect(r.out).not.toContain(JIRA_TOKEN);
+  });
+});

@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import { isSsotError } from '../../src/core/errors.js';
+import { pathsFor, placeholderDeps, targetsFor, type WatchDeps } from '../../src/watch/targets.js';
+
+const file = '/home/ada/repo/ssot.config.yaml';
+const config = parseConfig(
+  `vaults:
+  - name: chronos
+    path: ~/security/chronos_secrets.kdbx
+    copies:
+      - git: { repo: ~/security/keepass_versions }
+      - folder: { path: /media/usb/vault }
+      - folder: { path: /mnt/nas, name: backup.kdbx }
+  - name: team
+    path: vaults/team.kdbx
+docs:
+  root: docs
+tickets:
+  notes: docs/session_notes
+`,
+  file,
+);
+
+describe('watch targets from the config', () => {
+  it('watches each primary (and plain folder copies) as files, docs and notes as folders, and the config', () => {
+    const home = process.env['HOME']!;
+    expect(pathsFor(config)).toEqual([
+      { path: path.join(home, 'security/chronos_secrets.kdbx'), target: 'vault:chronos', kind: 'file' },
+      { path: '/media/usb/vault/chronos_secrets.kdbx', target: 'vault:chronos', kind: 'file' },
+      { path: '/mnt/nas/backup.kdbx', target: 'vault:chronos', kind: 'file' },
+      { path: '/home/ada/repo/vaults/team.kdbx', target: 'vault:team', kind: 'file' },
+      { path: '/home/ada/repo/docs', target: 'docs', kind: 'dir' },
+      { path: '/home/ada/repo/mapping/confluence.json', target: 'docs', kind: 'file' },
+      { path: '/home/ada/repo/docs/session_notes', target: 'tickets', kind: 'dir' },
+      { path: file, target: 'config', kind: 'file' },
+    ]);
+  });
+
+  it('makes one target per vault (polled), docs and tickets, each calling its part', async () => {
+    const calls: string[] = [];
+    const deps: WatchDeps = {
+      syncVault: async (_c, name) => void calls.push(`vault ${name}`),
+      pushDocs: async () => void calls.push('docs'),
+      syncReadyTickets: async () => void calls.push('tickets'),
+    };
+    const ts = targetsFor(config, deps);
+    expect(ts.map((t) => [t.id, Boolean(t.poll)])).toEqual([
+      ['vault:chronos', true],
+      ['vault:team', true],
+      ['docs', false],
+      ['tickets', false],
+    ]);
+    for (const t of ts) await t.run(new AbortController().signal);
+    expect(calls).toEqual(['vault chronos', 'vault team', 'docs', 'tickets']);
+  });
+
+  it('leaves out the parts a config does not have; the placeholders fail with a clear error', async () => {
+    const docsOnly = parseConfig('docs:\n  root: docs\n', file);
+    expect(targetsFor(docsOnly).map((t) => t.id)).toEqual(['docs']);
+    expect(pathsFor(docsOnly).map((p) => p.target)).toEqual(['docs', 'docs', 'config']);
+    const err = await targetsFor(docsOnly, placeholderDeps)[0]!.run(new AbortController().signal).catch((e: unknown) => e);
+    expect(isSsotError(err) && err.message).toMatch(/docs is not wired/);
+  });
+});
