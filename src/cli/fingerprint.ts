@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import type { LoadedConfig } from '../config/load.js';
 import { stateDir } from '../core/paths.js';
 import type { VaultDb } from '../vault/codec.js';
@@ -26,7 +27,12 @@ export async function rebuildFingerprints(
   const r = await buildFingerprintIndex(values, {
     stateDir: stateDir(ctx.env),
     env: ctx.env,
-    sources: config.vaults.map((v) => ({ vault: v.name, path: v.path })),
+    sources: await Promise.all(
+      config.vaults.map(async (v) => {
+        const st = await fs.stat(v.path);
+        return { vault: v.name, path: v.path, mtimeMs: st.mtimeMs, size: st.size };
+      }),
+    ),
   });
   return { indexed: r.indexed, skipped: r.skipped };
 }

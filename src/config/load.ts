@@ -68,23 +68,25 @@ export function parseConfig(text: string, file: string): LoadedConfig {
 
 type Issue = z.core.$ZodIssue;
 
-/** For a union, report the branch that got furthest: that is the one the user meant. */
+/**
+ * For a union, report the branch that got furthest: that is the one the user
+ * meant. Within it, an unknown key comes first: a typo explains the "missing"
+ * key beside it.
+ */
 function pickIssue(issues: readonly Issue[]): Issue {
-  const first = issues[0]!;
+  const first = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]!;
   if (first.code !== 'invalid_union') return first;
-  let best: Issue | undefined;
-  let bestDepth = -1;
+  let best: Issue[] | undefined;
+  let bestDepth = 0;
   for (const branch of first.errors) {
-    for (const sub of branch) {
-      const depth = sub.path.length + (sub.code === 'unrecognized_keys' ? 0 : 0.5);
-      if (depth > bestDepth) {
-        bestDepth = depth;
-        best = { ...sub, path: [...first.path, ...sub.path] } as Issue;
-      }
+    const depth = Math.max(...branch.map((sub) => sub.path.length + (sub.code === 'unrecognized_keys' ? 1 : 0)));
+    if (depth > bestDepth) {
+      bestDepth = depth;
+      best = branch.map((sub) => ({ ...sub, path: [...first.path, ...sub.path] }) as Issue);
     }
   }
-  if (!best || bestDepth < 1) return first;
-  return pickIssue([best]);
+  if (!best || bestDepth < 2) return first;
+  return pickIssue(best);
 }
 
 function describeIssue(issue: Issue): { message: string; hint?: string } {

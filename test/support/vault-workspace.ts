@@ -22,13 +22,13 @@ export interface VaultWorkspace {
   usbCopy: string;
 }
 
-export const TEST_KDF = { kdf: 'argon2id', memoryKiB: 1024, iterations: 2, parallelism: 1 } as const;
+export const TEST_KDF: { kdf: 'argon2id'; memoryKiB: number; iterations: number; parallelism: number } = { kdf: 'argon2id', memoryKiB: 1024, iterations: 2, parallelism: 1 };
 
 export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }).trim();
 }
 
-export async function makeVaultWorkspace(opts: { copies?: string; extraYaml?: string; password?: string; kdf?: Partial<typeof TEST_KDF> & { memoryKiB?: number } } = {}): Promise<VaultWorkspace> {
+export async function makeVaultWorkspace(opts: { copies?: string; extraYaml?: string; password?: string; kdf?: Partial<typeof TEST_KDF> } = {}): Promise<VaultWorkspace> {
   const dir = tmpDir('ssot-ws-');
   const password = opts.password ?? 'correct horse battery staple 42';
   const primary = path.join(dir, 'home', 'security', 'chronos.kdbx');

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { promises as fs, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -135,7 +135,10 @@ describe('ssot sync --only vault (end to end)', () => {
     it('wrong password', async () => {
       const ws = await makeVaultWorkspace();
       expect((await sync(ws)).code).toBe(0);
-      await fs.appendFile(ws.primary, ''); // untouched
+      // A change must be decrypted: with nothing changed, a sync needs no key at all.
+      const db = await openAt(ws.primary, ws.password);
+      db.addEntry('', { Title: 'changed', Password: 'changed-secret-9' });
+      await fs.writeFile(ws.primary, await db.save());
       await expectNothingWritten(ws, () => runSsot(['sync', '--only', 'vault'], { cwd: ws.dir, env: { ...ws.env, SSOT_TEST_PW: 'wrong password' } }), /chronos\.kdbx.*(wrong password|cannot decrypt)|cannot decrypt/i);
     });
 
@@ -191,8 +194,13 @@ describe('ssot sync --only vault (end to end)', () => {
 
   it('no password or entry value in any output, commit message or git command line', async () => {
     const ws = await makeVaultWorkspace();
-    const trace = path.join(ws.dir, 'git-trace.log');
-    const env = { ...ws.env, GIT_TRACE: trace };
+    // Every git the CLI starts goes through a wrapper that records its command line.
+    const trace = path.join(ws.dir, 'git-argv.log');
+    const shim = path.join(ws.dir, 'shim');
+    await fs.mkdir(shim);
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    await fs.writeFile(path.join(shim, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${trace}'\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
+    const env = { ...ws.env, PATH: `${shim}:${process.env['PATH']}` };
     const db = await openAt(ws.primary, ws.password);
     db.addEntry('', { Title: 'Token', Password: 'value-that-must-not-leak-77' });
     await fs.writeFile(ws.primary, await db.save());
@@ -200,6 +208,7 @@ describe('ssot sync --only vault (end to end)', () => {
     const everything = outs.map((o) => o.stdout + o.stderr).join('\n') + git(ws.repo, 'log', '--format=%B') + readFileSync(trace, 'utf8');
     for (const secret of [ws.password, 'value-that-must-not-leak-77', 'aws-sso-secret-value-0001']) expect(everything).not.toContain(secret);
     expect(outs.every((o) => o.code === 0)).toBe(true);
+    expect(readFileSync(trace, 'utf8')).toMatch(/push/);
   });
 });
 

@@ -96,7 +96,8 @@ export async function setUpMergeDriver(repo: string, configFile: string): Promis
   const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
   const driver = `${q(process.execPath)} ${q(bin)} vault merge-driver --config ${q(configFile)} %O %A %B %P`;
   const { simpleGit } = await import('simple-git');
-  const git = simpleGit(repo);
+  // The driver is our own command line, written by us: simple-git's guard against injected drivers does not apply.
+  const git = simpleGit(repo, { unsafe: { allowUnsafeMergeDriver: true } });
   await git.addConfig('merge.ssot-kdbx.name', 'ssot: merge KeePass databases entry by entry');
   await git.addConfig('merge.ssot-kdbx.driver', driver);
 }
