@@ -60,7 +60,7 @@ export interface WatcherOptions<C extends WatchableConfig> {
 export interface Watcher<C> {
   readonly scheduler: Scheduler;
   config(): C;
-  /** Re-read the config now (as a change of the file would). */
+  /** Re-read the config soon (as a change of the file would). */
   reload(): Promise<void>;
   /** The watched paths, after the last (re)load. */
   paths(): WatchPath[];
@@ -296,7 +296,11 @@ export async function startWatcher<C extends WatchableConfig>(opts: WatcherOptio
   return {
     scheduler,
     config: () => config,
-    reload: () => reload(),
+    // Through the scheduler when the config is a target, so two reloads never overlap.
+    reload: async () => {
+      if (configTarget) scheduler.trigger(CONFIG_TARGET, 'reload requested', { immediate: true });
+      else await reload();
+    },
     paths: () => [...watchPaths],
     states: () => scheduler.states(),
     async stop(sopts = {}) {
