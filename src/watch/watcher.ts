@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
-import { ExitCode, isSsotError } from '../core/errors.js';
+import { ExitCode, formatPlace, isSsotError } from '../core/errors.js';
+import { redactor } from '../core/redact.js';
 import type { Logger } from './log.js';
 import { createScheduler, type Scheduler, type Target, type TargetState } from './scheduler.js';
 import { createStatusWriter, type StatusWriter } from './status-file.js';
@@ -77,6 +78,12 @@ export function defaultRetryable(err: unknown): boolean {
   return !(isSsotError(err) && (err.exitCode === ExitCode.USAGE || err.exitCode === ExitCode.CONFLICT));
 }
 
+/** The one line kept in the status file: the place when known, values redacted. */
+export function describeError(err: unknown): string {
+  const msg = isSsotError(err) && err.place ? `${formatPlace(err.place)}: ${err.message}` : err instanceof Error ? err.message : String(err);
+  return redactor.redact(msg);
+}
+
 export async function hashFile(p: string): Promise<string | null> {
   try {
     return createHash('sha256').update(await fs.readFile(p)).digest('hex');
@@ -122,6 +129,7 @@ export async function startWatcher<C extends WatchableConfig>(opts: WatcherOptio
   const scheduler = createScheduler({
     debounceMs: debounceOf(config),
     retryable: opts.retryable ?? defaultRetryable,
+    describeError,
     ...(opts.backoffBaseMs !== undefined ? { backoffBaseMs: opts.backoffBaseMs } : {}),
     ...(opts.backoffMaxMs !== undefined ? { backoffMaxMs: opts.backoffMaxMs } : {}),
     ...(opts.random ? { random: opts.random } : {}),
