@@ -128,10 +128,15 @@ export async function readWatchStatus(file = defaultStatusFile()): Promise<Watch
 export function describeTargets(status: WatchStatusView, now = Date.now()): string[][] {
   const rows: string[][] = [['target', 'last sync', 'state', 'last error']];
   for (const t of status.targets) {
+    // The config "target" is only worth a line when a reload ran or failed.
+    if (t.id === 'config' && t.runs === 0 && !t.lastError) continue;
     const last = t.lastSuccessAt ? `${formatAge(now - Date.parse(t.lastSuccessAt))} ago` : 'never';
-    let state = t.running ? 'syncing' : t.pending ? 'queued' : 'idle';
-    if (t.nextRetryAt) state = `retry in ${formatAge(Date.parse(t.nextRetryAt) - now)} (failed ${t.consecutiveFailures}x)`;
-    else if (t.consecutiveFailures > 0 && !t.running) state = `failed ${t.consecutiveFailures}x, waiting for a change`;
+    let state: string;
+    if (!status.running) state = t.consecutiveFailures > 0 ? `failed ${t.consecutiveFailures}x` : 'stopped';
+    else if (t.nextRetryAt) state = `retry in ${formatAge(Date.parse(t.nextRetryAt) - now)} (failed ${t.consecutiveFailures}x)`;
+    else if (t.running) state = 'syncing';
+    else if (t.consecutiveFailures > 0) state = `failed ${t.consecutiveFailures}x, waiting for a change`;
+    else state = t.pending ? 'queued' : 'idle';
     rows.push([t.id, last, state, t.lastError ?? '']);
   }
   return rows;

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
-import { ExitCode, isSsotError } from '../core/errors.js';
+import { ExitCode, formatPlace, isSsotError } from '../core/errors.js';
+import { redactor } from '../core/redact.js';
 import type { Logger } from './log.js';
 import { createScheduler, type Scheduler, type Target, type TargetState } from './scheduler.js';
 import { createStatusWriter, type StatusWriter } from './status-file.js';
@@ -60,7 +61,7 @@ export interface WatcherOptions<C extends WatchableConfig> {
 export interface Watcher<C> {
   readonly scheduler: Scheduler;
   config(): C;
-  /** Re-read the config now (as a change of the file would). */
+  /** Re-read the config soon (as a change of the file would). */
   reload(): Promise<void>;
   /** The watched paths, after the last (re)load. */
   paths(): WatchPath[];
@@ -75,6 +76,12 @@ const DEFAULT_POLL_MINUTES = 10;
 /** Config, credential and conflict errors wait for the next change: retrying cannot fix them. */
 export function defaultRetryable(err: unknown): boolean {
   return !(isSsotError(err) && (err.exitCode === ExitCode.USAGE || err.exitCode === ExitCode.CONFLICT));
+}
+
+/** The one line kept in the status file: the place when known, values redacted. */
+export function describeError(err: unknown): string {
+  const msg = isSsotError(err) && err.place ? `${formatPlace(err.place)}: ${err.message}` : err instanceof Error ? err.message : String(err);
+  return redactor.redact(msg);
 }
 
 export async function hashFile(p: string): Promise<string | null> {
@@ -122,6 +129,7 @@ export async function startWatcher<C extends WatchableConfig>(opts: WatcherOptio
   const scheduler = createScheduler({
     debounceMs: debounceOf(config),
     retryable: opts.retryable ?? defaultRetryable,
+    describeError,
     ...(opts.backoffBaseMs !== undefined ? { backoffBaseMs: opts.backoffBaseMs } : {}),
     ...(opts.backoffMaxMs !== undefined ? { backoffMaxMs: opts.backoffMaxMs } : {}),
     ...(opts.random ? { random: opts.random } : {}),
@@ -296,7 +304,11 @@ export async function startWatcher<C extends WatchableConfig>(opts: WatcherOptio
   return {
     scheduler,
     config: () => config,
-    reload: () => reload(),
+    // Through the scheduler when the config is a target, so two reloads never overlap.
+    reload: async () => {
+      if (configTarget) scheduler.trigger(CONFIG_TARGET, 'reload requested', { immediate: true });
+      else await reload();
+    },
     paths: () => [...watchPaths],
     states: () => scheduler.states(),
     async stop(sopts = {}) {

@@ -117,6 +117,7 @@ describe('status file', () => {
           { id: 'vault:chronos', running: false, pending: true, runs: 5, consecutiveFailures: 2, lastSuccessAt: '2026-01-01T11:00:00Z', lastError: 'getaddrinfo ENOTFOUND', nextRetryAt: '2026-01-01T12:00:30Z' },
           { id: 'docs', running: true, pending: false, runs: 1, consecutiveFailures: 0 },
           { id: 'tickets', running: false, pending: false, runs: 1, consecutiveFailures: 1, lastError: 'conflict' },
+          { id: 'config', running: false, pending: false, runs: 0, consecutiveFailures: 0 },
         ],
       },
       now,
@@ -127,6 +128,11 @@ describe('status file', () => {
       ['docs', 'never', 'syncing', ''],
       ['tickets', 'never', 'failed 1x, waiting for a change', 'conflict'],
     ]);
+    const stopped = describeTargets(
+      { version: 1, pid: 1, host: 'h', startedAt: '', updatedAt: '', running: false, targets: [{ id: 'docs', running: false, pending: false, runs: 2, consecutiveFailures: 2, lastError: 'x' }, { id: 'config', running: false, pending: false, runs: 1, consecutiveFailures: 0 }] },
+      now,
+    );
+    expect(stopped.slice(1).map((r) => r[2])).toEqual(['failed 2x', 'stopped']);
     expect([formatAge(5_000), formatAge(3 * 3600_000), formatAge(72 * 3600_000)]).toEqual(['5s', '3h', '3d']);
   });
 });

@@ -6,6 +6,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   defaultBinPath,
+  defaultServiceEnv,
   installService,
   launchdPlist,
   serviceStatus,
@@ -229,5 +230,25 @@ describe('install / uninstall / status', () => {
     const f = fakeRunner({ 'systemctl --user show': { stdout: 'ActiveState=inactive\nSubState=dead\nMainPID=0\n' }, 'launchctl print': { code: 113 } });
     expect(await serviceStatus(envOf('systemd', f.runner))).toMatchObject({ installed: false, active: false, state: 'inactive (dead)' });
     expect(await serviceStatus(envOf('launchd', f.runner))).toMatchObject({ installed: false, active: false, state: 'not loaded' });
+  });
+});
+
+describe('defaultServiceEnv', () => {
+  it('uses this node and checkout, an absolute --config, git\'s folder on PATH, and passes the XDG folders through', async () => {
+    const f = fakeRunner({ 'sh -c command -v git': { stdout: '/opt/git/bin/git\n' } });
+    const e = await defaultServiceEnv({
+      config: 'rel/ssot.config.yaml',
+      env: { XDG_STATE_HOME: '/x/state', HOME: '/home/ada', SECRET_TOKEN: 'never-in-a-unit' },
+      runner: f.runner,
+    });
+    expect(e.spec).toMatchObject({
+      node: process.execPath,
+      bin: defaultBinPath(),
+      config: path.resolve('rel/ssot.config.yaml'),
+      logDir: '/x/state/ssot/logs',
+      env: { XDG_STATE_HOME: '/x/state' },
+    });
+    expect(e.spec.path.split(':').slice(0, 2)).toEqual([path.dirname(process.execPath), '/opt/git/bin']);
+    expect(systemdUnit(e.spec)).not.toContain('never-in-a-unit');
   });
 });

@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
-import { isSsotError } from '../../src/core/errors.js';
+import { ConflictError, ErrorCode, InputError, isSsotError, RemoteError } from '../../src/core/errors.js';
+import { redactor } from '../../src/core/redact.js';
 import { pathsFor, placeholderDeps, targetsFor, type WatchDeps } from '../../src/watch/targets.js';
+import { defaultRetryable, describeError } from '../../src/watch/watcher.js';
 
 const file = '/home/ada/repo/ssot.config.yaml';
 const config = parseConfig(
@@ -62,5 +64,21 @@ describe('watch targets from the config', () => {
     expect(pathsFor(docsOnly).map((p) => p.target)).toEqual(['docs', 'docs', 'config']);
     const err = await targetsFor(docsOnly, placeholderDeps)[0]!.run(new AbortController().signal).catch((e: unknown) => e);
     expect(isSsotError(err) && err.message).toMatch(/docs is not wired/);
+  });
+});
+
+describe('errors in the status file', () => {
+  it('name the place and never carry a secret the redactor knows', () => {
+    redactor.add('tok-9f8e7d6c5b');
+    expect(describeError(new Error('401 for tok-9f8e7d6c5b'))).toBe('401 for [REDACTED]');
+    const bad = new InputError(ErrorCode.Config, 'unknown key "debounceMS"', { file: '/r/ssot.config.yaml', line: 2, column: 3 });
+    expect(describeError(bad)).toBe('/r/ssot.config.yaml:2:3: unknown key "debounceMS"');
+    // Retried by itself: network and server trouble. Not: config and conflicts.
+    expect([bad, new ConflictError('edited in Confluence'), new RemoteError('503', { retryable: true }), new Error('ECONNRESET')].map(defaultRetryable)).toEqual([
+      false,
+      false,
+      true,
+      true,
+    ]);
   });
 });
