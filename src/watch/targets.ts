@@ -41,8 +41,9 @@ export function targetsFor(config: LoadedConfig, deps: WatchDeps = placeholderDe
     poll: true,
     run: (signal: AbortSignal) => deps.syncVault(config, v.name, signal),
   }));
-  if (config.docs) targets.push({ id: 'docs', run: (signal) => deps.pushDocs(config, signal) });
-  if (config.tickets) targets.push({ id: 'tickets', run: (signal) => deps.syncReadyTickets(config, signal) });
+  // The docs and tickets sections have defaults: the service's section is what turns a part on.
+  if (config.confluence) targets.push({ id: 'docs', run: (signal) => deps.pushDocs(config, signal) });
+  if (config.jira) targets.push({ id: 'tickets', run: (signal) => deps.syncReadyTickets(config, signal) });
   return targets;
 }
 
@@ -61,12 +62,12 @@ export function pathsFor(config: LoadedConfig): WatchPath[] {
       if ('folder' in c) out.push({ path: path.join(c.folder.path, copyFileName(v.path, c.folder.name)), target: id, kind: 'file' });
     }
   }
-  if (config.docs) {
-    out.push({ path: config.docs.root, target: 'docs', kind: 'dir' });
+  if (config.confluence) {
+    out.push({ path: config.docs?.root ?? path.join(config.dir, 'docs'), target: 'docs', kind: 'dir' });
     // A `git pull` that brings a teammate's mapping changes what is published.
-    out.push({ path: config.docs.mapping, target: 'docs', kind: 'file' });
+    out.push({ path: config.docs?.mapping ?? path.join(config.dir, 'mapping', 'confluence.json'), target: 'docs', kind: 'file' });
   }
-  if (config.tickets) out.push({ path: config.tickets.notes, target: 'tickets', kind: 'dir' });
+  if (config.jira) out.push({ path: config.tickets?.notes ?? path.join(config.dir, 'docs', 'session_notes'), target: 'tickets', kind: 'dir' });
   out.push({ path: config.file, target: 'config', kind: 'file' });
   return out;
 }

@@ -128,9 +128,9 @@ describe('signals', () => {
 
   it('`bin/ssot watch` with a docs-only config: starts, logs JSON lines, and SIGTERM exits 0', async () => {
     await fs.mkdir(path.join(dir, 'docs'));
-    await fs.writeFile(path.join(dir, 'ssot.config.yaml'), 'docs:\n  root: docs\nwatch:\n  debounceMs: 100\n');
+    await fs.writeFile(path.join(dir, 'ssot.config.yaml'), 'confluence:\n  baseUrl: http://127.0.0.1:9/wiki\n  email: { env: SSOT_TEST_NO_SUCH_VAR }\n  token: { env: SSOT_TEST_NO_SUCH_VAR }\n  space: PC\ndocs:\n  root: docs\nwatch:\n  debounceMs: 100\n');
     const c = spawnNode([path.join(root, 'bin', 'ssot'), 'watch', '--config', 'ssot.config.yaml']);
-    await c.waitForOutput('"msg":"sync failed"'); // the docs step ran (not wired in this build) and failed cleanly
+    await c.waitForOutput('"msg":"sync failed"'); // the docs step ran (no credentials here) and failed cleanly
     c.proc.kill('SIGTERM');
     const r = await c.exit;
     expect(r).toEqual({ code: 0, signal: null });

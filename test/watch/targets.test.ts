@@ -17,8 +17,18 @@ const config = parseConfig(
       - folder: { path: /mnt/nas, name: backup.kdbx }
   - name: team
     path: vaults/team.kdbx
+confluence:
+  baseUrl: https://example.atlassian.net/wiki
+  email: { env: ATLASSIAN_EMAIL }
+  token: { env: ATLASSIAN_TOKEN }
+  space: PC
 docs:
   root: docs
+jira:
+  baseUrl: https://example.atlassian.net
+  email: { env: ATLASSIAN_EMAIL }
+  token: { env: ATLASSIAN_TOKEN }
+  project: CHRONOS
 tickets:
   notes: docs/session_notes
 `,
@@ -59,7 +69,7 @@ describe('watch targets from the config', () => {
   });
 
   it('leaves out the parts a config does not have; the placeholders fail with a clear error', async () => {
-    const docsOnly = parseConfig('docs:\n  root: docs\n', file);
+    const docsOnly = parseConfig('confluence:\n  baseUrl: https://x.atlassian.net\n  email: { env: E }\n  token: { env: T }\n  space: PC\ndocs:\n  root: docs\n', file);
     expect(targetsFor(docsOnly).map((t) => t.id)).toEqual(['docs']);
     expect(pathsFor(docsOnly).map((p) => p.target)).toEqual(['docs', 'docs', 'config']);
     const err = await targetsFor(docsOnly, placeholderDeps)[0]!.run(new AbortController().signal).catch((e: unknown) => e);

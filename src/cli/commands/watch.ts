@@ -1,8 +1,12 @@
+import type { LoadedConfig } from '../../config/load.js';
 import { loadConfig } from '../../config/load.js';
-import { createLogger } from '../../watch/log.js';
+import { ExitCode, SsotError } from '../../core/errors.js';
+import type { PartResult } from '../../sync/types.js';
+import { createLogger, type Logger } from '../../watch/log.js';
 import { runWatch } from '../../watch/run.js';
-import { pathsFor, targetsFor } from '../../watch/targets.js';
+import { pathsFor, targetsFor, type WatchDeps } from '../../watch/targets.js';
 import type { CommandContext } from '../context.js';
+import { credentialContext } from '../credentials.js';
 
 /**
  * `ssot watch`: the background watcher, in the foreground process (the service
@@ -21,11 +25,51 @@ export async function run(ctx: CommandContext): Promise<number> {
     return await runWatch({
       configFile: cfg.file,
       loadConfig: () => loadConfig(cfg.file),
-      targetsFor: (c) => targetsFor(c),
+      targetsFor: (c) => targetsFor(c, partDeps(ctx, logger)),
       pathsFor,
       logger,
     });
   } finally {
     logger.close();
+  }
+}
+
+/**
+ * The watcher's targets run the same parts as `ssot sync`, without a terminal:
+ * no prompt (a missing credential is an error in the log and in `ssot status`),
+ * and tickets only from notes marked `tickets: ready`, never more creates than
+ * the confirmation threshold.
+ */
+export function partDeps(ctx: CommandContext, logger: Logger): WatchDeps {
+  const quiet: CommandContext = { ...ctx, interactive: false };
+  const creds = (c: LoadedConfig) => credentialContext(quiet, c);
+  return {
+    syncVault: async (c, name) => {
+      const { runVaultPart } = await import('../../sync/vault-part.js');
+      const { fingerprintFromDatabases } = await import('../fingerprint.js');
+      settle(logger, await runVaultPart(c, creds(c), { dryRun: false, vaults: [name], onSynced: (dbs) => fingerprintFromDatabases(quiet, c, dbs) }));
+    },
+    pushDocs: async (c) => {
+      const { runDocsPart } = await import('../../sync/docs-part.js');
+      settle(logger, await runDocsPart(c, creds(c), { dryRun: false }));
+    },
+    syncReadyTickets: async (c) => {
+      const { runTicketsPart } = await import('../../sync/tickets-part.js');
+      settle(logger, await runTicketsPart(c, creds(c), { dryRun: false, readyOnly: true }));
+    },
+  };
+}
+
+/** Log every action; a part that did not fully succeed fails the run, so the scheduler records it and retries. */
+function settle(logger: Logger, r: PartResult): void {
+  for (const a of r.actions) {
+    const fields = { part: a.part, target: a.target, action: a.action, ...(a.detail ? { detail: a.detail } : {}) };
+    if (a.error) logger.error(a.error.message, { ...fields, code: a.error.code });
+    else if (a.action !== 'unchanged' && a.action !== 'skip') logger.info(`${a.part}: ${a.action} ${a.target}`, fields);
+  }
+  for (const w of r.warnings) logger.warn(w, { part: r.part });
+  if (r.exitCode !== ExitCode.OK) {
+    const first = r.actions.find((a) => a.error)?.error;
+    throw first ?? new SsotError('INTERNAL', `${r.part} did not complete`, { exitCode: r.exitCode });
   }
 }
