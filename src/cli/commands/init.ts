@@ -65,7 +65,7 @@ export async function run(ctx: CommandContext, _args: unknown[], opts: Record<st
     ctx.out.info(`wrote ${confluenceMap}`);
   }
   if (!(await exists(jiraMap))) {
-    await writeJsonAtomic(jiraMap, { version: 1, project: config.jira?.project ?? '', items: {} });
+    await writeJsonAtomic(jiraMap, { version: 1, items: {} });
     ctx.out.info(`wrote ${jiraMap}`);
   }
   for (const v of config.vaults) {

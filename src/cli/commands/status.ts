@@ -1,0 +1,117 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { ExitCode } from '../../core/errors.js';
+import { stateDir } from '../../core/paths.js';
+import type { CommandContext } from '../context.js';
+
+/**
+ * `ssot status [--json]`: what this machine knows, without a password and
+ * without the network: every vault location from the sync state (agreement,
+ * last sync, age, last error), the docs mapping, the notes' pending items and
+ * the watcher's targets. `ssot doctor` is the one that reaches out.
+ */
+export async function run(ctx: CommandContext): Promise<number> {
+  const config = await ctx.config();
+  const dir = stateDir(ctx.env);
+  const { readVaultState } = await import('../../vault/state.js');
+  const { formatAge } = await import('../../vault/status.js');
+  const now = Date.now();
+  const age = (iso: string | undefined): string => (iso ? formatAge(Math.round((now - Date.parse(iso)) / 1000)) : 'never');
+
+  if (config.vaults.length > 0) {
+    const rows = [['VAULT', 'LOCATION', 'CONTENT', 'LAST SYNC', 'LAST ERROR']];
+    for (const v of config.vaults) {
+      const s = await readVaultState(dir, v.name);
+      const ref = s.primary?.digest;
+      const locs: [string, typeof s.primary][] = [['primary ' + v.path, s.primary], ...Object.entries(s.copies)];
+      for (const [id, ls] of locs) {
+        const agrees = ls !== undefined && ls.digest === ref;
+        rows.push([v.name, id, ls ? (agrees ? 'same' : 'DIFFERS') : 'never synced', age(ls?.syncedAt), ls?.lastError ? `${ls.lastError.code}: ${ls.lastError.message}` : '']);
+        ctx.out.record({ type: 'vault-location', vault: v.name, location: id, agrees, lastSync: ls?.syncedAt ?? null, lastError: ls?.lastError ?? null });
+      }
+      const missing = v.copies.length - Object.keys(s.copies).length;
+      if (missing > 0) rows.push([v.name, `${missing} configured cop${missing === 1 ? 'y' : 'ies'}`, 'never synced', '', '']);
+    }
+    ctx.out.table(rows);
+  }
+
+  if (config.confluence) {
+    const { localSettings, mapDocs } = await import('../../docs/index.js');
+    const settings = localSettings(config, path.join(config.dir, 'docs'));
+    const { readMapping } = await import('../../docs/mapping.js');
+    const mapping = await readMapping(settings.mappingFile, config.confluence.space);
+    const entries = Object.entries(mapping.pages);
+    const published = entries.filter(([, p]) => p.id !== undefined);
+    const { unmapped } = await mapDocs(settings, { write: false });
+    const conflicts = await conflictFiles(settings.root);
+    ctx.out.info(`\ndocs: ${entries.length} mapped, ${published.length} published, ${unmapped.length} unmapped, ${conflicts.length} conflict(s) saved for review`);
+    for (const c of conflicts) ctx.out.info(`  conflict: ${c}`);
+    ctx.out.record({ type: 'docs', mapped: entries.length, published: published.length, unmapped, conflicts, pages: Object.fromEntries(published.map(([k, p]) => [k, { id: p.id, version: p.version }])) });
+  }
+
+  if (config.jira) {
+    const notesDir = config.tickets?.notes ?? path.join(config.dir, 'docs', 'session_notes');
+    const pending: string[] = [];
+    for (const f of await listMarkdown(notesDir)) {
+      const text = await fs.readFile(f, 'utf8');
+      text.split('\n').forEach((line, i) => {
+        if (/<!--\s*ssot:pending\b/.test(line)) pending.push(`${path.relative(config.dir, f)}:${i + 1}`);
+      });
+    }
+    const mappingFile = config.tickets?.mapping ?? path.join(config.dir, 'mapping', 'jira.json');
+    let tied = 0;
+    try {
+      tied = Object.keys((JSON.parse(await fs.readFile(mappingFile, 'utf8')) as { items?: object }).items ?? {}).length;
+    } catch {
+      /* no mapping yet */
+    }
+    ctx.out.info(`\ntickets: ${tied} note items tied to Jira keys, ${pending.length} create(s) pending (interrupted; the next sync finishes them)`);
+    for (const p of pending) ctx.out.info(`  pending: ${p}`);
+    ctx.out.record({ type: 'tickets', tied, pending });
+  }
+
+  const { readWatchStatus, describeTargets, defaultStatusFile } = await import('../../watch/status-file.js');
+  const w = await readWatchStatus(defaultStatusFile(ctx.env));
+  if (!w) ctx.out.info('\nwatcher: has not run on this machine (`ssot watch`, or `ssot service install`)');
+  else {
+    ctx.out.info(`\nwatcher: ${w.running ? `running (pid ${w.pid})` : 'not running'}`);
+    ctx.out.table(describeTargets(w));
+    ctx.out.record({ type: 'watcher', running: w.running, pid: w.pid, targets: w.targets });
+  }
+  return ExitCode.OK;
+}
+
+async function listMarkdown(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await listMarkdown(p)));
+    else if (e.name.endsWith('.md')) out.push(p);
+  }
+  return out;
+}
+
+async function conflictFiles(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.name.endsWith('.confluence.xhtml')) out.push(path.relative(root, p));
+    }
+  };
+  await walk(root);
+  return out;
+}
