@@ -171,6 +171,9 @@ describe('titles, ids and line edits', () => {
     expect(m).toBe('**Vault restore drill** (2 points) <!-- ssot:pending abc123 2026-03-10T10:00:00Z -->');
     expect(withKey(m, 'CHRONOS-301')).toBe('**CHRONOS-301:** Vault restore drill (2 points)');
     expect(withKey('- [ ] Write the runbook (1 point) <!-- ssot:pending abc123 x -->', 'CHRONOS-302')).toBe('- [ ] **CHRONOS-302:** Write the runbook (1 point)');
+    expect(withKey('### Heading item (3 points) <!-- ssot:pending abc123 x -->', 'CHRONOS-303')).toBe('### **CHRONOS-303:** Heading item (3 points)');
+    const h = parse(FM + '## Backlog\n\n### **CHRONOS-303:** Heading item (3 points)\n');
+    expect([h.items[0]!.key, h.items[0]!.title]).toEqual(['CHRONOS-303', 'Heading item']);
     // the result reads back as the same item, now with its key
     const n = parse(FM + '## Backlog\n\n' + withKey(m, 'CHRONOS-301') + '\n');
     expect([n.items[0]!.key, n.items[0]!.title, n.items[0]!.points]).toEqual(['CHRONOS-301', 'Vault restore drill', 2]);
@@ -186,5 +189,31 @@ describe('mapping/jira.json schema', () => {
     expect(validate({ version: 1, items: { '1a2b3c4d5e': { key: 'CHRONOS-301', note: 'docs/session_notes/a.md', title: 'Vault restore drill' } } })).toBe(true);
     expect(validate({ version: 1, items: { '1a2b3c4d5e': { key: 'chronos 301', note: 'a.md', title: 'x' } } })).toBe(false);
     expect(validate({ version: 2, items: {} })).toBe(false);
+  });
+});
+
+describe('more spellings seen in real notes', () => {
+  it('a key and title inside one bold, a linked key, an item written as a heading', () => {
+    const n = parse(
+      FM +
+        '## Completed\n\n' +
+        '**CHRONOS-1: Bold all over** ✅\n' +
+        '- [CHRONOS-2](https://example.atlassian.net/browse/CHRONOS-2) Linked key\n\n' +
+        '## Tickets Created\n\n' +
+        '### CHRONOS-3: Heading item (3 points)\n\n' +
+        '- its description\n\n' +
+        '**Target:** 2026-06-30\n',
+    );
+    expect(n.items.map((i) => [i.key, i.title, i.done, i.points ?? null, i.due ?? null])).toEqual([
+      ['CHRONOS-1', 'Bold all over', true, null, null],
+      ['CHRONOS-2', 'Linked key', true, null, null],
+      ['CHRONOS-3', 'Heading item', false, 3, '2026-06-30'],
+    ]);
+    expect(adfText(doc(n.items[2]!.description))).toBe('its description');
+  });
+
+  it('a title that merely looks like a key is not one', () => {
+    const n = parse(FM + '## Backlog\n\n- [ ] UTF-8 support for exports (2 points)\n');
+    expect([n.items[0]!.key, n.items[0]!.title]).toEqual([undefined, 'UTF-8 support for exports']);
   });
 });
