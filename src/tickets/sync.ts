@@ -6,6 +6,7 @@ import type { TicketsConfig } from '../config/schema.js';
 import { ErrorCode, ExitCode, InputError, SsotError, UsageError } from '../core/errors.js';
 import { acquireLock } from '../core/lock.js';
 import { stateDir } from '../core/paths.js';
+import { redactor } from '../core/redact.js';
 import { adfText, doc, paragraph, type AdfDoc, type AdfNode } from './adf.js';
 import { NoteParseError, parseNote, SectionKind, type NoteItem, type NoteProblem, type ParsedNote } from './grammar.js';
 import { connectJira, type JiraApi, type JiraField, type JiraIssue } from './jira.js';
@@ -206,6 +207,14 @@ export async function syncTickets(config: LoadedConfig, opts: SyncTicketsOptions
         const item: NoteItem = { line: c.line, section: SectionKind.Comments, sectionTitle: '', key: c.key, title: `comment on ${c.key}`, done: false, labels: [], comments: [], description: [], id: c.key };
         work.push({ note, item, project: jc.project, plan: { note: note.rel, line: c.line, title: item.title, key: c.key, id: c.key, ops: [] }, comments: [c.text], commentOnly: true });
       }
+    }
+  }
+  // Nothing secret goes into a ticket: a value the redactor knows (the Jira token, vault values
+  // resolved in this process) in a title, description or comment stops the run before any request.
+  for (const w of work) {
+    const text = [w.item.title, adfText(doc(w.item.description)), ...w.comments].join('\n');
+    if (redactor.redact(text) !== text) {
+      throw new InputError(ErrorCode.Input, 'this item contains a secret value; it is not sent to Jira', { file: w.note.file, line: w.item.line }, 'remove the value from the note');
     }
   }
   const emptyPlan: TicketsPlan = { items: [], creates: 0, writes: 0, warnings };

@@ -215,6 +215,30 @@ describe('tickets sync against the Jira stand-in (jira.js v6)', () => {
     expect(waits).toContain(2000);
     expect(s.issues().filter((i) => i.summary === 'Make me')).toHaveLength(1);
     expect(s.statusOf('CHRONOS-5')!.category).toBe('done');
+    // To Do offers no Done transition: To Do -> In Progress -> In Review -> Done.
+    expect(s.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/CHRONOS-5/transitions') && q.status === 204)).toHaveLength(3);
+  });
+
+  it('a secret value in a note is never sent to Jira', async () => {
+    const s = await start();
+    await note('n.md', FM + `## Backlog\n\n- [ ] Rotate the token\n  - old one was ${JIRA_TOKEN}\n`);
+    const { redactor } = await import('../../src/core/redact.js');
+    redactor.add(JIRA_TOKEN);
+    const err = await run(s).catch((e: unknown) => e);
+    expect(isSsotError(err) && err.exitCode).toBe(2);
+    expect((err as { place?: { line?: number } }).place?.line).toBe(6);
+    expect(s.requests).toEqual([]);
+  });
+
+  it('a malformed mapping/jira.json: exit 2 naming the file, nothing written', async () => {
+    const s = await start();
+    await note('n.md', FM + '## Backlog\n\n- [ ] Something\n');
+    await fs.mkdir(path.join(dir, 'mapping'));
+    await fs.writeFile(path.join(dir, 'mapping', 'jira.json'), '{ "version": 1, "items": { "zz": 3 } }\n');
+    const err = await run(s).catch((e: unknown) => e);
+    expect(isSsotError(err) && err.exitCode).toBe(2);
+    expect((err as { place?: { file: string } }).place?.file).toBe(path.join(dir, 'mapping', 'jira.json'));
+    expect(s.writes()).toEqual([]);
   });
 
   it('one item failing does not stop the others', async () => {
