@@ -94,6 +94,7 @@ describe('crash between the create and the write-back', () => {
     const r4 = await ssot(['tickets', 'sync', '--dry-run']);
     expect([r4.code, r4.out.trim().split('\n')[0]]).toEqual([0, 'tickets: nothing to change']);
     expect(jira.writes().length).toBe(writes);
+    expect(jira.specViolations).toEqual([]);
     // The token never reaches the output.
     for (const r of [r1, r2, r3, r4]) expect(r.out).not.toContain(JIRA_TOKEN);
   });

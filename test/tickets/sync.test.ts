@@ -20,11 +20,14 @@ beforeEach(async () => {
   await fs.mkdir(path.join(dir, 'notes'), { recursive: true });
 });
 afterEach(async () => {
+  // Every request ssot sent is one the published OpenAPI document accepts.
+  const violations = jira?.specViolations ?? [];
   await jira?.close();
   jira = undefined;
   if (savedState === undefined) delete process.env['XDG_STATE_HOME'];
   else process.env['XDG_STATE_HOME'] = savedState;
   await fs.rm(dir, { recursive: true, force: true });
+  expect(violations).toEqual([]);
 });
 
 async function start(o: JiraStandInOptions = {}): Promise<JiraStandIn> {
