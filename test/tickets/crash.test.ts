@@ -18,8 +18,8 @@ let dir: string;
 let jira: JiraStandIn;
 
 beforeAll(async () => {
-  // The child runs the real CLI from dist/.
-  await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.json')], { cwd: ROOT });
+  // The child runs the real CLI from dist/: built unless it is newer than every source file.
+  if (await distIsStale()) await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.json')], { cwd: ROOT });
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ssot-tickets-crash-'));
   jira = await startTestJira();
   await fs.mkdir(path.join(dir, 'notes'));
@@ -28,6 +28,19 @@ beforeAll(async () => {
     `jira:\n  baseUrl: ${jira.url}\n  email: { env: JIRA_EMAIL }\n  token: { env: JIRA_TOKEN }\n  project: CHRONOS\ntickets:\n  notes: notes\n`,
   );
 }, 120_000);
+
+async function distIsStale(): Promise<boolean> {
+  let built: number;
+  try {
+    built = (await fs.stat(path.join(ROOT, 'dist', 'cli', 'main.js'))).mtimeMs;
+  } catch {
+    return true;
+  }
+  for (const e of await fs.readdir(path.join(ROOT, 'src'), { recursive: true, withFileTypes: true })) {
+    if (e.isFile() && e.name.endsWith('.ts') && (await fs.stat(path.join(e.parentPath, e.name))).mtimeMs > built) return true;
+  }
+  return false;
+}
 
 afterAll(async () => {
   await jira?.close();
