@@ -3,7 +3,7 @@ import path from 'node:path';
 import matter from 'gray-matter';
 import type { LoadedConfig } from '../config/load.js';
 import type { TicketsConfig } from '../config/schema.js';
-import { ErrorCode, ExitCode, InputError, SsotError, UsageError } from '../core/errors.js';
+import { CredentialError, ErrorCode, ExitCode, InputError, RemoteError, SsotError, UsageError } from '../core/errors.js';
 import { acquireLock } from '../core/lock.js';
 import { stateDir } from '../core/paths.js';
 import { redactor } from '../core/redact.js';
@@ -12,7 +12,7 @@ import { NoteParseError, parseNote, SectionKind, type NoteItem, type NoteProblem
 import { connectJira, type JiraApi, type JiraField, type JiraIssue } from './jira.js';
 import { keyIndex, loadMapping, saveMapping, type JiraMapping } from './mapping.js';
 import { normalizeTitle, sha256, tieLabel, titlesMatch } from './match.js';
-import { NoteFile, withKey, withMarker } from './writeback.js';
+import { NoteFile, withKey, withMarker, withoutMarker } from './writeback.js';
 
 /**
  * Tickets sync: notes state the wanted end state of issues; Jira is read,
@@ -419,15 +419,21 @@ export async function syncTickets(config: LoadedConfig, opts: SyncTicketsOptions
           const at = w.item.pending?.at ?? now().toISOString().replace(/\.\d+Z$/, 'Z');
           if (!w.item.pending) await nf.editLine(w.item.line, (l) => withMarker(l, w.item.id, at));
           const desc = describe(w.item);
-          const res = await jira.createIssue({
-            project: w.project,
-            issueType: jc.issueType,
-            summary: w.item.title,
-            labels: [tieLabel(w.item.id), ...w.item.labels.filter((l) => l !== tieLabel(w.item.id))],
-            ...(desc ? { description: desc } : {}),
-            ...(w.item.due ? { duedate: w.item.due } : {}),
-            ...(pointsField && w.item.points !== undefined ? { points: { field: pointsField, value: w.item.points } } : {}),
-          });
+          const res = await jira
+            .createIssue({
+              project: w.project,
+              issueType: jc.issueType,
+              summary: w.item.title,
+              labels: [tieLabel(w.item.id), ...w.item.labels.filter((l) => l !== tieLabel(w.item.id))],
+              ...(desc ? { description: desc } : {}),
+              ...(w.item.due ? { duedate: w.item.due } : {}),
+              ...(pointsField && w.item.points !== undefined ? { points: { field: pointsField, value: w.item.points } } : {}),
+            })
+            .catch(async (e: unknown) => {
+              // Jira refused it for sure (4xx but 429): the marker goes, so the next run does not wait.
+              if (!w.item.pending && refused(e)) await nf.editLine(w.item.line, withoutMarker).catch(() => undefined);
+              throw e;
+            });
           w.key = res.key;
           created.push(res.key);
           mapping.items[w.item.id] = { key: res.key, note: w.note.rel, title: w.item.title };
@@ -517,6 +523,11 @@ export async function transitionToDone(jira: JiraApi, key: string, maxSteps = 6)
   throw new SsotError(ErrorCode.Remote, `${key}: no way to a status of the Done category from its workflow`, {
     hint: 'check the workflow in Jira; the issue was not closed',
   });
+}
+
+function refused(e: unknown): boolean {
+  if (e instanceof CredentialError) return true;
+  return e instanceof RemoteError && e.status !== undefined && e.status >= 400 && e.status < 500 && e.status !== 429;
 }
 
 function rank(category: string): number {

@@ -17,6 +17,10 @@ export function withMarker(line: string, id: string, at: string): string {
   return `${line.replace(MARKER_RE, '').replace(/\s+$/, '')} <!-- ssot:pending ${id} ${at} -->`;
 }
 
+export function withoutMarker(line: string): string {
+  return line.replace(MARKER_RE, '').replace(/\s+$/, '');
+}
+
 /** `**Title** (2 points)` -> `**KEY:** Title (2 points)`; `- [ ] Title` -> `- [ ] **KEY:** Title`. */
 export function withKey(line: string, key: string): string {
   const clean = line.replace(MARKER_RE, '').replace(/\s+$/, '');

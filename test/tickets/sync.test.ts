@@ -244,6 +244,17 @@ describe('tickets sync against the Jira stand-in (jira.js v6)', () => {
     expect(s.writes()).toEqual([]);
   });
 
+  it('a create Jira refuses (400) leaves no marker behind, so the next run creates it at once', async () => {
+    const s = await start();
+    const file = await note('n.md', FM + '## Backlog\n\n- [ ] Refused once\n');
+    s.failNext({ method: 'POST', path: '/rest/api/3/issue', status: 400, body: { errorMessages: [], errors: { duedate: 'Field is required' } } });
+    const r = await run(s);
+    expect(r.outcomes[0]).toMatchObject({ status: 'failed', message: expect.stringContaining('duedate: Field is required') });
+    expect(await fs.readFile(file, 'utf8')).toBe(FM + '## Backlog\n\n- [ ] Refused once\n');
+    const r2 = await run(s);
+    expect([r2.exitCode, s.issues().length]).toEqual([0, 1]);
+  });
+
   it('one item failing does not stop the others', async () => {
     const s = await start();
     s.addIssue({ key: 'CHRONOS-5', summary: 'Close me', status: 'To Do' });
