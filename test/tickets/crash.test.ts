@@ -112,3 +112,27 @@ describe('crash between the create and the write-back', () => {
     for (const r of [r1, r2, r3, r4]) expect(r.out).not.toContain(JIRA_TOKEN);
   });
 });
+
+describe('ssot tickets sync on the command line', () => {
+  it('off a terminal, more than confirmAbove creates without --yes: exit 2, nothing written; a mismatched key: exit 3', async () => {
+    const file = path.join(dir, 'notes', 'many.md');
+    await fs.writeFile(file, '---\ntickets: ready\n---\n## Backlog\n\n' + [1, 2, 3, 4, 5, 6].map((n) => `- [ ] Bulk item ${n}\n`).join(''));
+    const before = jira.writes().length;
+    const r = await ssot(['tickets', 'sync', file]);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('6 issues to create, more than tickets.confirmAbove (5)');
+    expect(r.out).toContain('--yes');
+    expect(jira.writes().length).toBe(before);
+    expect(await fs.readFile(file, 'utf8')).not.toContain('ssot:pending');
+
+    await fs.rm(file);
+    const odd = path.join(dir, 'notes', 'odd.md');
+    const other = jira.addIssue({ summary: 'Someone else\'s ticket', status: 'In Progress' });
+    await fs.writeFile(odd, `---\ntickets: ready\n---\n## Completed\n\n- **${other.key}:** My finished work ✅\n`);
+    const r3 = await ssot(['tickets', 'sync', odd]);
+    expect(r3.code).toBe(3);
+    expect(r3.out).toContain(`Jira's summary of ${other.key} is "Someone else's ticket"`);
+    expect(jira.statusOf(other.key)!.name).toBe('In Progress');
+    await fs.rm(odd);
+  });
+});
