@@ -338,7 +338,7 @@ export async function syncTickets(config: LoadedConfig, opts: SyncTicketsOptions
     for (const w of work) {
       if (!w.create) continue;
       const bits = [
-        w.item.points !== undefined && pointsField ? `${w.item.points} points` : '',
+        w.item.points !== undefined && pointsField ? `${w.item.points} ${w.item.points === 1 ? 'point' : 'points'}` : '',
         w.item.due ? `due ${w.item.due}` : '',
         `label ${tieLabel(w.item.id)}`,
         w.item.labels.length ? `labels ${w.item.labels.join(', ')}` : '',
