@@ -3,7 +3,7 @@ import type { List, ListItem, Paragraph, PhrasingContent, Root, RootContent } fr
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
-import { blocks, inlines, list as adfList, type AdfNode } from './adf.js';
+import { blocks, inlines, list as adfList, plain, type AdfNode } from './adf.js';
 import { itemId, normalizeTitle, sha256 } from './match.js';
 
 /**
@@ -406,8 +406,8 @@ export function parseNote(text: string, opts: ParseOptions): ParsedNote {
   for (const node of tree.children) {
     const nodeLine = node.position ? fileLine(node.position.start.line) : 1;
     if (node.type === 'heading') {
-      const title = node.children.map((c) => ('value' in c ? c.value : 'children' in c ? JSON.stringify(c) : '')).join('');
-      const text2 = raw(nodeLine).replace(/^#+\s*/, '').trim() || title;
+      // The source line, not the parsed text: markers, bold and emoji are read as on an item line.
+      const text2 = raw(nodeLine).replace(/^\s{0,3}#+\s*/, '').replace(/\s+#+\s*$/, '').trim() || plain(node.children);
       const kind = classifyHeading(text2);
       current = undefined;
       // `### CHRONOS-216: Phase 2 (3 points)` under a ticket section: an item written as a heading.

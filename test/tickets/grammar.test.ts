@@ -217,3 +217,36 @@ describe('more spellings seen in real notes', () => {
     expect([n.items[0]!.key, n.items[0]!.title]).toEqual([undefined, 'UTF-8 support for exports']);
   });
 });
+
+describe('properties', () => {
+  it('any text either parses or fails with a NoteParseError naming a line; never anything else', async () => {
+    const fc = (await import('fast-check')).default;
+    const piece = fc.constantFrom('## Backlog\n', '## Completed\n', '## Notes\n', '### High\n', '**CHRONOS-12:** T ✅\n', '**CHRONOS-1', '- [ ] x (2 points)\n', '- [x] CHRONOS-3 y\n', '**Target:** 2026-02-30\n', '**Comment:** c\n', '- a\n', '  - b\n', '\n', '<!-- ssot:pending 1a2b3c x -->', '```\n', '| a |\n|---|\n', '(', '**', 'text ');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (parts) => {
+        try {
+          parse(FM + parts.join(''));
+        } catch (e) {
+          if (!(e instanceof NoteParseError)) throw e;
+          for (const p of e.problems) if (!(p.line >= 1)) throw new Error(`no line in ${p.message}`);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a new item, once its key is written back, reads as the same item with that key', async () => {
+    const fc = (await import('fast-check')).default;
+    const word = fc.stringMatching(/^[a-z][a-z0-9]{1,8}$/);
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 6 }), fc.boolean(), fc.integer({ min: 1, max: 99999 }), (words, bold, n) => {
+        const title = words.join(' ');
+        const line = bold ? `**${title}** (2 points)` : `- [ ] ${title} (2 points)`;
+        const before = parse(FM + '## Backlog\n\n' + line + '\n').items[0]!;
+        const after = parse(FM + '## Backlog\n\n' + withKey(withMarker(line, before.id, 'x'), `CHRONOS-${n}`) + '\n').items[0]!;
+        expect([after.key, after.title, after.points]).toEqual([`CHRONOS-${n}`, before.title, 2]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
