@@ -273,6 +273,29 @@ describe('tickets sync against the Jira stand-in (jira.js v6)', () => {
     expect(s.issues()[0]!.custom['customfield_10016']).toBe(5);
   });
 
+  it('jira.storyPointsField wins; one that does not exist is a warning and the points are left out', async () => {
+    const s = await start();
+    await note('n.md', FM + '## Backlog\n\n- [ ] Configured field (3 points)\n');
+    await run(s, {}, { storyPointsField: 'Story Points' });
+    expect(s.issues()[0]!.custom['customfield_10026']).toBe(3);
+    await note('m.md', FM + '## Backlog\n\n- [ ] Unknown field (2 points)\n');
+    const warnings: string[] = [];
+    const r = await run(s, { log: (e) => void (e.type === 'warning' && warnings.push(e.message)) }, { storyPointsField: 'customfield_99999' });
+    expect(r.exitCode).toBe(0);
+    expect(warnings).toEqual([expect.stringContaining('no story-points field found')]);
+    const made = s.issues().find((i) => i.summary === 'Unknown field')!;
+    expect(made.custom).toEqual({});
+  });
+
+  it('a token Jira refuses: a credential error (exit 2), nothing written, the token not in the message', async () => {
+    const s = await start();
+    await note('n.md', FM + '## Backlog\n\n- [ ] Anything\n');
+    const err = await run(s, { credentials: { email: JIRA_EMAIL, token: 'wrong-token-123456' } }).catch((e: unknown) => e);
+    expect(isSsotError(err) && [err.code, err.exitCode]).toEqual(['REMOTE_AUTH', 2]);
+    expect(String((err as Error).message)).not.toContain('wrong-token');
+    expect(s.writes()).toEqual([]);
+  });
+
   it('recovers creates whose keys were never written back: found by label through paginated search, not created again', async () => {
     const s = await start({ maxPage: 2 });
     const { itemId } = await import('../../src/tickets/match.js');
