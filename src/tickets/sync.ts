@@ -458,7 +458,7 @@ export async function syncTickets(config: LoadedConfig, opts: SyncTicketsOptions
           applied(w, w.plan.ops.find((o) => o.kind === OpKind.Update)!);
         }
         if (w.transition) {
-          await transitionToDone(jira, key);
+          await transitionToDone(jira, key, w.issue?.statusName);
           applied(w, w.plan.ops.find((o) => o.kind === OpKind.Transition)!);
         }
         for (const [i, t] of w.comments.entries()) {
@@ -504,8 +504,8 @@ export function pickPointsField(fields: readonly JiraField[], configured?: strin
  * each step to a status not visited yet, preferring "in progress" statuses
  * (on the usual workflows that is the shortest way to Done).
  */
-export async function transitionToDone(jira: JiraApi, key: string, maxSteps = 6): Promise<void> {
-  const visited = new Set<string>();
+export async function transitionToDone(jira: JiraApi, key: string, from?: string, maxSteps = 6): Promise<void> {
+  const visited = new Set<string>(from ? [from] : []);
   for (let step = 0; step < maxSteps; step++) {
     const ts = await jira.getTransitions(key);
     const done = ts.find((t) => t.toCategory === 'done');
