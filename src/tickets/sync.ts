@@ -296,6 +296,16 @@ export async function syncTickets(config: LoadedConfig, opts: SyncTicketsOptions
       }
     }
 
+    // A key several notes name: the newest note (last by path; session notes are dated) sets its
+    // fields, so two notes never pull an issue back and forth. Done and comments still count from each.
+    const supersededBy = new Map<Work, string>();
+    const lastByKey = new Map<string, Work>();
+    for (const w of work) if (w.key && !w.commentOnly) lastByKey.set(w.key, w);
+    for (const w of work) {
+      const last = w.key && !w.commentOnly ? lastByKey.get(w.key) : undefined;
+      if (last && last !== w) supersededBy.set(w, last.note.rel);
+    }
+
     // 5. Read each keyed issue and compare.
     for (const w of work) {
       if (!w.key || w.blocked) continue;
@@ -324,11 +334,12 @@ export async function syncTickets(config: LoadedConfig, opts: SyncTicketsOptions
       if (pointsField && w.item.points !== undefined && w.item.points !== issue.points) u.points = w.item.points;
       const missing = w.item.labels.filter((l) => !issue.labels.includes(l));
       if (missing.length) u.addLabels = missing;
-      if (Object.keys(u).length) {
+      if (Object.keys(u).length && !supersededBy.has(w)) {
         w.update = u;
         w.plan.ops.push({ kind: OpKind.Update, detail: describeUpdate(u, issue) });
       }
-      if (w.item.done && issue.statusCategory !== 'done') {
+      // Only one of the works naming a key moves it (the others see the same Jira state).
+      if (w.item.done && issue.statusCategory !== 'done' && !work.some((o) => o !== w && o.key === w.key && o.transition)) {
         w.transition = true;
         w.plan.ops.push({ kind: OpKind.Transition, detail: `${issue.statusName} -> a status of the Done category` });
       }

@@ -337,6 +337,18 @@ describe('tickets sync against the Jira stand-in (jira.js v6)', () => {
     expect(s.issues()).toHaveLength(1);
   });
 
+  it('a key named in two notes: the newer note sets the fields, nothing flips back and forth', async () => {
+    const s = await start();
+    s.addIssue({ key: 'CHRONOS-40', summary: 'Shared work' });
+    await note('2026-03-01.md', FM + '## Backlog\n\n- **CHRONOS-40:** Shared work (2 points)\n');
+    await note('2026-03-08.md', FM + '## Backlog\n\n- **CHRONOS-40:** Shared work (5 points)\n');
+    await run(s);
+    expect(s.issue('CHRONOS-40')!.custom[s.pointsFieldId!]).toBe(5);
+    const writes = s.writes().length;
+    expect((await run(s)).plan.items).toEqual([]);
+    expect(s.writes().length).toBe(writes);
+  });
+
   it('a comment in a Comments section goes to its key once', async () => {
     const s = await start();
     s.addIssue({ key: 'CHRONOS-9', summary: 'Anything' });
