@@ -3,7 +3,7 @@ import type { List, ListItem, Paragraph, PhrasingContent, Root, RootContent } fr
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
-import { blocks, inlines, list as adfList, type AdfNode } from './adf.js';
+import { blocks, inlines, list as adfList, plain, type AdfNode } from './adf.js';
 import { itemId, normalizeTitle, sha256 } from './match.js';
 
 /**
@@ -97,6 +97,11 @@ const POINTS_RE = /\(\s*(\d+(?:\.\d+)?)\s*(?:story\s*)?(?:points?|pts?|sp)\s*\)/
 const DONE_RE = /✅|✔️?|☑️?|\*\*DONE\*\*|\bDONE\b/;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** `[text](url)` -> `text`. */
+function unlink(s: string): string {
+  return s.replace(/\[([^\]]+)\]\([^)]*\)/g, '$1');
+}
+
 export function classifyHeading(text: string): SectionKind | undefined {
   const t = normalizeTitle(text);
   if (/\b(complet\w*|done|finished|closed|shipped|resolved)\b/.test(t)) return SectionKind.Completed;
@@ -177,8 +182,8 @@ export function parseNote(text: string, opts: ParseOptions): ParsedNote {
   const lastLine = lines.length;
   const endsOpen = !text.endsWith('\n');
 
-  const headOf = (line: number, opts2: { listHead: boolean; checked: boolean | null }): NoteItem | undefined => {
-    const r = raw(line);
+  const headOf = (line: number, opts2: { listHead: boolean; checked: boolean | null; text?: string }): NoteItem | undefined => {
+    const r = opts2.text ?? raw(line);
     if (opts.strictEnd && endsOpen && line === lastLine) {
       problem(line, 'the last line has no line end yet (still being typed?); finish it or add a newline');
       return undefined;
@@ -192,6 +197,8 @@ export function parseNote(text: string, opts: ParseOptions): ParsedNote {
       pending = { id: mm[1]!, ...(mm[2] ? { at: mm[2] } : {}) };
       rest = rest.replace(MARKER_RE, '');
     }
+    // `[CHRONOS-222](https://…/browse/CHRONOS-222)`: the link text is what counts.
+    rest = unlink(rest);
     if (/<!--/.test(rest) && !/-->/.test(rest)) {
       problem(line, 'an HTML comment is not closed ("<!--" without "-->")');
       return undefined;
@@ -202,16 +209,19 @@ export function parseNote(text: string, opts: ParseOptions): ParsedNote {
     }
     let key: string | undefined;
     let titlePart = rest;
-    const bold = new RegExp(String.raw`^\*\*\s*(${KEY})\s*:?\s*\*\*\s*(?::|-|–|—)?\s*(.*)$`).exec(rest);
-    const colon = new RegExp(String.raw`^(${KEY})\s*(?::|\s-|\s–|\s—)\s*(.*)$`).exec(rest);
-    const bare = new RegExp(String.raw`^(${KEY})\s+(.*)$`).exec(rest);
-    const m = bold ?? colon ?? (bare && bare[1]!.startsWith(`${project}-`) ? bare : null);
-    if (m) {
-      key = m[1]!;
-      titlePart = m[2]!;
-    } else if (new RegExp(String.raw`^\**\s*${KEY}\s*\**\s*:?\s*\**$`).test(rest.trim()) || /^\*\*[A-Z][A-Z0-9_]*-?\d*$/.test(rest.trim())) {
-      problem(line, `half-typed line: a key with no title ("${rest.trim()}")`);
-      return undefined;
+    // `**KEY:** Title`, `**KEY**: Title`, `**KEY: Title**`, `KEY: Title`, `KEY - Title`, `KEY Title`.
+    const lead = new RegExp(String.raw`^(\*\*)?\s*(${KEY})(?=[\s:*—–-]|$)(.*)$`).exec(rest);
+    if (lead) {
+      const after = lead[3]!;
+      const marked = Boolean(lead[1]) || /^\s*(\*\*)?\s*:/.test(after) || /^\s+[-–—]\s/.test(after);
+      if (marked || lead[2]!.startsWith(`${project}-`)) {
+        key = lead[2]!;
+        titlePart = after.replace(/^[\s:*—–-]+/, '');
+        if (!titlePart.replace(/\*\*/g, '').trim()) {
+          problem(line, `half-typed line: ${key} with no title ("${rest.trim()}")`);
+          return undefined;
+        }
+      }
     }
     if (key && !key.startsWith(`${project}-`)) {
       problem(line, `${key} is not in project ${project} (set "project:" in the front matter for another project)`);
@@ -388,7 +398,7 @@ export function parseNote(text: string, opts: ParseOptions): ParsedNote {
     if (li.checked === true || li.checked === false) return true;
     const first = li.children[0];
     if (!first?.position) return false;
-    const rest = raw(fileLine(first.position.start.line)).replace(PREFIX_RE, '');
+    const rest = unlink(raw(fileLine(first.position.start.line)).replace(PREFIX_RE, ''));
     if (DIRECTIVE_RE.test(raw(fileLine(first.position.start.line)))) return false;
     return new RegExp(String.raw`^(\*\*\s*)?${KEY}`).test(rest) || (/^\*\*[^*]+\*\*/.test(rest) && POINTS_RE.test(rest));
   };
@@ -396,10 +406,20 @@ export function parseNote(text: string, opts: ParseOptions): ParsedNote {
   for (const node of tree.children) {
     const nodeLine = node.position ? fileLine(node.position.start.line) : 1;
     if (node.type === 'heading') {
-      const title = node.children.map((c) => ('value' in c ? c.value : 'children' in c ? JSON.stringify(c) : '')).join('');
-      const text2 = raw(nodeLine).replace(/^#+\s*/, '').trim() || title;
+      // The source line, not the parsed text: markers, bold and emoji are read as on an item line.
+      const text2 = raw(nodeLine).replace(/^\s{0,3}#+\s*/, '').replace(/\s+#+\s*$/, '').trim() || plain(node.children);
       const kind = classifyHeading(text2);
       current = undefined;
+      // `### CHRONOS-216: Phase 2 (3 points)` under a ticket section: an item written as a heading.
+      if (section.kind && section.kind !== SectionKind.Comments && node.depth > section.depth && (new RegExp(String.raw`^(\*\*)?\s*${KEY}`).test(text2) || POINTS_RE.test(text2))) {
+        const item = headOf(nodeLine, { listHead: true, checked: null, text: text2 });
+        if (item) {
+          items.push(item);
+          current = item;
+          currentFromParagraph = true;
+        }
+        continue;
+      }
       if (section.kind && node.depth > section.depth && (kind === undefined || kind === section.kind)) {
         group = text2;
         continue;
@@ -439,7 +459,7 @@ export function parseNote(text: string, opts: ParseOptions): ParsedNote {
           current = undefined;
           continue;
         }
-        const rest = raw(pl.line).replace(PREFIX_RE, '');
+        const rest = unlink(raw(pl.line).replace(PREFIX_RE, ''));
         const isHead = /^\*\*/.test(rest) || new RegExp(`^${KEY}`).test(rest);
         if (isHead) {
           const item = headOf(pl.line, { listHead: true, checked: null });

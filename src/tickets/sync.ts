@@ -3,15 +3,16 @@ import path from 'node:path';
 import matter from 'gray-matter';
 import type { LoadedConfig } from '../config/load.js';
 import type { TicketsConfig } from '../config/schema.js';
-import { ErrorCode, ExitCode, InputError, SsotError, UsageError } from '../core/errors.js';
+import { CredentialError, ErrorCode, ExitCode, InputError, RemoteError, SsotError, UsageError } from '../core/errors.js';
 import { acquireLock } from '../core/lock.js';
 import { stateDir } from '../core/paths.js';
+import { redactor } from '../core/redact.js';
 import { adfText, doc, paragraph, type AdfDoc, type AdfNode } from './adf.js';
 import { NoteParseError, parseNote, SectionKind, type NoteItem, type NoteProblem, type ParsedNote } from './grammar.js';
 import { connectJira, type JiraApi, type JiraField, type JiraIssue } from './jira.js';
 import { keyIndex, loadMapping, saveMapping, type JiraMapping } from './mapping.js';
 import { normalizeTitle, sha256, tieLabel, titlesMatch } from './match.js';
-import { NoteFile, withKey, withMarker } from './writeback.js';
+import { NoteFile, withKey, withMarker, withoutMarker } from './writeback.js';
 
 /**
  * Tickets sync: notes state the wanted end state of issues; Jira is read,
@@ -208,6 +209,14 @@ export async function syncTickets(config: LoadedConfig, opts: SyncTicketsOptions
       }
     }
   }
+  // Nothing secret goes into a ticket: a value the redactor knows (the Jira token, vault values
+  // resolved in this process) in a title, description or comment stops the run before any request.
+  for (const w of work) {
+    const text = [w.item.title, adfText(doc(w.item.description)), ...w.comments].join('\n');
+    if (redactor.redact(text) !== text) {
+      throw new InputError(ErrorCode.Input, 'this item contains a secret value; it is not sent to Jira', { file: w.note.file, line: w.item.line }, 'remove the value from the note');
+    }
+  }
   const emptyPlan: TicketsPlan = { items: [], creates: 0, writes: 0, warnings };
   if (!work.length) return { plan: emptyPlan, outcomes: [], exitCode: ExitCode.OK, created: [] };
 
@@ -287,6 +296,16 @@ export async function syncTickets(config: LoadedConfig, opts: SyncTicketsOptions
       }
     }
 
+    // A key several notes name: the newest note (last by path; session notes are dated) sets its
+    // fields, so two notes never pull an issue back and forth. Done and comments still count from each.
+    const supersededBy = new Map<Work, string>();
+    const lastByKey = new Map<string, Work>();
+    for (const w of work) if (w.key && !w.commentOnly) lastByKey.set(w.key, w);
+    for (const w of work) {
+      const last = w.key && !w.commentOnly ? lastByKey.get(w.key) : undefined;
+      if (last && last !== w) supersededBy.set(w, last.note.rel);
+    }
+
     // 5. Read each keyed issue and compare.
     for (const w of work) {
       if (!w.key || w.blocked) continue;
@@ -315,11 +334,12 @@ export async function syncTickets(config: LoadedConfig, opts: SyncTicketsOptions
       if (pointsField && w.item.points !== undefined && w.item.points !== issue.points) u.points = w.item.points;
       const missing = w.item.labels.filter((l) => !issue.labels.includes(l));
       if (missing.length) u.addLabels = missing;
-      if (Object.keys(u).length) {
+      if (Object.keys(u).length && !supersededBy.has(w)) {
         w.update = u;
         w.plan.ops.push({ kind: OpKind.Update, detail: describeUpdate(u, issue) });
       }
-      if (w.item.done && issue.statusCategory !== 'done') {
+      // Only one of the works naming a key moves it (the others see the same Jira state).
+      if (w.item.done && issue.statusCategory !== 'done' && !work.some((o) => o !== w && o.key === w.key && o.transition)) {
         w.transition = true;
         w.plan.ops.push({ kind: OpKind.Transition, detail: `${issue.statusName} -> a status of the Done category` });
       }
@@ -329,7 +349,7 @@ export async function syncTickets(config: LoadedConfig, opts: SyncTicketsOptions
     for (const w of work) {
       if (!w.create) continue;
       const bits = [
-        w.item.points !== undefined && pointsField ? `${w.item.points} points` : '',
+        w.item.points !== undefined && pointsField ? `${w.item.points} ${w.item.points === 1 ? 'point' : 'points'}` : '',
         w.item.due ? `due ${w.item.due}` : '',
         `label ${tieLabel(w.item.id)}`,
         w.item.labels.length ? `labels ${w.item.labels.join(', ')}` : '',
@@ -410,15 +430,21 @@ export async function syncTickets(config: LoadedConfig, opts: SyncTicketsOptions
           const at = w.item.pending?.at ?? now().toISOString().replace(/\.\d+Z$/, 'Z');
           if (!w.item.pending) await nf.editLine(w.item.line, (l) => withMarker(l, w.item.id, at));
           const desc = describe(w.item);
-          const res = await jira.createIssue({
-            project: w.project,
-            issueType: jc.issueType,
-            summary: w.item.title,
-            labels: [tieLabel(w.item.id), ...w.item.labels.filter((l) => l !== tieLabel(w.item.id))],
-            ...(desc ? { description: desc } : {}),
-            ...(w.item.due ? { duedate: w.item.due } : {}),
-            ...(pointsField && w.item.points !== undefined ? { points: { field: pointsField, value: w.item.points } } : {}),
-          });
+          const res = await jira
+            .createIssue({
+              project: w.project,
+              issueType: jc.issueType,
+              summary: w.item.title,
+              labels: [tieLabel(w.item.id), ...w.item.labels.filter((l) => l !== tieLabel(w.item.id))],
+              ...(desc ? { description: desc } : {}),
+              ...(w.item.due ? { duedate: w.item.due } : {}),
+              ...(pointsField && w.item.points !== undefined ? { points: { field: pointsField, value: w.item.points } } : {}),
+            })
+            .catch(async (e: unknown) => {
+              // Jira refused it for sure (4xx but 429): the marker goes, so the next run does not wait.
+              if (!w.item.pending && refused(e)) await nf.editLine(w.item.line, withoutMarker).catch(() => undefined);
+              throw e;
+            });
           w.key = res.key;
           created.push(res.key);
           mapping.items[w.item.id] = { key: res.key, note: w.note.rel, title: w.item.title };
@@ -443,7 +469,7 @@ export async function syncTickets(config: LoadedConfig, opts: SyncTicketsOptions
           applied(w, w.plan.ops.find((o) => o.kind === OpKind.Update)!);
         }
         if (w.transition) {
-          await transitionToDone(jira, key);
+          await transitionToDone(jira, key, w.issue?.statusName);
           applied(w, w.plan.ops.find((o) => o.kind === OpKind.Transition)!);
         }
         for (const [i, t] of w.comments.entries()) {
@@ -489,8 +515,8 @@ export function pickPointsField(fields: readonly JiraField[], configured?: strin
  * each step to a status not visited yet, preferring "in progress" statuses
  * (on the usual workflows that is the shortest way to Done).
  */
-export async function transitionToDone(jira: JiraApi, key: string, maxSteps = 6): Promise<void> {
-  const visited = new Set<string>();
+export async function transitionToDone(jira: JiraApi, key: string, from?: string, maxSteps = 6): Promise<void> {
+  const visited = new Set<string>(from ? [from] : []);
   for (let step = 0; step < maxSteps; step++) {
     const ts = await jira.getTransitions(key);
     const done = ts.find((t) => t.toCategory === 'done');
@@ -508,6 +534,11 @@ export async function transitionToDone(jira: JiraApi, key: string, maxSteps = 6)
   throw new SsotError(ErrorCode.Remote, `${key}: no way to a status of the Done category from its workflow`, {
     hint: 'check the workflow in Jira; the issue was not closed',
   });
+}
+
+function refused(e: unknown): boolean {
+  if (e instanceof CredentialError) return true;
+  return e instanceof RemoteError && e.status !== undefined && e.status >= 400 && e.status < 500 && e.status !== 429;
 }
 
 function rank(category: string): number {

@@ -10,11 +10,15 @@ import { sha256 } from './match.js';
  * tie is in mapping/jira.json already, and the next run writes the key back.
  */
 
-const PREFIX_RE = /^(\s*)(?:([-*+]|\d+[.)])\s+)?(?:\[([ xX])\]\s+)?/;
+const PREFIX_RE = /^(\s*)(?:#{1,6}\s+)?(?:([-*+]|\d+[.)])\s+)?(?:\[([ xX])\]\s+)?/;
 const MARKER_RE = /\s*<!--\s*ssot:pending\s+[0-9a-f]{6,16}(?:\s+\S+)?\s*-->/;
 
 export function withMarker(line: string, id: string, at: string): string {
   return `${line.replace(MARKER_RE, '').replace(/\s+$/, '')} <!-- ssot:pending ${id} ${at} -->`;
+}
+
+export function withoutMarker(line: string): string {
+  return line.replace(MARKER_RE, '').replace(/\s+$/, '');
 }
 
 /** `**Title** (2 points)` -> `**KEY:** Title (2 points)`; `- [ ] Title` -> `- [ ] **KEY:** Title`. */

@@ -15,7 +15,7 @@ const call = async (method: string, p: string, body?: unknown, headers: Record<s
 };
 
 beforeAll(async () => {
-  s = await startTestJira({ maxPage: 2, lagMs: 200 });
+  s = await startTestJira({ maxPage: 2, lagMs: 600_000 });
 });
 afterAll(async () => {
   await s.close();
@@ -54,7 +54,7 @@ describe('Jira stand-in', () => {
     expect(((await call('POST', '/rest/api/3/search/jql', q)).body as { issues: unknown[] }).issues).toHaveLength(0);
     const rec = (await call('POST', '/rest/api/3/search/jql', { ...q, reconcileIssues: [Number(made[0])] })).body as { issues: { id: string }[] };
     expect(rec.issues.map((i) => i.id)).toEqual([made[0]]);
-    await new Promise((r) => setTimeout(r, 250));
+    s.setLag(0);
     const p1 = (await call('POST', '/rest/api/3/search/jql', q)).body as { issues: unknown[]; nextPageToken?: string; isLast: boolean; total?: number };
     expect([p1.issues.length, p1.isLast, p1.total]).toEqual([2, false, undefined]);
     const p2 = (await call('POST', '/rest/api/3/search/jql', { ...q, nextPageToken: p1.nextPageToken })).body as { issues: unknown[]; isLast: boolean };

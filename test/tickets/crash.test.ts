@@ -18,8 +18,8 @@ let dir: string;
 let jira: JiraStandIn;
 
 beforeAll(async () => {
-  // The child runs the real CLI from dist/.
-  await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.json')], { cwd: ROOT });
+  // The child runs the real CLI from dist/: built unless it is newer than every source file.
+  if (await distIsStale()) await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.json')], { cwd: ROOT });
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ssot-tickets-crash-'));
   jira = await startTestJira();
   await fs.mkdir(path.join(dir, 'notes'));
@@ -28,6 +28,19 @@ beforeAll(async () => {
     `jira:\n  baseUrl: ${jira.url}\n  email: { env: JIRA_EMAIL }\n  token: { env: JIRA_TOKEN }\n  project: CHRONOS\ntickets:\n  notes: notes\n`,
   );
 }, 120_000);
+
+async function distIsStale(): Promise<boolean> {
+  let built: number;
+  try {
+    built = (await fs.stat(path.join(ROOT, 'dist', 'cli', 'main.js'))).mtimeMs;
+  } catch {
+    return true;
+  }
+  for (const e of await fs.readdir(path.join(ROOT, 'src'), { recursive: true, withFileTypes: true })) {
+    if (e.isFile() && e.name.endsWith('.ts') && (await fs.stat(path.join(e.parentPath, e.name))).mtimeMs > built) return true;
+  }
+  return false;
+}
 
 afterAll(async () => {
   await jira?.close();
@@ -94,7 +107,32 @@ describe('crash between the create and the write-back', () => {
     const r4 = await ssot(['tickets', 'sync', '--dry-run']);
     expect([r4.code, r4.out.trim().split('\n')[0]]).toEqual([0, 'tickets: nothing to change']);
     expect(jira.writes().length).toBe(writes);
+    expect(jira.specViolations).toEqual([]);
     // The token never reaches the output.
     for (const r of [r1, r2, r3, r4]) expect(r.out).not.toContain(JIRA_TOKEN);
+  });
+});
+
+describe('ssot tickets sync on the command line', () => {
+  it('off a terminal, more than confirmAbove creates without --yes: exit 2, nothing written; a mismatched key: exit 3', async () => {
+    const file = path.join(dir, 'notes', 'many.md');
+    await fs.writeFile(file, '---\ntickets: ready\n---\n## Backlog\n\n' + [1, 2, 3, 4, 5, 6].map((n) => `- [ ] Bulk item ${n}\n`).join(''));
+    const before = jira.writes().length;
+    const r = await ssot(['tickets', 'sync', file]);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain('6 issues to create, more than tickets.confirmAbove (5)');
+    expect(r.out).toContain('--yes');
+    expect(jira.writes().length).toBe(before);
+    expect(await fs.readFile(file, 'utf8')).not.toContain('ssot:pending');
+
+    await fs.rm(file);
+    const odd = path.join(dir, 'notes', 'odd.md');
+    const other = jira.addIssue({ summary: 'Someone else\'s ticket', status: 'In Progress' });
+    await fs.writeFile(odd, `---\ntickets: ready\n---\n## Completed\n\n- **${other.key}:** My finished work ✅\n`);
+    const r3 = await ssot(['tickets', 'sync', odd]);
+    expect(r3.code).toBe(3);
+    expect(r3.out).toContain(`Jira's summary of ${other.key} is "Someone else's ticket"`);
+    expect(jira.statusOf(other.key)!.name).toBe('In Progress');
+    await fs.rm(odd);
   });
 });

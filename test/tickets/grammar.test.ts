@@ -171,6 +171,9 @@ describe('titles, ids and line edits', () => {
     expect(m).toBe('**Vault restore drill** (2 points) <!-- ssot:pending abc123 2026-03-10T10:00:00Z -->');
     expect(withKey(m, 'CHRONOS-301')).toBe('**CHRONOS-301:** Vault restore drill (2 points)');
     expect(withKey('- [ ] Write the runbook (1 point) <!-- ssot:pending abc123 x -->', 'CHRONOS-302')).toBe('- [ ] **CHRONOS-302:** Write the runbook (1 point)');
+    expect(withKey('### Heading item (3 points) <!-- ssot:pending abc123 x -->', 'CHRONOS-303')).toBe('### **CHRONOS-303:** Heading item (3 points)');
+    const h = parse(FM + '## Backlog\n\n### **CHRONOS-303:** Heading item (3 points)\n');
+    expect([h.items[0]!.key, h.items[0]!.title]).toEqual(['CHRONOS-303', 'Heading item']);
     // the result reads back as the same item, now with its key
     const n = parse(FM + '## Backlog\n\n' + withKey(m, 'CHRONOS-301') + '\n');
     expect([n.items[0]!.key, n.items[0]!.title, n.items[0]!.points]).toEqual(['CHRONOS-301', 'Vault restore drill', 2]);
@@ -186,5 +189,64 @@ describe('mapping/jira.json schema', () => {
     expect(validate({ version: 1, items: { '1a2b3c4d5e': { key: 'CHRONOS-301', note: 'docs/session_notes/a.md', title: 'Vault restore drill' } } })).toBe(true);
     expect(validate({ version: 1, items: { '1a2b3c4d5e': { key: 'chronos 301', note: 'a.md', title: 'x' } } })).toBe(false);
     expect(validate({ version: 2, items: {} })).toBe(false);
+  });
+});
+
+describe('more spellings seen in real notes', () => {
+  it('a key and title inside one bold, a linked key, an item written as a heading', () => {
+    const n = parse(
+      FM +
+        '## Completed\n\n' +
+        '**CHRONOS-1: Bold all over** ✅\n' +
+        '- [CHRONOS-2](https://example.atlassian.net/browse/CHRONOS-2) Linked key\n\n' +
+        '## Tickets Created\n\n' +
+        '### CHRONOS-3: Heading item (3 points)\n\n' +
+        '- its description\n\n' +
+        '**Target:** 2026-06-30\n',
+    );
+    expect(n.items.map((i) => [i.key, i.title, i.done, i.points ?? null, i.due ?? null])).toEqual([
+      ['CHRONOS-1', 'Bold all over', true, null, null],
+      ['CHRONOS-2', 'Linked key', true, null, null],
+      ['CHRONOS-3', 'Heading item', false, 3, '2026-06-30'],
+    ]);
+    expect(adfText(doc(n.items[2]!.description))).toBe('its description');
+  });
+
+  it('a title that merely looks like a key is not one', () => {
+    const n = parse(FM + '## Backlog\n\n- [ ] UTF-8 support for exports (2 points)\n');
+    expect([n.items[0]!.key, n.items[0]!.title]).toEqual([undefined, 'UTF-8 support for exports']);
+  });
+});
+
+describe('properties', () => {
+  it('any text either parses or fails with a NoteParseError naming a line; never anything else', async () => {
+    const fc = (await import('fast-check')).default;
+    const piece = fc.constantFrom('## Backlog\n', '## Completed\n', '## Notes\n', '### High\n', '**CHRONOS-12:** T ✅\n', '**CHRONOS-1', '- [ ] x (2 points)\n', '- [x] CHRONOS-3 y\n', '**Target:** 2026-02-30\n', '**Comment:** c\n', '- a\n', '  - b\n', '\n', '<!-- ssot:pending 1a2b3c x -->', '```\n', '| a |\n|---|\n', '(', '**', 'text ');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (parts) => {
+        try {
+          parse(FM + parts.join(''));
+        } catch (e) {
+          if (!(e instanceof NoteParseError)) throw e;
+          for (const p of e.problems) if (!(p.line >= 1)) throw new Error(`no line in ${p.message}`);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a new item, once its key is written back, reads as the same item with that key', async () => {
+    const fc = (await import('fast-check')).default;
+    const word = fc.stringMatching(/^[a-z][a-z0-9]{1,8}$/);
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 6 }), fc.boolean(), fc.integer({ min: 1, max: 99999 }), (words, bold, n) => {
+        const title = words.join(' ');
+        const line = bold ? `**${title}** (2 points)` : `- [ ] ${title} (2 points)`;
+        const before = parse(FM + '## Backlog\n\n' + line + '\n').items[0]!;
+        const after = parse(FM + '## Backlog\n\n' + withKey(withMarker(line, before.id, 'x'), `CHRONOS-${n}`) + '\n').items[0]!;
+        expect([after.key, after.title, after.points]).toEqual([`CHRONOS-${n}`, before.title, 2]);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -20,11 +20,14 @@ beforeEach(async () => {
   await fs.mkdir(path.join(dir, 'notes'), { recursive: true });
 });
 afterEach(async () => {
+  // Every request ssot sent is one the published OpenAPI document accepts.
+  const violations = jira?.specViolations ?? [];
   await jira?.close();
   jira = undefined;
   if (savedState === undefined) delete process.env['XDG_STATE_HOME'];
   else process.env['XDG_STATE_HOME'] = savedState;
   await fs.rm(dir, { recursive: true, force: true });
+  expect(violations).toEqual([]);
 });
 
 async function start(o: JiraStandInOptions = {}): Promise<JiraStandIn> {
@@ -215,6 +218,41 @@ describe('tickets sync against the Jira stand-in (jira.js v6)', () => {
     expect(waits).toContain(2000);
     expect(s.issues().filter((i) => i.summary === 'Make me')).toHaveLength(1);
     expect(s.statusOf('CHRONOS-5')!.category).toBe('done');
+    // To Do offers no Done transition: To Do -> In Progress -> In Review -> Done.
+    expect(s.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/CHRONOS-5/transitions') && q.status === 204)).toHaveLength(3);
+  });
+
+  it('a secret value in a note is never sent to Jira', async () => {
+    const s = await start();
+    await note('n.md', FM + `## Backlog\n\n- [ ] Rotate the token\n  - old one was ${JIRA_TOKEN}\n`);
+    const { redactor } = await import('../../src/core/redact.js');
+    redactor.add(JIRA_TOKEN);
+    const err = await run(s).catch((e: unknown) => e);
+    expect(isSsotError(err) && err.exitCode).toBe(2);
+    expect((err as { place?: { line?: number } }).place?.line).toBe(6);
+    expect(s.requests).toEqual([]);
+  });
+
+  it('a malformed mapping/jira.json: exit 2 naming the file, nothing written', async () => {
+    const s = await start();
+    await note('n.md', FM + '## Backlog\n\n- [ ] Something\n');
+    await fs.mkdir(path.join(dir, 'mapping'));
+    await fs.writeFile(path.join(dir, 'mapping', 'jira.json'), '{ "version": 1, "items": { "zz": 3 } }\n');
+    const err = await run(s).catch((e: unknown) => e);
+    expect(isSsotError(err) && err.exitCode).toBe(2);
+    expect((err as { place?: { file: string } }).place?.file).toBe(path.join(dir, 'mapping', 'jira.json'));
+    expect(s.writes()).toEqual([]);
+  });
+
+  it('a create Jira refuses (400) leaves no marker behind, so the next run creates it at once', async () => {
+    const s = await start();
+    const file = await note('n.md', FM + '## Backlog\n\n- [ ] Refused once\n');
+    s.failNext({ method: 'POST', path: '/rest/api/3/issue', status: 400, body: { errorMessages: [], errors: { duedate: 'Field is required' } } });
+    const r = await run(s);
+    expect(r.outcomes[0]).toMatchObject({ status: 'failed', message: expect.stringContaining('duedate: Field is required') });
+    expect(await fs.readFile(file, 'utf8')).toBe(FM + '## Backlog\n\n- [ ] Refused once\n');
+    const r2 = await run(s);
+    expect([r2.exitCode, s.issues().length]).toEqual([0, 1]);
   });
 
   it('one item failing does not stop the others', async () => {
@@ -233,6 +271,29 @@ describe('tickets sync against the Jira stand-in (jira.js v6)', () => {
     await note('n.md', FM + '## Backlog\n\n- [ ] Estimate me (5 points)\n');
     await run(s);
     expect(s.issues()[0]!.custom['customfield_10016']).toBe(5);
+  });
+
+  it('jira.storyPointsField wins; one that does not exist is a warning and the points are left out', async () => {
+    const s = await start();
+    await note('n.md', FM + '## Backlog\n\n- [ ] Configured field (3 points)\n');
+    await run(s, {}, { storyPointsField: 'Story Points' });
+    expect(s.issues()[0]!.custom['customfield_10026']).toBe(3);
+    await note('m.md', FM + '## Backlog\n\n- [ ] Unknown field (2 points)\n');
+    const warnings: string[] = [];
+    const r = await run(s, { log: (e) => void (e.type === 'warning' && warnings.push(e.message)) }, { storyPointsField: 'customfield_99999' });
+    expect(r.exitCode).toBe(0);
+    expect(warnings).toEqual([expect.stringContaining('no story-points field found')]);
+    const made = s.issues().find((i) => i.summary === 'Unknown field')!;
+    expect(made.custom).toEqual({});
+  });
+
+  it('a token Jira refuses: a credential error (exit 2), nothing written, the token not in the message', async () => {
+    const s = await start();
+    await note('n.md', FM + '## Backlog\n\n- [ ] Anything\n');
+    const err = await run(s, { credentials: { email: JIRA_EMAIL, token: 'wrong-token-123456' } }).catch((e: unknown) => e);
+    expect(isSsotError(err) && [err.code, err.exitCode]).toEqual(['REMOTE_AUTH', 2]);
+    expect(String((err as Error).message)).not.toContain('wrong-token');
+    expect(s.writes()).toEqual([]);
   });
 
   it('recovers creates whose keys were never written back: found by label through paginated search, not created again', async () => {
@@ -274,6 +335,18 @@ describe('tickets sync against the Jira stand-in (jira.js v6)', () => {
     const r2 = await run(s);
     expect(r2.exitCode).toBe(0);
     expect(s.issues()).toHaveLength(1);
+  });
+
+  it('a key named in two notes: the newer note sets the fields, nothing flips back and forth', async () => {
+    const s = await start();
+    s.addIssue({ key: 'CHRONOS-40', summary: 'Shared work' });
+    await note('2026-03-01.md', FM + '## Backlog\n\n- **CHRONOS-40:** Shared work (2 points)\n');
+    await note('2026-03-08.md', FM + '## Backlog\n\n- **CHRONOS-40:** Shared work (5 points)\n');
+    await run(s);
+    expect(s.issue('CHRONOS-40')!.custom[s.pointsFieldId!]).toBe(5);
+    const writes = s.writes().length;
+    expect((await run(s)).plan.items).toEqual([]);
+    expect(s.writes().length).toBe(writes);
   });
 
   it('a comment in a Comments section goes to its key once', async () => {
