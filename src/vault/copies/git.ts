@@ -202,12 +202,20 @@ export class GitCopy implements Copy {
 
   // ---- repository checks ---------------------------------------------------
 
-  private open(): Promise<{ git: SimpleGit; top: string; file: string; repoPath: string }> {
+  /**
+   * The repository checks that cannot change under us (folder, remote,
+   * identity) run once per instance; the branch and "no merge in progress"
+   * checks run on every operation (a long-lived watcher must notice a user who
+   * switched branches in the meantime).
+   */
+  private async open(): Promise<{ git: SimpleGit; top: string; file: string; repoPath: string }> {
     this.gitP ??= this.openOnce().catch((e: unknown) => {
       this.gitP = undefined;
       throw e;
     });
-    return this.gitP;
+    const opened = await this.gitP;
+    await this.checkBranch();
+    return opened;
   }
 
   private async openOnce(): Promise<{ git: SimpleGit; top: string; file: string; repoPath: string }> {
@@ -245,7 +253,6 @@ export class GitCopy implements Copy {
     this.git = git;
     this.top = top;
     this.repoPathValue = repoPath;
-    await this.checkBranch();
     return { git, top, file: path.join(top, repoPath), repoPath };
   }
 
@@ -313,10 +320,16 @@ export class GitCopy implements Copy {
   }
 
   private async localHeads(): Promise<Heads> {
-    return {
-      local: await this.refId(`refs/heads/${this.branch}`),
-      remote: await this.refId(`refs/remotes/${this.remote}/${this.branch}`),
-    };
+    const localRef = `refs/heads/${this.branch}`;
+    const remoteRef = `refs/remotes/${this.remote}/${this.branch}`;
+    const out = await this.run(['for-each-ref', '--format=%(refname) %(objectname)', localRef, remoteRef]);
+    const heads: Heads = { local: undefined, remote: undefined };
+    for (const line of out.split('\n')) {
+      const [ref, id] = line.trim().split(' ');
+      if (ref === localRef) heads.local = id;
+      if (ref === remoteRef) heads.remote = id;
+    }
+    return heads;
   }
 
   private async fetch(): Promise<Heads> {
@@ -339,8 +352,15 @@ export class GitCopy implements Copy {
     if (!commit) return null;
     const known = this.revMemo.get(commit);
     if (known !== undefined) return known;
-    const present = (await this.run(['ls-tree', '--name-only', commit, '--', this.repoPathValue])).trim();
-    const rev = present ? (await this.run(['log', '-1', '--format=%H', commit, '--', this.repoPathValue])).trim() || null : null;
+    // One call: the newest commit touching the file, and how it touched it (D: deleted, so absent).
+    const out = (await this.run(['log', '-1', '--format=%H', '--name-status', commit, '--', this.repoPathValue])).trim();
+    const [id = '', ...status] = out.split('\n').filter(Boolean);
+    let rev: string | null = id || null;
+    if (rev && status.length === 0) {
+      // A merge commit lists no status: ask the tree.
+      const present = (await this.run(['ls-tree', '--name-only', commit, '--', this.repoPathValue])).trim();
+      if (!present) rev = null;
+    } else if (status[0]?.startsWith('D')) rev = null;
     this.revMemo.set(commit, rev); // commits are immutable: the answer never changes
     return rev;
   }
@@ -452,8 +472,10 @@ export class GitCopy implements Copy {
   }
 
   private async gitDir(): Promise<string> {
-    return path.resolve(this.top, (await this.run(['rev-parse', '--git-dir'])).trim());
+    this.gitDirValue ??= path.resolve(this.top, (await this.run(['rev-parse', '--git-dir'])).trim());
+    return this.gitDirValue;
   }
+  private gitDirValue: string | undefined;
 
   /**
    * Push; on a rejection because the remote moved on, fetch, merge (the file
