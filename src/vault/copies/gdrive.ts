@@ -93,6 +93,8 @@ export interface DriveCopyOptions {
 const FOLDER_MIME = 'application/vnd.google-apps.folder';
 const FILE_FIELDS = 'id,name,headRevisionId,md5Checksum,size,trashed,mimeType';
 const OCTET = 'application/octet-stream';
+/** Drive documents simple and multipart uploads for 5 MB or less; above that, a resumable upload. */
+export const SIMPLE_UPLOAD_MAX = 5 * 1024 * 1024;
 
 interface FileMeta {
   id: string;
@@ -357,6 +359,9 @@ export class DriveCopy implements Copy {
     const { value, adopted } = await this.createOnce(
       () => this.searchByName(folderId),
       async () => {
+        if (data.byteLength > SIMPLE_UPLOAD_MAX) {
+          return this.uploadResumable(undefined, { name: this.opts.name, parents: [folderId], mimeType: OCTET }, data);
+        }
         const res = await this.drive.files.create(
           {
             requestBody: { name: this.opts.name, parents: [folderId], mimeType: OCTET },
@@ -401,12 +406,44 @@ export class DriveCopy implements Copy {
           throw new CopyConflictError(this.id, `${this.label} moved to revision ${short(now?.headRevisionId ?? null)} during the upload`);
         }
       }
+      if (data.byteLength > SIMPLE_UPLOAD_MAX) return this.uploadResumable(fileId, {}, data);
       const res = await this.drive.files.update(
         { fileId, media: { mimeType: OCTET, body: Buffer.from(data.buffer, data.byteOffset, data.byteLength) }, fields: FILE_FIELDS },
         this.callOpts,
       );
       return toMeta(res.data);
     });
+  }
+
+  /**
+   * A resumable upload in one go (the generated client does not implement
+   * uploadType=resumable): open a session, then PUT the bytes to its URI.
+   * Both legs go through the client's auth (token refresh included).
+   */
+  private async uploadResumable(fileId: string | undefined, meta: drive_v3.Schema$File, data: Uint8Array): Promise<FileMeta> {
+    const auth = (this.drive.context._options as { auth?: unknown }).auth as OAuth2Client | undefined;
+    if (!auth || typeof auth.request !== 'function') {
+      throw new SsotError(ErrorCode.Internal, `${this.label}: the Drive client has no OAuth client for a resumable upload`);
+    }
+    const root = (this.callOpts.rootUrl ?? 'https://www.googleapis.com/').replace(/\/*$/, '/');
+    const url = `${root}upload/drive/v3/files${fileId ? `/${encodeURIComponent(fileId)}` : ''}?uploadType=resumable&fields=${encodeURIComponent(FILE_FIELDS)}`;
+    const start = await auth.request<unknown>({
+      url,
+      method: fileId ? 'PATCH' : 'POST',
+      headers: { 'content-type': 'application/json; charset=UTF-8', 'x-upload-content-type': OCTET, 'x-upload-content-length': String(data.byteLength) },
+      data: meta,
+      retry: false,
+    });
+    const location = header({ message: '', response: { headers: start.headers } }, 'location');
+    if (!location) throw new SsotError(ErrorCode.Remote, `${this.label}: Drive opened no upload session (no Location header)`);
+    const done = await auth.request<drive_v3.Schema$File>({
+      url: location,
+      method: 'PUT',
+      headers: { 'content-type': OCTET },
+      data: Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+      retry: false,
+    });
+    return toMeta(done.data);
   }
 
   /**
