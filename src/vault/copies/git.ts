@@ -165,6 +165,7 @@ export class GitCopy implements Copy {
     const rev = await this.fileRev();
     if (rev === null) throw new SsotError(ErrorCode.Internal, `${this.id}: the file vanished after the commit`);
     if (!merged) return { rev };
+    // A raced push was merged: the file may now hold more than `data`.
     const stored = await this.blob(git, `HEAD:${repoPath}`);
     return Buffer.from(stored).equals(Buffer.from(data)) ? { rev } : { rev, stored };
   }
@@ -489,6 +490,9 @@ export class GitCopy implements Copy {
       const heads = await this.localHeads();
       if (!heads.local) return merged; // nothing committed, nothing to push
       if (heads.remote === heads.local) return merged;
+      // Behind the remote (a write of unchanged bytes before a read): nothing of ours to push;
+      // the next read fast-forwards.
+      if (heads.remote && (await this.mergeBase(heads.local, heads.remote)) === heads.local) return merged;
       try {
         await this.run(['push', '-q', this.remote, `refs/heads/${this.branch}:refs/heads/${this.branch}`]);
         return merged;
