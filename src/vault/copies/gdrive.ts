@@ -92,6 +92,8 @@ export interface DriveCopyOptions {
 
 const FOLDER_MIME = 'application/vnd.google-apps.folder';
 const FILE_FIELDS = 'id,name,headRevisionId,md5Checksum,size,trashed,mimeType';
+/** A folderId may be in a shared drive: list and write there too. */
+const ALL_DRIVES_LIST = { supportsAllDrives: true, includeItemsFromAllDrives: true } as const;
 const OCTET = 'application/octet-stream';
 /** Drive documents simple and multipart uploads for 5 MB or less; above that, a resumable upload. */
 export const SIMPLE_UPLOAD_MAX = 5 * 1024 * 1024;
@@ -289,7 +291,7 @@ export class DriveCopy implements Copy {
     const q = `name = ${quote(this.opts.name)} and ${quote(folderId)} in parents and trashed = false and mimeType != ${quote(FOLDER_MIME)}`;
     const res = await this.call('files.list', () =>
       this.drive.files.list(
-        { q, fields: `files(${FILE_FIELDS},createdTime)`, pageSize: 10, orderBy: 'createdTime', spaces: 'drive' },
+        { q, fields: `files(${FILE_FIELDS},createdTime)`, pageSize: 10, orderBy: 'createdTime', ...ALL_DRIVES_LIST },
         this.callOpts,
       ),
     );
@@ -304,7 +306,7 @@ export class DriveCopy implements Copy {
     const st = await this.opts.state.get();
     if (st.folderId) {
       const ok = await this.call('files.get', () =>
-        this.drive.files.get({ fileId: st.folderId!, fields: 'id,trashed,mimeType' }, this.callOpts),
+        this.drive.files.get({ fileId: st.folderId!, fields: 'id,trashed,mimeType', supportsAllDrives: true }, this.callOpts),
       ).then(
         (r) => !r.data.trashed && r.data.mimeType === FOLDER_MIME,
         (e: unknown) => {
@@ -330,7 +332,7 @@ export class DriveCopy implements Copy {
         () => this.findFolder(segment, under),
         async () => {
           const res = await this.drive.files.create(
-            { requestBody: { name: segment, mimeType: FOLDER_MIME, parents: [under] }, fields: 'id' },
+            { requestBody: { name: segment, mimeType: FOLDER_MIME, parents: [under] }, fields: 'id', supportsAllDrives: true },
             this.callOpts,
           );
           if (!res.data.id) throw new SsotError(ErrorCode.Remote, `${this.label}: Drive answered a create without an id`);
@@ -346,7 +348,7 @@ export class DriveCopy implements Copy {
   private async findFolder(name: string, parent: string): Promise<string | null> {
     const q = `name = ${quote(name)} and ${quote(parent)} in parents and mimeType = ${quote(FOLDER_MIME)} and trashed = false`;
     const res = await this.call('files.list', () =>
-      this.drive.files.list({ q, fields: 'files(id,createdTime)', pageSize: 10, spaces: 'drive' }, this.callOpts),
+      this.drive.files.list({ q, fields: 'files(id,createdTime)', pageSize: 10, ...ALL_DRIVES_LIST }, this.callOpts),
     );
     const f = (res.data.files ?? []).slice().sort((a, b) => String(a.createdTime).localeCompare(String(b.createdTime)))[0];
     return f?.id ?? null;
@@ -368,6 +370,7 @@ export class DriveCopy implements Copy {
             // A multipart body must be a stream (googleapis-common pipes it).
             media: { mimeType: OCTET, body: Readable.from(Buffer.from(data.buffer, data.byteOffset, data.byteLength)) },
             fields: FILE_FIELDS,
+            supportsAllDrives: true,
           },
           this.callOpts,
         );
@@ -408,7 +411,7 @@ export class DriveCopy implements Copy {
       }
       if (data.byteLength > SIMPLE_UPLOAD_MAX) return this.uploadResumable(fileId, {}, data);
       const res = await this.drive.files.update(
-        { fileId, media: { mimeType: OCTET, body: Buffer.from(data.buffer, data.byteOffset, data.byteLength) }, fields: FILE_FIELDS },
+        { fileId, media: { mimeType: OCTET, body: Buffer.from(data.buffer, data.byteOffset, data.byteLength) }, fields: FILE_FIELDS, supportsAllDrives: true },
         this.callOpts,
       );
       return toMeta(res.data);
@@ -426,7 +429,7 @@ export class DriveCopy implements Copy {
       throw new SsotError(ErrorCode.Internal, `${this.label}: the Drive client has no OAuth client for a resumable upload`);
     }
     const root = (this.callOpts.rootUrl ?? 'https://www.googleapis.com/').replace(/\/*$/, '/');
-    const url = `${root}upload/drive/v3/files${fileId ? `/${encodeURIComponent(fileId)}` : ''}?uploadType=resumable&fields=${encodeURIComponent(FILE_FIELDS)}`;
+    const url = `${root}upload/drive/v3/files${fileId ? `/${encodeURIComponent(fileId)}` : ''}?uploadType=resumable&supportsAllDrives=true&fields=${encodeURIComponent(FILE_FIELDS)}`;
     const start = await auth.request<unknown>({
       url,
       method: fileId ? 'PATCH' : 'POST',
