@@ -157,7 +157,8 @@ export class GitCopy implements Copy {
     const same = current !== null && Buffer.from(await this.blob(git, `HEAD:${repoPath}`)).equals(Buffer.from(data));
     if (!same) {
       await writeFileAtomic(path.join(top, repoPath), data, { mode: 0o600 });
-      await this.run(['add', '-f', '--', repoPath]);
+      // A tracked file is committed straight from the working tree; a new one is added first.
+      if (current === null) await this.run(['add', '-f', '--', repoPath]);
       // `--only` semantics (paths given): whatever else the user staged stays staged, uncommitted.
       await this.run(['commit', '-q', '-m', redactor.redact(info.message), '--', repoPath]);
     }
@@ -282,7 +283,9 @@ export class GitCopy implements Copy {
         });
       }
     }
-    const headRef = (await this.run(['symbolic-ref', '-q', 'HEAD']).catch(() => '')).trim();
+    // HEAD read as a file: this runs before every operation, and a git call costs a process.
+    const headFile = (await fs.readFile(path.join(gitDir, 'HEAD'), 'utf8').catch(() => '')).trim();
+    const headRef = headFile.startsWith('ref: ') ? headFile.slice(5).trim() : '';
     if (!headRef) {
       throw new SsotError(ErrorCode.Conflict, `git copy: ${this.top} has a detached HEAD`, {
         exitCode: ExitCode.CONFLICT,
