@@ -477,9 +477,14 @@ export class DriveCopy implements Copy {
     const revs = await this.listRevisions(fileId);
     const i = revs.findIndex((r) => r.id === lastRev);
     if (i < 0) return []; // purged: nothing we can still fetch
-    const between = revs.slice(i + 1).filter((r) => r.id !== head);
+    // Bytes equal to the head's or to one already taken add nothing to a merge.
+    const seen = new Set([revs.find((r) => r.id === head)?.md5Checksum].filter(Boolean));
     const out: Uint8Array[] = [];
-    for (const r of between) out.push(await this.download(fileId, r.id));
+    for (const r of revs.slice(i + 1)) {
+      if (r.id === head || (r.md5Checksum && seen.has(r.md5Checksum))) continue;
+      if (r.md5Checksum) seen.add(r.md5Checksum);
+      out.push(await this.download(fileId, r.id));
+    }
     return out;
   }
 

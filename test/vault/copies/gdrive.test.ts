@@ -290,4 +290,18 @@ describe('DriveCopy against the Drive v3 stand-in', () => {
       'PUT resumable',
     ]);
   });
+
+  it('missed holds every raced revision once, oldest first, and not the head', async () => {
+    const { copy, state } = makeCopy();
+    const r1 = (await copy.write(bytes('base'), null, msg)).rev;
+    const id = state.value.fileId!;
+    drive.uploadRevision(id, bytes('m1'));
+    drive.uploadRevision(id, bytes('m2'));
+    drive.uploadRevision(id, bytes('m1')); // the same bytes again (a re-upload)
+    const head = drive.uploadRevision(id, bytes('head'));
+    const r = await copy.read();
+    expect(r!.rev).toBe(head.id);
+    expect(r!.missed!.map(text)).toEqual(['m1', 'm2']);
+    void r1;
+  });
 });
