@@ -144,7 +144,9 @@ export class GitCopy implements Copy {
 
   async write(data: Uint8Array, ifRev: string | null, info: WriteInfo): Promise<WriteResult> {
     const { git, top, repoPath } = await this.open();
-    if (await this.fileDirty()) {
+    // An uncommitted edit is the user's: read() commits it, write() must not overwrite it.
+    // A file deleted from the working tree is simply written again.
+    if ((await this.fileDirty()) && (await fs.stat(path.join(top, repoPath)).catch(() => null))) {
       throw new CopyConflictError(this.id, `${this.id} has uncommitted changes; read it again first`);
     }
     const current = await this.fileRev();
@@ -154,9 +156,13 @@ export class GitCopy implements Copy {
         `${this.label}: ${this.relPath} is at ${short(current)}, expected ${short(ifRev)}`,
       );
     }
+    const file = path.join(top, repoPath);
     const same = current !== null && Buffer.from(await this.blob(git, `HEAD:${repoPath}`)).equals(Buffer.from(data));
-    if (!same) {
-      await writeFileAtomic(path.join(top, repoPath), data, { mode: 0o600 });
+    if (same) {
+      // No change, no commit; a file deleted from the working tree is put back.
+      if (!(await fs.stat(file).catch(() => null))) await writeFileAtomic(file, data, { mode: 0o600 });
+    } else {
+      await writeFileAtomic(file, data, { mode: 0o600 });
       // A tracked file is committed straight from the working tree; a new one is added first.
       if (current === null) await this.run(['add', '-f', '--', repoPath]);
       // `--only` semantics (paths given): whatever else the user staged stays staged, uncommitted.

@@ -195,6 +195,21 @@ describe('GitCopy between two clones', () => {
     expect(w.git(a, 'status', '--porcelain')).toBe('');
   });
 
+  it('a vault file deleted from the working tree is written again, not a conflict forever', async () => {
+    const { w, a, A } = await twoMachines();
+    const r0 = (await A.write(records('base'), null, msg)).rev;
+    await fs.rm(path.join(a, 'v.kdbx'));
+    const r = await A.read();
+    expect(r!.rev).toBe(r0);
+    expect(parseRecords(r!.data)).toEqual(['base']); // the committed file is the copy
+    expect((await A.write(records('base'), r!.rev, msg)).rev).toBe(r0); // same bytes: put back, no commit
+    expect(parseRecords(await fs.readFile(path.join(a, 'v.kdbx')))).toEqual(['base']);
+    await fs.rm(path.join(a, 'v.kdbx'));
+    await A.write(records('next'), r!.rev, msg);
+    expect(parseRecords(await fs.readFile(path.join(a, 'v.kdbx')))).toEqual(['next']);
+    expect(w.git(a, 'status', '--porcelain')).toBe('');
+  });
+
   it('head() predicts read(): behind gives the remote rev; diverged gives a rev no write can match', async () => {
     const { w, a, A, B } = await twoMachines();
     const r0 = (await A.write(records('base'), null, msg)).rev;
