@@ -87,7 +87,7 @@ export interface DriveStandInOptions {
    * (clients must follow nextPageToken); tests set this low to prove they do.
    */
   maxPageSize?: number;
-  /** Max bytes of a simple or multipart upload (Drive: 5 MB; the stand-in allows more by default). */
+  /** Max bytes of a simple or multipart upload (default 5 MiB, as Drive documents). */
   maxSimpleUploadBytes?: number;
 }
 
@@ -153,6 +153,7 @@ const STATUS_TEXT: Record<number, string> = {
   404: 'NOT_FOUND',
   409: 'ABORTED',
   412: 'FAILED_PRECONDITION',
+  413: 'OUT_OF_RANGE',
   429: 'RESOURCE_EXHAUSTED',
   500: 'INTERNAL',
   502: 'UNAVAILABLE',
@@ -176,10 +177,12 @@ export async function startDriveStandIn(opts: DriveStandInOptions = {}): Promise
   const issued: string[] = [];
   const scripts: Script[] = [];
   const requests: RequestLogEntry[] = [];
-  const resumable = new Map<string, { fileId?: string; meta: Record<string, unknown> }>();
+  const resumable = new Map<string, { fileId?: string; meta: Record<string, unknown>; fields?: string }>();
   let corrupt = 0;
   let lastTime = 0;
-  const maxUpload = opts.maxSimpleUploadBytes ?? 64 * 1024 * 1024;
+  // Drive documents simple and multipart uploads for files of 5 MB or less; the stand-in
+  // enforces that, so a client that sends more must use a resumable upload.
+  const maxUpload = opts.maxSimpleUploadBytes ?? 5 * 1024 * 1024;
   const rootId = `0A${randomId(20)}`; // My Drive's root folder id ("root" is its alias)
 
   const now = (): string => {
@@ -495,13 +498,15 @@ export async function startDriveStandIn(opts: DriveStandInOptions = {}): Promise
       data = parts[1]!.body;
     } else if (type === 'resumable') {
       const id = randomId(24);
-      resumable.set(id, { ...(fileId ? { fileId } : {}), meta: parseJsonBody(body) });
       if (fileId) getFile(fileId);
+      resumable.set(id, { ...(fileId ? { fileId } : {}), meta: parseJsonBody(body), ...(fields ? { fields } : {}) });
       return { kind: 'empty', status: 200, headers: { location: `${baseUrl()}upload/drive/v3/files?uploadType=resumable&upload_id=${id}` } };
     } else {
       throw new HttpError(400, 'invalid', `Invalid value for uploadType: ${type ?? '(none)'}`, { location: 'uploadType', locationType: 'parameter' });
     }
-    if (data.length > maxUpload) throw new HttpError(400, 'badContent', 'Media larger than the simple upload limit; use a resumable upload.');
+    if (data.length > maxUpload) {
+      throw new HttpError(413, 'uploadTooLarge', `Media larger than ${maxUpload} bytes; use a resumable upload.`);
+    }
     return { kind: 'json', body: pick(fileResource(store(fileId, meta, data, q)), fields, FILE_DEFAULT) };
   }
 
@@ -522,7 +527,7 @@ export async function startDriveStandIn(opts: DriveStandInOptions = {}): Promise
     const session = resumable.get(id);
     if (!session) throw new HttpError(404, 'notFound', 'Upload session not found.');
     resumable.delete(id);
-    return { kind: 'json', body: pick(fileResource(store(session.fileId, session.meta, body, q)), q.get('fields') ?? undefined, FILE_DEFAULT) };
+    return { kind: 'json', body: pick(fileResource(store(session.fileId, session.meta, body, q)), q.get('fields') ?? session.fields, FILE_DEFAULT) };
   }
 
   function listFiles(q: URLSearchParams): unknown {

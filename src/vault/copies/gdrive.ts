@@ -92,7 +92,11 @@ export interface DriveCopyOptions {
 
 const FOLDER_MIME = 'application/vnd.google-apps.folder';
 const FILE_FIELDS = 'id,name,headRevisionId,md5Checksum,size,trashed,mimeType';
+/** A folderId may be in a shared drive: list and write there too. */
+const ALL_DRIVES_LIST = { supportsAllDrives: true, includeItemsFromAllDrives: true } as const;
 const OCTET = 'application/octet-stream';
+/** Drive documents simple and multipart uploads for 5 MB or less; above that, a resumable upload. */
+export const SIMPLE_UPLOAD_MAX = 5 * 1024 * 1024;
 
 interface FileMeta {
   id: string;
@@ -287,7 +291,7 @@ export class DriveCopy implements Copy {
     const q = `name = ${quote(this.opts.name)} and ${quote(folderId)} in parents and trashed = false and mimeType != ${quote(FOLDER_MIME)}`;
     const res = await this.call('files.list', () =>
       this.drive.files.list(
-        { q, fields: `files(${FILE_FIELDS},createdTime)`, pageSize: 10, orderBy: 'createdTime', spaces: 'drive' },
+        { q, fields: `files(${FILE_FIELDS},createdTime)`, pageSize: 10, orderBy: 'createdTime', ...ALL_DRIVES_LIST },
         this.callOpts,
       ),
     );
@@ -302,7 +306,7 @@ export class DriveCopy implements Copy {
     const st = await this.opts.state.get();
     if (st.folderId) {
       const ok = await this.call('files.get', () =>
-        this.drive.files.get({ fileId: st.folderId!, fields: 'id,trashed,mimeType' }, this.callOpts),
+        this.drive.files.get({ fileId: st.folderId!, fields: 'id,trashed,mimeType', supportsAllDrives: true }, this.callOpts),
       ).then(
         (r) => !r.data.trashed && r.data.mimeType === FOLDER_MIME,
         (e: unknown) => {
@@ -328,7 +332,7 @@ export class DriveCopy implements Copy {
         () => this.findFolder(segment, under),
         async () => {
           const res = await this.drive.files.create(
-            { requestBody: { name: segment, mimeType: FOLDER_MIME, parents: [under] }, fields: 'id' },
+            { requestBody: { name: segment, mimeType: FOLDER_MIME, parents: [under] }, fields: 'id', supportsAllDrives: true },
             this.callOpts,
           );
           if (!res.data.id) throw new SsotError(ErrorCode.Remote, `${this.label}: Drive answered a create without an id`);
@@ -344,7 +348,7 @@ export class DriveCopy implements Copy {
   private async findFolder(name: string, parent: string): Promise<string | null> {
     const q = `name = ${quote(name)} and ${quote(parent)} in parents and mimeType = ${quote(FOLDER_MIME)} and trashed = false`;
     const res = await this.call('files.list', () =>
-      this.drive.files.list({ q, fields: 'files(id,createdTime)', pageSize: 10, spaces: 'drive' }, this.callOpts),
+      this.drive.files.list({ q, fields: 'files(id,createdTime)', pageSize: 10, ...ALL_DRIVES_LIST }, this.callOpts),
     );
     const f = (res.data.files ?? []).slice().sort((a, b) => String(a.createdTime).localeCompare(String(b.createdTime)))[0];
     return f?.id ?? null;
@@ -357,12 +361,16 @@ export class DriveCopy implements Copy {
     const { value, adopted } = await this.createOnce(
       () => this.searchByName(folderId),
       async () => {
+        if (data.byteLength > SIMPLE_UPLOAD_MAX) {
+          return this.uploadResumable(undefined, { name: this.opts.name, parents: [folderId], mimeType: OCTET }, data);
+        }
         const res = await this.drive.files.create(
           {
             requestBody: { name: this.opts.name, parents: [folderId], mimeType: OCTET },
             // A multipart body must be a stream (googleapis-common pipes it).
             media: { mimeType: OCTET, body: Readable.from(Buffer.from(data.buffer, data.byteOffset, data.byteLength)) },
             fields: FILE_FIELDS,
+            supportsAllDrives: true,
           },
           this.callOpts,
         );
@@ -401,12 +409,44 @@ export class DriveCopy implements Copy {
           throw new CopyConflictError(this.id, `${this.label} moved to revision ${short(now?.headRevisionId ?? null)} during the upload`);
         }
       }
+      if (data.byteLength > SIMPLE_UPLOAD_MAX) return this.uploadResumable(fileId, {}, data);
       const res = await this.drive.files.update(
-        { fileId, media: { mimeType: OCTET, body: Buffer.from(data.buffer, data.byteOffset, data.byteLength) }, fields: FILE_FIELDS },
+        { fileId, media: { mimeType: OCTET, body: Buffer.from(data.buffer, data.byteOffset, data.byteLength) }, fields: FILE_FIELDS, supportsAllDrives: true },
         this.callOpts,
       );
       return toMeta(res.data);
     });
+  }
+
+  /**
+   * A resumable upload in one go (the generated client does not implement
+   * uploadType=resumable): open a session, then PUT the bytes to its URI.
+   * Both legs go through the client's auth (token refresh included).
+   */
+  private async uploadResumable(fileId: string | undefined, meta: drive_v3.Schema$File, data: Uint8Array): Promise<FileMeta> {
+    const auth = (this.drive.context._options as { auth?: unknown }).auth as OAuth2Client | undefined;
+    if (!auth || typeof auth.request !== 'function') {
+      throw new SsotError(ErrorCode.Internal, `${this.label}: the Drive client has no OAuth client for a resumable upload`);
+    }
+    const root = (this.callOpts.rootUrl ?? 'https://www.googleapis.com/').replace(/\/*$/, '/');
+    const url = `${root}upload/drive/v3/files${fileId ? `/${encodeURIComponent(fileId)}` : ''}?uploadType=resumable&supportsAllDrives=true&fields=${encodeURIComponent(FILE_FIELDS)}`;
+    const start = await auth.request<unknown>({
+      url,
+      method: fileId ? 'PATCH' : 'POST',
+      headers: { 'content-type': 'application/json; charset=UTF-8', 'x-upload-content-type': OCTET, 'x-upload-content-length': String(data.byteLength) },
+      data: meta,
+      retry: false,
+    });
+    const location = header({ message: '', response: { headers: start.headers } }, 'location');
+    if (!location) throw new SsotError(ErrorCode.Remote, `${this.label}: Drive opened no upload session (no Location header)`);
+    const done = await auth.request<drive_v3.Schema$File>({
+      url: location,
+      method: 'PUT',
+      headers: { 'content-type': OCTET },
+      data: Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+      retry: false,
+    });
+    return toMeta(done.data);
   }
 
   /**
@@ -437,9 +477,14 @@ export class DriveCopy implements Copy {
     const revs = await this.listRevisions(fileId);
     const i = revs.findIndex((r) => r.id === lastRev);
     if (i < 0) return []; // purged: nothing we can still fetch
-    const between = revs.slice(i + 1).filter((r) => r.id !== head);
+    // Bytes equal to the head's or to one already taken add nothing to a merge.
+    const seen = new Set([revs.find((r) => r.id === head)?.md5Checksum].filter(Boolean));
     const out: Uint8Array[] = [];
-    for (const r of between) out.push(await this.download(fileId, r.id));
+    for (const r of revs.slice(i + 1)) {
+      if (r.id === head || (r.md5Checksum && seen.has(r.md5Checksum))) continue;
+      if (r.md5Checksum) seen.add(r.md5Checksum);
+      out.push(await this.download(fileId, r.id));
+    }
     return out;
   }
 

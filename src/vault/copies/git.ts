@@ -144,7 +144,9 @@ export class GitCopy implements Copy {
 
   async write(data: Uint8Array, ifRev: string | null, info: WriteInfo): Promise<WriteResult> {
     const { git, top, repoPath } = await this.open();
-    if (await this.fileDirty()) {
+    // An uncommitted edit is the user's: read() commits it, write() must not overwrite it.
+    // A file deleted from the working tree is simply written again.
+    if ((await this.fileDirty()) && (await fs.stat(path.join(top, repoPath)).catch(() => null))) {
       throw new CopyConflictError(this.id, `${this.id} has uncommitted changes; read it again first`);
     }
     const current = await this.fileRev();
@@ -154,10 +156,15 @@ export class GitCopy implements Copy {
         `${this.label}: ${this.relPath} is at ${short(current)}, expected ${short(ifRev)}`,
       );
     }
+    const file = path.join(top, repoPath);
     const same = current !== null && Buffer.from(await this.blob(git, `HEAD:${repoPath}`)).equals(Buffer.from(data));
-    if (!same) {
-      await writeFileAtomic(path.join(top, repoPath), data, { mode: 0o600 });
-      await this.run(['add', '-f', '--', repoPath]);
+    if (same) {
+      // No change, no commit; a file deleted from the working tree is put back.
+      if (!(await fs.stat(file).catch(() => null))) await writeFileAtomic(file, data, { mode: 0o600 });
+    } else {
+      await writeFileAtomic(file, data, { mode: 0o600 });
+      // A tracked file is committed straight from the working tree; a new one is added first.
+      if (current === null) await this.run(['add', '-f', '--', repoPath]);
       // `--only` semantics (paths given): whatever else the user staged stays staged, uncommitted.
       await this.run(['commit', '-q', '-m', redactor.redact(info.message), '--', repoPath]);
     }
@@ -165,6 +172,7 @@ export class GitCopy implements Copy {
     const rev = await this.fileRev();
     if (rev === null) throw new SsotError(ErrorCode.Internal, `${this.id}: the file vanished after the commit`);
     if (!merged) return { rev };
+    // A raced push was merged: the file may now hold more than `data`.
     const stored = await this.blob(git, `HEAD:${repoPath}`);
     return Buffer.from(stored).equals(Buffer.from(data)) ? { rev } : { rev, stored };
   }
@@ -202,12 +210,20 @@ export class GitCopy implements Copy {
 
   // ---- repository checks ---------------------------------------------------
 
-  private open(): Promise<{ git: SimpleGit; top: string; file: string; repoPath: string }> {
+  /**
+   * The repository checks that cannot change under us (folder, remote,
+   * identity) run once per instance; the branch and "no merge in progress"
+   * checks run on every operation (a long-lived watcher must notice a user who
+   * switched branches in the meantime).
+   */
+  private async open(): Promise<{ git: SimpleGit; top: string; file: string; repoPath: string }> {
     this.gitP ??= this.openOnce().catch((e: unknown) => {
       this.gitP = undefined;
       throw e;
     });
-    return this.gitP;
+    const opened = await this.gitP;
+    await this.checkBranch();
+    return opened;
   }
 
   private async openOnce(): Promise<{ git: SimpleGit; top: string; file: string; repoPath: string }> {
@@ -245,7 +261,6 @@ export class GitCopy implements Copy {
     this.git = git;
     this.top = top;
     this.repoPathValue = repoPath;
-    await this.checkBranch();
     return { git, top, file: path.join(top, repoPath), repoPath };
   }
 
@@ -274,7 +289,9 @@ export class GitCopy implements Copy {
         });
       }
     }
-    const headRef = (await this.run(['symbolic-ref', '-q', 'HEAD']).catch(() => '')).trim();
+    // HEAD read as a file: this runs before every operation, and a git call costs a process.
+    const headFile = (await fs.readFile(path.join(gitDir, 'HEAD'), 'utf8').catch(() => '')).trim();
+    const headRef = headFile.startsWith('ref: ') ? headFile.slice(5).trim() : '';
     if (!headRef) {
       throw new SsotError(ErrorCode.Conflict, `git copy: ${this.top} has a detached HEAD`, {
         exitCode: ExitCode.CONFLICT,
@@ -313,10 +330,16 @@ export class GitCopy implements Copy {
   }
 
   private async localHeads(): Promise<Heads> {
-    return {
-      local: await this.refId(`refs/heads/${this.branch}`),
-      remote: await this.refId(`refs/remotes/${this.remote}/${this.branch}`),
-    };
+    const localRef = `refs/heads/${this.branch}`;
+    const remoteRef = `refs/remotes/${this.remote}/${this.branch}`;
+    const out = await this.run(['for-each-ref', '--format=%(refname) %(objectname)', localRef, remoteRef]);
+    const heads: Heads = { local: undefined, remote: undefined };
+    for (const line of out.split('\n')) {
+      const [ref, id] = line.trim().split(' ');
+      if (ref === localRef) heads.local = id;
+      if (ref === remoteRef) heads.remote = id;
+    }
+    return heads;
   }
 
   private async fetch(): Promise<Heads> {
@@ -339,8 +362,15 @@ export class GitCopy implements Copy {
     if (!commit) return null;
     const known = this.revMemo.get(commit);
     if (known !== undefined) return known;
-    const present = (await this.run(['ls-tree', '--name-only', commit, '--', this.repoPathValue])).trim();
-    const rev = present ? (await this.run(['log', '-1', '--format=%H', commit, '--', this.repoPathValue])).trim() || null : null;
+    // One call: the newest commit touching the file, and how it touched it (D: deleted, so absent).
+    const out = (await this.run(['log', '-1', '--format=%H', '--name-status', commit, '--', this.repoPathValue])).trim();
+    const [id = '', ...status] = out.split('\n').filter(Boolean);
+    let rev: string | null = id || null;
+    if (rev && status.length === 0) {
+      // A merge commit lists no status: ask the tree.
+      const present = (await this.run(['ls-tree', '--name-only', commit, '--', this.repoPathValue])).trim();
+      if (!present) rev = null;
+    } else if (status[0]?.startsWith('D')) rev = null;
     this.revMemo.set(commit, rev); // commits are immutable: the answer never changes
     return rev;
   }
@@ -452,8 +482,10 @@ export class GitCopy implements Copy {
   }
 
   private async gitDir(): Promise<string> {
-    return path.resolve(this.top, (await this.run(['rev-parse', '--git-dir'])).trim());
+    this.gitDirValue ??= path.resolve(this.top, (await this.run(['rev-parse', '--git-dir'])).trim());
+    return this.gitDirValue;
   }
+  private gitDirValue: string | undefined;
 
   /**
    * Push; on a rejection because the remote moved on, fetch, merge (the file
@@ -467,6 +499,9 @@ export class GitCopy implements Copy {
       const heads = await this.localHeads();
       if (!heads.local) return merged; // nothing committed, nothing to push
       if (heads.remote === heads.local) return merged;
+      // Behind the remote (a write of unchanged bytes before a read): nothing of ours to push;
+      // the next read fast-forwards.
+      if (heads.remote && (await this.mergeBase(heads.local, heads.remote)) === heads.local) return merged;
       try {
         await this.run(['push', '-q', this.remote, `refs/heads/${this.branch}:refs/heads/${this.branch}`]);
         return merged;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { SsotError } from '../../../src/core/errors.js';
 import { CopyConflictError } from '../../../src/vault/copies/copy.js';
@@ -268,5 +269,39 @@ describe('DriveCopy against the Drive v3 stand-in', () => {
     await copy.write(bytes('a'), null, msg);
     expect(drive.findByName('chronos.kdbx', f.id).length).toBe(1);
     expect(copy.id).toBe(`gdrive:folder ${f.id}/chronos.kdbx`);
+  });
+
+  it('a file over 5 MiB goes up by a resumable upload (create and update), through the refresh-token client', async () => {
+    const client = createDriveClient({ rootUrl: drive.url, tokenUrl: drive.tokenUrl, auth: TEST_OAUTH });
+    const c = new DriveCopy({ drive: client, name: 'big.kdbx', folder: `Big${++n}`, state: memoryDriveState() });
+    const seen = drive.requests.length;
+    const big = new Uint8Array(randomBytes(6 * 1024 * 1024 + 7));
+    const r1 = (await c.write(big, null, msg)).rev;
+    big[12345] = big[12345]! ^ 0xff;
+    const r2 = (await c.write(big, r1, msg)).rev;
+    const got = await c.read();
+    expect(got!.rev).toBe(r2);
+    expect(Buffer.from(got!.data).equals(Buffer.from(big))).toBe(true);
+    const uploads = drive.requests.slice(seen).filter((r) => r.path.startsWith('/upload/'));
+    expect(uploads.map((r) => `${r.method} ${r.query.includes('uploadType=resumable') ? 'resumable' : r.query}`)).toEqual([
+      'POST resumable',
+      'PUT resumable',
+      'PATCH resumable',
+      'PUT resumable',
+    ]);
+  });
+
+  it('missed holds every raced revision once, oldest first, and not the head', async () => {
+    const { copy, state } = makeCopy();
+    const r1 = (await copy.write(bytes('base'), null, msg)).rev;
+    const id = state.value.fileId!;
+    drive.uploadRevision(id, bytes('m1'));
+    drive.uploadRevision(id, bytes('m2'));
+    drive.uploadRevision(id, bytes('m1')); // the same bytes again (a re-upload)
+    const head = drive.uploadRevision(id, bytes('head'));
+    const r = await copy.read();
+    expect(r!.rev).toBe(head.id);
+    expect(r!.missed!.map(text)).toEqual(['m1', 'm2']);
+    void r1;
   });
 });

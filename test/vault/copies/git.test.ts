@@ -107,6 +107,17 @@ describe('GitCopy between two clones', () => {
     expect(calls.length).toBe(0);
   });
 
+  it('a write of unchanged bytes while behind the remote pushes nothing and changes nothing', async () => {
+    const { w, a, A, B } = await twoMachines();
+    const r0 = (await A.write(records('base'), null, msg)).rev;
+    const seen = await B.read();
+    const r1 = (await A.write(records('newer'), r0, msg)).rev;
+    const res = await B.write(seen!.data, seen!.rev, msg);
+    expect(res).toEqual({ rev: r0 });
+    expect(w.git(w.bare, 'rev-parse', 'main').trim()).toBe(w.git(a, 'rev-parse', 'HEAD').trim());
+    expect((await B.read())!.rev).toBe(r1);
+  });
+
   it('works in a repository with other files: commits only the vault file, leaves staged and modified files alone', async () => {
     const { w, a, b, A, B } = await twoMachines({ path: 'vaults/team' });
     await fs.writeFile(path.join(a, 'README.md'), 'hello\n');
@@ -181,6 +192,21 @@ describe('GitCopy between two clones', () => {
     const r = await A.read();
     expect(parseRecords(r!.data)).toEqual(['edited-in-place']);
     expect(r!.rev).not.toBe(r0);
+    expect(w.git(a, 'status', '--porcelain')).toBe('');
+  });
+
+  it('a vault file deleted from the working tree is written again, not a conflict forever', async () => {
+    const { w, a, A } = await twoMachines();
+    const r0 = (await A.write(records('base'), null, msg)).rev;
+    await fs.rm(path.join(a, 'v.kdbx'));
+    const r = await A.read();
+    expect(r!.rev).toBe(r0);
+    expect(parseRecords(r!.data)).toEqual(['base']); // the committed file is the copy
+    expect((await A.write(records('base'), r!.rev, msg)).rev).toBe(r0); // same bytes: put back, no commit
+    expect(parseRecords(await fs.readFile(path.join(a, 'v.kdbx')))).toEqual(['base']);
+    await fs.rm(path.join(a, 'v.kdbx'));
+    await A.write(records('next'), r!.rev, msg);
+    expect(parseRecords(await fs.readFile(path.join(a, 'v.kdbx')))).toEqual(['next']);
     expect(w.git(a, 'status', '--porcelain')).toBe('');
   });
 
