@@ -1,15 +1,12 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { CredentialContext } from '../config/credentials.js';
-import { resolveCredential } from '../config/credentials.js';
 import type { LoadedConfig } from '../config/load.js';
-import type { CopyConfig, VaultConfig } from '../config/schema.js';
+import type { VaultConfig } from '../config/schema.js';
 import { ErrorCode, InputError, UsageError } from '../core/errors.js';
 import { stateDir as defaultStateDir } from '../core/paths.js';
 import type { VaultCodec } from './codec.js';
 import type { Copy } from './copies/copy.js';
-import type { DriveCopyState, DriveCopyStateValue } from './copies/gdrive.js';
-import { writeJsonAtomic } from '../core/atomic.js';
 import { VaultDatabase } from './kdbx/database.js';
 import type { VaultKey } from './kdbx/key.js';
 import { kdbxCodec } from './kdbx-codec.js';
@@ -48,8 +45,7 @@ export async function prepareVault(v: VaultConfig, deps: SetupDeps): Promise<Vau
   const key = await resolveVaultKey(v, deps.creds);
   const codec = kdbxCodec(key, v.require);
   const stateDir = deps.stateDir ?? defaultStateDir(deps.creds.env);
-  const copies: Copy[] = [];
-  for (const [i, c] of v.copies.entries()) copies.push(await makeCopy(v, c, i, codec, deps, stateDir));
+  const copies = await makeCopies(v, codec, deps, stateDir);
   return { vault: v, key, codec, copies, primaryPath: v.path, stateDir };
 }
 
@@ -65,66 +61,27 @@ export async function openPrimary(v: VaultConfig, creds: CredentialContext): Pro
   return VaultDatabase.open(bytes, key, v.path);
 }
 
-async function makeCopy(v: VaultConfig, c: CopyConfig, index: number, codec: VaultCodec<VaultDatabase>, deps: SetupDeps, stateDir: string): Promise<Copy> {
-  const fileName = path.basename(v.path);
-  if ('folder' in c) {
-    const { FolderCopy } = await import('./copies/folder.js');
-    return new FolderCopy({ dir: c.folder.path, name: c.folder.name ?? fileName });
-  }
-  if ('git' in c) {
-    const { GitCopy } = await import('./copies/git.js');
-    return new GitCopy({
-      repo: c.git.repo,
-      remote: c.git.remote,
-      branch: c.git.branch,
-      ...(c.git.path ? { path: c.git.path } : {}),
-      name: c.git.name ?? fileName,
-      merge: async (ours, theirs) => {
-        const a = await codec.open(ours, `${c.git.repo} (ours)`);
-        const b = await codec.open(theirs, `${c.git.repo} (theirs)`);
-        codec.merge(a, b);
-        return a.save();
-      },
-    });
-  }
+/** The copies of a vault; the merge a git copy needs on a diverged pull is the engine's entry-by-entry merge. */
+async function makeCopies(v: VaultConfig, codec: VaultCodec<VaultDatabase>, deps: SetupDeps, stateDir: string): Promise<Copy[]> {
+  const { copyFromConfig, driveClientFromConfig, fileDriveState } = await import('./copies/index.js');
   const g = deps.config.gdrive;
-  if (!g) {
-    throw new InputError(ErrorCode.Config, `vault ${v.name} has a Drive copy but the config has no gdrive section`, { file: deps.config.file, path: `vaults[${v.name}].copies[${index}]` }, 'add gdrive.auth (see docs/drive-setup.md)');
+  let drive: ReturnType<typeof driveClientFromConfig> | undefined;
+  const copies: Copy[] = [];
+  for (const c of v.copies) {
+    copies.push(
+      await copyFromConfig(c, {
+        primaryPath: v.path,
+        baseDir: deps.config.dir,
+        merge: async (ours, theirs) => {
+          const a = await codec.open(ours, `${v.name} (ours)`);
+          const b = await codec.open(theirs, `${v.name} (theirs)`);
+          codec.merge(a, b);
+          return a.save();
+        },
+        ...(g ? { driveClient: () => (drive ??= driveClientFromConfig(g, deps.creds)) } : {}),
+        driveState: (key) => fileDriveState(key, path.join(stateDir, 'copies')),
+      }),
+    );
   }
-  const { DriveCopy, createDriveClient } = await import('./copies/gdrive.js');
-  const auth =
-    'accessToken' in g.auth
-      ? { accessToken: await resolveCredential(g.auth.accessToken, deps.creds, 'Google Drive access token') }
-      : {
-          clientId: g.auth.clientId,
-          clientSecret: await resolveCredential(g.auth.clientSecret, deps.creds, 'Google OAuth client secret'),
-          refreshToken: await resolveCredential(g.auth.refreshToken, deps.creds, 'Google Drive refresh token'),
-        };
-  const drive = createDriveClient({ ...(g.rootUrl ? { rootUrl: g.rootUrl } : {}), ...(g.tokenUrl ? { tokenUrl: g.tokenUrl } : {}), auth });
-  return new DriveCopy({
-    drive,
-    ...(c.gdrive.folder ? { folder: c.gdrive.folder } : {}),
-    ...(c.gdrive.folderId ? { folderId: c.gdrive.folderId } : {}),
-    ...(c.gdrive.fileId ? { fileId: c.gdrive.fileId } : {}),
-    name: c.gdrive.name ?? fileName,
-    state: driveState(stateDir, v.name, index),
-  });
-}
-
-/** What a Drive copy remembers (folder and file ids, last revision), beside the vault's sync state. */
-function driveState(stateDir: string, vault: string, index: number): DriveCopyState {
-  const file = path.join(stateDir, 'vaults', `${vault}.gdrive-${index}.json`);
-  return {
-    get: async () => {
-      try {
-        return JSON.parse(await fs.readFile(file, 'utf8')) as DriveCopyStateValue;
-      } catch {
-        return {};
-      }
-    },
-    set: async (value) => {
-      await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-      await writeJsonAtomic(file, value, { mode: 0o600 });
-    },
-  };
+  return copies;
 }

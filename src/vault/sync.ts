@@ -225,7 +225,11 @@ async function readAll(o: SyncVaultOptions, state: VaultState, errors: SyncVault
 
 async function writeCopy(l: Location, bytes: Uint8Array, message: string): Promise<string> {
   try {
-    return (await l.copy!.write(bytes, l.bytes ? l.rev : null, { message })).rev;
+    const w = await l.copy!.write(bytes, l.bytes ? l.rev : null, { message });
+    // A git push that lost a race was merged by the copy: what it stores now holds
+    // an edit the other locations lack. Another round carries it everywhere.
+    if (w.stored && !Buffer.from(w.stored).equals(Buffer.from(bytes))) throw new Retry(l.id, `${l.label} merged a concurrent push`, new Error('merged on push'));
+    return w.rev;
   } catch (e) {
     if (e instanceof CopyConflictError) throw new Retry(l.id, `${l.label} changed while syncing`, e);
     throw e;
