@@ -9,7 +9,7 @@
  * Times are compared in whole seconds: KDBX 4 stores seconds.
  */
 import { createHash } from 'node:crypto';
-import * as kdbxweb from 'kdbxweb';
+import * as kdbxweb from './kdbxweb.js';
 
 export const sha256Hex = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex');
 

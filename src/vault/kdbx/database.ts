@@ -3,7 +3,7 @@
  * wrapper: nothing outside src/vault/kdbx imports it.
  */
 import { createHash } from 'node:crypto';
-import * as kdbxweb from 'kdbxweb';
+import * as kdbxweb from './kdbxweb.js';
 import { CredentialError, ErrorCode, InputError, SsotError } from '../../core/errors.js';
 import { installArgon2, toArrayBuffer } from './argon2.js';
 import { databaseDigest, fieldText } from './canonical.js';

@@ -20,7 +20,7 @@
  * Every decision below is a function of the two sides' data only (never of which
  * side is the target), which is what makes rule 8 hold.
  */
-import * as kdbxweb from 'kdbxweb';
+import * as kdbxweb from './kdbxweb.js';
 import { ErrorCode, ExitCode, SsotError } from '../../core/errors.js';
 import {
   databaseDigest,

@@ -135,8 +135,8 @@ describe('key files (every format KeePassXC reads)', () => {
   });
 
   it('a key file kdbxweb generates (XML v2) works', async () => {
-    const kdbxweb = await import('kdbxweb');
-    const kf = await kdbxweb.Credentials.createRandomKeyFile(2);
+    const kdbxweb = await import('../../../src/vault/kdbx/kdbxweb.js');
+    const kf = await kdbxweb.KdbxCredentials.createRandomKeyFile(2);
     const db = await VaultDatabase.create({ keyFile: kf }, variants[0]![1]);
     const back = await VaultDatabase.open(await db.save(), { keyFile: kf }, 'k.kdbx');
     expect(back.rootUuid).toBe(db.rootUuid);

@@ -5,7 +5,7 @@
  * the test says so and checks ssot's rule. Every merge is also made in the other
  * order and must give the same contentDigest (rule 8).
  */
-import * as kdbxweb from 'kdbxweb';
+import * as kdbxweb from '../../../src/vault/kdbx/kdbxweb.js';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, SsotError } from '../../../src/core/errors.js';
 import { rawKdbx, type VaultDatabase } from '../../../src/vault/kdbx/database.js';
