@@ -42,7 +42,11 @@ const uuidStr = (u: kdbxweb.KdbxUuid | undefined): string | null => (u && !u.emp
 
 function customDataView(map: kdbxweb.KdbxCustomDataMap | undefined): [string, string][] {
   if (!map) return [];
-  return [...map.entries()].map(([k, v]): [string, string] => [k, v.value ?? '']).sort(cmpPair);
+  // kdbxweb does not write items with an empty value, so they are not content.
+  return [...map.entries()]
+    .filter(([, v]) => v.value)
+    .map(([k, v]): [string, string] => [k, v.value!])
+    .sort(cmpPair);
 }
 
 const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
