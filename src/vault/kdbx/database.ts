@@ -277,7 +277,7 @@ export class VaultDatabase {
       if (v === undefined) continue;
       e.fields.set(k, protect.has(k) ? kdbxweb.ProtectedValue.fromString(v) : v);
     }
-    this.touchGroup(group, now);
+    // Like KeePassXC, adding an entry does not change its group's modification time.
     return e.uuid.id;
   }
 
@@ -410,10 +410,6 @@ export class VaultDatabase {
     e.history.push(snapshot(e));
     const max = this.db.meta.historyMaxItems;
     if (typeof max === 'number' && max >= 0 && e.history.length > max) e.history.splice(0, e.history.length - max);
-  }
-
-  private touchGroup(_g: kdbxweb.KdbxGroup, _now: Date): void {
-    // KeePassXC does not change a group's modification time when an entry is added to it; neither do we.
   }
 
   private recycleBin(): kdbxweb.KdbxGroup | undefined {
