@@ -55,7 +55,11 @@ const cmpPair = (a: [string, ...unknown[]], b: [string, ...unknown[]]): number =
 /** An entry's content, without times, history or location: "did they write the same thing?". */
 export function entryContentView(e: kdbxweb.KdbxEntry): unknown[] {
   const fields = [...e.fields.entries()]
-    .map(([k, v]) => [k, fieldText(v), v instanceof kdbxweb.ProtectedValue] as [string, string, boolean])
+    // An empty protected value reads back as a plain empty string: protection only matters for a value.
+    .map(([k, v]) => {
+      const text = fieldText(v);
+      return [k, text, text !== '' && v instanceof kdbxweb.ProtectedValue] as [string, string, boolean];
+    })
     .sort(cmpPair);
   const binaries = [...e.binaries.entries()].map(([k, v]) => [k, binaryHash(v)] as [string, string]).sort(cmpPair);
   const at = e.autoType;

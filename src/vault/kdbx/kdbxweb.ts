@@ -9,6 +9,24 @@ import type * as T from 'kdbxweb';
 
 const k = lib as unknown as typeof T;
 
+/*
+ * kdbxweb 2.1.1 bug (research/vault.md §1.6, keeweb #2137): in KDBX 4.1 files it writes
+ * the LastModificationTime of custom data items and custom icons as an ISO string, where
+ * the format wants the binary (base64) form that every other KDBX 4 time uses; KeePass 2.x
+ * then refuses the file. Those two writers are the only callers of setDate that leave out
+ * its `binary` argument (times go through KdbxContext.setXmlDate, which always passes it),
+ * and they only run for KDBX >= 4.1, where binary is right. kdbxweb is pinned, so this
+ * patch stays valid; the reader accepts both forms.
+ */
+type SetDate = (node: Node, date: Date | undefined, binary?: boolean) => void;
+const xmlUtils = k.XmlUtils as unknown as { setDate: SetDate };
+const setDate = xmlUtils.setDate;
+xmlUtils.setDate = (...args: Parameters<SetDate>): void => {
+  const [node, date, binary] = args;
+  const fixed = args.length < 3 && (node as { tagName?: string }).tagName === 'LastModificationTime' ? true : binary;
+  setDate(node, date, fixed);
+};
+
 export const {
   BinaryStream,
   Consts,
@@ -26,6 +44,7 @@ export const {
   KdbxUuid,
   ProtectedValue,
   VarDictionary,
+  XmlUtils,
 } = k;
 
 export type BinaryStream = T.BinaryStream;

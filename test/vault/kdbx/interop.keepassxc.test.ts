@@ -93,6 +93,8 @@ describe.skipIf(!hasKeepassxc())('ssot opens and merges what KeePassXC writes', 
       const [e] = db.findEntries('Web/site');
       expect(e?.fields.UserName).toBe('alice');
       expect(e?.fields.Password).toBe('site-pw');
+      // What ssot saves of a KeePassXC file has the same content.
+      expect((await VaultDatabase.open(await db.save(), key, 'resaved')).contentDigest()).toBe(db.contentDigest());
 
       // Two copies, one entry added to each with keepassxc-cli: both survive the merge.
       const a = file('a.kdbx');
