@@ -42,9 +42,10 @@ const uuidStr = (u: kdbxweb.KdbxUuid | undefined): string | null => (u && !u.emp
 
 function customDataView(map: kdbxweb.KdbxCustomDataMap | undefined): [string, string][] {
   if (!map) return [];
-  // kdbxweb does not write items with an empty value, so they are not content.
+  // kdbxweb does not write items with an empty value, so they are not content. KeePassXC adds
+  // `_LAST_MODIFIED` (a save time) to custom data it writes: bookkeeping, not content.
   return [...map.entries()]
-    .filter(([, v]) => v.value)
+    .filter(([k, v]) => v.value && k !== '_LAST_MODIFIED')
     .map(([k, v]): [string, string] => [k, v.value!])
     .sort(cmpPair);
 }

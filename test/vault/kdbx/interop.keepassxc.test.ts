@@ -146,3 +146,25 @@ describe.skipIf(!hasKeepassxc())('ssot opens and merges what KeePassXC writes', 
     expect(ls).toMatch(/Recycle Bin\/\n\s+base/);
   });
 });
+
+describe.skipIf(!hasKeepassxc())('a KeePassXC save changes no content it did not edit', () => {
+  it('entries (custom data, attachments, history, protected fields) and settings keep their digest', async () => {
+    const { databaseView } = await import('../../../src/vault/kdbx/canonical.js');
+    const { rawKdbx } = await import('../../../src/vault/kdbx/database.js');
+    const db = await VaultDatabase.create({ password: PW }, { kdf: 'argon2id', memoryKiB: 1024, iterations: 1, parallelism: 1 });
+    const id = db.addEntry('G', { Title: 'a', UserName: 'u', Password: 'p', Custom: 'c' }, { protect: ['Custom'] });
+    db.editEntry(id, { Notes: 'n' });
+    db.addAttachment(id, 'f', new Uint8Array([1, 2]));
+    db.setEntryCustomData(id, 'k', 'v');
+    db.addEntry('', { Title: 'empty password' });
+    const path = file('unrelated.kdbx');
+    writeFileSync(path, await db.save());
+    keepassxc(['mkdir', '-q', path, 'Other'], [PW]);
+    const back = await VaultDatabase.open(readFileSync(path), { password: PW }, path);
+    const before = databaseView(rawKdbx(db)) as { meta: unknown; entries: unknown };
+    const after = databaseView(rawKdbx(back)) as { meta: unknown; entries: unknown };
+    expect(after.entries).toEqual(before.entries);
+    expect(after.meta).toEqual(before.meta);
+    expect(back.summary().groups).toBe(db.summary().groups + 1);
+  });
+});
