@@ -18,6 +18,16 @@ const dir = tmpDir('ssot-kdbx-interop-');
 let n = 0;
 const file = (name: string) => join(dir, `${n++}-${name}`);
 
+/**
+ * KDBX times have whole seconds: an edit made in the same second as the state it
+ * changes is a same-second conflict (merge rule 3). Tests that expect the later
+ * edit to win wait for the next second first.
+ */
+async function nextSecond(since: number): Promise<void> {
+  const wait = 1000 - (since % 1000) + 20;
+  if (Math.floor(Date.now() / 1000) === Math.floor(since / 1000)) await new Promise((r) => setTimeout(r, wait));
+}
+
 /** Open flags and stdin lines for a key. */
 function cliKey(key: VaultKey, keyPath?: string): { flags: string[]; stdin: string[] } {
   const flags: string[] = [];
@@ -86,6 +96,7 @@ describe.skipIf(!hasKeepassxc())('ssot opens and merges what KeePassXC writes', 
       const { flags, stdin } = cliKey(key, kfPath);
       keepassxc(['mkdir', '-q', ...flags, path, 'Web'], stdin);
       keepassxc(['add', '-q', '-u', 'alice', '--url', 'https://a.example', '-p', ...flags, path, 'Web/site'], [...stdin, 'site-pw']);
+      const added = Date.now();
 
       const db = await VaultDatabase.open(readFileSync(path), key, path);
       expect(db.format.version).toBe('3.1');
@@ -102,6 +113,7 @@ describe.skipIf(!hasKeepassxc())('ssot opens and merges what KeePassXC writes', 
       copyFileSync(path, a);
       copyFileSync(path, b);
       keepassxc(['add', '-q', '-u', 'from-a', ...flags, a, 'Web/added in A'], stdin);
+      await nextSecond(added);
       keepassxc(['edit', '-q', '-u', 'bob', ...flags, b, 'Web/site'], stdin);
       keepassxc(['add', '-q', '-u', 'from-b', ...flags, b, 'Web/added in B'], stdin);
       const dbA = await VaultDatabase.open(readFileSync(a), key, a);
@@ -122,9 +134,11 @@ describe.skipIf(!hasKeepassxc())('ssot opens and merges what KeePassXC writes', 
     db.addEntry('Web', { Title: 'base', Password: 'base-pw' });
     const a = file('a.kdbx');
     const b = file('b.kdbx');
+    const made = Date.now();
     const bytes = await db.save();
     writeFileSync(a, bytes);
     writeFileSync(b, bytes);
+    await nextSecond(made);
     keepassxc(['add', '-q', '-u', 'x', a, 'Web/new in A'], [PW]);
     keepassxc(['rm', '-q', a, 'Web/base'], [PW]); // to the recycle bin
     keepassxc(['add', '-q', '-u', 'y', b, 'Web/new in B'], [PW]);
