@@ -679,3 +679,16 @@ describe('a merge result saves and reopens with the same content', () => {
     });
   }
 });
+
+describe('damaged input', () => {
+  it('a uuid twice in one file stops the merge (exit 3) instead of dropping one', async () => {
+    const { target, source, entry1 } = await pair();
+    const e = entry(source, entry1)!;
+    const twin = new kdbxweb.KdbxEntry();
+    twin.uuid = e.uuid;
+    twin.fields.set('Title', 'twin');
+    twin.parentGroup = raw(source).getDefaultGroup();
+    raw(source).getDefaultGroup().entries.push(twin);
+    expect(() => mergeDatabases(target, source)).toThrow(expect.objectContaining({ code: ErrorCode.Conflict, exitCode: 3 }));
+  });
+});
