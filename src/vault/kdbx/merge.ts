@@ -127,6 +127,11 @@ export function mergeDatabases(target: VaultDatabase, source: VaultDatabase): Me
   };
   index(tRoot, 't');
   index(sRoot, 's');
+  for (const id of entries.keys()) {
+    if (groups.has(id)) {
+      throw new ConflictError(`${id} is an entry in one of ${target.source} and ${source.source} and a group in the other; not merging them`);
+    }
+  }
 
   const tombstones = unionTombstones(T.deletedObjects, S.deletedObjects);
 
