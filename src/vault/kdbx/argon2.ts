@@ -4,7 +4,7 @@
  * Installed once per process, before the first open/create.
  */
 import { hashRaw } from '@node-rs/argon2';
-import kdbxweb from 'kdbxweb';
+import * as kdbxweb from './kdbxweb.js';
 
 let installed = false;
 

@@ -9,7 +9,7 @@
  * Times are compared in whole seconds: KDBX 4 stores seconds.
  */
 import { createHash } from 'node:crypto';
-import kdbxweb from 'kdbxweb';
+import * as kdbxweb from './kdbxweb.js';
 
 export const sha256Hex = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex');
 
@@ -42,7 +42,12 @@ const uuidStr = (u: kdbxweb.KdbxUuid | undefined): string | null => (u && !u.emp
 
 function customDataView(map: kdbxweb.KdbxCustomDataMap | undefined): [string, string][] {
   if (!map) return [];
-  return [...map.entries()].map(([k, v]): [string, string] => [k, v.value ?? '']).sort(cmpPair);
+  // kdbxweb does not write items with an empty value, so they are not content. KeePassXC adds
+  // `_LAST_MODIFIED` (a save time) to custom data it writes: bookkeeping, not content.
+  return [...map.entries()]
+    .filter(([k, v]) => v.value && k !== '_LAST_MODIFIED')
+    .map(([k, v]): [string, string] => [k, v.value!])
+    .sort(cmpPair);
 }
 
 const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -51,7 +56,11 @@ const cmpPair = (a: [string, ...unknown[]], b: [string, ...unknown[]]): number =
 /** An entry's content, without times, history or location: "did they write the same thing?". */
 export function entryContentView(e: kdbxweb.KdbxEntry): unknown[] {
   const fields = [...e.fields.entries()]
-    .map(([k, v]) => [k, fieldText(v), v instanceof kdbxweb.ProtectedValue] as [string, string, boolean])
+    // An empty protected value reads back as a plain empty string: protection only matters for a value.
+    .map(([k, v]) => {
+      const text = fieldText(v);
+      return [k, text, text !== '' && v instanceof kdbxweb.ProtectedValue] as [string, string, boolean];
+    })
     .sort(cmpPair);
   const binaries = [...e.binaries.entries()].map(([k, v]) => [k, binaryHash(v)] as [string, string]).sort(cmpPair);
   const at = e.autoType;

@@ -3,7 +3,7 @@
  * The merge consumes its source, so callers that need to keep one clone it;
  * the property tests make thousands of copies this way.
  */
-import kdbxweb from 'kdbxweb';
+import * as kdbxweb from './kdbxweb.js';
 import { copyEntryState, copyGroupState, snapshot } from './entry-state.js';
 
 function cloneEntry(e: kdbxweb.KdbxEntry, parent: kdbxweb.KdbxGroup): kdbxweb.KdbxEntry {

@@ -3,7 +3,7 @@
  * wrapper: nothing outside src/vault/kdbx imports it.
  */
 import { createHash } from 'node:crypto';
-import kdbxweb from 'kdbxweb';
+import * as kdbxweb from './kdbxweb.js';
 import { CredentialError, ErrorCode, InputError, SsotError } from '../../core/errors.js';
 import { installArgon2, toArrayBuffer } from './argon2.js';
 import { databaseDigest, fieldText } from './canonical.js';
@@ -87,6 +87,11 @@ export class VaultDatabase {
     return rawKdbx(this);
   }
 
+  /**
+   * Decrypts a database. `source` (a path or copy id) is named in errors: a wrong
+   * password or key file is a CredentialError (InvalidKey, exit 2); a truncated,
+   * damaged, non-KeePass or unsupported (Twofish) file is an InputError (Corrupt, exit 2).
+   */
   static async open(bytes: Uint8Array, key: VaultKey, source: string): Promise<VaultDatabase> {
     installArgon2();
     const credentials = await toCredentials(key, source);
@@ -132,6 +137,7 @@ export class VaultDatabase {
     return new VaultDatabase(db, source);
   }
 
+  /** A new, empty database: KDBX 4, Argon2id 64 MiB / 10 iterations / 2 lanes, AES unless told otherwise. */
   static async create(key: VaultKey, opts: CreateOptions = {}): Promise<VaultDatabase> {
     installArgon2();
     const name = opts.name ?? 'Passwords';
@@ -207,10 +213,16 @@ export class VaultDatabase {
     return { version: `${h.versionMajor}.${h.versionMinor}`, kdf, cipher };
   }
 
+  /**
+   * Canonical digest of the decrypted content (entries, groups, fields including protected
+   * values, attachments, history, tombstones, the settings that matter), independent of
+   * salts, bytes, XML order and child order: two copies with the same content have the same digest.
+   */
   contentDigest(): string {
     return databaseDigest(this.db);
   }
 
+  /** Live entries and groups (root and recycle bin not counted) and tombstones. */
   summary(): { entries: number; groups: number; deleted: number } {
     let entries = 0;
     let groups = 0;
@@ -232,6 +244,7 @@ export class VaultDatabase {
     return [...this.liveEntries()].map(([e, path]) => this.view(e, path));
   }
 
+  /** Entries by title, or by path "Group/Sub/Title" (root group name not included); recycle bin excluded. */
   findEntries(titleOrPath: string): EntryView[] {
     const byPath = titleOrPath.includes('/');
     const wanted = titleOrPath.replace(/^\/+/, '');
@@ -247,6 +260,7 @@ export class VaultDatabase {
     return undefined;
   }
 
+  /** Password and every protected custom field of every live entry (not history, not recycle bin): the guard's input. */
   *secretValues(): Iterable<{ entryPath: string; field: string; value: string }> {
     for (const [e, path] of this.liveEntries()) {
       for (const [field, v] of e.fields) {
@@ -263,6 +277,7 @@ export class VaultDatabase {
     return this.ensureGroup(path).uuid.id;
   }
 
+  /** Adds an entry under `groupPath` ("" for the root; missing groups are created). Password is always protected. Returns its uuid. */
   addEntry(groupPath: string, fields: EntryFields, opts: { protect?: string[] } = {}): string {
     const group = this.ensureGroup(groupPath);
     const e = this.db.createEntry(group);
@@ -277,10 +292,11 @@ export class VaultDatabase {
       if (v === undefined) continue;
       e.fields.set(k, protect.has(k) ? kdbxweb.ProtectedValue.fromString(v) : v);
     }
-    this.touchGroup(group, now);
+    // Like KeePassXC, adding an entry does not change its group's modification time.
     return e.uuid.id;
   }
 
+  /** Sets fields; the old state goes into history and the modification time moves on. */
   editEntry(uuid: string, fields: Record<string, string>): void {
     const e = this.entryByUuid(uuid);
     this.pushHistory(e);
@@ -292,6 +308,7 @@ export class VaultDatabase {
     this.bump(e);
   }
 
+  /** Adds (or replaces) an attachment; an edit like any other (history, modification time). */
   addAttachment(uuid: string, name: string, data: Uint8Array): void {
     const e = this.entryByUuid(uuid);
     this.pushHistory(e);
@@ -372,6 +389,7 @@ export class VaultDatabase {
     e.times.locationChanged = this.clock();
   }
 
+  /** Deletes an entry permanently, leaving a tombstone (as emptying KeePassXC's recycle bin does). */
   deleteEntry(uuid: string): void {
     const e = this.entryByUuid(uuid);
     const parent = e.parentGroup;
@@ -410,10 +428,6 @@ export class VaultDatabase {
     e.history.push(snapshot(e));
     const max = this.db.meta.historyMaxItems;
     if (typeof max === 'number' && max >= 0 && e.history.length > max) e.history.splice(0, e.history.length - max);
-  }
-
-  private touchGroup(_g: kdbxweb.KdbxGroup, _now: Date): void {
-    // KeePassXC does not change a group's modification time when an entry is added to it; neither do we.
   }
 
   private recycleBin(): kdbxweb.KdbxGroup | undefined {

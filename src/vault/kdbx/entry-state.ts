@@ -3,7 +3,7 @@
  * qualityCheck and previousParentGroup (research/vault.md §1.4, E6), so the
  * merge and the history snapshots use this instead.
  */
-import kdbxweb from 'kdbxweb';
+import * as kdbxweb from './kdbxweb.js';
 
 function cloneCustomData(map: kdbxweb.KdbxCustomDataMap | undefined): kdbxweb.KdbxCustomDataMap | undefined {
   if (!map) return undefined;

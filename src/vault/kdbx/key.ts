@@ -7,7 +7,7 @@
  * that is not a KeePass key file must be hashed, not rejected).
  */
 import { createHash } from 'node:crypto';
-import kdbxweb from 'kdbxweb';
+import * as kdbxweb from './kdbxweb.js';
 import { CredentialError, ErrorCode } from '../../core/errors.js';
 import { toArrayBuffer } from './argon2.js';
 

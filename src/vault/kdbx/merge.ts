@@ -20,8 +20,8 @@
  * Every decision below is a function of the two sides' data only (never of which
  * side is the target), which is what makes rule 8 hold.
  */
-import kdbxweb from 'kdbxweb';
-import { ErrorCode, ExitCode, SsotError } from '../../core/errors.js';
+import * as kdbxweb from './kdbxweb.js';
+import { ConflictError, ErrorCode, ExitCode, SsotError } from '../../core/errors.js';
 import {
   databaseDigest,
   entryContentKey,
@@ -102,16 +102,21 @@ export function mergeDatabases(target: VaultDatabase, source: VaultDatabase): Me
   const order: string[] = [];
 
   const index = (root: kdbxweb.KdbxGroup, side: Side): void => {
+    // A uuid twice in one file (a damaged file) has no single right answer: refuse rather than drop one.
+    const duplicate = (uuid: string): never => {
+      throw new ConflictError(`${side === 't' ? target.source : source.source} holds the item ${uuid} twice; not merging it`, {
+        hint: 'open the file in KeePassXC (it repairs duplicate UUIDs when it loads and saves the database), then sync again',
+      });
+    };
     const walk = (g: kdbxweb.KdbxGroup, parent: string | undefined): void => {
       const gp = pairOf(groups, g.uuid.id);
-      if (gp[side] === undefined) {
-        gp[side] = g;
-        if (parent !== undefined) gp[`${side}Parent`] = parent;
-        order.push(g.uuid.id);
-      }
+      if (gp[side] !== undefined) duplicate(g.uuid.id);
+      gp[side] = g;
+      if (parent !== undefined) gp[`${side}Parent`] = parent;
+      order.push(g.uuid.id);
       for (const e of g.entries) {
         const ep = pairOf(entries, e.uuid.id);
-        if (ep[side] !== undefined) continue; // a duplicate uuid on one side: the first one counts
+        if (ep[side] !== undefined || groups.get(e.uuid.id)?.[side] !== undefined) duplicate(e.uuid.id);
         ep[side] = e;
         ep[`${side}Parent`] = g.uuid.id;
         order.push(e.uuid.id);
@@ -122,6 +127,11 @@ export function mergeDatabases(target: VaultDatabase, source: VaultDatabase): Me
   };
   index(tRoot, 't');
   index(sRoot, 's');
+  for (const id of entries.keys()) {
+    if (groups.has(id)) {
+      throw new ConflictError(`${id} is an entry in one of ${target.source} and ${source.source} and a group in the other; not merging them`);
+    }
+  }
 
   const tombstones = unionTombstones(T.deletedObjects, S.deletedObjects);
 

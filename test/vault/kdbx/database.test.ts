@@ -135,8 +135,8 @@ describe('key files (every format KeePassXC reads)', () => {
   });
 
   it('a key file kdbxweb generates (XML v2) works', async () => {
-    const kdbxweb = await import('kdbxweb');
-    const kf = await kdbxweb.Credentials.createRandomKeyFile(2);
+    const kdbxweb = await import('../../../src/vault/kdbx/kdbxweb.js');
+    const kf = await kdbxweb.KdbxCredentials.createRandomKeyFile(2);
     const db = await VaultDatabase.create({ keyFile: kf }, variants[0]![1]);
     const back = await VaultDatabase.open(await db.save(), { keyFile: kf }, 'k.kdbx');
     expect(back.rootUuid).toBe(db.rootUuid);
@@ -238,5 +238,26 @@ describe('errors name the file and never the secret', () => {
     expect(err.code).toBe(ErrorCode.Corrupt);
     expect(err.message).toMatch(/unsupported/);
     expect(err.hint).toMatch(/Twofish/);
+  });
+});
+
+describe('KDBX 4.1 details', () => {
+  it('custom data and custom icon times are written in binary form (KeePass 2.x refuses ISO strings there)', async () => {
+    const kdbxweb = await import('../../../src/vault/kdbx/kdbxweb.js');
+    const db = await VaultDatabase.create({ password: 'pw' }, { memoryKiB: 1024, iterations: 1, parallelism: 1 });
+    rawKdbx(db).header.versionMinor = 1;
+    const id = db.addEntry('', { Title: 't' });
+    db.setEntryCustomData(id, 'k', 'v');
+    rawKdbx(db).meta.customIcons.set(kdbxweb.KdbxUuid.random().id, { data: new Uint8Array([1]).buffer, lastModified: new Date() });
+    const bytes = await db.save();
+    const cred = new kdbxweb.KdbxCredentials(kdbxweb.ProtectedValue.fromString('pw'));
+    const loaded = await kdbxweb.Kdbx.load(new Uint8Array(bytes).slice().buffer, cred, { preserveXml: true });
+    const xml = kdbxweb.XmlUtils.serialize(loaded.xml!);
+    const found = [...xml.matchAll(/<(Item|Icon)>(?:(?!<\/\1>)[\s\S])*?<LastModificationTime>([^<]*)</g)].map((m) => [m[1], m[2]]);
+    expect(found.map(([parent]) => parent).sort()).toEqual(['Icon', 'Item']);
+    for (const [, t] of found) expect(t).toMatch(/^[A-Za-z0-9+/]+=*$/); // base64, not 2026-01-01T...
+    const back = await VaultDatabase.open(bytes, { password: 'pw' }, 'v41.kdbx');
+    expect(back.contentDigest()).toBe(db.contentDigest());
+    expect(back.format.version).toBe('4.1');
   });
 });

@@ -18,6 +18,16 @@ const dir = tmpDir('ssot-kdbx-interop-');
 let n = 0;
 const file = (name: string) => join(dir, `${n++}-${name}`);
 
+/**
+ * KDBX times have whole seconds: an edit made in the same second as the state it
+ * changes is a same-second conflict (merge rule 3). Tests that expect the later
+ * edit to win wait for the next second first.
+ */
+async function nextSecond(since: number): Promise<void> {
+  const wait = 1000 - (since % 1000) + 20;
+  if (Math.floor(Date.now() / 1000) === Math.floor(since / 1000)) await new Promise((r) => setTimeout(r, wait));
+}
+
 /** Open flags and stdin lines for a key. */
 function cliKey(key: VaultKey, keyPath?: string): { flags: string[]; stdin: string[] } {
   const flags: string[] = [];
@@ -86,6 +96,7 @@ describe.skipIf(!hasKeepassxc())('ssot opens and merges what KeePassXC writes', 
       const { flags, stdin } = cliKey(key, kfPath);
       keepassxc(['mkdir', '-q', ...flags, path, 'Web'], stdin);
       keepassxc(['add', '-q', '-u', 'alice', '--url', 'https://a.example', '-p', ...flags, path, 'Web/site'], [...stdin, 'site-pw']);
+      const added = Date.now();
 
       const db = await VaultDatabase.open(readFileSync(path), key, path);
       expect(db.format.version).toBe('3.1');
@@ -93,6 +104,8 @@ describe.skipIf(!hasKeepassxc())('ssot opens and merges what KeePassXC writes', 
       const [e] = db.findEntries('Web/site');
       expect(e?.fields.UserName).toBe('alice');
       expect(e?.fields.Password).toBe('site-pw');
+      // What ssot saves of a KeePassXC file has the same content.
+      expect((await VaultDatabase.open(await db.save(), key, 'resaved')).contentDigest()).toBe(db.contentDigest());
 
       // Two copies, one entry added to each with keepassxc-cli: both survive the merge.
       const a = file('a.kdbx');
@@ -100,6 +113,7 @@ describe.skipIf(!hasKeepassxc())('ssot opens and merges what KeePassXC writes', 
       copyFileSync(path, a);
       copyFileSync(path, b);
       keepassxc(['add', '-q', '-u', 'from-a', ...flags, a, 'Web/added in A'], stdin);
+      await nextSecond(added);
       keepassxc(['edit', '-q', '-u', 'bob', ...flags, b, 'Web/site'], stdin);
       keepassxc(['add', '-q', '-u', 'from-b', ...flags, b, 'Web/added in B'], stdin);
       const dbA = await VaultDatabase.open(readFileSync(a), key, a);
@@ -120,9 +134,11 @@ describe.skipIf(!hasKeepassxc())('ssot opens and merges what KeePassXC writes', 
     db.addEntry('Web', { Title: 'base', Password: 'base-pw' });
     const a = file('a.kdbx');
     const b = file('b.kdbx');
+    const made = Date.now();
     const bytes = await db.save();
     writeFileSync(a, bytes);
     writeFileSync(b, bytes);
+    await nextSecond(made);
     keepassxc(['add', '-q', '-u', 'x', a, 'Web/new in A'], [PW]);
     keepassxc(['rm', '-q', a, 'Web/base'], [PW]); // to the recycle bin
     keepassxc(['add', '-q', '-u', 'y', b, 'Web/new in B'], [PW]);
@@ -142,5 +158,27 @@ describe.skipIf(!hasKeepassxc())('ssot opens and merges what KeePassXC writes', 
     expect(ls).toContain('new in A');
     expect(ls).toContain('new in B');
     expect(ls).toMatch(/Recycle Bin\/\n\s+base/);
+  });
+});
+
+describe.skipIf(!hasKeepassxc())('a KeePassXC save changes no content it did not edit', () => {
+  it('entries (custom data, attachments, history, protected fields) and settings keep their digest', async () => {
+    const { databaseView } = await import('../../../src/vault/kdbx/canonical.js');
+    const { rawKdbx } = await import('../../../src/vault/kdbx/database.js');
+    const db = await VaultDatabase.create({ password: PW }, { kdf: 'argon2id', memoryKiB: 1024, iterations: 1, parallelism: 1 });
+    const id = db.addEntry('G', { Title: 'a', UserName: 'u', Password: 'p', Custom: 'c' }, { protect: ['Custom'] });
+    db.editEntry(id, { Notes: 'n' });
+    db.addAttachment(id, 'f', new Uint8Array([1, 2]));
+    db.setEntryCustomData(id, 'k', 'v');
+    db.addEntry('', { Title: 'empty password' });
+    const path = file('unrelated.kdbx');
+    writeFileSync(path, await db.save());
+    keepassxc(['mkdir', '-q', path, 'Other'], [PW]);
+    const back = await VaultDatabase.open(readFileSync(path), { password: PW }, path);
+    const before = databaseView(rawKdbx(db)) as { meta: unknown; entries: unknown };
+    const after = databaseView(rawKdbx(back)) as { meta: unknown; entries: unknown };
+    expect(after.entries).toEqual(before.entries);
+    expect(after.meta).toEqual(before.meta);
+    expect(back.summary().groups).toBe(db.summary().groups + 1);
   });
 });

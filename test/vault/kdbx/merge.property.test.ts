@@ -23,7 +23,8 @@ type Op =
   | { k: 'cdata'; e: number; key: string; value: string }
   | { k: 'addGroup'; g: number; name: string }
   | { k: 'delGroup'; g: number }
-  | { k: 'moveGroup'; g: number; to: number };
+  | { k: 'moveGroup'; g: number; to: number }
+  | { k: 'renameGroup'; g: number; notes: string };
 
 const word = fc.constantFrom('a', 'b', 'c', 'd');
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -45,6 +46,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ k: fc.constant('addGroup' as const), g: fc.nat(20), name: word }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('delGroup' as const), g: fc.nat(20) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('moveGroup' as const), g: fc.nat(20), to: fc.nat(20) }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('renameGroup' as const), g: fc.nat(20), notes: word }) },
 );
 /** Each step waits 0, 1 or 2 s (0 makes same-second edits) plus some milliseconds. */
 const stepArb = fc.record({ op: opArb, wait: fc.constantFrom(0, 0, 1, 2), ms: fc.nat(999) });
@@ -145,6 +147,12 @@ function apply(db: VaultDatabase, clock: Clock, steps: { op: Op; wait: number; m
         const uuid = db.groupUuid(path)!;
         for (const e of db.entries()) if (e.path.startsWith(`${path}/`)) trace.deleted.set(e.uuid, sec());
         db.deleteGroup(uuid);
+        break;
+      }
+      case 'renameGroup': {
+        const path = group(op.g);
+        if (!path) break;
+        db.renameGroup(db.groupUuid(path)!, path.split('/').pop()!, `${op.notes}-${clock.ms}`); // notes only: paths stay valid
         break;
       }
       case 'moveGroup': {

@@ -5,7 +5,7 @@
  * the test says so and checks ssot's rule. Every merge is also made in the other
  * order and must give the same contentDigest (rule 8).
  */
-import kdbxweb from 'kdbxweb';
+import * as kdbxweb from '../../../src/vault/kdbx/kdbxweb.js';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, SsotError } from '../../../src/core/errors.js';
 import { rawKdbx, type VaultDatabase } from '../../../src/vault/kdbx/database.js';
@@ -642,5 +642,53 @@ describe('kdbxweb data-loss cases E1-E13 do not lose data in ssot', () => {
     const { target, source } = await pair();
     mergeDatabases(target, source);
     expect(() => source.contentDigest()).toThrow(SsotError);
+  });
+});
+
+describe('a merge result saves and reopens with the same content', () => {
+  for (const version of [4, 3] as const) {
+    it(`KDBX ${version === 4 ? '4' : '3.1'}`, async () => {
+      const { VaultDatabase } = await import('../../../src/vault/kdbx/database.js');
+      const clock = new Clock();
+      const base = await VaultDatabase.create({ password: 'pw' }, version === 4 ? { memoryKiB: 1024, iterations: 1, parallelism: 1 } : { version: 3, iterations: 1000 });
+      base.clock = clock.now;
+      const e1 = base.addEntry('G', { Title: 'one', Password: 'p1', Secret: 's1' }, { protect: ['Secret'] });
+      const e2 = base.addEntry('G/H', { Title: 'two', Password: 'p2' });
+      const e3 = base.addEntry('', { Title: 'three' });
+      clock.tick();
+      const ca = new Clock();
+      ca.ms = clock.ms;
+      const cb = new Clock();
+      cb.ms = clock.ms;
+      const a = await copyOf(base, ca);
+      const b = await copyOf(base, cb);
+      ca.tick(1);
+      a.editEntry(e1, { Password: 'p1-a' });
+      a.addAttachment(e2, 'file.bin', new Uint8Array([5, 6, 7]));
+      a.deleteEntry(e3);
+      cb.tick(2);
+      b.editEntry(e1, { Notes: 'b' });
+      b.setEntryCustomData(e2, 'k', 'v');
+      b.moveEntry(e1, 'G/H');
+      raw(b).meta.customData.set('db-key', { value: 'db-value', lastModified: cb.now() });
+      mergeDatabases(a, b);
+      const back = await VaultDatabase.open(await a.save(), { password: 'pw' }, 'merged.kdbx');
+      expect(back.contentDigest()).toBe(a.contentDigest());
+      expect(back.findEntries('G/H/one')[0]?.fields.Notes).toBe('b');
+      expect(back.getEntry(e3)).toBeUndefined();
+    });
+  }
+});
+
+describe('damaged input', () => {
+  it('a uuid twice in one file stops the merge (exit 3) instead of dropping one', async () => {
+    const { target, source, entry1 } = await pair();
+    const e = entry(source, entry1)!;
+    const twin = new kdbxweb.KdbxEntry();
+    twin.uuid = e.uuid;
+    twin.fields.set('Title', 'twin');
+    twin.parentGroup = raw(source).getDefaultGroup();
+    raw(source).getDefaultGroup().entries.push(twin);
+    expect(() => mergeDatabases(target, source)).toThrow(expect.objectContaining({ code: ErrorCode.Conflict, exitCode: 3 }));
   });
 });
