@@ -5,7 +5,8 @@ import { isSsotError } from '../core/errors.js';
 import { serverMessage, statusOf, type ConfluenceApi, type RemotePage } from './api.js';
 import { readMapping, writeMapping, type Mapping, type PageEntry } from './mapping.js';
 import { isFolderKey, listDocs } from './project.js';
-import { DocSet, type DocProblem, type DocsSettings, type PreparedPage } from './render.js';
+import { digest, fileStamps, loadCache, saveCache, type DocsCache } from './cache.js';
+import { CONVERTER_VERSION, DocSet, type DocProblem, type DocsSettings, type PreparedPage } from './render.js';
 
 /**
  * `ssot docs push` and the docs part of `ssot sync`: validate every doc, read
@@ -56,6 +57,8 @@ export type DocsEvent =
 export interface PublishSettings extends DocsSettings {
   mappingFile: string;
   exclude: readonly string[];
+  /** The per-machine cache of unchanged docs; none when undefined. */
+  cacheFile?: string;
 }
 
 export interface PublishOptions {
@@ -102,7 +105,9 @@ export async function publishDocs(settings: PublishSettings, api: ConfluenceApi 
   }
   const onDisk = await listDocs(settings.root, settings.exclude);
   const onDiskSet = new Set(onDisk);
-  const docs = new DocSet(settings, mapping, onDisk);
+  const cache = await loadCache(settings.cacheFile);
+  const docs = new DocSet(settings, mapping, onDisk, new Map(Object.entries(cache.meta)));
+  const nextCache: DocsCache = { version: 1, meta: {}, pages: {} };
 
   const mappedKeys = Object.keys(mapping.pages).sort();
   const present = mappedKeys.filter((k) => {
@@ -127,14 +132,54 @@ export async function publishDocs(settings: PublishSettings, api: ConfluenceApi 
     selected = present.filter((k) => chosen.has(k));
   }
 
+  // What every doc's output depends on besides its own source: when this and
+  // the source are unchanged, the cached page hash holds and no parse is needed.
+  const metas: [string, string, boolean][] = [];
+  for (const k of present) {
+    const m = await docs.meta(k);
+    metas.push([k, m.title, m.publish]);
+  }
+  const global = digest({
+    v: CONVERTER_VERSION,
+    settings: [settings.root, settings.space, settings.mermaid ?? 'code', settings.mermaidMacro ?? ''],
+    mapping: mappedKeys.map((k) => [k, mapping.pages[k]!.parent ?? null]),
+    onDisk,
+    metas,
+  });
+
   const prepared = new Map<string, PreparedPage>();
   const prepare = async (key: string): Promise<PreparedPage> => {
     const known = prepared.get(key);
     if (known) return known;
+    const light = await fromCache(key);
+    if (light) {
+      prepared.set(key, light);
+      return light;
+    }
     const { page, problems } = await docs.prepare(key);
     prepared.set(key, page);
     for (const p of problems) (p.warning ? warn(p) : result.invalid.push(p));
+    const src = isFolderKey(key) ? undefined : await docs.source(key);
+    if (src && !problems.some((p) => !p.warning)) {
+      const files = await fileStamps(page.attachments.map((a) => a.file));
+      if (files) {
+        nextCache.pages[key] = { src: src.hash, global, files, title: page.title, ...(page.parent ? { parent: page.parent } : {}), labels: page.labels, hash: page.hash, attachments: page.attachments };
+      }
+    }
     return page;
+  };
+  /** A page known unchanged and already published, without parsing it again (its body is not needed). */
+  const fromCache = async (key: string): Promise<PreparedPage | undefined> => {
+    const entry = mapping.pages[key];
+    const c = cache.pages[key];
+    if (isFolderKey(key) || !entry?.id || !c || c.hash !== entry.hash || c.global !== global) return undefined;
+    const src = await docs.source(key);
+    if (!src || src.hash !== c.src) return undefined;
+    const stamps = await fileStamps(Object.keys(c.files));
+    if (!stamps || Object.entries(c.files).some(([f, st]) => stamps[f] !== st)) return undefined;
+    nextCache.pages[key] = c;
+    const meta = await docs.meta(key);
+    return { key, file: docs.fileOf(key), title: c.title, ...(c.parent ? { parent: c.parent } : {}), labels: c.labels, xhtml: '', attachments: c.attachments, hash: c.hash, source: src.source, publish: meta.publish };
   };
   // The selected docs and every ancestor they are created under.
   const order: string[] = [];
@@ -237,6 +282,16 @@ export async function publishDocs(settings: PublishSettings, api: ConfluenceApi 
     if (mappingDirty) await save();
   }
   if (mappingDirty) await save();
+  if (!dryRun) {
+    for (const k of present) {
+      const src = isFolderKey(k) ? undefined : await docs.source(k);
+      const m = src ? docs.metaBySource.get(`${k}\0${src.hash}`) : undefined;
+      if (src && m) nextCache.meta[`${k}\0${src.hash}`] = m;
+    }
+    // Docs not looked at this run (a path selection) keep their entries.
+    for (const [k, c] of Object.entries(cache.pages)) if (!(k in nextCache.pages) && !prepared.has(k)) nextCache.pages[k] = c;
+    await saveCache(settings.cacheFile, nextCache);
+  }
   return finish();
 
   // ---- helpers (closures over the run) ------------------------------------

@@ -6,6 +6,9 @@ import { syncDocs, type SyncDocsOptions } from '../../src/docs/index.js';
 import type { DocsSyncResult } from '../../src/docs/publish.js';
 import type { TestConfluence } from '../standins/confluence.js';
 
+// The per-machine state (the docs cache) goes to a temporary folder, never the user's.
+process.env['XDG_STATE_HOME'] = mkdtempSync(path.join(os.tmpdir(), 'ssot-state-'));
+
 export interface Project {
   dir: string;
   docs: string;

@@ -135,6 +135,17 @@ describe('docs push', () => {
     expect(s.page(id)!.version).toBe(3);
   });
 
+  it('a renamed doc title re-publishes the docs that link to it (the cache of unchanged docs does not hide it)', async () => {
+    const p = await mappedProject(basic);
+    await push(p);
+    await push(p); // served from the cache
+    await p.write('guides/setup.md', '---\nlabels: [setup, howto]\n---\n# Installing\n\n## Install\n\n![logo](img/logo.png)\n');
+    const r = await push(p);
+    expect(actions(r)).toMatchObject({ 'guides/setup.md': 'update', 'index.md': 'update', 'guides/faq.md': 'update' });
+    const m = await p.mapping();
+    expect(s.page(m.pages['index.md']!.id!)!.body).toContain('ri:content-title="Installing"');
+  });
+
   it('--dry-run prints create / update / skip and writes nothing', async () => {
     const p = await mappedProject(basic);
     await push(p);
@@ -262,6 +273,17 @@ describe('docs push: the network and the server misbehave', () => {
     expect(r.exitCode).toBe(1);
     expect(actions(r)).toEqual({ 'a.md': 'error', 'b.md': 'create' });
     expect(r.docs[0]!.message).toMatch(/already exists in space PC \(id \d+\)/);
+  });
+
+  it('a 400 from Confluence (storage it cannot parse) fails that doc with the server message; the others go on', async () => {
+    const p = await mappedProject({ 'a.md': '# A\n', 'b.md': '# B\n' });
+    s.failNext({ method: 'POST', path: /^\/wiki\/api\/v2\/pages$/, status: 400, body: { errors: [{ status: 400, code: 'BAD_REQUEST', title: 'Error parsing xhtml: Unexpected character' }] } });
+    const r = await push(p);
+    expect(actions(r)).toEqual({ 'a.md': 'error', 'b.md': 'create' });
+    expect(r.docs[0]!.message).toContain('Error parsing xhtml');
+    expect(r.exitCode).toBe(1);
+    // The next run creates the page that failed.
+    expect(actions(await push(p))).toEqual({ 'a.md': 'create', 'b.md': 'skip' });
   });
 
   it('a page deleted in Confluence is reported for that doc only', async () => {
