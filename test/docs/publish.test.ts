@@ -113,6 +113,21 @@ describe('docs push', () => {
     expect(s.page(id)!.body).toContain('Changed locally.');
   });
 
+  it('an edit in Confluence to a doc unchanged here is reported, not overwritten, not a conflict', async () => {
+    const p = await mappedProject({ 'a.md': '# A\n', 'off.md': '---\nconfluence: false\n---\n# Off\n' });
+    const events: string[] = [];
+    await push(p);
+    const id = (await p.mapping()).pages['a.md']!.id!;
+    s.editPage(id, '<p>hand</p>');
+    const r = await push(p, { log: (e) => events.push(e.type) });
+    expect(r.exitCode).toBe(0);
+    expect(actions(r)).toEqual({ 'a.md': 'skip', 'off.md': 'skip' });
+    expect(r.warnings.map((w) => w.message).join()).toMatch(/edited in Confluence since the last push/);
+    expect(events).toContain('warning');
+    expect(s.page(id)!.body).toBe('<p>hand</p>');
+    expect(s.pageByTitle('Off')).toBeUndefined();
+  });
+
   it("a teammate's push is not taken for a hand edit, by the version message or by the content property", async () => {
     const p = await mappedProject(basic);
     await push(p);
