@@ -42,7 +42,13 @@ interface Param {
 const V2 = '/wiki/api/v2';
 const V1 = '/wiki/rest/api';
 
-export function createSpecValidator(specFile = findSpec()): (req: RecordedRequest) => string[] {
+export interface SpecValidator {
+  (req: RecordedRequest): string[];
+  /** The stand-in's answer against the response schema the spec gives for that status. */
+  response(req: RecordedRequest, status: number, json: unknown): string[];
+}
+
+export function createSpecValidator(specFile = findSpec()): SpecValidator {
   const raw = JSON.parse(readFileSync(specFile, 'utf8')) as Json;
   // The spec's `oneOf` for a page body has branches that both match a plain
   // { representation, value }: read as anyOf, which is what Confluence does.
@@ -76,7 +82,28 @@ export function createSpecValidator(specFile = findSpec()): (req: RecordedReques
     .map((t) => ({ t, re: new RegExp(`^${t.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}|\{[^}]+\}/g, '([^/]+)')}$`), params: (t.match(/\{/g) ?? []).length }))
     .sort((a, b) => a.params - b.params);
 
-  return (req) => {
+  const findOp = (req: RecordedRequest): { tpl: string; op: Json } | undefined => {
+    if (!req.path.startsWith(V2)) return undefined;
+    const sub = req.path.slice(V2.length);
+    const tpl = templates.find((x) => x.re.test(sub));
+    const op = tpl ? (paths[tpl.t]![req.method.toLowerCase()] as Json | undefined) : undefined;
+    return tpl && op ? { tpl: tpl.t, op } : undefined;
+  };
+
+  const response = (req: RecordedRequest, status: number, json: unknown): string[] => {
+    const found = findOp(req);
+    if (!found) return [];
+    const responses = (found.op['responses'] ?? {}) as Record<string, unknown>;
+    const r = responses[String(status)] ? resolve<Json>(responses[String(status)]) : undefined;
+    // The spec leaves 409, 429 and server errors out (see api-specs/README.md): nothing to check them against.
+    if (!r) return status === 409 || status === 429 || status === 401 || status >= 500 ? [] : [`${req.method} ${req.path}: the spec lists no ${status} answer`];
+    const schema = (r['content'] as Record<string, Json> | undefined)?.['application/json']?.['schema'] as Json | undefined;
+    if (!schema || json === undefined) return [];
+    const v = compile(`${found.tpl}#${req.method}.${status}.response`, schema);
+    return v(json) ? [] : [`${req.method} ${req.path}: the stand-in's ${status} answer does not match the spec: ${ajv.errorsText(v.errors)}`];
+  };
+
+  const check = (req: RecordedRequest): string[] => {
     const problems: string[] = [];
     const where = `${req.method} ${req.path}`;
     if (req.path.startsWith(V1)) return checkV1(req);
@@ -132,6 +159,7 @@ export function createSpecValidator(specFile = findSpec()): (req: RecordedReques
       if (!v(value)) problems.push(`${where}: parameter ${p.name}=${raws.join(',')}: ${ajv.errorsText(v.errors)}`);
     }
   };
+  return Object.assign(check, { response });
 }
 
 /** v1 calls ssot makes: attachments (multipart, no-check) and labels. */

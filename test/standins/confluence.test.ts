@@ -82,5 +82,8 @@ describe('Confluence stand-in', () => {
     expect(check(req('PUT', '/wiki/api/v2/pages/12', '', { id: '12', status: 'current', title: 't', body: { representation: 'storage', value: '' } }))[0]).toContain("must have required property 'version'");
     expect(check(req('PATCH', '/wiki/api/v2/pages/12'))[0]).toContain('method not in the spec');
     expect(check(req('PUT', '/wiki/rest/api/content/12/child/attachment'))).toHaveLength(2);
+    // Answers are checked too.
+    expect(check.response(req('GET', '/wiki/api/v2/pages'), 200, { results: [{ id: '1', version: { number: 2 } }], _links: {} })).toEqual([]);
+    expect(check.response(req('GET', '/wiki/api/v2/pages'), 200, { results: [{ id: '1', version: { number: 'two' } }] })[0]).toContain('does not match');
   });
 });

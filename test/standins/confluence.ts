@@ -24,6 +24,10 @@ export async function startTestConfluence(opts: StandInOptions = {}): Promise<Te
       violations.push(...validator!(r));
       opts.onRequest?.(r);
     },
+    onResponse: (r, status, json) => {
+      violations.push(...validator!.response(r, status, json));
+      opts.onResponse?.(r, status, json);
+    },
   });
   return Object.assign(s, {
     violations,
