@@ -247,10 +247,12 @@ export async function publishDocs(settings: PublishSettings, api: ConfluenceApi 
   }
 
   let mappingDirty = false;
+  let lastSave = 0;
   const save = async (): Promise<void> => {
     if (dryRun) return;
     await writeMapping(settings.mappingFile, mapping);
     mappingDirty = false;
+    lastSave = Date.now();
   };
   const failedKeys = new Set<string>();
 
@@ -279,7 +281,10 @@ export async function publishDocs(settings: PublishSettings, api: ConfluenceApi 
       failedKeys.add(key);
       emit({ ...base, ...(entry.id ? { pageId: entry.id } : {}), action: 'error', message: messageOf(e) });
     }
-    if (mappingDirty) await save();
+    // A new page id is saved at once (in createOne); versions and hashes at most
+    // a second later: if that write is lost, the version message marks the page
+    // as ssot's own and the next run catches up without a conflict.
+    if (mappingDirty && Date.now() - lastSave > 1000) await save();
   }
   if (mappingDirty) await save();
   if (!dryRun) {
@@ -426,7 +431,6 @@ export async function publishDocs(settings: PublishSettings, api: ConfluenceApi 
     await writeProperty(a, entry, id, { version, hash: page.hash, path: page.key }, fresh);
     entry.hash = page.hash;
     mappingDirty = true;
-    await save();
   }
 
   async function uploadAttachments(a: ConfluenceApi, page: PreparedPage, entry: PageEntry, id: string, fresh: boolean): Promise<void> {
