@@ -343,8 +343,12 @@ export function contentHash(title: string, parent: PreparedPage['parent'], label
   return `sha256:${h.digest('hex')}`;
 }
 
+/** The file name; for a folder's index.md / README.md without a title, the folder's name. */
 function fileTitle(key: string): string {
-  return path.posix.basename(key).replace(MD_EXT, '');
+  const base = path.posix.basename(key);
+  const dir = path.posix.dirname(key);
+  if (/^(index|readme)\.(md|markdown)$/i.test(base) && dir !== '.') return path.posix.basename(dir);
+  return base.replace(MD_EXT, '');
 }
 
 function findH1(tree: Root, plainText: (n: Root['children'][number]) => string): string | undefined {

@@ -357,4 +357,11 @@ describe('docs map', () => {
     expect(s.pageByTitle('Guide A')!.parentId).toBe(guides.id);
     expect(s.pageByTitle('deep')!.parentId).toBe(guides.id);
   });
+
+  it("a folder's index.md without a title is titled with the folder's name", async () => {
+    const p = await mappedProject({ 'one/index.md': 'no heading\n', 'two/README.md': 'none either\n', 'two/x.md': '# X\n' });
+    expect((await push(p)).exitCode).toBe(0);
+    expect(s.pageByTitle('two')!.id).toBe(s.pageByTitle('X')!.parentId);
+    expect(s.pageByTitle('one')).toBeDefined();
+  });
 });
