@@ -70,6 +70,9 @@ export interface PublishOptions {
   log?: (event: DocsEvent) => void;
 }
 
+/** Docs written at once: fast on a first publish, gentle on Confluence's rate limits. */
+const CONCURRENCY = 4;
+
 /** The content property ssot keeps on each page it writes. */
 export const PROPERTY_KEY = 'ssot';
 const MARKER = /\bssot (sha256:[0-9a-f]{64})\b/;
@@ -248,33 +251,39 @@ export async function publishDocs(settings: PublishSettings, api: ConfluenceApi 
 
   let mappingDirty = false;
   let lastSave = 0;
-  const save = async (): Promise<void> => {
-    if (dryRun) return;
-    await writeMapping(settings.mappingFile, mapping);
-    mappingDirty = false;
-    lastSave = Date.now();
+  let saving: Promise<void> = Promise.resolve();
+  /** Mapping writes, one after the other, each of the newest state. */
+  const save = (): Promise<void> => {
+    if (dryRun) return Promise.resolve();
+    saving = saving
+      .catch(() => undefined)
+      .then(async () => {
+        mappingDirty = false;
+        lastSave = Date.now();
+        await writeMapping(settings.mappingFile, mapping);
+      });
+    return saving;
   };
   const failedKeys = new Set<string>();
+  let spaceIdLookup: Promise<string> | undefined;
 
-  // ---- 4. per doc, parents first ------------------------------------------
-  for (const key of order) {
+  // ---- 4. per doc, a few at a time, each after its parent ------------------
+  const runOne = async (key: string): Promise<void> => {
     const page = prepared.get(key)!;
     const entry: PageEntry = (mapping.pages[key] ??= {});
     const base = { key, ...fileOf(page), title: page.title };
     if (!page.publish) {
       emit({ ...base, action: 'skip', message: 'confluence: false' });
-      continue;
+      return;
     }
     const why = blocked.get(key);
     if (why) {
       emit({ ...base, action: 'error', message: why });
       failedKeys.add(key);
-      continue;
+      return;
     }
     try {
-      const outcome = entry.id
-        ? await updateOne(page, entry, remote.get(entry.id))
-        : await createOne(page, entry);
+      const outcome = entry.id ? await updateOne(page, entry, remote.get(entry.id)) : await createOne(page, entry);
       emit(outcome);
       if (outcome.action === 'error') failedKeys.add(key);
     } catch (e) {
@@ -285,7 +294,24 @@ export async function publishDocs(settings: PublishSettings, api: ConfluenceApi 
     // a second later: if that write is lost, the version message marks the page
     // as ssot's own and the next run catches up without a conflict.
     if (mappingDirty && Date.now() - lastSave > 1000) await save();
+  };
+  const slot = semaphore(CONCURRENCY);
+  const finished = new Map<string, Promise<void>>();
+  for (const key of order) {
+    const page = prepared.get(key)!;
+    const parentDone = page.parent && 'key' in page.parent ? finished.get(page.parent.key) : undefined;
+    finished.set(
+      key,
+      (async () => {
+        await parentDone;
+        await slot(() => runOne(key));
+      })(),
+    );
   }
+  await Promise.all(finished.values());
+  // Outcomes in the order of the docs, whatever order the requests finished in.
+  const rank = new Map(order.map((k, i) => [k, i]));
+  result.docs.sort((a, b) => (rank.get(a.key) ?? 0) - (rank.get(b.key) ?? 0));
   if (mappingDirty) await save();
   if (!dryRun) {
     for (const k of present) {
@@ -314,7 +340,8 @@ export async function publishDocs(settings: PublishSettings, api: ConfluenceApi 
     if (dryRun) return { ...base, action: 'create' };
     const a = await getApi();
     if (!mapping.spaceId) {
-      mapping.spaceId = await a.spaceId(settings.space);
+      spaceIdLookup ??= a.spaceId(settings.space);
+      mapping.spaceId = await spaceIdLookup;
       mappingDirty = true;
     }
     const spaceId = mapping.spaceId;
@@ -517,4 +544,21 @@ function problemOf(e: unknown, file: string): DocProblem {
     return { file: e.place?.file ?? file, key: '', message: e.message, ...(e.place?.line !== undefined ? { line: e.place.line } : {}), ...(e.place?.column !== undefined ? { column: e.place.column } : {}) };
   }
   return { file, key: '', message: messageOf(e) };
+}
+
+/** At most `n` of the given tasks run at a time. */
+function semaphore(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let free = n;
+  const waiting: (() => void)[] = [];
+  return async (fn) => {
+    if (free > 0) free--;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    }
+  };
 }
