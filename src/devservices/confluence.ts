@@ -25,6 +25,8 @@ export interface StandInOptions {
   notFoundAfterCreate?: number;
   /** Called for every request, before it is handled (tests validate requests against the spec here). */
   onRequest?: (req: RecordedRequest) => void;
+  /** Called with every answer (tests validate the stand-in's own answers against the spec). */
+  onResponse?: (req: RecordedRequest, status: number, json: unknown) => void;
 }
 
 export interface RecordedRequest {
@@ -189,6 +191,7 @@ export async function startConfluenceStandIn(opts: StandInOptions = {}): Promise
     opts.onRequest?.(rec);
     const reply = (status: number, json?: unknown, headers: Record<string, string> = {}): void => {
       rec.status = status;
+      opts.onResponse?.(rec, status, json);
       send(res, status, json, headers);
     };
 

@@ -4,6 +4,7 @@ import type { DocsConfig } from '../config/schema.js';
 import { UsageError } from '../core/errors.js';
 import { redactor } from '../core/redact.js';
 import { createApi, type ApiOptions } from './api.js';
+import { defaultCacheFile } from './cache.js';
 import { readMapping, writeMapping, type Mapping } from './mapping.js';
 import { folderKey, isFolderKey, listDocs, parentFolderOf } from './project.js';
 import { publishDocs, type DocsEvent, type DocsSyncResult, type Finding, type PublishSettings } from './publish.js';
@@ -15,7 +16,6 @@ import { DocSet, type DocProblem } from './render.js';
  */
 export type { DocAction, DocOutcome, DocsEvent, DocsSyncResult, Finding } from './publish.js';
 export type { DocProblem } from './render.js';
-export { convertMarkdown, ALERT_MACROS } from './convert.js';
 
 export interface SyncDocsOptions {
   dryRun: boolean;
@@ -61,6 +61,7 @@ export function publishSettings(config: LoadedConfig): PublishSettings {
     space: config.confluence.space,
     mermaid: d.mermaid ?? 'code',
     mermaidMacro: d.mermaidMacro ?? 'mermaid-cloud',
+    cacheFile: defaultCacheFile(d.mapping ?? path.join(config.dir, 'mapping', 'confluence.json')),
   };
 }
 

@@ -5,7 +5,8 @@ import { isSsotError } from '../core/errors.js';
 import { serverMessage, statusOf, type ConfluenceApi, type RemotePage } from './api.js';
 import { readMapping, writeMapping, type Mapping, type PageEntry } from './mapping.js';
 import { isFolderKey, listDocs } from './project.js';
-import { DocSet, type DocProblem, type DocsSettings, type PreparedPage } from './render.js';
+import { digest, fileStamps, loadCache, saveCache, type DocsCache } from './cache.js';
+import { CONVERTER_VERSION, DocSet, type DocProblem, type DocsSettings, type PreparedPage } from './render.js';
 
 /**
  * `ssot docs push` and the docs part of `ssot sync`: validate every doc, read
@@ -56,6 +57,8 @@ export type DocsEvent =
 export interface PublishSettings extends DocsSettings {
   mappingFile: string;
   exclude: readonly string[];
+  /** The per-machine cache of unchanged docs; none when undefined. */
+  cacheFile?: string;
 }
 
 export interface PublishOptions {
@@ -66,6 +69,9 @@ export interface PublishOptions {
   secretCheck?: (text: string, file: string) => Promise<Finding[]>;
   log?: (event: DocsEvent) => void;
 }
+
+/** Docs written at once: fast on a first publish, gentle on Confluence's rate limits. */
+const CONCURRENCY = 4;
 
 /** The content property ssot keeps on each page it writes. */
 export const PROPERTY_KEY = 'ssot';
@@ -102,7 +108,9 @@ export async function publishDocs(settings: PublishSettings, api: ConfluenceApi 
   }
   const onDisk = await listDocs(settings.root, settings.exclude);
   const onDiskSet = new Set(onDisk);
-  const docs = new DocSet(settings, mapping, onDisk);
+  const cache = await loadCache(settings.cacheFile);
+  const docs = new DocSet(settings, mapping, onDisk, new Map(Object.entries(cache.meta)));
+  const nextCache: DocsCache = { version: 1, meta: {}, pages: {} };
 
   const mappedKeys = Object.keys(mapping.pages).sort();
   const present = mappedKeys.filter((k) => {
@@ -127,14 +135,54 @@ export async function publishDocs(settings: PublishSettings, api: ConfluenceApi 
     selected = present.filter((k) => chosen.has(k));
   }
 
+  // What every doc's output depends on besides its own source: when this and
+  // the source are unchanged, the cached page hash holds and no parse is needed.
+  const metas: [string, string, boolean][] = [];
+  for (const k of present) {
+    const m = await docs.meta(k);
+    metas.push([k, m.title, m.publish]);
+  }
+  const global = digest({
+    v: CONVERTER_VERSION,
+    settings: [settings.root, settings.space, settings.mermaid ?? 'code', settings.mermaidMacro ?? ''],
+    mapping: mappedKeys.map((k) => [k, mapping.pages[k]!.parent ?? null]),
+    onDisk,
+    metas,
+  });
+
   const prepared = new Map<string, PreparedPage>();
   const prepare = async (key: string): Promise<PreparedPage> => {
     const known = prepared.get(key);
     if (known) return known;
+    const light = await fromCache(key);
+    if (light) {
+      prepared.set(key, light);
+      return light;
+    }
     const { page, problems } = await docs.prepare(key);
     prepared.set(key, page);
     for (const p of problems) (p.warning ? warn(p) : result.invalid.push(p));
+    const src = isFolderKey(key) ? undefined : await docs.source(key);
+    if (src && !problems.some((p) => !p.warning)) {
+      const files = await fileStamps(page.attachments.map((a) => a.file));
+      if (files) {
+        nextCache.pages[key] = { src: src.hash, global, files, title: page.title, ...(page.parent ? { parent: page.parent } : {}), labels: page.labels, hash: page.hash, attachments: page.attachments };
+      }
+    }
     return page;
+  };
+  /** A page known unchanged and already published, without parsing it again (its body is not needed). */
+  const fromCache = async (key: string): Promise<PreparedPage | undefined> => {
+    const entry = mapping.pages[key];
+    const c = cache.pages[key];
+    if (isFolderKey(key) || !entry?.id || !c || c.hash !== entry.hash || c.global !== global) return undefined;
+    const src = await docs.source(key);
+    if (!src || src.hash !== c.src) return undefined;
+    const stamps = await fileStamps(Object.keys(c.files));
+    if (!stamps || Object.entries(c.files).some(([f, st]) => stamps[f] !== st)) return undefined;
+    nextCache.pages[key] = c;
+    const meta = await docs.meta(key);
+    return { key, file: docs.fileOf(key), title: c.title, ...(c.parent ? { parent: c.parent } : {}), labels: c.labels, xhtml: '', attachments: c.attachments, hash: c.hash, source: src.source, publish: meta.publish };
   };
   // The selected docs and every ancestor they are created under.
   const order: string[] = [];
@@ -202,41 +250,79 @@ export async function publishDocs(settings: PublishSettings, api: ConfluenceApi 
   }
 
   let mappingDirty = false;
-  const save = async (): Promise<void> => {
-    if (dryRun) return;
-    await writeMapping(settings.mappingFile, mapping);
-    mappingDirty = false;
+  let lastSave = 0;
+  let saving: Promise<void> = Promise.resolve();
+  /** Mapping writes, one after the other, each of the newest state. */
+  const save = (): Promise<void> => {
+    if (dryRun) return Promise.resolve();
+    saving = saving
+      .catch(() => undefined)
+      .then(async () => {
+        mappingDirty = false;
+        lastSave = Date.now();
+        await writeMapping(settings.mappingFile, mapping);
+      });
+    return saving;
   };
   const failedKeys = new Set<string>();
+  let spaceIdLookup: Promise<string> | undefined;
 
-  // ---- 4. per doc, parents first ------------------------------------------
-  for (const key of order) {
+  // ---- 4. per doc, a few at a time, each after its parent ------------------
+  const runOne = async (key: string): Promise<void> => {
     const page = prepared.get(key)!;
     const entry: PageEntry = (mapping.pages[key] ??= {});
     const base = { key, ...fileOf(page), title: page.title };
     if (!page.publish) {
       emit({ ...base, action: 'skip', message: 'confluence: false' });
-      continue;
+      return;
     }
     const why = blocked.get(key);
     if (why) {
       emit({ ...base, action: 'error', message: why });
       failedKeys.add(key);
-      continue;
+      return;
     }
     try {
-      const outcome = entry.id
-        ? await updateOne(page, entry, remote.get(entry.id))
-        : await createOne(page, entry);
+      const outcome = entry.id ? await updateOne(page, entry, remote.get(entry.id)) : await createOne(page, entry);
       emit(outcome);
       if (outcome.action === 'error') failedKeys.add(key);
     } catch (e) {
       failedKeys.add(key);
       emit({ ...base, ...(entry.id ? { pageId: entry.id } : {}), action: 'error', message: messageOf(e) });
     }
-    if (mappingDirty) await save();
+    // A new page id is saved at once (in createOne); versions and hashes at most
+    // a second later: if that write is lost, the version message marks the page
+    // as ssot's own and the next run catches up without a conflict.
+    if (mappingDirty && Date.now() - lastSave > 1000) await save();
+  };
+  const slot = semaphore(CONCURRENCY);
+  const finished = new Map<string, Promise<void>>();
+  for (const key of order) {
+    const page = prepared.get(key)!;
+    const parentDone = page.parent && 'key' in page.parent ? finished.get(page.parent.key) : undefined;
+    finished.set(
+      key,
+      (async () => {
+        await parentDone;
+        await slot(() => runOne(key));
+      })(),
+    );
   }
+  await Promise.all(finished.values());
+  // Outcomes in the order of the docs, whatever order the requests finished in.
+  const rank = new Map(order.map((k, i) => [k, i]));
+  result.docs.sort((a, b) => (rank.get(a.key) ?? 0) - (rank.get(b.key) ?? 0));
   if (mappingDirty) await save();
+  if (!dryRun) {
+    for (const k of present) {
+      const src = isFolderKey(k) ? undefined : await docs.source(k);
+      const m = src ? docs.metaBySource.get(`${k}\0${src.hash}`) : undefined;
+      if (src && m) nextCache.meta[`${k}\0${src.hash}`] = m;
+    }
+    // Docs not looked at this run (a path selection) keep their entries.
+    for (const [k, c] of Object.entries(cache.pages)) if (!(k in nextCache.pages) && !prepared.has(k)) nextCache.pages[k] = c;
+    await saveCache(settings.cacheFile, nextCache);
+  }
   return finish();
 
   // ---- helpers (closures over the run) ------------------------------------
@@ -254,7 +340,8 @@ export async function publishDocs(settings: PublishSettings, api: ConfluenceApi 
     if (dryRun) return { ...base, action: 'create' };
     const a = await getApi();
     if (!mapping.spaceId) {
-      mapping.spaceId = await a.spaceId(settings.space);
+      spaceIdLookup ??= a.spaceId(settings.space);
+      mapping.spaceId = await spaceIdLookup;
       mappingDirty = true;
     }
     const spaceId = mapping.spaceId;
@@ -371,7 +458,6 @@ export async function publishDocs(settings: PublishSettings, api: ConfluenceApi 
     await writeProperty(a, entry, id, { version, hash: page.hash, path: page.key }, fresh);
     entry.hash = page.hash;
     mappingDirty = true;
-    await save();
   }
 
   async function uploadAttachments(a: ConfluenceApi, page: PreparedPage, entry: PageEntry, id: string, fresh: boolean): Promise<void> {
@@ -458,4 +544,21 @@ function problemOf(e: unknown, file: string): DocProblem {
     return { file: e.place?.file ?? file, key: '', message: e.message, ...(e.place?.line !== undefined ? { line: e.place.line } : {}), ...(e.place?.column !== undefined ? { column: e.place.column } : {}) };
   }
   return { file, key: '', message: messageOf(e) };
+}
+
+/** At most `n` of the given tasks run at a time. */
+function semaphore(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let free = n;
+  const waiting: (() => void)[] = [];
+  return async (fn) => {
+    if (free > 0) free--;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    }
+  };
 }

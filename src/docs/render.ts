@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { promises as fs, readFileSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { Root } from 'mdast';
-import { convertTree, decodeURIComponentSafe, plainText, parseMarkdown, type ImageTarget, type LinkTarget, type Problem } from './convert.js';
-import { splitFrontMatter, type FrontMatter } from './frontmatter.js';
+import type { ImageTarget, LinkTarget, Problem } from './convert.js';
+import type { FrontMatter } from './frontmatter.js';
 import type { Mapping } from './mapping.js';
 import { folderKey, isFolderKey, MD_EXT } from './project.js';
 import { Slugger } from './slug.js';
@@ -65,21 +65,44 @@ interface ParsedDoc {
   problems: Problem[];
 }
 
+/** What a doc's title and publish flag are, by the hash of its source: a pure function, safe to cache. */
+export interface DocMeta {
+  title: string;
+  publish: boolean;
+}
+
 export class DocSet {
   private readonly parsed = new Map<string, Promise<ParsedDoc>>();
+  private readonly sources = new Map<string, Promise<{ source: string; hash: string } | undefined>>();
   private readonly settings: DocsSettings;
   private readonly mapping: Mapping;
   /** Every markdown key on disk (mapped or not). */
   private readonly onDisk: ReadonlySet<string>;
+  /** Source hash to title and publish flag (filled as docs are parsed; may come from a cache). */
+  readonly metaBySource: Map<string, DocMeta>;
 
-  constructor(settings: DocsSettings, mapping: Mapping, onDisk: readonly string[]) {
+  constructor(settings: DocsSettings, mapping: Mapping, onDisk: readonly string[], metaBySource?: Map<string, DocMeta>) {
     this.settings = settings;
     this.mapping = mapping;
     this.onDisk = new Set(onDisk);
+    this.metaBySource = metaBySource ?? new Map();
   }
 
   fileOf(key: string): string {
     return path.join(this.settings.root, ...key.split('/'));
+  }
+
+  /** The file's text and its hash; undefined when it cannot be read. */
+  source(key: string): Promise<{ source: string; hash: string } | undefined> {
+    let p = this.sources.get(key);
+    if (!p) {
+      p = fs.readFile(this.fileOf(key), 'utf8').then(
+        (source) => ({ source, hash: createHash('sha256').update(source).digest('hex') }),
+        () => undefined,
+      );
+      this.sources.set(key, p);
+    }
+    return p;
   }
 
   private parse(key: string): Promise<ParsedDoc> {
@@ -93,36 +116,53 @@ export class DocSet {
 
   private async load(key: string): Promise<ParsedDoc> {
     const file = this.fileOf(key);
-    let source: string;
-    try {
-      source = await fs.readFile(file, 'utf8');
-    } catch (e) {
-      const problems = [{ message: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'the mapped file does not exist' : `cannot read: ${(e as Error).message}` }];
-      return { key, file, source: '', fm: { labels: [], publish: true, lines: {} }, tree: { type: 'root', children: [] }, title: fileTitle(key), titleFromH1: false, problems };
+    const src = await this.source(key);
+    if (!src) {
+      let message = 'the mapped file does not exist';
+      try {
+        await fs.access(file);
+        message = 'the file cannot be read';
+      } catch {
+        /* missing */
+      }
+      return { key, file, source: '', fm: { labels: [], publish: true, lines: {} }, tree: { type: 'root', children: [] }, title: fileTitle(key), titleFromH1: false, problems: [{ message }] };
     }
+    const source = src.source;
+    const { splitFrontMatter, parseMarkdown, plainText } = await converter();
     const split = splitFrontMatter(source.replace(/^\uFEFF/, ''));
     const tree = parseMarkdown(split.body);
     let title = split.fm.title;
     let titleFromH1 = false;
     if (title === undefined) {
-      const h1 = findH1(tree);
+      const h1 = findH1(tree, plainText);
       if (h1 !== undefined && h1 !== '') {
         title = h1;
         titleFromH1 = true;
       }
     }
-    return { key, file, source, fm: split.fm, tree, title: title ?? fileTitle(key), titleFromH1, problems: split.problems };
+    const doc: ParsedDoc = { key, file, source, fm: split.fm, tree, title: title ?? fileTitle(key), titleFromH1, problems: split.problems };
+    if (doc.problems.length === 0) this.metaBySource.set(`${key}\0${src.hash}`, { title: doc.title, publish: doc.fm.publish });
+    return doc;
+  }
+
+  /** Title and publish flag, without parsing when the source is known. */
+  async meta(key: string): Promise<DocMeta> {
+    if (isFolderKey(key)) return { title: path.posix.basename(key.slice(0, -1)), publish: true };
+    const src = await this.source(key);
+    // The file name is part of the key: a title may come from it.
+    const known = src ? this.metaBySource.get(`${key}\0${src.hash}`) : undefined;
+    if (known) return known;
+    const doc = await this.parse(key);
+    return { title: doc.title, publish: doc.fm.publish };
   }
 
   /** Title of a mapping key (doc or folder). */
   async titleOf(key: string): Promise<string> {
-    if (isFolderKey(key)) return path.posix.basename(key.slice(0, -1));
-    return (await this.parse(key)).title;
+    return (await this.meta(key)).title;
   }
 
   async publishes(key: string): Promise<boolean> {
-    if (isFolderKey(key)) return true;
-    return (await this.parse(key)).fm.publish;
+    return (await this.meta(key)).publish;
   }
 
   /** Prepare one mapping key. Problems are returned, never thrown. */
@@ -197,6 +237,7 @@ export class DocSet {
       return name ? { kind: 'attachment', filename: name } : { kind: 'none' };
     };
 
+    const { convertTree } = await converter();
     const conv = convertTree(doc.tree, {
       resolveLink,
       resolveImage,
@@ -302,11 +343,15 @@ export function contentHash(title: string, parent: PreparedPage['parent'], label
   return `sha256:${h.digest('hex')}`;
 }
 
+/** The file name; for a folder's index.md / README.md without a title, the folder's name. */
 function fileTitle(key: string): string {
-  return path.posix.basename(key).replace(MD_EXT, '');
+  const base = path.posix.basename(key);
+  const dir = path.posix.dirname(key);
+  if (/^(index|readme)\.(md|markdown)$/i.test(base) && dir !== '.') return path.posix.basename(dir);
+  return base.replace(MD_EXT, '');
 }
 
-function findH1(tree: Root): string | undefined {
+function findH1(tree: Root, plainText: (n: Root['children'][number]) => string): string | undefined {
   for (const n of tree.children) if (n.type === 'heading' && n.depth === 1) return plainText(n).trim();
   return undefined;
 }
@@ -321,4 +366,22 @@ function statSafe(p: string): Stats | undefined {
 
 function readFileSyncSafe(p: string): Buffer {
   return readFileSync(p);
+}
+
+/**
+ * remark and gray-matter load only when a doc is parsed: a re-run where the
+ * cache says nothing changed never pays for them.
+ */
+let loading: Promise<typeof import('./convert.js') & typeof import('./frontmatter.js')> | undefined;
+function converter(): Promise<typeof import('./convert.js') & typeof import('./frontmatter.js')> {
+  loading ??= Promise.all([import('./convert.js'), import('./frontmatter.js')]).then(([c, f]) => ({ ...c, ...f }));
+  return loading;
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }

@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { writeJsonAtomic } from '../core/atomic.js';
+import { stateDir } from '../core/paths.js';
+import type { AttachmentFile, DocMeta, PreparedPage } from './render.js';
+
+/**
+ * Per-machine cache (under $XDG_STATE_HOME/ssot/docs/) that lets a re-run skip
+ * parsing docs that did not change: for each doc, the hash of its source, of
+ * everything else its output depends on (settings, mapping, titles of all
+ * docs) and the size and time of the files it attaches, with the page hash
+ * they gave. Losing it costs time, never correctness.
+ */
+export interface CachedPage {
+  src: string;
+  global: string;
+  files: Record<string, string>;
+  title: string;
+  parent?: PreparedPage['parent'];
+  labels: string[];
+  hash: string;
+  attachments: AttachmentFile[];
+}
+
+export interface DocsCache {
+  version: 1;
+  meta: Record<string, DocMeta>;
+  pages: Record<string, CachedPage>;
+}
+
+export function defaultCacheFile(mappingFile: string, env: NodeJS.ProcessEnv = process.env): string {
+  const id = createHash('sha256').update(path.resolve(mappingFile)).digest('hex').slice(0, 16);
+  return path.join(stateDir(env), 'docs', `${id}.json`);
+}
+
+export async function loadCache(file: string | undefined): Promise<DocsCache> {
+  const empty: DocsCache = { version: 1, meta: {}, pages: {} };
+  if (!file) return empty;
+  try {
+    const c = JSON.parse(await fs.readFile(file, 'utf8')) as DocsCache;
+    return c.version === 1 && c.meta && c.pages ? c : empty;
+  } catch {
+    return empty;
+  }
+}
+
+export async function saveCache(file: string | undefined, c: DocsCache): Promise<void> {
+  if (!file) return;
+  await writeJsonAtomic(file, c, { mode: 0o600 }).catch(() => undefined);
+}
+
+export async function fileStamps(files: readonly string[]): Promise<Record<string, string> | undefined> {
+  const out: Record<string, string> = {};
+  for (const f of files) {
+    try {
+      const st = await fs.stat(f);
+      out[f] = `${st.size}:${st.mtimeMs}`;
+    } catch {
+      return undefined;
+    }
+  }
+  return out;
+}
+
+export function digest(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+}

@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import fc from 'fast-check';
+import { XMLParser } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import { ALERT_MACROS, codeLanguage, convertMarkdown } from '../../src/docs/convert.js';
+import { splitFrontMatter } from '../../src/docs/frontmatter.js';
+import { mappingSchema, parseMapping } from '../../src/docs/mapping.js';
+import { globToRegExp } from '../../src/docs/project.js';
+import { Slugger } from '../../src/docs/slug.js';
+import { cdata } from '../../src/docs/xml.js';
+import { validateStorage } from './xml-helpers.js';
+
+describe('storage XHTML is always well-formed', () => {
+  // Markdown built from the pieces users report trouble with (research §2).
+  const piece = fc.constantFrom(
+    '<', '>', '&', '&nbsp;', '"', "'", ']]>', '<![CDATA[', '`', '*', '_', '~~', '[', ']', '(', ')', '!', '#', '|', '\\',
+    '<br>', '<hr>', '<img src="x.png">', '<sub>', '</sub>', '<kbd>', '</details>', '<details>', '<summary>', '<div>', '</p>',
+    '<!--', '-->', '\n', '\n\n', '  \n', '- ', '1. ', '- [ ] ', '> ', '> [!NOTE]\n> ', '```\n', '```js\n', '    ', '| a | b |\n|---|---|\n',
+    '[^1]', '[^1]: note\n', ':tada:', 'text', ' ', '\u0007', '\uFFFE', 'Map<K,V>', 'https://x.test/?a=1&b=2', '[l](#a)', '![i](y.png)',
+  );
+  it('for any markdown made of awkward pieces', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
+        const md = parts.join('');
+        const { xhtml } = convertMarkdown(md);
+        expect(validateStorage(xhtml), md).toBe(true);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('for arbitrary unicode text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), (md) => {
+        expect(validateStorage(convertMarkdown(md).xhtml), md).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('code survives CDATA exactly, including ]]>', () => {
+    const parser = new XMLParser({ cdataPropName: '#cdata', parseTagValue: false, trimValues: false });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }).map((s) => s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')), (code) => {
+        const xml = `<b>${cdata(code)}</b>`;
+        const parsed = parser.parse(xml) as { b: { '#cdata': string | string[] } | string };
+        const b = parsed.b;
+        const text = typeof b === 'string' ? b : Array.isArray(b['#cdata']) ? b['#cdata'].join('') : String(b['#cdata'] ?? '');
+        expect(text).toBe(code);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('conversion rules', () => {
+  it('maps GitHub alerts by the documented table', () => {
+    expect(ALERT_MACROS).toEqual({ NOTE: 'info', TIP: 'tip', IMPORTANT: 'note', WARNING: 'note', CAUTION: 'warning' });
+    for (const [kind, name] of Object.entries(ALERT_MACROS)) {
+      expect(convertMarkdown(`> [!${kind}]\n> x\n`).xhtml).toContain(`ac:name="${name}"`);
+    }
+    // A block quote that only looks like one stays a quote.
+    expect(convertMarkdown('> [!NOTE] inline text\n').xhtml).toContain('<blockquote>');
+  });
+
+  it('takes the first h1 as title and leaves it out; keeps it when front matter has a title', () => {
+    const r = convertMarkdown('# Title\n\ntext\n', { titleFromH1: true });
+    expect(r.h1Title).toBe('Title');
+    expect(r.xhtml).toBe('<p>text</p>');
+    expect(convertMarkdown('# Title\n', { titleFromH1: false }).xhtml).toContain('<h1>');
+  });
+
+  it('names the line of a broken same-page anchor as a warning', () => {
+    const r = convertMarkdown('# A\n\n## B\n\n[x](#nope) [y](#b)\n');
+    expect(r.problems).toEqual([{ line: 5, column: 1, message: 'link to #nope: no heading with that anchor in this doc', warning: true }]);
+  });
+
+  it('maps fence names to the code macro languages, passing unknown ones through', () => {
+    expect(codeLanguage('Python')).toBe('py');
+    expect(codeLanguage('sh')).toBe('bash');
+    expect(codeLanguage('hcl')).toBe('hcl');
+    expect(codeLanguage('weird-lang')).toBe('weird-lang');
+    expect(codeLanguage('')).toBeUndefined();
+  });
+
+  it('slugs like GitHub, numbering repeats', () => {
+    const s = new Slugger();
+    expect(['Hello World', 'Hello World', 'Hello, World!', 'Über Größe', 'a-b'].map((t) => s.slug(t))).toEqual(['hello-world', 'hello-world-1', 'hello-world-2', 'über-größe', 'a-b']);
+  });
+});
+
+describe('front matter', () => {
+  it('reads title, parent, labels and confluence: false, with their lines', () => {
+    const r = splitFrontMatter('---\ntitle: T\nparent: guides/\nlabels: [A, b]\nconfluence: false\n---\nbody\n');
+    expect(r.problems).toEqual([]);
+    expect(r.fm).toMatchObject({ title: 'T', parent: 'guides/', labels: ['a', 'b'], publish: false, lines: { title: 2, parent: 3, labels: 4, confluence: 5 } });
+    expect(r.body.split('\n')[6]).toBe('body');
+  });
+
+  it('reports wrong types at the line of their key', () => {
+    const r = splitFrontMatter('---\ntitle: ok\nconfluence: "no"\nlabels: [has space]\n---\n');
+    expect(r.problems.map((p) => p.line)).toEqual([4, 3]);
+  });
+});
+
+describe('mapping', () => {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const jsonSchema = JSON.parse(readFileSync(path.join(here, '..', '..', 'schemas', 'confluence-mapping.schema.json'), 'utf8')) as object;
+  const ajv = new Ajv2020({ strict: false });
+  const validate = ajv.compile(jsonSchema);
+  const samples: [unknown, boolean][] = [
+    [{ version: 1, space: 'PC', pages: {} }, true],
+    [{ version: 1, space: 'PC', spaceId: '1', pages: { 'a.md': { id: '12', title: 'A', parent: 'g/', version: 3, hash: `sha256:${'a'.repeat(64)}`, property: { id: '9', version: 2 }, attachments: { 'x.png': `sha256:${'b'.repeat(64)}` }, labels: ['l'] }, 'g/': {} } }, true],
+    [{ version: 2, space: 'PC', pages: {} }, false],
+    [{ version: 1, space: 'PC', pages: { 'a.md': { id: 12 } } }, false],
+    [{ version: 1, space: 'PC', pages: { 'a.md': { hash: 'md5:x' } } }, false],
+    [{ version: 1, space: 'PC', pages: { 'a.md': { colour: 'red' } } }, false],
+    [{ version: 1, space: 'PC', pages: { '../a.md': {} } }, false],
+    [{ version: 1, pages: {} }, false],
+  ];
+  it('the JSON Schema in the repository and the loader agree', () => {
+    for (const [m, ok] of samples) {
+      expect(validate(m), JSON.stringify(m)).toBe(ok);
+      expect(mappingSchema.safeParse(m).success, JSON.stringify(m)).toBe(ok);
+    }
+  });
+
+  it('names the key and its line on an error', () => {
+    expect(() => parseMapping('{\n "version": 1,\n "space": "PC",\n "pages": {\n  "a.md": { "colour": "red" }\n }\n}', 'm.json')).toThrow(
+      expect.objectContaining({ message: 'unknown key "colour" in the mapping', place: expect.objectContaining({ file: 'm.json', line: 5 }) }),
+    );
+  });
+});
+
+describe('exclude globs', () => {
+  it('matches like .gitignore-style globs', () => {
+    expect(globToRegExp('.secrets_tmp/**').test('.secrets_tmp/a/b.md')).toBe(true);
+    expect(globToRegExp('**/*.secrets.md').test('x/y.secrets.md')).toBe(true);
+    expect(globToRegExp('**/*.secrets.md').test('y.secrets.md')).toBe(true);
+    expect(globToRegExp('drafts').test('a/drafts/x.md')).toBe(true);
+    expect(globToRegExp('*.md').test('a/b.txt')).toBe(false);
+  });
+});
