@@ -1,7 +1,7 @@
 import type { CredentialContext } from '../config/credentials.js';
 import { defaultSecretStore, type SecretStore } from '../config/keyring.js';
 import type { LoadedConfig } from '../config/load.js';
-import { UsageError } from '../core/errors.js';
+import { CredentialError, ErrorCode } from '../core/errors.js';
 import type { CommandContext } from './context.js';
 import { promptHidden } from './prompt.js';
 
@@ -25,7 +25,12 @@ export function credentialContext(ctx: CommandContext, config: LoadedConfig): Cr
     ...base,
     vaultEntry: async (vaultName, entry, field) => {
       const v = config.vaults.find((x) => x.name === vaultName);
-      if (!v) throw new UsageError(`a credential refers to vault "${vaultName}", which the config does not define`);
+      if (!v) {
+        throw new CredentialError(ErrorCode.Credential, `a credential refers to vault "${vaultName}", which the config does not define`, {
+          place: { file: config.file },
+          hint: `add vault ${vaultName} under vaults:, or change the reference`,
+        });
+      }
       const { openPrimary } = await import('../vault/setup.js');
       let p = opened.get(vaultName) as ReturnType<typeof openPrimary> | undefined;
       if (!p) {

@@ -1,9 +1,8 @@
 import path from 'node:path';
-import { createInterface } from 'node:readline/promises';
-import type { CredentialContext } from '../../config/credentials.js';
 import type { LoadedConfig } from '../../config/load.js';
 import { formatPlace, InputError, ErrorCode, UsageError } from '../../core/errors.js';
 import type { CommandContext } from '../context.js';
+import { credentialContext } from '../credentials.js';
 import type { DocOutcome, DocProblem, DocsEvent, DocsSyncResult } from '../../docs/index.js';
 
 /**
@@ -11,46 +10,11 @@ import type { DocOutcome, DocProblem, DocsEvent, DocsSyncResult } from '../../do
  * knows nothing of the terminal; this file knows nothing of Confluence.
  */
 
-/**
- * How credentials are resolved for the docs commands: env, file, keyring, and
- * a prompt on a terminal. `{ vault: … }` references need a vault reader, which
- * the lead wires in here (vaultEntry) once the vault part lands.
- */
-export async function credentialContext(ctx: CommandContext, config: LoadedConfig): Promise<CredentialContext> {
-  const { defaultSecretStore } = await import('../../config/keyring.js');
-  return {
-    configFile: config.file,
-    baseDir: config.dir,
-    env: ctx.env,
-    store: () => defaultSecretStore(ctx.env),
-    ...(ctx.interactive ? { prompt: promptHidden } : {}),
-  };
-}
-
-async function promptHidden(label: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  // Echo off: the typed token must not stay on the screen.
-  const out = rl as unknown as { _writeToOutput?: (s: string) => void };
-  const orig = out._writeToOutput;
-  let asked = false;
-  out._writeToOutput = (s: string): void => {
-    if (!asked) orig?.call(rl, s);
-  };
-  const p = rl.question(`${label}: `);
-  asked = true;
-  try {
-    return await p;
-  } finally {
-    process.stderr.write('\n');
-    rl.close();
-  }
-}
-
 /** Resolve confluence.email and confluence.token. */
 export async function confluenceCredentials(ctx: CommandContext, config: LoadedConfig): Promise<{ email: string; token: string }> {
   if (!config.confluence) throw new UsageError(`${config.file} has no confluence section`, 'add confluence: { baseUrl, email, token, space } (see docs/confluence-setup.md)');
   const { resolveCredential } = await import('../../config/credentials.js');
-  const cc = await credentialContext(ctx, config);
+  const cc = credentialContext(ctx, config);
   const email = await resolveCredential(config.confluence.email, cc, 'Confluence account email');
   const token = await resolveCredential(config.confluence.token, cc, 'Atlassian API token');
   return { email, token };

@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { createInterface } from 'node:readline/promises';
-import { resolveCredential, type CredentialContext } from '../../config/credentials.js';
-import { defaultSecretStore } from '../../config/keyring.js';
+import { resolveCredential } from '../../config/credentials.js';
 import type { LoadedConfig } from '../../config/load.js';
 import { ExitCode, UsageError } from '../../core/errors.js';
 import type { CommandContext } from '../context.js';
+import { credentialContext } from '../credentials.js';
+import { confirm } from '../prompt.js';
 import type { Printer } from '../output.js';
 import type { TicketsPlan, TicketsSyncResult } from '../../tickets/sync.js';
 
@@ -33,46 +33,18 @@ export async function sync(ctx: CommandContext, args: unknown[], opts: Record<st
   return result.exitCode;
 }
 
-/** jira.email and jira.token through the usual references (env, file, keyring, a prompt on a terminal). */
+/** jira.email and jira.token through the usual references (env, keyring, file, vault entry, a prompt on a terminal). */
 export async function jiraCredentials(config: LoadedConfig, ctx: CommandContext): Promise<{ email: string; token: string }> {
   const jc = config.jira!;
-  const cred: CredentialContext = {
-    configFile: config.file,
-    baseDir: config.dir,
-    env: ctx.env,
-    store: () => defaultSecretStore(ctx.env),
-    ...(ctx.interactive ? { prompt: promptHidden } : {}),
-  };
+  const cred = credentialContext(ctx, config);
   const email = await resolveCredential(jc.email, cred, 'Jira account email (jira.email)');
   const token = await resolveCredential(jc.token, cred, 'Jira API token (jira.token)');
   return { email, token };
 }
 
-async function promptHidden(label: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  // The answer is not echoed: the value never reaches the screen or a scrollback.
-  const out = rl as unknown as { _writeToOutput?: (s: string) => void };
-  const ask = `${label}: `;
-  out._writeToOutput = (s: string) => {
-    if (s.startsWith(ask)) process.stderr.write(ask);
-  };
-  try {
-    return (await rl.question(ask)).trim();
-  } finally {
-    process.stderr.write('\n');
-    rl.close();
-  }
-}
-
 async function confirmOnTerminal(plan: TicketsPlan, out: Printer): Promise<boolean> {
   out.warn(`${plan.creates} issues would be created.`);
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const a = (await rl.question(`Create ${plan.creates} issues in Jira? [y/N] `)).trim().toLowerCase();
-    return a === 'y' || a === 'yes';
-  } finally {
-    rl.close();
-  }
+  return confirm(`Create ${plan.creates} issues in Jira?`);
 }
 
 export function planRows(plan: TicketsPlan): string[][] {
