@@ -183,7 +183,10 @@ async function syncOnce(o: SyncVaultOptions): Promise<SyncVaultResult> {
     if (prev) prev.lastError = { code: e.error.code, message: e.error.message, at: now };
   }
   next.lastSync = { at: now, outcome: errors.length > 0 ? 'error' : 'ok', conflicts: report?.conflicts.length ?? 0 };
-  if (!o.dryRun) await writeVaultState(o.stateDir, o.vault, next);
+  if (!o.dryRun) {
+    await writeVaultState(o.stateDir, o.vault, next);
+    for (const l of locations) if (l.copy?.synced && next.copies[l.id]) await l.copy.synced(next.copies[l.id]!.rev);
+  }
   return { ...base, outcome: written.length > 0 ? 'updated' : 'unchanged', written, merged: report !== undefined, ...(report ? { report } : {}), db: result };
 }
 

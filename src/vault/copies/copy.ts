@@ -36,6 +36,12 @@ export interface Copy {
 
   /** The bytes of one version from `versions()`. */
   readVersion(id: string): Promise<Uint8Array>;
+
+  /**
+   * Optional: the engine has synced this copy at `rev` (read it and merged it,
+   * or wrote it). A copy that reports `missed` versions counts from here.
+   */
+  synced?(rev: string): Promise<void>;
 }
 
 export type CopyKind = 'folder' | 'git' | 'gdrive';

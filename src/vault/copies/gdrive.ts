@@ -163,6 +163,12 @@ export class DriveCopy implements Copy {
 
   // ---- Copy ----------------------------------------------------------------
 
+  /** Revisions before this one are merged: `missed` starts after it. */
+  async synced(rev: string): Promise<void> {
+    const st = await this.opts.state.get();
+    if (st.lastRev !== rev) await this.opts.state.set({ ...st, lastRev: rev });
+  }
+
   async read(): Promise<CopyRead | null> {
     for (let attempt = 1; ; attempt++) {
       const meta = await this.findFile();
