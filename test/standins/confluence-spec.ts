@@ -1,3 +1,4 @@
+import { apiSpec } from '../support/specs.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,18 +18,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 export function findSpec(): string {
   // shared/ sits beside the worktree, or beside a CI clone.
-  for (let dir = here; ; dir = path.dirname(dir)) {
-    for (const c of [path.join(dir, 'shared', 'api-specs', 'confluence-cloud-v2.openapi.json'), path.join(dir, '..', 'shared', 'api-specs', 'confluence-cloud-v2.openapi.json')]) {
-      try {
-        readFileSync(c);
-        return c;
-      } catch {
-        /* keep looking */
-      }
-    }
-    if (path.dirname(dir) === dir) break;
-  }
-  return '/work/shared/api-specs/confluence-cloud-v2.openapi.json';
+  return apiSpec('confluence-cloud-v2.openapi.json') ?? '/work/shared/api-specs/confluence-cloud-v2.openapi.json';
 }
 
 type Json = Record<string, unknown>;

@@ -2,12 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Ajv } from 'ajv';
+import { apiSpec } from '../support/specs.js';
 import { startJiraStandIn, type JiraStandIn, type JiraStandInOptions } from '../../src/devservices/jira.js';
 
 /** The published Jira Cloud v3 OpenAPI document the stand-in validates requests against. */
-export const JIRA_OPENAPI = process.env['SSOT_API_SPECS']
-  ? path.join(process.env['SSOT_API_SPECS'], 'jira-cloud-platform-v3.openapi.json')
-  : '/work/shared/api-specs/jira-cloud-platform-v3.openapi.json';
+export const JIRA_OPENAPI = apiSpec('jira-cloud-platform-v3.openapi.json') ?? '/work/shared/api-specs/jira-cloud-platform-v3.openapi.json';
 
 export const JIRA_EMAIL = 'dev@example.com';
 export const JIRA_TOKEN = 'standin-token-7f3a9c21';
