@@ -1,0 +1,30 @@
+import { ExitCode, UsageError } from '../../core/errors.js';
+import type { CommandContext } from '../context.js';
+
+/**
+ * `ssot dev-services [--port N]`: local stand-ins of Google Drive, Confluence
+ * and Jira (ports N, N+1, N+2; random when 0), until Ctrl-C. Prints the config
+ * sections and the environment that point ssot at them.
+ */
+export async function run(ctx: CommandContext, _args: unknown[], opts: Record<string, unknown>): Promise<number> {
+  const port = Number(opts['port'] ?? 0);
+  if (!Number.isInteger(port) || port < 0 || port > 65533) throw new UsageError(`--port: "${String(opts['port'])}" is not a port number`);
+  const { startDevServices } = await import('../../devservices/index.js');
+  const s = await startDevServices({ port });
+  ctx.out.record({ type: 'dev-services', drive: s.drive.url, confluence: s.confluence.url, jira: s.jira.url, env: s.env });
+  ctx.out.info(`Google Drive v3 stand-in  ${s.drive.url}`);
+  ctx.out.info(`Confluence Cloud stand-in ${s.confluence.url}`);
+  ctx.out.info(`Jira Cloud stand-in       ${s.jira.url}`);
+  ctx.out.info('\nIn the shell that runs ssot:');
+  for (const [k, v] of Object.entries(s.env)) ctx.out.info(`  export ${k}=${v}`);
+  ctx.out.info('\nIn ssot.config.yaml (these credentials open nothing but the stand-ins):\n');
+  ctx.out.info(s.configYaml());
+  ctx.out.info('Ctrl-C stops them; nothing they hold is kept.');
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await s.close();
+  return ExitCode.OK;
+}
