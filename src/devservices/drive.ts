@@ -118,6 +118,8 @@ export interface DriveStandIn {
   beforeNext(match: RequestMatch, fn: () => void | Promise<void>, times?: number): void;
   /** Answer the next matching upload with a corrupted md5Checksum (as if bytes were damaged in transit). */
   corruptNextUpload(times?: number): void;
+  /** An outage: while down, every API request answers 503. */
+  setDown(down: boolean): void;
   /** Another machine uploads a new revision of a file. Returns the new revision. */
   uploadRevision(fileId: string, data: Uint8Array, by?: string): StandInRevision;
   /** Another machine (or the user in the web UI) creates a file. */
@@ -176,6 +178,8 @@ export async function startDriveStandIn(opts: DriveStandInOptions = {}): Promise
   const tokens = new Set(opts.accessTokens ?? ['test-access-token']);
   const issued: string[] = [];
   const scripts: Script[] = [];
+  /** An outage: every API request answers 503 until it is over. */
+  let down = false;
   const requests: RequestLogEntry[] = [];
   const resumable = new Map<string, { fileId?: string; meta: Record<string, unknown>; fields?: string }>();
   let corrupt = 0;
@@ -364,6 +368,7 @@ export async function startDriveStandIn(opts: DriveStandInOptions = {}): Promise
 
     try {
       if (path === '/token' && method === 'POST') return tokenEndpoint(res, body);
+      if (down) throw new HttpError(503, 'backendError', 'The service is currently unavailable.');
       const failure = takeScript('fail', method, path, query)?.failure;
       if (failure) {
         throw new HttpError(failure.status, failure.reason ?? DEFAULT_REASON[failure.status] ?? 'error', failure.message ?? `Scripted ${failure.status}.`, {
@@ -652,6 +657,9 @@ export async function startDriveStandIn(opts: DriveStandInOptions = {}): Promise
     failNext: (match, failure, times = 1) => scripts.push({ match, failure, times, kind: 'fail' }),
     dropNextResponse: (match, times = 1) => scripts.push({ match, times, kind: 'drop' }),
     beforeNext: (match, fn, times = 1) => scripts.push({ match, fn, times, kind: 'before' }),
+    setDown: (d: boolean) => {
+      down = d;
+    },
     corruptNextUpload: (times = 1) => {
       corrupt += times;
     },

@@ -108,15 +108,20 @@ async function syncOnce(o: SyncVaultOptions): Promise<SyncVaultResult> {
   }
   const changed = present.filter((l) => l.changed);
   const absent = locations.filter((l) => !l.bytes && !errors.some((e) => e.location === l.id));
-  const base: SyncVaultResult = { vault: o.vault, outcome: 'unchanged', changed: changed.map((l) => l.id), written: [], merged: false, errors, dryRun: Boolean(o.dryRun) };
-  if (changed.length === 0 && absent.length === 0) return base;
-
-  // Decrypt what changed, plus one unchanged location as the base: a copy
-  // saved from a stale file (a machine that had not synced for a while) is
-  // merged into what we had, never written over it.
+  const recorded = (l: Location): string | undefined => (l.id === PRIMARY ? state.primary?.digest : state.copies[l.id]?.digest);
+  // Unchanged since their last sync, but not all synced to the same content: a
+  // copy that was unreachable during a sync is behind, and must catch up.
   const unchanged = present.filter((l) => !l.changed);
+  const heldDigests = new Set(unchanged.map(recorded));
+  const base: SyncVaultResult = { vault: o.vault, outcome: 'unchanged', changed: changed.map((l) => l.id), written: [], merged: false, errors, dryRun: Boolean(o.dryRun) };
+  if (changed.length === 0 && absent.length === 0 && heldDigests.size <= 1) return base;
+
+  // Decrypt what changed, plus one unchanged location per content it holds as
+  // the base: a copy saved from a stale file (a machine that had not synced for
+  // a while) is merged into what we had, never written over it.
   const primaryWins = o.primaryWins === true && changed.some((l) => l.id === PRIMARY);
-  const toOpen = [...changed, ...(unchanged.length > 0 && !primaryWins ? [unchanged[0]!] : [])];
+  const representatives = primaryWins ? [] : [...heldDigests].map((d) => unchanged.find((l) => recorded(l) === d)!);
+  const toOpen = [...changed, ...representatives];
   for (const l of toOpen) {
     l.db = await o.codec.open(l.bytes!, l.label);
     l.digest = l.db.contentDigest();

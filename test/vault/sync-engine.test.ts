@@ -161,6 +161,19 @@ describe('vault sync engine', () => {
     expect(st.copies['memory:a']).toBeUndefined();
   });
 
+  it('a copy that was unreachable during a sync catches up on the next one, though it did not change', async () => {
+    await fs.writeFile(primary, encode(makeDb('r', { e1: ['one', 1] }).doc));
+    await syncVault(opts());
+    await fs.writeFile(primary, encode(makeDb('r', { e1: ['one', 1], p: ['p', 5] }).doc));
+    a.failRead = new SsotError(ErrorCode.Remote, 'Drive is down');
+    expect((await syncVault(opts())).errors.map((e) => e.location)).toEqual(['memory:a']);
+    a.failRead = undefined;
+    const r = await syncVault(opts());
+    expect(r.written).toEqual(['memory:a']);
+    expect(Buffer.from(a.data!)).toEqual(await fs.readFile(primary));
+    expect((await syncVault(opts())).written).toEqual([]);
+  });
+
   it('dry-run reports the writes and changes nothing, not even the state', async () => {
     await fs.writeFile(primary, encode(makeDb('r', { e1: ['one', 1] }).doc));
     const r = await syncVault(opts({ dryRun: true }));
