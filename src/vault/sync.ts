@@ -122,10 +122,13 @@ async function syncOnce(o: SyncVaultOptions): Promise<SyncVaultResult> {
   const primaryWins = o.primaryWins === true && changed.some((l) => l.id === PRIMARY);
   const representatives = primaryWins ? [] : [...heldDigests].map((d) => unchanged.find((l) => recorded(l) === d)!);
   const toOpen = [...changed, ...representatives];
-  for (const l of toOpen) {
-    l.db = await o.codec.open(l.bytes!, l.label);
-    l.digest = l.db.contentDigest();
-  }
+  // Key derivations run on native threads: decrypt the locations side by side.
+  await Promise.all(
+    toOpen.map(async (l) => {
+      l.db = await o.codec.open(l.bytes!, l.label);
+      l.digest = l.db.contentDigest();
+    }),
+  );
   const missed: { from: string; db: VaultDb }[] = [];
   for (const l of changed) {
     for (const [i, m] of l.missed.entries()) missed.push({ from: `${l.label} (raced version ${i + 1})`, db: await o.codec.open(m, `${l.label} (raced version ${i + 1})`) });
@@ -159,30 +162,31 @@ async function syncOnce(o: SyncVaultOptions): Promise<SyncVaultResult> {
   const written: string[] = [];
   const now = new Date().toISOString();
   const next: VaultState = { ...state, rootUuid: result.rootUuid, copies: { ...state.copies } };
-  // Copies first, the primary last: the primary is what KeePassXC has open.
-  for (const l of [...locations.filter((x) => x.copy), ...locations.filter((x) => !x.copy)]) {
-    if (errors.some((e) => e.location === l.id)) continue;
-    const needsWrite = !l.bytes || digestOf(l) !== digest;
-    let rev = l.rev!;
-    if (needsWrite) {
-      o.log?.({ type: 'write', location: l.id, dryRun: Boolean(o.dryRun) });
-      written.push(l.id);
-      if (!o.dryRun) {
-        try {
-          rev = l.copy ? await writeCopy(l, bytes, message) : await writePrimary(o, l, bytes);
-        } catch (e) {
-          if (e instanceof Retry) throw e;
-          if (!isSsotError(e)) throw e;
-          errors.push({ location: l.id, error: e });
-          o.log?.({ type: 'location-error', location: l.id, code: e.code, message: e.message });
-          continue;
-        }
-      }
-    }
+  const record = (l: Location, rev: string): void => {
     const ls: LocationState = { rev, digest, syncedAt: now };
     if (l.id === PRIMARY) next.primary = ls;
     else next.copies[l.id] = ls;
-  }
+  };
+  const writeOne = async (l: Location): Promise<void> => {
+    if (errors.some((e) => e.location === l.id)) return;
+    if (l.bytes && digestOf(l) === digest) return record(l, l.rev!);
+    o.log?.({ type: 'write', location: l.id, dryRun: Boolean(o.dryRun) });
+    written.push(l.id);
+    if (o.dryRun) return record(l, l.rev ?? '');
+    try {
+      record(l, l.copy ? await writeCopy(l, bytes, message) : await writePrimary(o, l, bytes));
+    } catch (e) {
+      if (e instanceof Retry || !isSsotError(e)) throw e;
+      errors.push({ location: l.id, error: e });
+      o.log?.({ type: 'location-error', location: l.id, code: e.code, message: e.message });
+    }
+  };
+  // The copies at once (a git push and a Drive upload overlap), the primary
+  // last: it is what KeePassXC has open, and it changes only once the copies hold the result.
+  const settled = await Promise.allSettled(locations.filter((x) => x.copy).map(writeOne));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  await writeOne(locations.find((x) => !x.copy)!);
   for (const e of errors) {
     const prev = e.location === PRIMARY ? next.primary : next.copies[e.location];
     if (prev) prev.lastError = { code: e.error.code, message: e.error.message, at: now };
