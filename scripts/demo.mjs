@@ -83,6 +83,7 @@ try {
     require: { entries: ["AWS SSO"] }
 ${services.configYaml()}docs:
   root: docs
+  exclude: ["session_notes/**"]
 tickets:
   notes: docs/session_notes
 `,
