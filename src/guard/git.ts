@@ -256,7 +256,7 @@ export function readStaged(cwd: string, opts: ReadOptions): ReadResult {
     notes.push('a merge is in progress: scanning everything the merge adds to HEAD');
   }
   const common = ['--cached', '-M', '--no-ext-diff', '--no-textconv', '--no-color', '--no-relative', '--ignore-submodules=all'];
-  const { raw, binary } = parseRawAndNumstat(git(root, ['diff', ...common, '--raw', '--numstat', '-z', base]).stdout);
+  const { raw, binary } = parseRawAndNumstat(git(root, ['diff', ...common, '--raw', '--no-abbrev', '--numstat', '-z', base]).stdout);
 
   const paths: string[] = [];
   const text: RawEntry[] = [];
