@@ -133,33 +133,31 @@ const ASSIGN = new RegExp(
   'g',
 );
 const XML = /<([\w.:-]{1,80})>\s*([^\s<]{8,512})\s*<\/\1>/g;
-const KEYWORD = /token|secret|passw|pwd|pass|key|auth|cred|bearer|pat\b/gi;
 
 /**
- * Find generic assignments in `text`. Runs the assignment pattern only on the
- * lines where a secret word occurs, so large texts without them cost one
- * keyword pass.
+ * Find generic assignments on the lines where a secret word occurs
+ * (`positions`: where the keyword prefilter saw one), and on the two lines
+ * after each (a YAML value or an XML element may continue there).
  */
-export function findGeneric(text: string, emit: (hit: GenericHit) => void): void {
-  KEYWORD.lastIndex = 0;
+export function findGeneric(text: string, positions: readonly number[], emit: (hit: GenericHit) => void): void {
   let lastLineStart = -1;
-  let m: RegExpExecArray | null;
-  while ((m = KEYWORD.exec(text)) !== null) {
-    const lineStart = text.lastIndexOf('\n', m.index) + 1;
-    if (lineStart === lastLineStart) continue;
+  let lastEnd = -1;
+  for (const p of positions) {
+    if (p < lastEnd - 100 && p >= lastLineStart) continue; // seen in the previous window
+    const lineStart = text.lastIndexOf('\n', p) + 1;
     lastLineStart = lineStart;
-    let lineEnd = text.indexOf('\n', m.index);
+    let lineEnd = text.indexOf('\n', p);
     if (lineEnd < 0) lineEnd = text.length;
-    // Take the next two lines too: a YAML value or an XML element may continue there.
     let windowEnd = lineEnd;
     for (let k = 0; k < 2 && windowEnd < text.length; k++) {
       const e = text.indexOf('\n', windowEnd + 1);
       windowEnd = e < 0 ? text.length : e;
     }
-    const window = text.slice(lineStart, windowEnd);
-    const firstLineLen = lineEnd - lineStart;
-    scanWindow(window, lineStart, firstLineLen, emit);
-    KEYWORD.lastIndex = Math.max(KEYWORD.lastIndex, lineEnd);
+    // A very long line (minified code): only the part around the keyword.
+    const start = Math.max(lineStart, p - 200);
+    const end = Math.min(windowEnd, p + 1200);
+    lastEnd = Math.min(lineEnd, end);
+    scanWindow(text.slice(start, end), start, Math.min(lineEnd, end) - start, emit);
   }
 }
 

@@ -26,8 +26,10 @@ export interface Rule {
   readonly entropy?: number;
   /** Extra check of a candidate; false drops it. */
   readonly check?: (secret: string, match: RegExpExecArray, text: string) => boolean;
-  /** A rule that finds its own hits (the generic assignment rule). */
-  readonly find?: (text: string, emit: (hit: RuleHit) => void) => void;
+  /** How far past its keyword a match may reach (default: to the end of the line). */
+  readonly span?: number;
+  /** A rule that finds its own hits around its keywords' positions (the generic assignment rule). */
+  readonly find?: (text: string, positions: readonly number[], emit: (hit: RuleHit) => void) => void;
 }
 
 const notPlaceholder = (s: string): boolean => !isPlaceholder(s);
@@ -110,6 +112,7 @@ export const RULES: readonly Rule[] = [
     id: 'gcp-service-account',
     description: 'Google service account key file',
     keywords: ['service_account'],
+    span: 1024,
     regex: re(`"type"\\s*:\\s*"service_account"[\\s\\S]{0,400}?"private_key_id"\\s*:\\s*"(?<s>[a-f0-9]{40})"`),
   },
   {
@@ -139,8 +142,9 @@ export const RULES: readonly Rule[] = [
     id: 'private-key',
     description: 'private key (PEM, OpenSSH, PGP)',
     keywords: ['private key'],
+    span: 1024,
     regex: re(
-      `-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:\\\\r|\\\\n|\\s|\\\\)*(?:[A-Za-z-]+:[^\\n]*(?:\\\\n|\\s)+)*(?<s>[A-Za-z0-9+/=]{40,}(?:(?:\\\\r|\\\\n|\\s)+[A-Za-z0-9+/=]{4,})*)`,
+      `-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:\\\\r|\\\\n|\\s|\\\\)*(?:[A-Za-z-]+:[^\\n]*(?:\\\\n|\\s)+)*(?<s>[A-Za-z0-9+/=]{40,})(?:(?:\\\\r|\\\\n|\\s)+[A-Za-z0-9+/=]{4,})*`,
     ),
     entropy: 4,
   },
@@ -148,6 +152,7 @@ export const RULES: readonly Rule[] = [
     id: 'putty-private-key',
     description: 'PuTTY private key',
     keywords: ['putty-user-key-file'],
+    span: 4096,
     regex: re(`PuTTY-User-Key-File-\\d:[^\\n]*\\n[\\s\\S]{0,2000}?Private-Lines:\\s*\\d+\\s*\\n(?<s>[A-Za-z0-9+/=]{40,})`),
   },
   // ── Code hosts ─────────────────────────────────────────────────────────────
@@ -185,6 +190,7 @@ export const RULES: readonly Rule[] = [
     id: 'atlassian-api-token',
     description: 'Atlassian (Jira, Confluence) API token',
     keywords: ['atlassian', 'confluence', 'jira'],
+    span: 256,
     regex: re(
       `(?:atlassian|confluence|jira)[\\w.-]{0,20}["'\`]?[ \\t]*(?:=|:|=>|:=|::=|:::=|\\?=|\\.=)[ \\t]*(?:\\r?\\n[ \\t]*)?["'\`]?(?<s>[A-Za-z0-9]{24})${E}`,
       'i',
@@ -390,7 +396,8 @@ export const RULES: readonly Rule[] = [
   {
     id: 'jwt',
     description: 'JSON Web Token',
-    keywords: ['ey'],
+    // the payload segment: a JWT's header and payload are base64url JSON objects (`{"` or `{ `)
+    keywords: ['.ey'],
     regex: re(`${B}(?<s>ey[A-Za-z0-9_-]{15,}\\.ey[A-Za-z0-9_/\\\\-]{15,}\\.(?:[A-Za-z0-9_/\\\\-]{10,}={0,2})?)`),
     entropy: 3,
   },
@@ -432,8 +439,8 @@ export const RULES: readonly Rule[] = [
   {
     id: 'generic-secret',
     description: 'secret-looking value assigned to a secret-looking name',
-    keywords: [],
-    find: (text, emit) => findGeneric(text, (h) => emit({ rule: 'generic-secret', index: h.secretIndex, secret: h.secret })),
+    keywords: ['token', 'secret', 'pass', 'pwd', 'key', 'auth', 'cred', 'bearer', 'pat'],
+    find: (text, positions, emit) => findGeneric(text, positions, (h) => emit({ rule: 'generic-secret', index: h.secretIndex, secret: h.secret })),
   },
 ];
 

@@ -1,34 +1,127 @@
 import { acceptSecret, RULES, type Rule, type RuleHit } from './rules.js';
 
 /**
- * Run every rule over a text. The text is lower-cased once for the keyword
- * prefilter; a rule's regex runs only when one of its keywords occurs.
+ * Run the rules over a text in one pass: a keyword prefilter walks the text
+ * once (a table of the keywords' first two letters, case-insensitive, no
+ * lower-cased copy of the text), and each rule's regex then runs only on the
+ * lines where one of its keywords occurs. A 10 MB file without keywords costs
+ * the one walk.
  */
+
+interface Compiled {
+  rules: readonly Rule[];
+  /** By bigram code (two 7-bit ASCII letters): the keywords starting with it and their rules. */
+  byBigram: ({ kw: string; rules: number[] }[] | undefined)[];
+}
+
+const cache = new WeakMap<readonly Rule[], Compiled>();
+
+function compile(rules: readonly Rule[]): Compiled {
+  const hit = cache.get(rules);
+  if (hit) return hit;
+  const byBigram: Compiled['byBigram'] = new Array(128 * 128);
+  const byKw = new Map<string, number[]>();
+  rules.forEach((r, i) => {
+    for (const k of r.keywords) {
+      const kw = k.toLowerCase();
+      if (kw.length < 2 || /[^\x00-\x7f]/.test(kw)) throw new Error(`rule ${r.id}: keyword "${k}" must be 2+ ASCII characters`);
+      const list = byKw.get(kw) ?? [];
+      if (!list.includes(i)) list.push(i);
+      byKw.set(kw, list);
+    }
+  });
+  for (const [kw, list] of byKw) {
+    const code = (kw.charCodeAt(0) << 7) | kw.charCodeAt(1);
+    (byBigram[code] ??= []).push({ kw, rules: list });
+  }
+  const c = { rules, byBigram };
+  cache.set(rules, c);
+  return c;
+}
+
+/** Where each rule's keywords occur: one sorted list of positions per rule. */
+function triggers(text: string, c: Compiled): number[][] {
+  const pos: number[][] = c.rules.map(() => []);
+  const n = text.length;
+  if (n < 2) return pos;
+  const table = c.byBigram;
+  let c0 = text.charCodeAt(0);
+  if (c0 >= 65 && c0 <= 90) c0 += 32;
+  for (let i = 0; i < n - 1; i++) {
+    let c1 = text.charCodeAt(i + 1);
+    if (c1 >= 65 && c1 <= 90) c1 += 32;
+    if (c0 < 128 && c1 < 128) {
+      const list = table[(c0 << 7) | c1];
+      if (list !== undefined) {
+        for (const k of list) {
+          if (matchesAt(text, i, k.kw)) for (const r of k.rules) pos[r]!.push(i);
+        }
+      }
+    }
+    c0 = c1;
+  }
+  return pos;
+}
+
+function matchesAt(text: string, i: number, kw: string): boolean {
+  if (i + kw.length > text.length) return false;
+  for (let j = 2; j < kw.length; j++) {
+    let c = text.charCodeAt(i + j);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== kw.charCodeAt(j)) return false;
+  }
+  return true;
+}
+
+/** The stretches of text a rule's regex runs on: each keyword's line (clamped), merged. */
+function windows(text: string, positions: readonly number[], span: number | undefined): [number, number][] {
+  const out: [number, number][] = [];
+  for (const p of positions) {
+    const lineStart = text.lastIndexOf('\n', p) + 1;
+    const start = Math.max(lineStart, p - 256);
+    let end: number;
+    if (span !== undefined) end = Math.min(text.length, p + span);
+    else {
+      const nl = text.indexOf('\n', p);
+      end = Math.min(nl < 0 ? text.length : nl, p + 1024);
+    }
+    const last = out[out.length - 1];
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else out.push([start, end]);
+  }
+  return out;
+}
+
 export function scanRules(text: string, rules: readonly Rule[] = RULES): RuleHit[] {
   const hits: RuleHit[] = [];
   if (text.length === 0) return hits;
-  const lower = text.toLowerCase();
-  for (const rule of rules) {
-    if (rule.keywords.length > 0 && !rule.keywords.some((k) => lower.includes(k))) continue;
+  const c = compile(rules);
+  const pos = triggers(text, c);
+  rules.forEach((rule, ri) => {
+    const at = pos[ri]!;
+    if (at.length === 0) return;
     if (rule.find) {
-      rule.find(text, (h) => hits.push(h));
-      continue;
+      rule.find(text, at, (h) => hits.push(h));
+      return;
     }
     const regex = rule.regex;
-    if (!regex) continue;
-    regex.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = regex.exec(text)) !== null) {
-      if (m[0].length === 0) {
-        regex.lastIndex++;
-        continue;
+    if (!regex) return;
+    for (const [s, e] of windows(text, at, rule.span)) {
+      const part = text.slice(s, e);
+      regex.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      while ((m = regex.exec(part)) !== null) {
+        if (m[0].length === 0) {
+          regex.lastIndex++;
+          continue;
+        }
+        const secret = m.groups?.['s'] ?? m[0];
+        if (!acceptSecret(rule, secret, m, part)) continue;
+        const rel = m[0].lastIndexOf(secret);
+        hits.push({ rule: rule.id, index: s + m.index + (rel < 0 ? 0 : rel), secret });
       }
-      const secret = m.groups?.['s'] ?? m[0];
-      if (!acceptSecret(rule, secret, m, text)) continue;
-      const rel = m[0].lastIndexOf(secret);
-      hits.push({ rule: rule.id, index: m.index + (rel < 0 ? 0 : rel), secret });
     }
-  }
+  });
   return dedupe(hits);
 }
 

@@ -111,11 +111,15 @@ export function scanTargets(read: ReadResult, opts: ScanOptions = {}): ScanRepor
   }
 
   for (const t of read.targets) {
-    if (isKdbx(t.bytes)) continue; // an encrypted KeePass database: allowed
-    const { text, note } = decode(t);
+    const prefix = t.linePrefix ?? 0;
+    if (t.fromStart && isKdbx(t.bytes.subarray(prefix))) continue; // an encrypted KeePass database: allowed
+    const decoded = decode(t);
+    const note = decoded.note;
+    // Added lines keep the diff's `+`: a space in its place keeps every offset and joins no base64 run.
+    const text = prefix ? decoded.text.replace(/^\+/gm, ' ') : decoded.text;
     if (note) notes.push(`${t.path}: ${note}`);
     if (t.fromStart) {
-      const kind = detectExport(text.slice(0, 8192));
+      const kind = detectExport(text.slice(prefix, 8192));
       if (kind) {
         all.push({ file: t.path, line: 0, column: 0, rule: kind, description: 'a plaintext KeePass export', redacted: '', fingerprint: fingerprintOf(kind, t.path, '') });
         continue; // every line of it would be a finding; one is enough
@@ -138,7 +142,7 @@ export function scanTargets(read: ReadResult, opts: ScanOptions = {}): ScanRepor
       all.push({
         file: t.path,
         line: lineNo(L.idx),
-        column: h.index - L.start + 1,
+        column: Math.max(1, h.index - L.start + 1 - prefix),
         rule: h.rule,
         description: (rule?.description ?? h.rule) + (t.binary ? ' (in a binary file)' : ''),
         redacted: redact(h.secret),
@@ -167,7 +171,7 @@ export function scanTargets(read: ReadResult, opts: ScanOptions = {}): ScanRepor
         all.push({
           file: t.path,
           line: lineNo(index),
-          column: Buffer.from(bytes.buffer, bytes.byteOffset + start, h.index - start).toString('utf8').length + 1,
+          column: Math.max(1, Buffer.from(bytes.buffer, bytes.byteOffset + start, h.index - start).toString('utf8').length + 1 - prefix),
           rule: 'vault-value',
           description: `a value stored in vault ${h.vault}${h.variant === 'raw' ? '' : ` (${h.variant}-encoded)`}`,
           redacted: `[${entry}]`,

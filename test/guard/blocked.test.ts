@@ -95,11 +95,11 @@ describe('diff parsing', () => {
     ].join('\n');
     const m = parseAddedLines(Buffer.from(diff));
     const x = m.get('x.txt')!;
-    expect(x.bytes.toString()).toBe('three\n+++ a line that starts with pluses\neleven');
+    expect(x.bytes.toString()).toBe('+three\n++++ a line that starts with pluses\n+eleven\n');
     expect([...x.lineNumbers]).toEqual([3, 4, 11]);
     expect(x.fromStart).toBe(false);
     const n = m.get('sp ace\txé')!;
-    expect(n.bytes.toString()).toBe('first');
+    expect(n.bytes.toString()).toBe('+first\n');
     expect(n.fromStart).toBe(true);
   });
 

@@ -224,6 +224,19 @@ describe('ssot guard: accepting findings', () => {
     expect(findings(r.stdout).map((f) => f['file'])).toEqual(['b.txt']);
   });
 
+  it('gives a finding the same fingerprint staged and with --all (multi-line keys too)', () => {
+    fresh();
+    repo.write('k.pem', `${join('-----BEGIN ', 'EC PRIVATE', ' KEY-----')}\n${rand(64)}\n${rand(30)}\n-----END EC PRIVATE KEY-----\n`);
+    repo.write('a.txt', `x\ntoken=${ghToken(13)}\n`);
+    repo.git('add', '.');
+    const staged = findings(guard('--json').stdout).map((f) => f['fingerprint']);
+    const all = findings(guard('--all', '--json').stdout).map((f) => f['fingerprint']);
+    expect(staged).toHaveLength(2);
+    expect(all).toEqual(staged);
+    expect(guard('--all', '--write-baseline').status).toBe(0);
+    expect(guard().status).toBe(0);
+  });
+
   it('uses guard.baseline from the config, relative to the config file', () => {
     fresh();
     repo.write('ssot.config.yaml', 'guard:\n  baseline: security/accepted.json\n');
