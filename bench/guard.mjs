@@ -144,8 +144,8 @@ if (!existsSync(secretlint)) {
 const slVersion = secretlint ? JSON.parse(readFileSync(path.join(SL_DIR, 'node_modules', 'secretlint', 'package.json'), 'utf8')).version : '';
 const rc = path.join(work, 'secretlintrc.json');
 writeFileSync(rc, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
-const hasGitSecrets = have('git', ['secrets', '--list']) || spawnSync('git', ['secrets'], { encoding: 'utf8' }).stderr?.includes('usage');
-for (const r of [small, big]) if (hasGitSecrets) spawnSync('git', ['secrets', '--register-aws'], { cwd: r.dir });
+for (const r of [small, big]) spawnSync('git', ['secrets', '--register-aws'], { cwd: r.dir });
+const hasGitSecrets = spawnSync('git', ['secrets', '--list'], { cwd: small.dir, encoding: 'utf8' }).status === 0;
 
 const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
 const commands = [
