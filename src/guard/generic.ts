@@ -140,37 +140,30 @@ const XML = /<([\w.:-]{1,80})>\s*([^\s<]{8,512})\s*<\/\1>/g;
  * after each (a YAML value or an XML element may continue there).
  */
 export function findGeneric(text: string, positions: readonly number[], emit: (hit: GenericHit) => void): void {
-  let lastLineStart = -1;
-  let lastEnd = -1;
   for (const p of positions) {
-    if (p < lastEnd - 100 && p >= lastLineStart) continue; // seen in the previous window
+    // The name holds the keyword, so a match starts at most 81 characters before it.
     const lineStart = text.lastIndexOf('\n', p) + 1;
-    lastLineStart = lineStart;
-    let lineEnd = text.indexOf('\n', p);
-    if (lineEnd < 0) lineEnd = text.length;
-    let windowEnd = lineEnd;
+    const start = Math.max(lineStart, p - 81);
+    let windowEnd = text.indexOf('\n', p);
+    if (windowEnd < 0) windowEnd = text.length;
     for (let k = 0; k < 2 && windowEnd < text.length; k++) {
-      const e = text.indexOf('\n', windowEnd + 1);
-      windowEnd = e < 0 ? text.length : e;
+      const nl = text.indexOf('\n', windowEnd + 1);
+      windowEnd = nl < 0 ? text.length : nl;
     }
-    // A very long line (minified code): only the part around the keyword.
-    const start = Math.max(lineStart, p - 200);
-    const end = Math.min(windowEnd, p + 1200);
-    lastEnd = Math.min(lineEnd, end);
-    scanWindow(text.slice(start, end), start, Math.min(lineEnd, end) - start, emit);
+    scanWindow(text.slice(start, Math.min(windowEnd, p + 700)), start, p - start, emit);
   }
 }
 
-function scanWindow(window: string, base: number, firstLineLen: number, emit: (hit: GenericHit) => void): void {
+function scanWindow(window: string, base: number, keywordAt: number, emit: (hit: GenericHit) => void): void {
   for (const re of [ASSIGN, XML]) {
     re.lastIndex = 0;
     let a: RegExpExecArray | null;
     while ((a = re.exec(window)) !== null) {
-      // Only matches whose name starts on the first line: later lines get their own turn.
-      if (a.index >= firstLineLen) break;
+      // Only matches whose name holds this keyword: others get their own turn.
+      if (a.index > keywordAt) break;
       const name = a[1]!;
       const value = re === ASSIGN ? (a[3] ?? a[4]!) : a[2]!;
-      if (isSecretName(name) && isSecretValue(value)) {
+      if (a.index + name.length + 1 >= keywordAt && isSecretName(name) && isSecretValue(value)) {
         const secretIndex = a.index + a[0].lastIndexOf(value);
         emit({ index: base + a.index, length: a[0].length, secretIndex: base + secretIndex, secret: value, name });
       } else {

@@ -439,7 +439,7 @@ export const RULES: readonly Rule[] = [
   {
     id: 'generic-secret',
     description: 'secret-looking value assigned to a secret-looking name',
-    keywords: ['token', 'secret', 'pass', 'pwd', 'key', 'auth', 'cred', 'bearer', 'pat'],
+    keywords: ['token', 'secret', 'pass', 'pwd', 'key', 'auth', 'cred', 'bearer'],
     find: (text, positions, emit) => findGeneric(text, positions, (h) => emit({ rule: 'generic-secret', index: h.secretIndex, secret: h.secret })),
   },
 ];
