@@ -35,6 +35,7 @@ if (!args.includes('--speed-only')) {
     console.log(`| secretlint fixtures (ng / ok) | ${d.secretlint.ngHit} / ${d.secretlint.ng} | ${pct(d.secretlint.recall)} | ${d.secretlint.okHit} / ${d.secretlint.ok} | ${pct(d.secretlint.fpRate)} |`);
     console.log(`| detect-secrets cases | ${d.detectSecrets.hit} / ${d.detectSecrets.positives} | ${pct(d.detectSecrets.recall)} | ${d.detectSecrets.flagged} / ${d.detectSecrets.negatives} | ${pct(d.detectSecrets.fpRate)} |`);
     if (d.gitleaksFpBreakdown) console.log(`\ngitleaks negatives flagged, by our rule: ${d.gitleaksFpBreakdown}`);
+    if (d.gitleaksFpByTheirRule) console.log(`gitleaks negatives flagged, by the gitleaks rule they are negatives of: ${d.gitleaksFpByTheirRule}`);
     if (d.details) console.log(JSON.stringify(d.details, null, 1));
   }
 }

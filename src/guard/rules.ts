@@ -160,7 +160,9 @@ export const RULES: readonly Rule[] = [
     id: 'github-token',
     description: 'GitHub token (personal, OAuth, app, refresh)',
     keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'],
-    regex: re(`${B}(?<s>gh[pousr]_[A-Za-z0-9]{36,255})${E}`),
+    span: 2048,
+    // ghs_<installation>_<JWT> is the newer app installation token form
+    regex: re(`${B}(?<s>gh[pousr]_[A-Za-z0-9]{36,255}|ghs_\\d+_ey[A-Za-z0-9_-]{10,}\\.ey[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,})${E}`),
     entropy: 3,
   },
   {
@@ -317,6 +319,7 @@ export const RULES: readonly Rule[] = [
       'hrku-', 'ico-', 'pplx-', 'sm_aat_', 'sm_pat_', 'sm_sat_', 'shippo_', 'lob', 'dnkey-', 'fo1_', 'fm2_', 'sha256~',
       'dt0c01.', 'atlasv1', 'p8e-', 'patt', 'sk_live_', 'fastly', 'api-', 'access-', 'yc', 't1.', 'aqvn', 'cmvmd', 'akcp',
       'ltai', 'sl.', 'pk.', 'sk.', 'oauth', 'gsk_', 'xai-', 'r8_', 'sk-or-', 'dckr_pat_', 'figd_', 'pk_live_', 'hooks',
+      'tskey-', 'vcp_', 'vci_', 'vck_', 'vca_', 'vcr_', '-us',
     ],
     regex: re(
       `(?<![A-Za-z0-9_./-])(?<s>` +
@@ -327,6 +330,10 @@ export const RULES: readonly Rule[] = [
           'api_org_[A-Za-z]{34}',
           'do[opr]_v1_[a-f0-9]{64}',
           'shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}',
+          'shp(?:at|ca|pa|ss)_[A-Za-z0-9]{32,40}',
+          'tskey-(?:api|auth|client|scim|webhook)-[A-Za-z0-9]{6,}-[A-Za-z0-9]{20,}',
+          'vc[pikar]_[A-Za-z0-9]{40,60}',
+          '[a-f0-9]{32}-us[0-9]{1,2}',
           'xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}',
           'NRAK-[A-Z0-9]{27}',
           'NRJS-[a-f0-9]{19}',
@@ -346,7 +353,7 @@ export const RULES: readonly Rule[] = [
           'pnu_[A-Za-z0-9]{36}',
           'rdme_[a-z0-9]{70}',
           'pul-[a-f0-9]{40}',
-          'dapi[a-f0-9]{32}(?:-\\d)?',
+          'dapi[a-fA-F0-9]{32}(?:-\\d)?',
           'ntn_[0-9]{11}[A-Za-z0-9]{32}[A-Za-z0-9]{3}',
           'sgp_(?:[a-fA-F0-9]{16}|local)_[a-fA-F0-9]{40}|sgp_[a-fA-F0-9]{40}',
           'ops_eyJ[A-Za-z0-9+/]{250,}={0,3}',
