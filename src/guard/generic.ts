@@ -105,9 +105,14 @@ function looksLikeCodeOrText(value: string): boolean {
 }
 
 /** Is this value, given under a secret name, secret-looking enough to report? */
-export function isSecretValue(value: string): boolean {
+export function isSecretValue(value: string, passwordName = false): boolean {
   if (value.length < 8 || value.length > 512) return false;
   if (isPlaceholder(value) || looksLikeCodeOrText(value)) return false;
+  // a command-line option: ['secrets', '--register-aws']
+  if (/^--?[A-Za-z][A-Za-z-]*$/.test(value)) return false;
+  // words joined by - _ . (an identifier such as guard-index-key), unless the name says password:
+  // there a passphrase is exactly what people write
+  if (!passwordName && /^[A-Za-z]+(?:[-_.:/][A-Za-z]+)+$/.test(value)) return false;
   const h = shannon(value);
   if (/^\d+$/.test(value)) return value.length >= 16 && h >= 2.5;
   if (value.length < 12) return h >= 2.8 && /\d/.test(value) && /[A-Za-z]/.test(value);
@@ -163,7 +168,7 @@ function scanWindow(window: string, base: number, keywordAt: number, emit: (hit:
       if (a.index > keywordAt) break;
       const name = a[1]!;
       const value = re === ASSIGN ? (a[3] ?? a[4]!) : a[2]!;
-      if (a.index + name.length + 1 >= keywordAt && isSecretName(name) && isSecretValue(value)) {
+      if (a.index + name.length + 1 >= keywordAt && isSecretName(name) && isSecretValue(value, /pass|pwd/i.test(name))) {
         const secretIndex = a.index + a[0].lastIndexOf(value);
         emit({ index: base + a.index, length: a[0].length, secretIndex: base + secretIndex, secret: value, name });
       } else {

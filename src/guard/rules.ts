@@ -440,7 +440,7 @@ export const RULES: readonly Rule[] = [
     id: 'curl-user-password',
     description: 'curl --user with a password',
     keywords: ['curl'],
-    regex: re(`curl\\b[^\\n]*?\\s(?:-u|--user)\\s+["']?(?<u>[^:\\s"']{1,64}):(?<s>[^\\s"']{3,128})`),
+    regex: re(`curl\\b[^\\n]*?\\s(?:-u|--user)\\s+["']?(?<u>[^:\\s"'\`]{1,64}):(?<s>[^\\s"'\`,;)]{3,128})`),
     check: (s, m) => urlPassword(s, m) && !/^[$<{[(]/.test(s) && !/^[$<{[(]/.test(m.groups?.['u'] ?? '') && !/^(?:pass|password|token|yyy)$/i.test(s),
   },
   {

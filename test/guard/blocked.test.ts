@@ -62,6 +62,8 @@ describe('plaintext KeePass exports', () => {
     expect(detectExport('id,password_hash,created\n')).toBeUndefined();
     expect(detectExport('<?xml version="1.0"?><project></project>')).toBeUndefined();
     expect(detectExport('<html><body>Reset your password</body></html>')).toBeUndefined();
+    // code and docs that talk about the format are not exports (found by running the guard on this repository)
+    expect(detectExport("if (/<KeePassFile>/.test(text) && /<(?:Root|Group|Meta)>/.test(text)) return 'keepass-xml';")).toBeUndefined();
   });
 
   it.skipIf(!have)('knows an encrypted .kdbx by its signature', () => {

@@ -59,6 +59,11 @@ const NEGATIVE: [string, string][] = [
   ['ordinary word', 'password: required'],
   ['PEM header only', `${join('-----BEGIN ', 'PRIVATE', ' KEY-----')}\n...\n-----END PRIVATE KEY-----`],
   ['prose', 'Rotate the token every 90 days and keep the password in the vault.'],
+  // found by running the guard on this repository
+  ['a command-line option after a quoted secret word', "spawnSync('git', ['secrets', '--register-aws'])"],
+  ['an identifier made of words', "export const KEY_ACCOUNT = 'guard-index-key';"],
+  ['a file:rule pair in a list', "expect(x).toEqual(['docs/team.secrets.md:blocked-path'])"],
+  ['curl -u in backquoted prose', 'with an inline password; `curl -u user:pw`; and a generic rule'],
 ];
 
 describe('credential rules', () => {
@@ -99,6 +104,10 @@ describe('generic rule parts', () => {
     expect(isSecretName('clientId')).toBe(false);
     expect(isSecretName('turkey')).toBe(false);
     expect(isSecretName('keyword')).toBe(false);
+  });
+
+  it('still takes a passphrase under a password name', () => {
+    expect(rules('db_password = "correct-horse-battery-staple"')).toEqual(['generic-secret']);
   });
 
   it('wants values that look random', () => {
