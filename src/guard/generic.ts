@@ -144,7 +144,12 @@ const XML = /<([\w.:-]{1,80})>\s*([^\s<]{8,512})\s*<\/\1>/g;
  * (`positions`: where the keyword prefilter saw one), and on the two lines
  * after each (a YAML value or an XML element may continue there).
  */
-export function findGeneric(text: string, positions: readonly number[], emit: (hit: GenericHit) => void): void {
+export function findGeneric(
+  text: string,
+  positions: readonly number[],
+  emit: (hit: GenericHit) => void,
+  fix: (window: string) => string = (w) => w,
+): void {
   for (const p of positions) {
     // The name holds the keyword, so a match starts at most 81 characters before it.
     const lineStart = text.lastIndexOf('\n', p) + 1;
@@ -155,7 +160,7 @@ export function findGeneric(text: string, positions: readonly number[], emit: (h
       const nl = text.indexOf('\n', windowEnd + 1);
       windowEnd = nl < 0 ? text.length : nl;
     }
-    scanWindow(text.slice(start, Math.min(windowEnd, p + 700)), start, p - start, emit);
+    scanWindow(fix(text.slice(start, Math.min(windowEnd, p + 700))), start, p - start, emit);
   }
 }
 

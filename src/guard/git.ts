@@ -334,23 +334,29 @@ export function readStaged(cwd: string, opts: ReadOptions): ReadResult {
   });
 
   const targets: Target[] = [];
-  if (ok.length === 0) return { root, targets, skipped, notes, paths };
-  const patch = git(root, ['diff', ...common, '-U0', '--src-prefix=a/', '--dst-prefix=b/', '--diff-filter=ACMRT', base, '--', '.', ...exclude.map(literal)]).stdout;
-  const { added, binary } = parseDiff(patch);
+  // A new file is added whole: read its blob (cheaper than having git diff it against nothing).
+  const whole = ok.filter((e) => e.status === 'A');
+  const changed = ok.filter((e) => e.status !== 'A');
   const bin: RawEntry[] = [];
-  for (const e of ok) {
-    if (binary.has(e.path)) {
-      bin.push(e);
-      continue;
+  if (changed.length > 0) {
+    const skip = [...exclude, ...whole.map((e) => e.path)];
+    const patch = git(root, ['diff', ...common, '-U0', '--src-prefix=a/', '--dst-prefix=b/', '--diff-filter=CMRT', base, '--', '.', ...skip.map(literal)]).stdout;
+    const { added, binary } = parseDiff(patch);
+    for (const e of changed) {
+      if (binary.has(e.path)) {
+        bin.push(e);
+        continue;
+      }
+      const a = added.get(e.path);
+      if (a) targets.push({ path: e.path, bytes: a.bytes, lineNumbers: a.lineNumbers, binary: false, fromStart: a.fromStart, linePrefix: 1 });
     }
-    const a = added.get(e.path);
-    if (a) targets.push({ path: e.path, bytes: a.bytes, lineNumbers: a.lineNumbers, binary: false, fromStart: a.fromStart, linePrefix: 1 });
   }
-  if (bin.length > 0) {
-    const blobs = readBlobs(root, bin.map((e) => e.newOid), sizes);
-    for (const e of bin) {
+  const blobsWanted = [...whole, ...bin];
+  if (blobsWanted.length > 0) {
+    const blobs = readBlobs(root, [...new Set(blobsWanted.map((e) => e.newOid))], sizes);
+    for (const e of blobsWanted) {
       const b = blobs.get(e.newOid);
-      if (b) targets.push({ path: e.path, bytes: b, binary: true, fromStart: true });
+      if (b) targets.push({ path: e.path, bytes: b, binary: isBinary(b), fromStart: true });
       else skipped.push({ path: e.path, reason: 'its staged content could not be read' });
     }
   }

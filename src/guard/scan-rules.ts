@@ -92,22 +92,31 @@ function windows(text: string, positions: readonly number[], span: number | unde
   return out;
 }
 
-export function scanRules(text: string, rules: readonly Rule[] = RULES): RuleHit[] {
+/**
+ * Added lines from a diff keep their leading `+`; each window gets a space in its
+ * place (same offsets), so a multi-line key or an XML value is read as in the file.
+ */
+function undiff(part: string): string {
+  return part.replace(/(^|\n)\+/g, '$1 ');
+}
+
+export function scanRules(text: string, rules: readonly Rule[] = RULES, opts: { diffLines?: boolean } = {}): RuleHit[] {
   const hits: RuleHit[] = [];
   if (text.length === 0) return hits;
+  const fix = opts.diffLines ? undiff : (s: string): string => s;
   const c = compile(rules);
   const pos = triggers(text, c);
   rules.forEach((rule, ri) => {
     const at = pos[ri]!;
     if (at.length === 0) return;
     if (rule.find) {
-      rule.find(text, at, (h) => hits.push(h));
+      rule.find(text, at, (h) => hits.push(h), fix);
       return;
     }
     const regex = rule.regex;
     if (!regex) return;
     for (const [s, e] of windows(text, at, rule.span)) {
-      const part = text.slice(s, e);
+      const part = fix(text.slice(s, e));
       regex.lastIndex = 0;
       let m: RegExpExecArray | null;
       while ((m = regex.exec(part)) !== null) {
@@ -132,16 +141,16 @@ function dedupe(hits: RuleHit[]): RuleHit[] {
     const prev = byPos.get(h.index);
     if (!prev || (prev.rule === 'generic-secret' && h.rule !== 'generic-secret')) byPos.set(h.index, h);
   }
-  // A generic hit inside a provider hit's span is the same secret.
-  const provider = [...byPos.values()].filter((h) => h.rule !== 'generic-secret');
+  // A generic hit inside a provider hit's span is the same secret (sorted sweep: many hits stay cheap).
+  const sorted = [...byPos.values()].sort((a, b) => a.index - b.index);
   const out: RuleHit[] = [];
-  for (const h of byPos.values()) {
-    if (h.rule === 'generic-secret' && provider.some((p) => overlaps(p, h))) continue;
-    out.push(h);
+  let providerEnd = -1;
+  for (const h of sorted) {
+    if (h.rule !== 'generic-secret') {
+      providerEnd = Math.max(providerEnd, h.index + h.secret.length);
+      out.push(h);
+    } else if (h.index >= providerEnd) out.push(h);
   }
-  return out.sort((a, b) => a.index - b.index);
-}
-
-function overlaps(a: RuleHit, b: RuleHit): boolean {
-  return a.index < b.index + b.secret.length && b.index < a.index + a.secret.length;
+  // A generic hit that starts before a provider hit but runs into it.
+  return out.filter((h, i) => h.rule !== 'generic-secret' || !(out[i + 1] && out[i + 1]!.rule !== 'generic-secret' && out[i + 1]!.index < h.index + h.secret.length));
 }

@@ -56,28 +56,40 @@ export function redact(secret: string): string {
 
 /** Offsets → line numbers, by the newline positions of a text or a byte buffer. */
 class Lines {
-  private readonly starts: number[] = [0];
+  private starts: number[] | undefined;
+  private readonly src: string | Uint8Array;
   constructor(src: string | Uint8Array) {
+    this.src = src;
+  }
+  /** Built on the first lookup: a clean file never pays for it. */
+  private get all(): number[] {
+    if (this.starts) return this.starts;
+    const starts = [0];
+    const src = this.src;
     if (typeof src === 'string') {
-      for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) this.starts.push(i + 1);
+      for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) starts.push(i + 1);
     } else {
       const b = Buffer.from(src.buffer, src.byteOffset, src.byteLength);
-      for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) this.starts.push(i + 1);
+      for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) starts.push(i + 1);
     }
+    this.starts = starts;
+    return starts;
   }
   /** 0-based line index and the offset where it starts. */
   at(offset: number): { index: number; start: number } {
+    const starts = this.all;
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
+      if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { index: lo, start: this.starts[lo]! };
+    return { index: lo, start: starts[lo]! };
   }
   end(index: number, total: number): number {
-    return index + 1 < this.starts.length ? this.starts[index + 1]! - 1 : total;
+    const starts = this.all;
+    return index + 1 < starts.length ? starts[index + 1]! - 1 : total;
   }
 }
 
@@ -101,6 +113,8 @@ export function scanTargets(read: ReadResult, opts: ScanOptions = {}): ScanRepor
   const notes = [...read.notes];
   const skipped = [...read.skipped];
   let inlineAllowed = 0;
+  /** How many characters each finding covers (to tell overlapping findings apart). */
+  const spans = new Map<Finding, number>();
   const blocked = pathMatcher([...DEFAULT_BLOCK_PATHS, ...(opts.blockPaths ?? [])]);
 
   for (const p of read.paths) {
@@ -115,8 +129,7 @@ export function scanTargets(read: ReadResult, opts: ScanOptions = {}): ScanRepor
     if (t.fromStart && isKdbx(t.bytes.subarray(prefix))) continue; // an encrypted KeePass database: allowed
     const decoded = decode(t);
     const note = decoded.note;
-    // Added lines keep the diff's `+`: a space in its place keeps every offset and joins no base64 run.
-    const text = prefix ? decoded.text.replace(/^\+/gm, ' ') : decoded.text;
+    const text = decoded.text;
     if (note) notes.push(`${t.path}: ${note}`);
     if (t.fromStart) {
       const kind = detectExport(text.slice(prefix, 8192));
@@ -132,14 +145,14 @@ export function scanTargets(read: ReadResult, opts: ScanOptions = {}): ScanRepor
       return { idx: index, start, text: text.slice(start, lines.end(index, text.length)) };
     };
 
-    for (const h of scanRules(text, t.binary ? BINARY_RULES : RULES)) {
+    for (const h of scanRules(text, t.binary ? BINARY_RULES : RULES, { diffLines: prefix > 0 })) {
       const L = lineText(h.index);
       if (L.text.includes(ALLOW_MARK)) {
         inlineAllowed++;
         continue;
       }
       const rule = RULE_BY_ID.get(h.rule);
-      all.push({
+      const f: Finding = {
         file: t.path,
         line: lineNo(L.idx),
         column: Math.max(1, h.index - L.start + 1 - prefix),
@@ -147,7 +160,9 @@ export function scanTargets(read: ReadResult, opts: ScanOptions = {}): ScanRepor
         description: (rule?.description ?? h.rule) + (t.binary ? ' (in a binary file)' : ''),
         redacted: redact(h.secret),
         fingerprint: fingerprintOf(h.rule, t.path, h.secret),
-      });
+      };
+      spans.set(f, h.secret.length);
+      all.push(f);
     }
 
     if (opts.index) {
@@ -168,7 +183,7 @@ export function scanTargets(read: ReadResult, opts: ScanOptions = {}): ScanRepor
         }
         const matched = Buffer.from(bytes.buffer, bytes.byteOffset + h.index, h.length).toString('latin1');
         const entry = `${h.vault}: ${h.entryPath} › ${h.field}`;
-        all.push({
+        const f: Finding = {
           file: t.path,
           line: lineNo(index),
           column: Math.max(1, Buffer.from(bytes.buffer, bytes.byteOffset + start, h.index - start).toString('utf8').length + 1 - prefix),
@@ -178,14 +193,20 @@ export function scanTargets(read: ReadResult, opts: ScanOptions = {}): ScanRepor
           fingerprint: fingerprintOf('vault-value', t.path, matched),
           entry,
           variant: h.variant,
-        });
+        };
+        spans.set(f, matched.length);
+        all.push(f);
       });
     }
   }
 
   // A vault value is also often a rule hit at the same place: keep the vault finding, it says more.
-  const vaultAt = new Set(all.filter((f) => f.rule === 'vault-value').map((f) => `${f.file}:${f.line}`));
-  const merged = all.filter((f) => f.rule === 'vault-value' || f.line === 0 || !vaultAt.has(`${f.file}:${f.line}`));
+  // (only where the two overlap: another secret on the same line is still its own finding)
+  const vaultAt = new Map<string, Finding[]>();
+  for (const f of all) if (f.rule === 'vault-value') vaultAt.set(`${f.file}:${f.line}`, [...(vaultAt.get(`${f.file}:${f.line}`) ?? []), f]);
+  const overlapsVault = (f: Finding): boolean =>
+    (vaultAt.get(`${f.file}:${f.line}`) ?? []).some((v) => f.column < v.column + (spans.get(v) ?? 0) && v.column < f.column + (spans.get(f) ?? 0));
+  const merged = all.filter((f) => f.rule === 'vault-value' || f.line === 0 || !overlapsVault(f));
   merged.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 
   const baseline = opts.baseline ?? new Set<string>();

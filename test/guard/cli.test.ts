@@ -281,6 +281,15 @@ describe('ssot guard: vault values', () => {
     expect(guard('--no-vault-index', '--json').stdout).not.toContain('vault-value');
   });
 
+  it('reports a vault value once, and another secret on the same line as well', async () => {
+    fresh();
+    await withIndex();
+    repo.write('c.env', `DB_PASSWORD="${value}" AWS=${awsKey()}\n`);
+    repo.git('add', '.');
+    const r = guard('--json');
+    expect(findings(r.stdout).map((f) => f['rule'])).toEqual(['vault-value', 'aws-access-key-id']);
+  });
+
   it('warns about a damaged index and still runs the rules', async () => {
     fresh();
     await withIndex();
