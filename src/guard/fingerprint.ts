@@ -23,7 +23,7 @@ import { VARIANTS, variantsOf, type Variant } from './variants.js';
 
 export const WINDOW = 8;
 const FP_BITS = 28;
-const BITMAP_BITS = 24;
+const BITMAP_BITS = 22;
 const TAG_BYTES = 16;
 const MAGIC = Buffer.from('SSOTGIX2', 'latin1');
 export const KEY_SERVICE = 'ssot';
@@ -311,31 +311,6 @@ async function storeFor(kind: string, env: NodeJS.ProcessEnv): Promise<KeyStore 
   return (await k.osKeyring()) ?? undefined;
 }
 
-/** The hot loop: one keyed rolling hash per byte, a bitmap test, nothing else. */
-function rollingScan(
-  bytes: Uint8Array,
-  base: number,
-  pow: number,
-  mix: number,
-  mul: number,
-  bitmap: Uint8Array,
-  candidate: (i: number, fp: number) => void,
-): void {
-  const last = bytes.length - WINDOW;
-  let h = 0;
-  for (let j = 0; j < WINDOW; j++) h = (Math.imul(h, base) + bytes[j]!) | 0;
-  const shift = 32 - FP_BITS;
-  const bmShift = FP_BITS - BITMAP_BITS;
-  for (let i = 0; ; i++) {
-    const fp = Math.imul((h + mix) | 0, mul) >>> shift;
-    const b = fp >>> bmShift;
-    if ((bitmap[b >>> 3]! & (1 << (b & 7))) !== 0) candidate(i, fp);
-    if (i === last) break;
-    // roll: drop bytes[i]·base^(W-1), shift, add bytes[i+W] (all mod 2^32)
-    h = (Math.imul(h - Math.imul(bytes[i]!, pow), base) + bytes[i + WINDOW]!) | 0;
-  }
-}
-
 function makeIndex(
   keys: Keys,
   fps: Uint32Array,
@@ -375,27 +350,38 @@ function makeIndex(
       const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
       const len = bytes.length;
       if (n === 0 || len < WINDOW) return;
-      // Rare: an anchor matched. Kept out of the loop so the loop stays small and compiles early.
-      const candidate = (i: number, fp: number): void => {
-        const first = firstIndexOf(fp);
-        if (first < 0) return;
-        let lastLen = -1;
-        let tag: Buffer | undefined;
-        for (let e = first; e < n && fps[e] === fp; e++) {
-          const L = lens[e]!;
-          if (i + L > len) continue;
-          if (L !== lastLen) {
-            tag = tagOf(keys.confirm, bytes.subarray(i, i + L));
-            lastLen = L;
-          }
-          if (tag && tags.compare(tag, 0, TAG_BYTES, e * TAG_BYTES, (e + 1) * TAG_BYTES) === 0) {
-            const r = refIdx[e]!;
-            const ref = meta.refs[Math.floor(r / 16)]!;
-            emit({ index: i, length: L, vault: ref.vault, entryPath: ref.entryPath, field: ref.field, variant: VARIANTS[r % 16] ?? 'raw' });
+      const last = len - WINDOW;
+      const shift = 32 - FP_BITS;
+      const bmShift = FP_BITS - BITMAP_BITS;
+      let h = 0;
+      for (let j = 0; j < WINDOW; j++) h = (Math.imul(h, base) + bytes[j]!) | 0;
+      for (let i = 0; ; i++) {
+        const fp = Math.imul((h + mix) | 0, mul) >>> shift;
+        const b = fp >>> bmShift;
+        if ((bitmap[b >>> 3]! & (1 << (b & 7))) !== 0) {
+          const first = firstIndexOf(fp);
+          if (first >= 0) {
+            let lastLen = -1;
+            let tag: Buffer | undefined;
+            for (let e = first; e < n && fps[e] === fp; e++) {
+              const L = lens[e]!;
+              if (i + L > len) continue;
+              if (L !== lastLen) {
+                tag = tagOf(keys.confirm, bytes.subarray(i, i + L));
+                lastLen = L;
+              }
+              if (tag && tags.compare(tag, 0, TAG_BYTES, e * TAG_BYTES, (e + 1) * TAG_BYTES) === 0) {
+                const r = refIdx[e]!;
+                const ref = meta.refs[Math.floor(r / 16)]!;
+                emit({ index: i, length: L, vault: ref.vault, entryPath: ref.entryPath, field: ref.field, variant: VARIANTS[r % 16] ?? 'raw' });
+              }
+            }
           }
         }
-      };
-      rollingScan(bytes, base, pow, mix, mul, bitmap, candidate);
+        if (i === last) break;
+        // roll: drop bytes[i]·base^(W-1), shift, add bytes[i+W] (all mod 2^32)
+        h = (Math.imul(h - Math.imul(bytes[i]!, pow), base) + bytes[i + WINDOW]!) | 0;
+      }
     },
   };
 }
