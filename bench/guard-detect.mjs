@@ -13,7 +13,9 @@ export function corporaDir() {
 export async function detection({ verbose = false } = {}) {
   const dir = corporaDir();
   if (!dir) return { note: 'corpora not found (set SSOT_CORPORA)' };
-  const { scanRules } = await import(path.resolve(here, '../dist/guard/scan-rules.js'));
+  const { scanRulesInBytes } = await import(path.resolve(here, '../dist/guard/scan-rules.js'));
+  // what the guard runs: the rules over a file's bytes
+  const scanRules = (text) => scanRulesInBytes(Buffer.from(text, 'utf8'), 'utf8');
   const gl = JSON.parse(readFileSync(path.join(dir, 'gitleaks-examples.json'), 'utf8'));
   let tp = 0, tpHit = 0, fp = 0, fpHit = 0;
   const missByRule = new Map(); const fpByRule = [];

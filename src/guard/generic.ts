@@ -1,4 +1,5 @@
 import { shannon } from './entropy.js';
+import type { Source } from './scan-rules.js';
 
 /**
  * The generic "a secret-looking name is given a secret-looking value" rule:
@@ -145,26 +146,30 @@ const XML = /<([\w.:-]{1,80})>\s*([^\s<]{8,512})\s*<\/\1>/g;
  * after each (a YAML value or an XML element may continue there).
  */
 export function findGeneric(
-  text: string,
+  src: Source,
   positions: readonly number[],
   emit: (hit: GenericHit) => void,
   fix: (window: string) => string = (w) => w,
 ): void {
   for (const p of positions) {
     // The name holds the keyword, so a match starts at most 81 characters before it.
-    const lineStart = text.lastIndexOf('\n', p) + 1;
+    const lineStart = src.lastNewline(p) + 1;
     const start = Math.max(lineStart, p - 81);
-    let windowEnd = text.indexOf('\n', p);
-    if (windowEnd < 0) windowEnd = text.length;
-    for (let k = 0; k < 2 && windowEnd < text.length; k++) {
-      const nl = text.indexOf('\n', windowEnd + 1);
-      windowEnd = nl < 0 ? text.length : nl;
+    let windowEnd = src.nextNewline(p);
+    if (windowEnd < 0) windowEnd = src.length;
+    for (let k = 0; k < 2 && windowEnd < src.length; k++) {
+      const nl = src.nextNewline(windowEnd + 1);
+      windowEnd = nl < 0 ? src.length : nl;
     }
-    scanWindow(fix(text.slice(start, Math.min(windowEnd, p + 700))), start, p - start, emit);
+    const part = fix(src.slice(start, Math.min(windowEnd, p + 700)));
+    scanWindow(part, src.charsBetween(start, p), (h) =>
+      emit({ ...h, index: src.offsetIn(start, part, h.index), secretIndex: src.offsetIn(start, part, h.secretIndex) }),
+    );
   }
 }
 
-function scanWindow(window: string, base: number, keywordAt: number, emit: (hit: GenericHit) => void): void {
+/** Matches in one window; offsets relative to the window. */
+function scanWindow(window: string, keywordAt: number, emit: (hit: GenericHit) => void): void {
   for (const re of [ASSIGN, XML]) {
     re.lastIndex = 0;
     let a: RegExpExecArray | null;
@@ -175,7 +180,7 @@ function scanWindow(window: string, base: number, keywordAt: number, emit: (hit:
       const value = re === ASSIGN ? (a[3] ?? a[4]!) : a[2]!;
       if (a.index + name.length + 1 >= keywordAt && isSecretName(name) && isSecretValue(value, /pass|pwd/i.test(name))) {
         const secretIndex = a.index + a[0].lastIndexOf(value);
-        emit({ index: base + a.index, length: a[0].length, secretIndex: base + secretIndex, secret: value, name });
+        emit({ index: a.index, length: a[0].length, secretIndex, secret: value, name });
       } else {
         // `String fooToken = …`, `var x = …`: the name may be the next word; try again after this one.
         re.lastIndex = a.index + name.length + 1;

@@ -1,5 +1,6 @@
 import { shannon } from './entropy.js';
 import { findGeneric, isPlaceholder, isSecretName } from './generic.js';
+import type { Source } from './scan-rules.js';
 
 /**
  * Rules for credential formats, written from the providers' published token
@@ -29,7 +30,7 @@ export interface Rule {
   /** How far past its keyword a match may reach (default: to the end of the line). */
   readonly span?: number;
   /** A rule that finds its own hits around its keywords' positions (the generic assignment rule). */
-  readonly find?: (text: string, positions: readonly number[], emit: (hit: RuleHit) => void, fix: (window: string) => string) => void;
+  readonly find?: (src: Source, positions: readonly number[], emit: (hit: RuleHit) => void, fix: (window: string) => string) => void;
 }
 
 const notPlaceholder = (s: string): boolean => !isPlaceholder(s);
@@ -447,7 +448,7 @@ export const RULES: readonly Rule[] = [
     id: 'generic-secret',
     description: 'secret-looking value assigned to a secret-looking name',
     keywords: ['token', 'secret', 'pass', 'pwd', 'key', 'auth', 'cred', 'bearer'],
-    find: (text, positions, emit, fix) => findGeneric(text, positions, (h) => emit({ rule: 'generic-secret', index: h.secretIndex, secret: h.secret }), fix),
+    find: (src, positions, emit, fix) => findGeneric(src, positions, (h) => emit({ rule: 'generic-secret', index: h.secretIndex, secret: h.secret }), fix),
   },
 ];
 

@@ -39,6 +39,79 @@ function compile(rules: readonly Rule[]): Compiled {
   return c;
 }
 
+/**
+ * What the rules read: a JS string (tests, the corpus bench) or the bytes of a
+ * file (the guard: no decoded copy of a large file, only of the lines around
+ * keywords). Offsets are in the source's own units (characters or bytes).
+ */
+export interface Source {
+  readonly length: number;
+  lastNewline(before: number): number;
+  nextNewline(from: number): number;
+  slice(start: number, end: number): string;
+  /** The source offset of character `c` of `part`, which is slice(start, …). */
+  offsetIn(start: number, part: string, c: number): number;
+  /** How many characters [start, end) decodes to. */
+  charsBetween(start: number, end: number): number;
+}
+
+export function stringSource(text: string): Source {
+  return {
+    length: text.length,
+    lastNewline: (before) => text.lastIndexOf('\n', before),
+    nextNewline: (from) => text.indexOf('\n', from),
+    slice: (a, b) => text.slice(a, b),
+    offsetIn: (start, _part, c) => start + c,
+    charsBetween: (a, b) => b - a,
+  };
+}
+
+export function bytesSource(bytes: Buffer, encoding: 'utf8' | 'latin1'): Source & { bytes: Buffer } {
+  return {
+    bytes,
+    length: bytes.length,
+    lastNewline: (before) => (before < 0 ? -1 : bytes.lastIndexOf(10, before)),
+    nextNewline: (from) => bytes.indexOf(10, from),
+    slice: (a, b) => bytes.toString(encoding, a, b),
+    offsetIn: (start, part, c) => start + (encoding === 'latin1' ? c : Buffer.byteLength(part.slice(0, c), 'utf8')),
+    charsBetween: (a, b) => (encoding === 'latin1' ? b - a : bytes.toString('utf8', a, b).length),
+  };
+}
+
+/** Where each rule's keywords occur, in bytes: one sorted list of positions per rule. */
+function triggersBytes(bytes: Uint8Array, c: Compiled): number[][] {
+  const pos: number[][] = c.rules.map(() => []);
+  const n = bytes.length;
+  if (n < 2) return pos;
+  const table = c.byBigram;
+  let c0 = bytes[0]!;
+  if (c0 >= 65 && c0 <= 90) c0 += 32;
+  for (let i = 0; i < n - 1; i++) {
+    let c1 = bytes[i + 1]!;
+    if (c1 >= 65 && c1 <= 90) c1 += 32;
+    if (c0 < 128 && c1 < 128) {
+      const list = table[(c0 << 7) | c1];
+      if (list !== undefined) {
+        for (const k of list) {
+          if (matchesAtBytes(bytes, i, k.kw)) for (const r of k.rules) pos[r]!.push(i);
+        }
+      }
+    }
+    c0 = c1;
+  }
+  return pos;
+}
+
+function matchesAtBytes(bytes: Uint8Array, i: number, kw: string): boolean {
+  if (i + kw.length > bytes.length) return false;
+  for (let j = 2; j < kw.length; j++) {
+    let c = bytes[i + j]!;
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== kw.charCodeAt(j)) return false;
+  }
+  return true;
+}
+
 /** Where each rule's keywords occur: one sorted list of positions per rule. */
 function triggers(text: string, c: Compiled): number[][] {
   const pos: number[][] = c.rules.map(() => []);
@@ -74,16 +147,16 @@ function matchesAt(text: string, i: number, kw: string): boolean {
 }
 
 /** The stretches of text a rule's regex runs on: each keyword's line (clamped), merged. */
-function windows(text: string, positions: readonly number[], span: number | undefined): [number, number][] {
+function windows(src: Source, positions: readonly number[], span: number | undefined): [number, number][] {
   const out: [number, number][] = [];
   for (const p of positions) {
-    const lineStart = text.lastIndexOf('\n', p) + 1;
+    const lineStart = src.lastNewline(p) + 1;
     const start = Math.max(lineStart, p - 256);
     let end: number;
-    if (span !== undefined) end = Math.min(text.length, p + span);
+    if (span !== undefined) end = Math.min(src.length, p + span);
     else {
-      const nl = text.indexOf('\n', p);
-      end = Math.min(nl < 0 ? text.length : nl, p + 1024);
+      const nl = src.nextNewline(p);
+      end = Math.min(nl < 0 ? src.length : nl, p + 1024);
     }
     const last = out[out.length - 1];
     if (last && start <= last[1]) last[1] = Math.max(last[1], end);
@@ -100,23 +173,32 @@ function undiff(part: string): string {
   return part.replace(/(^|\n)\+/g, '$1 ');
 }
 
+/** Run the rules over a string; hits' offsets are character offsets. */
 export function scanRules(text: string, rules: readonly Rule[] = RULES, opts: { diffLines?: boolean } = {}): RuleHit[] {
+  if (text.length === 0) return [];
+  return scanSource(stringSource(text), triggers(text, compile(rules)), rules, opts);
+}
+
+/** Run the rules over a file's bytes; hits' offsets are byte offsets. */
+export function scanRulesInBytes(bytes: Buffer, encoding: 'utf8' | 'latin1', rules: readonly Rule[] = RULES, opts: { diffLines?: boolean } = {}): RuleHit[] {
+  if (bytes.length === 0) return [];
+  return scanSource(bytesSource(bytes, encoding), triggersBytes(bytes, compile(rules)), rules, opts);
+}
+
+function scanSource(src: Source, pos: number[][], rules: readonly Rule[], opts: { diffLines?: boolean }): RuleHit[] {
   const hits: RuleHit[] = [];
-  if (text.length === 0) return hits;
   const fix = opts.diffLines ? undiff : (s: string): string => s;
-  const c = compile(rules);
-  const pos = triggers(text, c);
   rules.forEach((rule, ri) => {
     const at = pos[ri]!;
     if (at.length === 0) return;
     if (rule.find) {
-      rule.find(text, at, (h) => hits.push(h), fix);
+      rule.find(src, at, (h) => hits.push(h), fix);
       return;
     }
     const regex = rule.regex;
     if (!regex) return;
-    for (const [s, e] of windows(text, at, rule.span)) {
-      const part = fix(text.slice(s, e));
+    for (const [s, e] of windows(src, at, rule.span)) {
+      const part = fix(src.slice(s, e));
       regex.lastIndex = 0;
       let m: RegExpExecArray | null;
       while ((m = regex.exec(part)) !== null) {
@@ -127,7 +209,7 @@ export function scanRules(text: string, rules: readonly Rule[] = RULES, opts: { 
         const secret = m.groups?.['s'] ?? m[0];
         if (!acceptSecret(rule, secret, m, part)) continue;
         const rel = m[0].lastIndexOf(secret);
-        hits.push({ rule: rule.id, index: s + m.index + (rel < 0 ? 0 : rel), secret });
+        hits.push({ rule: rule.id, index: src.offsetIn(s, part, m.index + (rel < 0 ? 0 : rel)), secret });
       }
     }
   });
