@@ -44,6 +44,15 @@ function gitDir(root: string): string {
   return gitDirs.get(root) ?? git(root, ['rev-parse', '--absolute-git-dir']).stdout.toString('utf8').trim();
 }
 
+/** The repository's top folder, its git folder, and whether HEAD is a commit: one git call. */
+function repoInfo(cwd: string): { root: string; hasHead: boolean } {
+  const r = git(cwd, ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--verify', '-q', 'HEAD^{commit}'], undefined, true);
+  const [root, dir, head] = r.stdout.toString('utf8').trim().split('\n');
+  if (!root || !dir) throw new GitError(/not a git repository/i.test(r.stderr) ? 'not inside a git repository' : r.stderr.trim(), /not a git repository/i.test(r.stderr));
+  gitDirs.set(root, dir);
+  return { root, hasHead: r.status === 0 && /^[0-9a-f]{40,64}$/.test(head ?? '') };
+}
+
 export function repoRoot(cwd: string): string {
   const r = git(cwd, ['rev-parse', '--show-toplevel', '--absolute-git-dir'], undefined, true);
   if (r.status !== 0) throw new GitError(/not a git repository/i.test(r.stderr) ? 'not inside a git repository' : r.stderr.trim(), true);
@@ -296,10 +305,9 @@ function literal(p: string): string {
 
 /** What `git commit` would record: added lines of text files, whole binary files, from the index. */
 export function readStaged(cwd: string, opts: ReadOptions): ReadResult {
-  const root = repoRoot(cwd);
+  const { root, hasHead } = repoInfo(cwd);
   const notes: string[] = [];
   const skipped: Skipped[] = [];
-  const hasHead = git(root, ['rev-parse', '-q', '--verify', 'HEAD^{commit}'], undefined, true).status === 0;
   const base = hasHead ? 'HEAD' : emptyTree(root);
   if (!hasHead) notes.push('no commit yet: every staged file is new');
   if (existsSync(path.join(gitDir(root), 'MERGE_HEAD'))) notes.push('a merge is in progress: scanning everything the merge adds to HEAD');
