@@ -13,7 +13,9 @@ export function corporaDir() {
 export async function detection({ verbose = false } = {}) {
   const dir = corporaDir();
   if (!dir) return { note: 'corpora not found (set SSOT_CORPORA)' };
-  const { scanRules } = await import(path.resolve(here, '../dist/guard/scan-rules.js'));
+  const { scanRulesInBytes } = await import(path.resolve(here, '../dist/guard/scan-rules.js'));
+  // what the guard runs: the rules over a file's bytes
+  const scanRules = (text) => scanRulesInBytes(Buffer.from(text, 'utf8'), 'utf8');
   const gl = JSON.parse(readFileSync(path.join(dir, 'gitleaks-examples.json'), 'utf8'));
   let tp = 0, tpHit = 0, fp = 0, fpHit = 0;
   const missByRule = new Map(); const fpByRule = [];
@@ -22,6 +24,12 @@ export async function detection({ verbose = false } = {}) {
     for (const f of r.fps ?? []) { fp++; const h = scanRules(f); if (h.length) { fpHit++; fpByRule.push([r.ruleId, h.map((x) => x.rule).join(','), f]); } }
   }
   const out = { gitleaks: { tp, tpHit, recall: tpHit / tp, fp, fpHit, fpRate: fpHit / fp } };
+  const by = new Map();
+  for (const [, ours] of fpByRule) for (const r of new Set(ours.split(','))) by.set(r, (by.get(r) ?? 0) + 1);
+  out.gitleaksFpBreakdown = [...by].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ${n}`).join(', ');
+  const byTheirs = new Map();
+  for (const [theirs] of fpByRule) byTheirs.set(theirs, (byTheirs.get(theirs) ?? 0) + 1);
+  out.gitleaksFpByTheirRule = [...byTheirs].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ${n}`).join(', ');
   // secretlint: ng cases must give >= 1 finding, ok cases none.
   const sl = JSON.parse(readFileSync(path.join(dir, 'secretlint-fixtures.json'), 'utf8'));
   let ng = 0, ngHit = 0, ok = 0, okHit = 0; const slMiss = [], slFp = [];

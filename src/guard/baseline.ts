@@ -24,7 +24,9 @@ export interface BaselineFile {
 }
 
 export function fingerprintOf(rule: string, file: string, matched: string): string {
-  return createHash('sha256').update(`ssot-guard-baseline-v1\0${rule}\0${file}\0${matched}`).digest('hex').slice(0, 32);
+  // Whitespace does not count: a multi-line match reads the same staged (diff) and whole (--all).
+  const m = matched.replace(/\s+/g, '');
+  return createHash('sha256').update(`ssot-guard-baseline-v1\0${rule}\0${file}\0${m}`).digest('hex').slice(0, 32);
 }
 
 /** The fingerprints in a baseline file; none when the file does not exist. A damaged file is an error (exit 2). */

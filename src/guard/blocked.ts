@@ -58,8 +58,11 @@ export function detectExport(head: string): 'keepass-csv' | 'keepass-xml' | 'kee
   const has = (...names: string[]): boolean => names.some((n) => cols.includes(n));
   // KeePassXC / KeePass 2: Group,Title,Username,Password,URL,Notes; KeePass 1: Account,Login Name,Password,Web Site,Comments
   if (has('password') && has('title', 'account') && has('username', 'user name', 'login name')) return 'keepass-csv';
-  if (/<KeePassFile>/.test(text) && /<(?:Root|Group|Meta)>/.test(text)) return 'keepass-xml';
-  if (/<pwlist>/i.test(text) && /<pwentry/i.test(text)) return 'keepass-xml';
-  if (/<html/i.test(text) && /KeePass/i.test(text) && /password/i.test(text)) return 'keepass-html';
+  // XML and HTML: the document itself must be the export (not code or docs that mention the tags)
+  const start = text.trimStart();
+  const isXml = /^(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)?</.test(start);
+  if (isXml && /^(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)?<KeePassFile>/.test(start) && /<(?:Root|Group|Meta)>/.test(text)) return 'keepass-xml';
+  if (isXml && /^(?:<\?xml[^>]*>\s*)?<pwlist>/i.test(start) && /<pwentry/i.test(text)) return 'keepass-xml';
+  if (/^(?:<!DOCTYPE html[^>]*>\s*)?<html/i.test(start) && /KeePass/i.test(text) && /password/i.test(text)) return 'keepass-html';
   return undefined;
 }

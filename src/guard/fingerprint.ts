@@ -23,10 +23,9 @@ import { VARIANTS, variantsOf, type Variant } from './variants.js';
 
 export const WINDOW = 8;
 const FP_BITS = 28;
-const FP_MASK = (2 ** FP_BITS - 1) >>> 0;
-const BITMAP_BITS = 24;
+const BITMAP_BITS = 22;
 const TAG_BYTES = 16;
-const MAGIC = Buffer.from('SSOTGIX1', 'latin1');
+const MAGIC = Buffer.from('SSOTGIX2', 'latin1');
 export const KEY_SERVICE = 'ssot';
 export const KEY_ACCOUNT = 'guard-index-key';
 
@@ -91,28 +90,33 @@ export function indexPath(stateDir: string): string {
 interface Keys {
   base: number;
   mix: number;
+  mul: number;
   confirm: Buffer;
   enc: Buffer;
 }
 
 function deriveKeys(master: Buffer): Keys {
   const d = (info: string, n: number): Buffer => Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `ssot-guard/${info}`, n));
-  return { base: d('roll', 4).readUInt32LE(0) | 1, mix: d('mix', 4).readUInt32LE(0), confirm: d('confirm', 32), enc: d('enc', 32) };
+  return {
+    base: d('roll', 4).readUInt32LE(0) | 1,
+    mix: d('mix', 4).readUInt32LE(0) | 0,
+    mul: d('mul', 4).readUInt32LE(0) | 1,
+    confirm: d('confirm', 32),
+    enc: d('enc', 32),
+  };
 }
 
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
+/**
+ * The anchor of 8 bytes: a polynomial hash with a secret odd base, offset by a
+ * secret mixer and multiplied by a secret odd constant, top 28 bits (the
+ * multiplication carries the last bytes, which the polynomial leaves in the low
+ * bits, up into them). Not a cryptographic function — it only picks where to
+ * compute an HMAC — and cheap enough to run at every byte of the text.
+ */
 function anchorOf(bytes: Uint8Array, at: number, k: Keys): number {
   let h = 0;
   for (let j = 0; j < WINDOW; j++) h = (Math.imul(h, k.base) + bytes[at + j]!) | 0;
-  return (fmix32((h ^ k.mix) >>> 0) & FP_MASK) >>> 0;
+  return Math.imul((h + k.mix) | 0, k.mul) >>> (32 - FP_BITS);
 }
 
 function tagOf(confirm: Buffer, bytes: Uint8Array): Buffer {
@@ -317,15 +321,14 @@ function makeIndex(
 ): FingerprintIndex {
   const n = fps.length;
   const bitmap = new Uint8Array(1 << (BITMAP_BITS - 3));
-  const bmMask = (1 << BITMAP_BITS) - 1;
   for (let i = 0; i < n; i++) {
-    const b = fps[i]! & bmMask;
+    const b = fps[i]! >>> (FP_BITS - BITMAP_BITS);
     bitmap[b >>> 3]! |= 1 << (b & 7);
   }
   // base^(WINDOW-1): the weight of the byte leaving the window
   let pow = 1;
   for (let j = 0; j < WINDOW - 1; j++) pow = Math.imul(pow, keys.base);
-  const { base, mix } = keys;
+  const { base, mix, mul } = keys;
 
   const firstIndexOf = (fp: number): number => {
     let lo = 0;
@@ -342,21 +345,19 @@ function makeIndex(
     entries: n,
     sources: meta.sources,
     built: meta.built,
-    scan(bytes, emit) {
+    scan(input, emit) {
+      // One element type in the hot loop (a Buffer is a Uint8Array subclass: keep V8's code monomorphic).
+      const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
       const len = bytes.length;
       if (n === 0 || len < WINDOW) return;
+      const last = len - WINDOW;
+      const shift = 32 - FP_BITS;
+      const bmShift = FP_BITS - BITMAP_BITS;
       let h = 0;
       for (let j = 0; j < WINDOW; j++) h = (Math.imul(h, base) + bytes[j]!) | 0;
-      const last = len - WINDOW;
       for (let i = 0; ; i++) {
-        let x = (h ^ mix) >>> 0;
-        x ^= x >>> 16;
-        x = Math.imul(x, 0x85ebca6b);
-        x ^= x >>> 13;
-        x = Math.imul(x, 0xc2b2ae35);
-        x ^= x >>> 16;
-        const fp = (x & FP_MASK) >>> 0;
-        const b = fp & bmMask;
+        const fp = Math.imul((h + mix) | 0, mul) >>> shift;
+        const b = fp >>> bmShift;
         if ((bitmap[b >>> 3]! & (1 << (b & 7))) !== 0) {
           const first = firstIndexOf(fp);
           if (first >= 0) {
@@ -377,7 +378,7 @@ function makeIndex(
             }
           }
         }
-        if (i >= last) break;
+        if (i === last) break;
         // roll: drop bytes[i]·base^(W-1), shift, add bytes[i+W] (all mod 2^32)
         h = (Math.imul(h - Math.imul(bytes[i]!, pow), base) + bytes[i + WINDOW]!) | 0;
       }

@@ -1,4 +1,5 @@
 import { shannon } from './entropy.js';
+import type { Source } from './scan-rules.js';
 
 /**
  * The generic "a secret-looking name is given a secret-looking value" rule:
@@ -105,9 +106,14 @@ function looksLikeCodeOrText(value: string): boolean {
 }
 
 /** Is this value, given under a secret name, secret-looking enough to report? */
-export function isSecretValue(value: string): boolean {
+export function isSecretValue(value: string, passwordName = false): boolean {
   if (value.length < 8 || value.length > 512) return false;
   if (isPlaceholder(value) || looksLikeCodeOrText(value)) return false;
+  // a command-line option: ['secrets', '--register-aws']
+  if (/^--?[A-Za-z][A-Za-z-]*$/.test(value)) return false;
+  // words joined by - _ . (an identifier such as guard-index-key), unless the name says password:
+  // there a passphrase is exactly what people write
+  if (!passwordName && /^[A-Za-z]+(?:[-_.:/][A-Za-z]+)+$/.test(value)) return false;
   const h = shannon(value);
   if (/^\d+$/.test(value)) return value.length >= 16 && h >= 2.5;
   if (value.length < 12) return h >= 2.8 && /\d/.test(value) && /[A-Za-z]/.test(value);
@@ -133,48 +139,48 @@ const ASSIGN = new RegExp(
   'g',
 );
 const XML = /<([\w.:-]{1,80})>\s*([^\s<]{8,512})\s*<\/\1>/g;
-const KEYWORD = /token|secret|passw|pwd|pass|key|auth|cred|bearer|pat\b/gi;
 
 /**
- * Find generic assignments in `text`. Runs the assignment pattern only on the
- * lines where a secret word occurs, so large texts without them cost one
- * keyword pass.
+ * Find generic assignments on the lines where a secret word occurs
+ * (`positions`: where the keyword prefilter saw one), and on the two lines
+ * after each (a YAML value or an XML element may continue there).
  */
-export function findGeneric(text: string, emit: (hit: GenericHit) => void): void {
-  KEYWORD.lastIndex = 0;
-  let lastLineStart = -1;
-  let m: RegExpExecArray | null;
-  while ((m = KEYWORD.exec(text)) !== null) {
-    const lineStart = text.lastIndexOf('\n', m.index) + 1;
-    if (lineStart === lastLineStart) continue;
-    lastLineStart = lineStart;
-    let lineEnd = text.indexOf('\n', m.index);
-    if (lineEnd < 0) lineEnd = text.length;
-    // Take the next two lines too: a YAML value or an XML element may continue there.
-    let windowEnd = lineEnd;
-    for (let k = 0; k < 2 && windowEnd < text.length; k++) {
-      const e = text.indexOf('\n', windowEnd + 1);
-      windowEnd = e < 0 ? text.length : e;
+export function findGeneric(
+  src: Source,
+  positions: readonly number[],
+  emit: (hit: GenericHit) => void,
+  fix: (window: string) => string = (w) => w,
+): void {
+  for (const p of positions) {
+    // The name holds the keyword, so a match starts at most 81 characters before it.
+    const lineStart = src.lastNewline(p) + 1;
+    const start = Math.max(lineStart, p - 81);
+    let windowEnd = src.nextNewline(p);
+    if (windowEnd < 0) windowEnd = src.length;
+    for (let k = 0; k < 2 && windowEnd < src.length; k++) {
+      const nl = src.nextNewline(windowEnd + 1);
+      windowEnd = nl < 0 ? src.length : nl;
     }
-    const window = text.slice(lineStart, windowEnd);
-    const firstLineLen = lineEnd - lineStart;
-    scanWindow(window, lineStart, firstLineLen, emit);
-    KEYWORD.lastIndex = Math.max(KEYWORD.lastIndex, lineEnd);
+    const part = fix(src.slice(start, Math.min(windowEnd, p + 700)));
+    scanWindow(part, src.charsBetween(start, p), (h) =>
+      emit({ ...h, index: src.offsetIn(start, part, h.index), secretIndex: src.offsetIn(start, part, h.secretIndex) }),
+    );
   }
 }
 
-function scanWindow(window: string, base: number, firstLineLen: number, emit: (hit: GenericHit) => void): void {
+/** Matches in one window; offsets relative to the window. */
+function scanWindow(window: string, keywordAt: number, emit: (hit: GenericHit) => void): void {
   for (const re of [ASSIGN, XML]) {
     re.lastIndex = 0;
     let a: RegExpExecArray | null;
     while ((a = re.exec(window)) !== null) {
-      // Only matches whose name starts on the first line: later lines get their own turn.
-      if (a.index >= firstLineLen) break;
+      // Only matches whose name holds this keyword: others get their own turn.
+      if (a.index > keywordAt) break;
       const name = a[1]!;
       const value = re === ASSIGN ? (a[3] ?? a[4]!) : a[2]!;
-      if (isSecretName(name) && isSecretValue(value)) {
+      if (a.index + name.length + 1 >= keywordAt && isSecretName(name) && isSecretValue(value, /pass|pwd/i.test(name))) {
         const secretIndex = a.index + a[0].lastIndexOf(value);
-        emit({ index: base + a.index, length: a[0].length, secretIndex: base + secretIndex, secret: value, name });
+        emit({ index: a.index, length: a[0].length, secretIndex, secret: value, name });
       } else {
         // `String fooToken = …`, `var x = …`: the name may be the next word; try again after this one.
         re.lastIndex = a.index + name.length + 1;

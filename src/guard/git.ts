@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 
 /**
  * Reading what is about to be committed, from git's index (never the working
@@ -35,10 +37,28 @@ export function git(cwd: string, args: string[], input?: Buffer | string, allowF
   return { stdout: r.stdout ?? Buffer.alloc(0), status, stderr };
 }
 
+const gitDirs = new Map<string, string>();
+
+/** The repository's git folder (for MERGE_HEAD), as `git rev-parse --absolute-git-dir` gives it. */
+function gitDir(root: string): string {
+  return gitDirs.get(root) ?? git(root, ['rev-parse', '--absolute-git-dir']).stdout.toString('utf8').trim();
+}
+
+/** The repository's top folder, its git folder, and whether HEAD is a commit: one git call. */
+function repoInfo(cwd: string): { root: string; hasHead: boolean } {
+  const r = git(cwd, ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--verify', '-q', 'HEAD^{commit}'], undefined, true);
+  const [root, dir, head] = r.stdout.toString('utf8').trim().split('\n');
+  if (!root || !dir) throw new GitError(/not a git repository/i.test(r.stderr) ? 'not inside a git repository' : r.stderr.trim(), /not a git repository/i.test(r.stderr));
+  gitDirs.set(root, dir);
+  return { root, hasHead: r.status === 0 && /^[0-9a-f]{40,64}$/.test(head ?? '') };
+}
+
 export function repoRoot(cwd: string): string {
-  const r = git(cwd, ['rev-parse', '--show-toplevel'], undefined, true);
+  const r = git(cwd, ['rev-parse', '--show-toplevel', '--absolute-git-dir'], undefined, true);
   if (r.status !== 0) throw new GitError(/not a git repository/i.test(r.stderr) ? 'not inside a git repository' : r.stderr.trim(), true);
-  return r.stdout.toString('utf8').trim();
+  const [root, dir] = r.stdout.toString('utf8').trim().split('\n') as [string, string | undefined];
+  if (dir) gitDirs.set(root, dir);
+  return root;
 }
 
 /** A text to scan: the added lines of a file (with their line numbers), or a whole file. */
@@ -50,6 +70,8 @@ export interface Target {
   binary: boolean;
   /** True when `bytes` starts at the file's first line (a new file, or a whole file). */
   fromStart: boolean;
+  /** Characters before each line's content: 1 for added lines (their `+`), else 0. */
+  linePrefix?: number;
 }
 
 export interface Skipped {
@@ -84,10 +106,9 @@ function splitZ(buf: Buffer): string[] {
   return parts;
 }
 
-function parseRawAndNumstat(buf: Buffer): { raw: RawEntry[]; binary: Set<string> } {
+function parseRaw(buf: Buffer): RawEntry[] {
   const t = splitZ(buf);
   const raw: RawEntry[] = [];
-  const binary = new Set<string>();
   for (let i = 0; i < t.length; i++) {
     const tok = t[i]!;
     if (tok.startsWith(':')) {
@@ -97,17 +118,9 @@ function parseRawAndNumstat(buf: Buffer): { raw: RawEntry[]; binary: Set<string>
       let p = t[++i] ?? '';
       if (letter === 'R' || letter === 'C') p = t[++i] ?? '';
       raw.push({ status: letter, newMode: f[1] ?? '', newOid: f[3] ?? '', path: p });
-    } else if (/^(?:-|\d+)\t(?:-|\d+)\t/.test(tok)) {
-      const [a, d, rest] = tok.split('\t') as [string, string, string];
-      let p = rest;
-      if (p === '') {
-        i++; // old path
-        p = t[++i] ?? '';
-      }
-      if (a === '-' && d === '-') binary.add(p);
     }
   }
-  return { raw, binary };
+  return raw;
 }
 
 /** Sizes of blobs, by object id. */
@@ -160,6 +173,7 @@ function emptyTree(root: string): string {
   return git(root, ['hash-object', '-t', 'tree', '--stdin'], '').stdout.toString('utf8').trim();
 }
 
+
 /** Unquote a C-style quoted path as git prints it ("a\tb", octal escapes). */
 export function unquoteGitPath(s: string): string {
   if (!s.startsWith('"')) return s;
@@ -184,10 +198,22 @@ export function unquoteGitPath(s: string): string {
 }
 
 /** Parse `git diff -U0` output into the added lines of each file. */
-export function parseAddedLines(buf: Buffer): Map<string, { bytes: Buffer; lineNumbers: Int32Array; fromStart: boolean }> {
+export interface Added {
+  /** The added lines as they are in the diff, each still starting with its `+` (no copy for one hunk). */
+  bytes: Buffer;
+  lineNumbers: Int32Array;
+  fromStart: boolean;
+}
+
+/** Parse `git diff -U0` output: the added lines of each text file, and which files git found binary. */
+export function parseDiff(buf: Buffer): { added: Map<string, Added>; binary: Set<string> } {
   const files = new Map<string, { ranges: number[]; fromStart: boolean }>();
+  const binary = new Set<string>();
+  // ranges: [start, end, first line number, line count] per run of added lines
   let current: { ranges: number[]; fromStart: boolean } | undefined;
   let inHeader = false;
+  let header = '';
+  let renamedTo: string | undefined;
   let newLine = 0;
   let pos = 0;
   const len = buf.length;
@@ -196,8 +222,19 @@ export function parseAddedLines(buf: Buffer): Map<string, { bytes: Buffer; lineN
     if (nl < 0) nl = len;
     const c = buf[pos];
     if (c === 0x2b /* + */ && !inHeader) {
-      if (current) current.ranges.push(pos + 1, nl, newLine);
-      newLine++;
+      // A run of added lines: one range, found with native newline searches only.
+      const start = pos;
+      let count = 0;
+      let p = pos;
+      while (p < len && buf[p] === 0x2b) {
+        const e = buf.indexOf(10, p);
+        count++;
+        p = e < 0 ? len : e + 1;
+      }
+      if (current) current.ranges.push(start, p, newLine, count);
+      newLine += count;
+      pos = p;
+      continue;
     } else if (c === 0x40 /* @ */ && buf[pos + 1] === 0x40) {
       inHeader = false;
       const m = /\+(\d+)(?:,(\d+))?/.exec(buf.subarray(pos, Math.min(nl, pos + 200)).toString('latin1'));
@@ -206,6 +243,13 @@ export function parseAddedLines(buf: Buffer): Map<string, { bytes: Buffer; lineN
     } else if (c === 0x64 /* d */ && buf.subarray(pos, pos + 11).toString('latin1') === 'diff --git ') {
       inHeader = true;
       current = undefined;
+      header = buf.subarray(pos + 11, nl).toString('utf8');
+      renamedTo = undefined;
+    } else if (inHeader && (c === 0x72 || c === 0x63) && /^(?:rename|copy) to /.test(buf.subarray(pos, pos + 8).toString('latin1'))) {
+      renamedTo = unquoteGitPath(buf.subarray(pos, nl).toString('utf8').replace(/^(?:rename|copy) to /, ''));
+    } else if (inHeader && c === 0x42 /* B */ && buf.subarray(pos, pos + 13).toString('latin1') === 'Binary files ') {
+      const p = renamedTo ?? headerPath(header);
+      if (p !== undefined) binary.add(p);
     } else if (inHeader && c === 0x2b && buf.subarray(pos, pos + 4).toString('latin1') === '+++ ') {
       let p = buf.subarray(pos + 4, nl).toString('utf8');
       if (p.endsWith('\r')) p = p.slice(0, -1);
@@ -220,23 +264,38 @@ export function parseAddedLines(buf: Buffer): Map<string, { bytes: Buffer; lineN
     }
     pos = nl + 1;
   }
-  const out = new Map<string, { bytes: Buffer; lineNumbers: Int32Array; fromStart: boolean }>();
+  const out = new Map<string, Added>();
   for (const [p, f] of files) {
-    const count = f.ranges.length / 3;
-    if (count === 0) continue;
-    let total = 0;
-    for (let i = 0; i < f.ranges.length; i += 3) total += f.ranges[i + 1]! - f.ranges[i]! + 1;
-    const bytes = Buffer.allocUnsafe(total);
-    const lineNumbers = new Int32Array(count);
-    let o = 0;
-    for (let i = 0, k = 0; i < f.ranges.length; i += 3, k++) {
-      o += buf.copy(bytes, o, f.ranges[i]!, f.ranges[i + 1]!);
-      bytes[o++] = 10;
-      lineNumbers[k] = f.ranges[i + 2]!;
+    if (f.ranges.length === 0) continue;
+    let lines = 0;
+    for (let i = 0; i < f.ranges.length; i += 4) lines += f.ranges[i + 3]!;
+    const lineNumbers = new Int32Array(lines);
+    const parts: Buffer[] = [];
+    for (let i = 0, k = 0; i < f.ranges.length; i += 4) {
+      parts.push(buf.subarray(f.ranges[i]!, f.ranges[i + 1]!));
+      for (let j = 0; j < f.ranges[i + 3]!; j++) lineNumbers[k++] = f.ranges[i + 2]! + j;
     }
-    out.set(p, { bytes: bytes.subarray(0, Math.max(0, o - 1)), lineNumbers, fromStart: f.fromStart });
+    const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    out.set(p, { bytes, lineNumbers, fromStart: f.fromStart });
   }
-  return out;
+  return { added: out, binary };
+}
+
+/** The path of `diff --git a/P b/P` (same path on both sides: renames name theirs in `rename to`). */
+function headerPath(h: string): string | undefined {
+  if (h.startsWith('"')) {
+    const m = /^("(?:[^"\\]|\\.)*") ("(?:[^"\\]|\\.)*")$/.exec(h);
+    return m ? unquoteGitPath(m[2]!).replace(/^b\//, '') : undefined;
+  }
+  const L = (h.length - 5) / 2;
+  if (!Number.isInteger(L) || L <= 0) return undefined;
+  const a = h.slice(2, 2 + L);
+  return h === `a/${a} b/${a}` ? a : undefined;
+}
+
+/** Only the added lines (tests and callers that need no binary list). */
+export function parseAddedLines(buf: Buffer): Map<string, Added> {
+  return parseDiff(buf).added;
 }
 
 /** Literal pathspec, so a file named `*.js` or `:x` means itself. */
@@ -246,21 +305,18 @@ function literal(p: string): string {
 
 /** What `git commit` would record: added lines of text files, whole binary files, from the index. */
 export function readStaged(cwd: string, opts: ReadOptions): ReadResult {
-  const root = repoRoot(cwd);
+  const { root, hasHead } = repoInfo(cwd);
   const notes: string[] = [];
   const skipped: Skipped[] = [];
-  const hasHead = git(root, ['rev-parse', '-q', '--verify', 'HEAD^{commit}'], undefined, true).status === 0;
   const base = hasHead ? 'HEAD' : emptyTree(root);
   if (!hasHead) notes.push('no commit yet: every staged file is new');
-  if (git(root, ['rev-parse', '-q', '--verify', 'MERGE_HEAD'], undefined, true).status === 0) {
-    notes.push('a merge is in progress: scanning everything the merge adds to HEAD');
-  }
+  if (existsSync(path.join(gitDir(root), 'MERGE_HEAD'))) notes.push('a merge is in progress: scanning everything the merge adds to HEAD');
   const common = ['--cached', '-M', '--no-ext-diff', '--no-textconv', '--no-color', '--no-relative', '--ignore-submodules=all'];
-  const { raw, binary } = parseRawAndNumstat(git(root, ['diff', ...common, '--raw', '--numstat', '-z', base]).stdout);
+  // The tree comparison only (no content diff): cheap even for a large change.
+  const raw = parseRaw(git(root, ['diff', ...common, '--raw', '--no-abbrev', '-z', base]).stdout);
 
   const paths: string[] = [];
-  const text: RawEntry[] = [];
-  const bin: RawEntry[] = [];
+  const files: RawEntry[] = [];
   const exclude: string[] = [];
   for (const e of raw) {
     if (e.status === 'U') {
@@ -274,33 +330,41 @@ export function readStaged(cwd: string, opts: ReadOptions): ReadResult {
       exclude.push(e.path);
       continue;
     }
-    (binary.has(e.path) ? bin : text).push(e);
+    files.push(e);
   }
-  const sizes = blobSizes(root, [...text, ...bin].map((e) => e.newOid));
-  const tooBig = (e: RawEntry): boolean => {
+  const sizes = blobSizes(root, files.map((e) => e.newOid));
+  const ok = files.filter((e) => {
     const size = sizes.get(e.newOid) ?? 0;
-    if (size <= opts.maxFileBytes) return false;
+    if (size <= opts.maxFileBytes) return true;
     skipped.push({ path: e.path, reason: `larger than guard.maxFileBytes (${size} > ${opts.maxFileBytes} bytes): not scanned` });
     exclude.push(e.path);
-    return true;
-  };
-  const textOk = text.filter((e) => !tooBig(e));
-  const binOk = bin.filter((e) => !tooBig(e));
+    return false;
+  });
 
   const targets: Target[] = [];
-  if (textOk.length > 0) {
-    const patch = git(root, ['diff', ...common, '-U0', '--src-prefix=a/', '--dst-prefix=b/', '--diff-filter=ACMRT', base, '--', '.', ...exclude.map(literal)]).stdout;
-    const added = parseAddedLines(patch);
-    for (const e of textOk) {
+  // A new file is added whole: read its blob (cheaper than having git diff it against nothing).
+  const whole = ok.filter((e) => e.status === 'A');
+  const changed = ok.filter((e) => e.status !== 'A');
+  const bin: RawEntry[] = [];
+  if (changed.length > 0) {
+    const skip = [...exclude, ...whole.map((e) => e.path)];
+    const patch = git(root, ['diff', ...common, '-U0', '--src-prefix=a/', '--dst-prefix=b/', '--diff-filter=CMRT', base, '--', '.', ...skip.map(literal)]).stdout;
+    const { added, binary } = parseDiff(patch);
+    for (const e of changed) {
+      if (binary.has(e.path)) {
+        bin.push(e);
+        continue;
+      }
       const a = added.get(e.path);
-      if (a) targets.push({ path: e.path, bytes: a.bytes, lineNumbers: a.lineNumbers, binary: false, fromStart: a.fromStart });
+      if (a) targets.push({ path: e.path, bytes: a.bytes, lineNumbers: a.lineNumbers, binary: false, fromStart: a.fromStart, linePrefix: 1 });
     }
   }
-  if (binOk.length > 0) {
-    const blobs = readBlobs(root, binOk.map((e) => e.newOid), sizes);
-    for (const e of binOk) {
+  const blobsWanted = [...whole, ...bin];
+  if (blobsWanted.length > 0) {
+    const blobs = readBlobs(root, [...new Set(blobsWanted.map((e) => e.newOid))], sizes);
+    for (const e of blobsWanted) {
       const b = blobs.get(e.newOid);
-      if (b) targets.push({ path: e.path, bytes: b, binary: true, fromStart: true });
+      if (b) targets.push({ path: e.path, bytes: b, binary: isBinary(b), fromStart: true });
       else skipped.push({ path: e.path, reason: 'its staged content could not be read' });
     }
   }

@@ -1,5 +1,6 @@
 import { shannon } from './entropy.js';
 import { findGeneric, isPlaceholder, isSecretName } from './generic.js';
+import type { Source } from './scan-rules.js';
 
 /**
  * Rules for credential formats, written from the providers' published token
@@ -26,8 +27,10 @@ export interface Rule {
   readonly entropy?: number;
   /** Extra check of a candidate; false drops it. */
   readonly check?: (secret: string, match: RegExpExecArray, text: string) => boolean;
-  /** A rule that finds its own hits (the generic assignment rule). */
-  readonly find?: (text: string, emit: (hit: RuleHit) => void) => void;
+  /** How far past its keyword a match may reach (default: to the end of the line). */
+  readonly span?: number;
+  /** A rule that finds its own hits around its keywords' positions (the generic assignment rule). */
+  readonly find?: (src: Source, positions: readonly number[], emit: (hit: RuleHit) => void, fix: (window: string) => string) => void;
 }
 
 const notPlaceholder = (s: string): boolean => !isPlaceholder(s);
@@ -110,6 +113,7 @@ export const RULES: readonly Rule[] = [
     id: 'gcp-service-account',
     description: 'Google service account key file',
     keywords: ['service_account'],
+    span: 1024,
     regex: re(`"type"\\s*:\\s*"service_account"[\\s\\S]{0,400}?"private_key_id"\\s*:\\s*"(?<s>[a-f0-9]{40})"`),
   },
   {
@@ -139,8 +143,9 @@ export const RULES: readonly Rule[] = [
     id: 'private-key',
     description: 'private key (PEM, OpenSSH, PGP)',
     keywords: ['private key'],
+    span: 1024,
     regex: re(
-      `-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:\\\\r|\\\\n|\\s|\\\\)*(?:[A-Za-z-]+:[^\\n]*(?:\\\\n|\\s)+)*(?<s>[A-Za-z0-9+/=]{40,}(?:(?:\\\\r|\\\\n|\\s)+[A-Za-z0-9+/=]{4,})*)`,
+      `-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(?:\\\\r|\\\\n|\\s|\\\\)*(?:[A-Za-z-]+:[^\\n]*(?:\\\\n|\\s)+)*(?<s>[A-Za-z0-9+/=]{40,})(?:(?:\\\\r|\\\\n|\\s)+[A-Za-z0-9+/=]{4,})*`,
     ),
     entropy: 4,
   },
@@ -148,6 +153,7 @@ export const RULES: readonly Rule[] = [
     id: 'putty-private-key',
     description: 'PuTTY private key',
     keywords: ['putty-user-key-file'],
+    span: 4096,
     regex: re(`PuTTY-User-Key-File-\\d:[^\\n]*\\n[\\s\\S]{0,2000}?Private-Lines:\\s*\\d+\\s*\\n(?<s>[A-Za-z0-9+/=]{40,})`),
   },
   // ── Code hosts ─────────────────────────────────────────────────────────────
@@ -155,7 +161,9 @@ export const RULES: readonly Rule[] = [
     id: 'github-token',
     description: 'GitHub token (personal, OAuth, app, refresh)',
     keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'],
-    regex: re(`${B}(?<s>gh[pousr]_[A-Za-z0-9]{36,255})${E}`),
+    span: 2048,
+    // ghs_<installation>_<JWT> is the newer app installation token form
+    regex: re(`${B}(?<s>gh[pousr]_[A-Za-z0-9]{36,255}|ghs_\\d+_ey[A-Za-z0-9_-]{10,}\\.ey[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,})${E}`),
     entropy: 3,
   },
   {
@@ -185,6 +193,7 @@ export const RULES: readonly Rule[] = [
     id: 'atlassian-api-token',
     description: 'Atlassian (Jira, Confluence) API token',
     keywords: ['atlassian', 'confluence', 'jira'],
+    span: 256,
     regex: re(
       `(?:atlassian|confluence|jira)[\\w.-]{0,20}["'\`]?[ \\t]*(?:=|:|=>|:=|::=|:::=|\\?=|\\.=)[ \\t]*(?:\\r?\\n[ \\t]*)?["'\`]?(?<s>[A-Za-z0-9]{24})${E}`,
       'i',
@@ -311,6 +320,7 @@ export const RULES: readonly Rule[] = [
       'hrku-', 'ico-', 'pplx-', 'sm_aat_', 'sm_pat_', 'sm_sat_', 'shippo_', 'lob', 'dnkey-', 'fo1_', 'fm2_', 'sha256~',
       'dt0c01.', 'atlasv1', 'p8e-', 'patt', 'sk_live_', 'fastly', 'api-', 'access-', 'yc', 't1.', 'aqvn', 'cmvmd', 'akcp',
       'ltai', 'sl.', 'pk.', 'sk.', 'oauth', 'gsk_', 'xai-', 'r8_', 'sk-or-', 'dckr_pat_', 'figd_', 'pk_live_', 'hooks',
+      'tskey-', 'vcp_', 'vci_', 'vck_', 'vca_', 'vcr_', '-us',
     ],
     regex: re(
       `(?<![A-Za-z0-9_./-])(?<s>` +
@@ -321,6 +331,10 @@ export const RULES: readonly Rule[] = [
           'api_org_[A-Za-z]{34}',
           'do[opr]_v1_[a-f0-9]{64}',
           'shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}',
+          'shp(?:at|ca|pa|ss)_[A-Za-z0-9]{32,40}',
+          'tskey-(?:api|auth|client|scim|webhook)-[A-Za-z0-9]{6,}-[A-Za-z0-9]{20,}',
+          'vc[pikar]_[A-Za-z0-9]{40,60}',
+          '[a-f0-9]{32}-us[0-9]{1,2}',
           'xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}',
           'NRAK-[A-Z0-9]{27}',
           'NRJS-[a-f0-9]{19}',
@@ -340,7 +354,7 @@ export const RULES: readonly Rule[] = [
           'pnu_[A-Za-z0-9]{36}',
           'rdme_[a-z0-9]{70}',
           'pul-[a-f0-9]{40}',
-          'dapi[a-f0-9]{32}(?:-\\d)?',
+          'dapi[a-fA-F0-9]{32}(?:-\\d)?',
           'ntn_[0-9]{11}[A-Za-z0-9]{32}[A-Za-z0-9]{3}',
           'sgp_(?:[a-fA-F0-9]{16}|local)_[a-fA-F0-9]{40}|sgp_[a-fA-F0-9]{40}',
           'ops_eyJ[A-Za-z0-9+/]{250,}={0,3}',
@@ -390,7 +404,8 @@ export const RULES: readonly Rule[] = [
   {
     id: 'jwt',
     description: 'JSON Web Token',
-    keywords: ['ey'],
+    // the payload segment: a JWT's header and payload are base64url JSON objects (`{"` or `{ `)
+    keywords: ['.ey'],
     regex: re(`${B}(?<s>ey[A-Za-z0-9_-]{15,}\\.ey[A-Za-z0-9_/\\\\-]{15,}\\.(?:[A-Za-z0-9_/\\\\-]{10,}={0,2})?)`),
     entropy: 3,
   },
@@ -426,14 +441,14 @@ export const RULES: readonly Rule[] = [
     id: 'curl-user-password',
     description: 'curl --user with a password',
     keywords: ['curl'],
-    regex: re(`curl\\b[^\\n]*?\\s(?:-u|--user)\\s+["']?(?<u>[^:\\s"']{1,64}):(?<s>[^\\s"']{3,128})`),
+    regex: re(`curl\\b[^\\n]*?\\s(?:-u|--user)\\s+["']?(?<u>[^:\\s"'\`]{1,64}):(?<s>[^\\s"'\`,;)]{3,128})`),
     check: (s, m) => urlPassword(s, m) && !/^[$<{[(]/.test(s) && !/^[$<{[(]/.test(m.groups?.['u'] ?? '') && !/^(?:pass|password|token|yyy)$/i.test(s),
   },
   {
     id: 'generic-secret',
     description: 'secret-looking value assigned to a secret-looking name',
-    keywords: [],
-    find: (text, emit) => findGeneric(text, (h) => emit({ rule: 'generic-secret', index: h.secretIndex, secret: h.secret })),
+    keywords: ['token', 'secret', 'pass', 'pwd', 'key', 'auth', 'cred', 'bearer'],
+    find: (src, positions, emit, fix) => findGeneric(src, positions, (h) => emit({ rule: 'generic-secret', index: h.secretIndex, secret: h.secret }), fix),
   },
 ];
 

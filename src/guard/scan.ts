@@ -4,7 +4,7 @@ import { DEFAULT_BLOCK_PATHS, detectExport, isKdbx, pathMatcher } from './blocke
 import type { FingerprintIndex } from './fingerprint.js';
 import type { ReadResult, Skipped, Target } from './git.js';
 import { RULES, type Rule } from './rules.js';
-import { scanRules } from './scan-rules.js';
+import { scanRulesInBytes } from './scan-rules.js';
 
 /**
  * Turning what was read (added lines, files) into findings: credential rules,
@@ -56,44 +56,60 @@ export function redact(secret: string): string {
 
 /** Offsets → line numbers, by the newline positions of a text or a byte buffer. */
 class Lines {
-  private readonly starts: number[] = [0];
+  private starts: number[] | undefined;
+  private readonly src: string | Uint8Array;
   constructor(src: string | Uint8Array) {
+    this.src = src;
+  }
+  /** Built on the first lookup: a clean file never pays for it. */
+  private get all(): number[] {
+    if (this.starts) return this.starts;
+    const starts = [0];
+    const src = this.src;
     if (typeof src === 'string') {
-      for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) this.starts.push(i + 1);
+      for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) starts.push(i + 1);
     } else {
       const b = Buffer.from(src.buffer, src.byteOffset, src.byteLength);
-      for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) this.starts.push(i + 1);
+      for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) starts.push(i + 1);
     }
+    this.starts = starts;
+    return starts;
   }
   /** 0-based line index and the offset where it starts. */
   at(offset: number): { index: number; start: number } {
+    const starts = this.all;
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
+      if (starts[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { index: lo, start: this.starts[lo]! };
+    return { index: lo, start: starts[lo]! };
   }
   end(index: number, total: number): number {
-    return index + 1 < this.starts.length ? this.starts[index + 1]! - 1 : total;
+    const starts = this.all;
+    return index + 1 < starts.length ? starts[index + 1]! - 1 : total;
   }
 }
 
-function decode(t: Target): { text: string; note?: string } {
+/**
+ * The bytes the rules and the vault index read, and how to decode them: UTF-8
+ * when valid, else Latin-1 (every byte one character, so nothing is skipped);
+ * UTF-16 with a byte-order mark is re-encoded as UTF-8 first.
+ */
+function prepare(t: Target): { bytes: Buffer; encoding: 'utf8' | 'latin1'; note?: string } {
   const b = t.bytes;
   if (t.binary) {
     if (b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff))) {
-      const le = b[0] === 0xff;
       const body = Buffer.from(b.subarray(2));
-      if (!le) body.swap16();
-      return { text: body.toString('utf16le'), note: 'UTF-16 text' };
+      if (b[0] === 0xfe) body.swap16();
+      return { bytes: Buffer.from(body.toString('utf16le'), 'utf8'), encoding: 'utf8', note: 'UTF-16 text' };
     }
-    return { text: b.toString('latin1') };
+    return { bytes: b, encoding: 'latin1' };
   }
-  if (isUtf8(b)) return { text: b.toString('utf8') };
-  return { text: b.toString('latin1'), note: 'not UTF-8: scanned as Latin-1' };
+  if (isUtf8(b)) return { bytes: b, encoding: 'utf8' };
+  return { bytes: b, encoding: 'latin1', note: 'not UTF-8: scanned as Latin-1' };
 }
 
 export function scanTargets(read: ReadResult, opts: ScanOptions = {}): ScanReport {
@@ -101,6 +117,8 @@ export function scanTargets(read: ReadResult, opts: ScanOptions = {}): ScanRepor
   const notes = [...read.notes];
   const skipped = [...read.skipped];
   let inlineAllowed = 0;
+  /** How many characters each finding covers (to tell overlapping findings apart). */
+  const spans = new Map<Finding, number>();
   const blocked = pathMatcher([...DEFAULT_BLOCK_PATHS, ...(opts.blockPaths ?? [])]);
 
   for (const p of read.paths) {
@@ -111,77 +129,87 @@ export function scanTargets(read: ReadResult, opts: ScanOptions = {}): ScanRepor
   }
 
   for (const t of read.targets) {
-    if (isKdbx(t.bytes)) continue; // an encrypted KeePass database: allowed
-    const { text, note } = decode(t);
+    const prefix = t.linePrefix ?? 0;
+    if (t.fromStart && isKdbx(t.bytes.subarray(prefix))) continue; // an encrypted KeePass database: allowed
+    const { bytes, encoding, note } = prepare(t);
     if (note) notes.push(`${t.path}: ${note}`);
     if (t.fromStart) {
-      const kind = detectExport(text.slice(0, 8192));
+      const kind = detectExport(bytes.toString(encoding, prefix, Math.min(bytes.length, 8192)));
       if (kind) {
         all.push({ file: t.path, line: 0, column: 0, rule: kind, description: 'a plaintext KeePass export', redacted: '', fingerprint: fingerprintOf(kind, t.path, '') });
         continue; // every line of it would be a finding; one is enough
       }
     }
-    const lines = new Lines(text);
+    // Offsets are byte offsets; only the lines holding a finding are decoded.
+    const lines = new Lines(bytes);
     const lineNo = (idx: number): number => (t.lineNumbers ? (t.lineNumbers[idx] ?? idx + 1) : idx + 1);
-    const lineText = (offset: number): { idx: number; start: number; text: string } => {
+    const place = (offset: number): { idx: number; column: number; text: string } => {
       const { index, start } = lines.at(offset);
-      return { idx: index, start, text: text.slice(start, lines.end(index, text.length)) };
+      return {
+        idx: index,
+        column: Math.max(1, bytes.toString(encoding, start, offset).length + 1 - prefix),
+        text: bytes.toString(encoding, start, lines.end(index, bytes.length)),
+      };
     };
 
-    for (const h of scanRules(text, t.binary ? BINARY_RULES : RULES)) {
-      const L = lineText(h.index);
-      if (L.text.includes(ALLOW_MARK)) {
+    for (const h of scanRulesInBytes(bytes, encoding, t.binary ? BINARY_RULES : RULES, { diffLines: prefix > 0 })) {
+      const P = place(h.index);
+      if (P.text.includes(ALLOW_MARK)) {
         inlineAllowed++;
         continue;
       }
       const rule = RULE_BY_ID.get(h.rule);
-      all.push({
+      const f: Finding = {
         file: t.path,
-        line: lineNo(L.idx),
-        column: h.index - L.start + 1,
+        line: lineNo(P.idx),
+        column: P.column,
         rule: h.rule,
         description: (rule?.description ?? h.rule) + (t.binary ? ' (in a binary file)' : ''),
         redacted: redact(h.secret),
         fingerprint: fingerprintOf(h.rule, t.path, h.secret),
-      });
+      };
+      spans.set(f, h.secret.length);
+      all.push(f);
     }
 
     if (opts.index) {
       // The bytes as they are in the file: a value is found in its own encoding.
-      const bytes = note === 'UTF-16 text' ? Buffer.from(text, 'utf8') : t.bytes;
-      const byteLines = new Lines(bytes);
       const seen = new Set<string>();
       opts.index.scan(bytes, (h) => {
-        const { index, start } = byteLines.at(h.index);
-        const end = byteLines.end(index, bytes.length);
-        const line = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
-        const key = `${index}:${h.vault}:${h.entryPath}:${h.field}`;
+        const P = place(h.index);
+        const key = `${P.idx}:${h.vault}:${h.entryPath}:${h.field}`;
         if (seen.has(key)) return;
         seen.add(key);
-        if (line.includes(ALLOW_MARK)) {
+        if (P.text.includes(ALLOW_MARK)) {
           inlineAllowed++;
           return;
         }
-        const matched = Buffer.from(bytes.buffer, bytes.byteOffset + h.index, h.length).toString('latin1');
+        const matched = bytes.toString('latin1', h.index, h.index + h.length);
         const entry = `${h.vault}: ${h.entryPath} › ${h.field}`;
-        all.push({
+        const f: Finding = {
           file: t.path,
-          line: lineNo(index),
-          column: Buffer.from(bytes.buffer, bytes.byteOffset + start, h.index - start).toString('utf8').length + 1,
+          line: lineNo(P.idx),
+          column: P.column,
           rule: 'vault-value',
           description: `a value stored in vault ${h.vault}${h.variant === 'raw' ? '' : ` (${h.variant}-encoded)`}`,
           redacted: `[${entry}]`,
           fingerprint: fingerprintOf('vault-value', t.path, matched),
           entry,
           variant: h.variant,
-        });
+        };
+        spans.set(f, matched.length);
+        all.push(f);
       });
     }
   }
 
   // A vault value is also often a rule hit at the same place: keep the vault finding, it says more.
-  const vaultAt = new Set(all.filter((f) => f.rule === 'vault-value').map((f) => `${f.file}:${f.line}`));
-  const merged = all.filter((f) => f.rule === 'vault-value' || f.line === 0 || !vaultAt.has(`${f.file}:${f.line}`));
+  // (only where the two overlap: another secret on the same line is still its own finding)
+  const vaultAt = new Map<string, Finding[]>();
+  for (const f of all) if (f.rule === 'vault-value') vaultAt.set(`${f.file}:${f.line}`, [...(vaultAt.get(`${f.file}:${f.line}`) ?? []), f]);
+  const overlapsVault = (f: Finding): boolean =>
+    (vaultAt.get(`${f.file}:${f.line}`) ?? []).some((v) => f.column < v.column + (spans.get(v) ?? 0) && v.column < f.column + (spans.get(f) ?? 0));
+  const merged = all.filter((f) => f.rule === 'vault-value' || f.line === 0 || !overlapsVault(f));
   merged.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 
   const baseline = opts.baseline ?? new Set<string>();
