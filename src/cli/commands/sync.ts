@@ -55,7 +55,8 @@ async function runPart(part: Part, config: LoadedConfig, creds: CredentialContex
     }
     if (part === 'docs') {
       const { runDocsPart } = await import('../../sync/docs-part.js');
-      return await runDocsPart(config, creds, o);
+      const { docsSecretCheck } = await import('../secret-check.js');
+      return await runDocsPart(config, creds, { ...o, secretCheck: await docsSecretCheck(ctx, config) });
     }
     const { runTicketsPart } = await import('../../sync/tickets-part.js');
     return await runTicketsPart(config, creds, o);

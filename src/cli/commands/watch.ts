@@ -51,7 +51,8 @@ export function partDeps(ctx: CommandContext, logger: Logger): WatchDeps {
     },
     pushDocs: async (c) => {
       const { runDocsPart } = await import('../../sync/docs-part.js');
-      settle(logger, await runDocsPart(c, creds(c), { dryRun: false }));
+      const { docsSecretCheck } = await import('../secret-check.js');
+      settle(logger, await runDocsPart(c, creds(c), { dryRun: false, secretCheck: await docsSecretCheck(quiet, c) }));
     },
     syncReadyTickets: async (c) => {
       const { runTicketsPart } = await import('../../sync/tickets-part.js');
