@@ -7,7 +7,7 @@ import { resolveUserPath } from '../core/paths.js';
 import { configSchema, type RawConfig } from './schema.js';
 import { nearest } from './suggest.js';
 
-export const CONFIG_FILE = 'ssot.config.yaml';
+export { CONFIG_FILE, findConfig } from './find.js';
 
 /** A loaded, validated config, with every path made absolute. */
 export interface LoadedConfig extends RawConfig {
@@ -15,24 +15,6 @@ export interface LoadedConfig extends RawConfig {
   file: string;
   /** The folder relative paths are resolved against. */
   dir: string;
-}
-
-/** `--config`, else `$SSOT_CONFIG`, else the nearest ssot.config.yaml from `cwd` up. */
-export async function findConfig(opts: { explicit?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string | undefined> {
-  const env = opts.env ?? process.env;
-  const cwd = opts.cwd ?? process.cwd();
-  if (opts.explicit) return path.resolve(cwd, opts.explicit);
-  if (env['SSOT_CONFIG']) return path.resolve(cwd, env['SSOT_CONFIG']);
-  for (let dir = cwd; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, CONFIG_FILE);
-    try {
-      await fs.access(candidate);
-      return candidate;
-    } catch {
-      /* keep looking up */
-    }
-    if (path.dirname(dir) === dir) return undefined;
-  }
 }
 
 export async function loadConfig(file: string): Promise<LoadedConfig> {

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { findConfig } from '../config/find.js';
 import { ErrorCode, InputError } from '../core/errors.js';
 import { resolveUserPath } from '../core/paths.js';
 
@@ -24,32 +25,17 @@ export interface GuardConfig {
   hasVaults: boolean;
 }
 
-export const CONFIG_FILE = 'ssot.config.yaml';
 export const DEFAULT_BASELINE = '.ssot-guard-baseline.json';
 export const DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024;
 const KEYS = ['blockPaths', 'baseline', 'ignorePaths', 'maxFileBytes'] as const;
 
-export async function findConfigFile(opts: { explicit?: string | undefined; cwd: string; env: NodeJS.ProcessEnv }): Promise<string | undefined> {
-  if (opts.explicit) return path.resolve(opts.cwd, opts.explicit);
-  if (opts.env['SSOT_CONFIG']) return path.resolve(opts.cwd, opts.env['SSOT_CONFIG']);
-  for (let dir = opts.cwd; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, CONFIG_FILE);
-    try {
-      await fs.access(candidate);
-      return candidate;
-    } catch {
-      /* keep looking up */
-    }
-    if (path.dirname(dir) === dir) return undefined;
-  }
-}
 
 export function defaults(): GuardConfig {
   return { blockPaths: [], baseline: DEFAULT_BASELINE, baselineRelative: true, ignorePaths: [], maxFileBytes: DEFAULT_MAX_FILE_BYTES, hasVaults: false };
 }
 
 export async function loadGuardConfig(opts: { explicit?: string | undefined; cwd: string; env: NodeJS.ProcessEnv }): Promise<GuardConfig> {
-  const file = await findConfigFile(opts);
+  const file = await findConfig(opts);
   if (!file) return defaults();
   let text: string;
   try {
