@@ -16,9 +16,9 @@ export async function runTicketsPart(config: LoadedConfig, creds: CredentialCont
     dryRun: opts.dryRun,
     yes: Boolean(opts.yes),
     ...(opts.readyOnly ? { readyOnly: true } : {}),
-    ...(confirm ? { confirm: async (plan: { creates?: number }) => confirm(`create ${plan.creates ?? 'several'} Jira issues?`) } : {}),
+    ...(confirm ? { confirm: async (plan: { creates: number }) => confirm(`Create ${plan.creates} issues in Jira?`) } : {}),
     credentials,
-  } as Parameters<typeof syncTickets>[1]);
+  });
   const actions: Action[] = r.outcomes.map((o) => ({
     part: 'tickets',
     target: `${o.note}:${o.line} ${o.key ?? ''}`.trim(),

@@ -14,9 +14,9 @@ export async function run(ctx: CommandContext): Promise<number> {
   const config = await ctx.config();
   const dir = stateDir(ctx.env);
   const { readVaultState } = await import('../../vault/state.js');
-  const { formatAge } = await import('../../vault/status.js');
+  const { formatAge } = await import('../../watch/status-file.js');
   const now = Date.now();
-  const age = (iso: string | undefined): string => (iso ? formatAge(Math.round((now - Date.parse(iso)) / 1000)) : 'never');
+  const age = (iso: string | undefined): string => (iso ? `${formatAge(now - Date.parse(iso))} ago` : 'never');
 
   if (config.vaults.length > 0) {
     const rows = [['VAULT', 'LOCATION', 'CONTENT', 'LAST SYNC', 'LAST ERROR']];

@@ -1,4 +1,4 @@
-import { ExitCode, UsageError } from '../../core/errors.js';
+import { ExitCode, UsageError, isSsotError } from '../../core/errors.js';
 import type { LoadedConfig } from '../../config/load.js';
 import type { CredentialContext } from '../../config/credentials.js';
 import { PARTS, type Part, type PartOptions, type PartResult } from '../../sync/types.js';
@@ -61,7 +61,6 @@ async function runPart(part: Part, config: LoadedConfig, creds: CredentialContex
     const { runTicketsPart } = await import('../../sync/tickets-part.js');
     return await runTicketsPart(config, creds, o);
   } catch (e) {
-    const { isSsotError } = await import('../../core/errors.js');
     if (!isSsotError(e)) throw e;
     return { part, actions: [{ part, target: '-', action: 'error', error: e }], exitCode: e.exitCode, warnings: [] };
   }

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { ExitCode, SsotError, UsageError } from '../../core/errors.js';
+import { ExitCode, UsageError } from '../../core/errors.js';
 import type { LoadedConfig } from '../../config/load.js';
 import type { CommandContext } from '../context.js';
 import { credentialContext } from '../credentials.js';
@@ -101,12 +101,11 @@ export async function create(ctx: CommandContext, args: unknown[]): Promise<numb
   const config = await ctx.config();
   const { findVault } = await import('../../vault/setup.js');
   const v = findVault(config, String(args[0]));
-  try {
-    await fs.access(v.path);
-    throw new SsotError('USAGE', `${v.path} already exists`, { exitCode: 2, hint: 'nothing was written' });
-  } catch (e) {
-    if (e instanceof SsotError) throw e;
-  }
+  const exists = await fs.access(v.path).then(
+    () => true,
+    () => false,
+  );
+  if (exists) throw new UsageError(`${v.path} already exists`, 'nothing was written; `ssot vault verify` checks it');
   const { resolveVaultKey } = await import('../../vault/key.js');
   const { VaultDatabase } = await import('../../vault/kdbx/database.js');
   const { writeFileAtomic } = await import('../../core/atomic.js');
