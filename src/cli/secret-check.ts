@@ -5,15 +5,16 @@ import type { CommandContext } from './context.js';
 export type SecretCheck = (text: string, file: string) => Promise<{ line?: number; column?: number; rule: string; message?: string }[]>;
 
 /**
- * The guard as the docs publisher's gate: a doc in which the guard's rules or
- * the index of vault values find something is not published. The docs part
- * knows nothing of the guard; this is where the two meet.
+ * The guard as a gate before anything leaves the machine: a doc in which the
+ * guard's rules or the index of vault values find something is not published,
+ * a note item with a finding is not sent to Jira. The docs and tickets parts
+ * know nothing of the guard; this is where they meet.
  */
-export async function docsSecretCheck(ctx: CommandContext, config: LoadedConfig): Promise<SecretCheck> {
+export async function guardCheck(ctx: CommandContext, config: LoadedConfig): Promise<SecretCheck> {
   const { loadFingerprintIndex } = await import('../guard/fingerprint.js');
   const { scanTargets } = await import('../guard/scan.js');
   const loaded = await loadFingerprintIndex(stateDir(ctx.env), { env: ctx.env });
-  if (loaded.status === 'unusable') ctx.out.warn(`docs: the guard's vault index is unusable (${loaded.reason}); docs are checked with the rules only`);
+  if (loaded.status === 'unusable') ctx.out.warn(`the guard's vault index is unusable (${loaded.reason}); text is checked with the rules only`);
   const index = loaded.status === 'ok' ? loaded.index : undefined;
   return async (text, file) => {
     const report = scanTargets(

@@ -4,7 +4,11 @@ import { ErrorCode, SsotError } from '../core/errors.js';
 import type { Action, PartOptions, PartResult } from './types.js';
 
 /** The tickets part of `ssot sync`: the plan, then per-item outcomes. */
-export async function runTicketsPart(config: LoadedConfig, creds: CredentialContext, opts: PartOptions): Promise<PartResult> {
+export async function runTicketsPart(
+  config: LoadedConfig,
+  creds: CredentialContext,
+  opts: PartOptions & { secretCheck?: (text: string, file: string) => Promise<{ rule: string }[]> },
+): Promise<PartResult> {
   const j = config.jira!;
   const credentials = {
     email: await resolveCredential(j.email, creds, 'Jira account email (jira.email)'),
@@ -16,6 +20,7 @@ export async function runTicketsPart(config: LoadedConfig, creds: CredentialCont
     dryRun: opts.dryRun,
     yes: Boolean(opts.yes),
     ...(opts.readyOnly ? { readyOnly: true } : {}),
+    ...(opts.secretCheck ? { secretCheck: opts.secretCheck } : {}),
     ...(confirm ? { confirm: async (plan: { creates: number }) => confirm(`Create ${plan.creates} issues in Jira?`) } : {}),
     credentials,
   });

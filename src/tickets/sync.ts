@@ -87,6 +87,8 @@ export interface SyncTicketsOptions {
   confirm?: (plan: TicketsPlan) => Promise<boolean>;
   credentials: { email: string; token: string };
   log?: (event: TicketsEvent) => void;
+  /** The guard: an item whose text holds a finding stops the run before any request. */
+  secretCheck?: (text: string, file: string) => Promise<{ rule: string }[]>;
   /** Tests and embedding: an already connected client. */
   jira?: JiraApi;
   /** A pending marker younger than this whose issue search does not find is waited for, not created again. */
@@ -215,6 +217,11 @@ export async function syncTickets(config: LoadedConfig, opts: SyncTicketsOptions
     const text = [w.item.title, adfText(doc(w.item.description)), ...w.comments].join('\n');
     if (redactor.redact(text) !== text) {
       throw new InputError(ErrorCode.Input, 'this item contains a secret value; it is not sent to Jira', { file: w.note.file, line: w.item.line }, 'remove the value from the note');
+    }
+    // And what the guard finds (credential formats, the index of vault values).
+    const found = (await opts.secretCheck?.(text, w.note.file)) ?? [];
+    if (found.length > 0) {
+      throw new InputError(ErrorCode.Input, `this item contains a secret (${found.map((f) => f.rule).join(', ')}); it is not sent to Jira`, { file: w.note.file, line: w.item.line }, 'remove it from the note (or mark a false alarm with `ssot:allow`)');
     }
   }
   const emptyPlan: TicketsPlan = { items: [], creates: 0, writes: 0, warnings };

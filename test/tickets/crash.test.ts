@@ -135,4 +135,19 @@ describe('ssot tickets sync on the command line', () => {
     expect(jira.statusOf(other.key)!.name).toBe('In Progress');
     await fs.rm(odd);
   });
+
+  it('an item whose text holds a secret the guard finds is not sent to Jira: exit 2, the note and Jira untouched', async () => {
+    const file = path.join(dir, 'notes', 'leaky.md');
+    const key = ['AKIA', 'Z7QX3MV2KDPLWRTB'].join('');
+    const text = `---\ntickets: ready\n---\n## Backlog\n\n**Rotate the deploy credentials** (1 point)\n- the old key is ${key}\n`;
+    await fs.writeFile(file, text);
+    const before = jira.writes().length;
+    const r = await ssot(['tickets', 'sync', file]);
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/leaky\.md:\d+.*contains a secret \(aws-access-key-id\)/);
+    expect(r.out).not.toContain(key);
+    expect(jira.writes().length).toBe(before);
+    expect(await fs.readFile(file, 'utf8')).toBe(text);
+    await fs.rm(file);
+  });
 });

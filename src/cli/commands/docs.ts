@@ -3,7 +3,7 @@ import type { LoadedConfig } from '../../config/load.js';
 import { formatPlace, InputError, ErrorCode, UsageError } from '../../core/errors.js';
 import type { CommandContext } from '../context.js';
 import { credentialContext } from '../credentials.js';
-import { docsSecretCheck } from '../secret-check.js';
+import { guardCheck } from '../secret-check.js';
 import type { DocOutcome, DocProblem, DocsEvent, DocsSyncResult } from '../../docs/index.js';
 
 /**
@@ -32,7 +32,7 @@ export async function push(ctx: CommandContext, args: unknown[], opts: Record<st
     force: opts['force'] === true,
     credentials,
     ...(paths.length > 0 ? { paths } : {}),
-    secretCheck: await docsSecretCheck(ctx, config),
+    secretCheck: await guardCheck(ctx, config),
     log: (e) => printEvent(ctx, e, dryRun),
   });
   return report(ctx, result);

@@ -55,11 +55,12 @@ async function runPart(part: Part, config: LoadedConfig, creds: CredentialContex
     }
     if (part === 'docs') {
       const { runDocsPart } = await import('../../sync/docs-part.js');
-      const { docsSecretCheck } = await import('../secret-check.js');
-      return await runDocsPart(config, creds, { ...o, secretCheck: await docsSecretCheck(ctx, config) });
+      const { guardCheck } = await import('../secret-check.js');
+      return await runDocsPart(config, creds, { ...o, secretCheck: await guardCheck(ctx, config) });
     }
     const { runTicketsPart } = await import('../../sync/tickets-part.js');
-    return await runTicketsPart(config, creds, o);
+    const { guardCheck } = await import('../secret-check.js');
+    return await runTicketsPart(config, creds, { ...o, secretCheck: await guardCheck(ctx, config) });
   } catch (e) {
     if (!isSsotError(e)) throw e;
     return { part, actions: [{ part, target: '-', action: 'error', error: e }], exitCode: e.exitCode, warnings: [] };

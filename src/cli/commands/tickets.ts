@@ -5,6 +5,7 @@ import { ExitCode, UsageError } from '../../core/errors.js';
 import type { CommandContext } from '../context.js';
 import { credentialContext } from '../credentials.js';
 import { confirm } from '../prompt.js';
+import { guardCheck } from '../secret-check.js';
 import type { Printer } from '../output.js';
 import type { TicketsPlan, TicketsSyncResult } from '../../tickets/sync.js';
 
@@ -21,6 +22,7 @@ export async function sync(ctx: CommandContext, args: unknown[], opts: Record<st
     dryRun,
     yes: Boolean(opts['yes']),
     credentials,
+    secretCheck: await guardCheck(ctx, config),
     ...(ctx.interactive ? { confirm: (plan: TicketsPlan) => confirmOnTerminal(plan, ctx.out) } : {}),
     log: (e) => {
       if (e.type === 'plan') printPlan(e.plan, ctx.out, dryRun);

@@ -51,12 +51,13 @@ export function partDeps(ctx: CommandContext, logger: Logger): WatchDeps {
     },
     pushDocs: async (c) => {
       const { runDocsPart } = await import('../../sync/docs-part.js');
-      const { docsSecretCheck } = await import('../secret-check.js');
-      settle(logger, await runDocsPart(c, creds(c), { dryRun: false, secretCheck: await docsSecretCheck(quiet, c) }));
+      const { guardCheck } = await import('../secret-check.js');
+      settle(logger, await runDocsPart(c, creds(c), { dryRun: false, secretCheck: await guardCheck(quiet, c) }));
     },
     syncReadyTickets: async (c) => {
       const { runTicketsPart } = await import('../../sync/tickets-part.js');
-      settle(logger, await runTicketsPart(c, creds(c), { dryRun: false, readyOnly: true }));
+      const { guardCheck } = await import('../secret-check.js');
+      settle(logger, await runTicketsPart(c, creds(c), { dryRun: false, readyOnly: true, secretCheck: await guardCheck(quiet, c) }));
     },
   };
 }
