@@ -79,7 +79,7 @@ function report(ctx: CommandContext, results: PartResult[], dryRun: boolean): nu
     code = Math.max(code, r.exitCode);
   }
   if (results.length === 0) ctx.out.warn('nothing to sync: the config has no vaults, confluence or jira section');
-  ctx.out.table(rows);
+  if (rows.length > 1) ctx.out.table(rows);
   if (!ctx.opts.json) for (const r of results) for (const a of r.actions) if (a.error) ctx.out.error(a.error);
   ctx.out.record({ type: 'summary', dryRun, exitCode: code, parts: results.map((r) => ({ part: r.part, actions: r.actions.length, exitCode: r.exitCode })) });
   return code;
