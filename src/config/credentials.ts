@@ -80,6 +80,22 @@ async function lookup(ref: CredentialRef, ctx: CredentialContext, label: string)
   return ctx.vaultEntry(ref.vault, ref.entry, ref.field ?? 'Password');
 }
 
+/**
+ * The e-mail and API token of an Atlassian account (`confluence:` or `jira:`),
+ * resolved through their references; `section` names them in errors.
+ */
+export async function accountCredentials(
+  account: { email: CredentialRef; token: CredentialRef },
+  ctx: CredentialContext,
+  section: 'confluence' | 'jira',
+): Promise<{ email: string; token: string }> {
+  const service = section === 'confluence' ? 'Confluence' : 'Jira';
+  return {
+    email: await resolveCredential(account.email, ctx, `${service} account email (${section}.email)`),
+    token: await resolveCredential(account.token, ctx, `${service} API token (${section}.token)`),
+  };
+}
+
 export function describeRef(ref: CredentialRef): string {
   if ('env' in ref) return `environment variable ${ref.env}`;
   if ('keyring' in ref) return `keyring ${ref.keyring}`;

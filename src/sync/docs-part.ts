@@ -1,4 +1,4 @@
-import { resolveCredential, type CredentialContext } from '../config/credentials.js';
+import { accountCredentials, type CredentialContext } from '../config/credentials.js';
 import type { LoadedConfig } from '../config/load.js';
 import { ErrorCode, SsotError, type ExitCode } from '../core/errors.js';
 import type { Action, PartOptions, PartResult } from './types.js';
@@ -9,11 +9,7 @@ export async function runDocsPart(
   creds: CredentialContext,
   opts: PartOptions & { secretCheck?: (text: string, file: string) => Promise<{ line?: number; rule: string }[]> },
 ): Promise<PartResult> {
-  const c = config.confluence!;
-  const credentials = {
-    email: await resolveCredential(c.email, creds, 'Confluence account email (confluence.email)'),
-    token: await resolveCredential(c.token, creds, 'Atlassian API token (confluence.token)'),
-  };
+  const credentials = await accountCredentials(config.confluence!, creds, 'confluence');
   const { syncDocs } = await import('../docs/index.js');
   opts.progress?.('docs: reading the mapping and the remote versions');
   const r = await syncDocs(config, {

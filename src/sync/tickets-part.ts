@@ -1,4 +1,4 @@
-import { resolveCredential, type CredentialContext } from '../config/credentials.js';
+import { accountCredentials, type CredentialContext } from '../config/credentials.js';
 import type { LoadedConfig } from '../config/load.js';
 import { ErrorCode, SsotError } from '../core/errors.js';
 import type { Action, PartOptions, PartResult } from './types.js';
@@ -9,11 +9,7 @@ export async function runTicketsPart(
   creds: CredentialContext,
   opts: PartOptions & { secretCheck?: (text: string, file: string) => Promise<{ rule: string }[]> },
 ): Promise<PartResult> {
-  const j = config.jira!;
-  const credentials = {
-    email: await resolveCredential(j.email, creds, 'Jira account email (jira.email)'),
-    token: await resolveCredential(j.token, creds, 'Jira API token (jira.token)'),
-  };
+  const credentials = await accountCredentials(config.jira!, creds, 'jira');
   const { syncTickets } = await import('../tickets/sync.js');
   const confirm = opts.confirm;
   const r = await syncTickets(config, {

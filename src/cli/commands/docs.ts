@@ -14,11 +14,8 @@ import type { DocOutcome, DocProblem, DocsEvent, DocsSyncResult } from '../../do
 /** Resolve confluence.email and confluence.token. */
 export async function confluenceCredentials(ctx: CommandContext, config: LoadedConfig): Promise<{ email: string; token: string }> {
   if (!config.confluence) throw new UsageError(`${config.file} has no confluence section`, 'add confluence: { baseUrl, email, token, space } (see docs/confluence-setup.md)');
-  const { resolveCredential } = await import('../../config/credentials.js');
-  const cc = credentialContext(ctx, config);
-  const email = await resolveCredential(config.confluence.email, cc, 'Confluence account email');
-  const token = await resolveCredential(config.confluence.token, cc, 'Atlassian API token');
-  return { email, token };
+  const { accountCredentials } = await import('../../config/credentials.js');
+  return accountCredentials(config.confluence, credentialContext(ctx, config), 'confluence');
 }
 
 export async function push(ctx: CommandContext, args: unknown[], opts: Record<string, unknown>): Promise<number> {

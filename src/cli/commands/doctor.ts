@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { ExitCode, isSsotError } from '../../core/errors.js';
-import { resolveCredential } from '../../config/credentials.js';
+import { accountCredentials } from '../../config/credentials.js';
 import type { LoadedConfig } from '../../config/load.js';
 import type { CommandContext } from '../context.js';
 import { credentialContext } from '../credentials.js';
@@ -70,8 +70,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   if (config.confluence) {
     const c = config.confluence;
     await attempt('confluence', async () => {
-      const email = await resolveCredential(c.email, creds, 'Confluence account email');
-      const token = await resolveCredential(c.token, creds, 'Atlassian API token');
+      const { email, token } = await accountCredentials(c, creds, 'confluence');
       const { createApi } = await import('../../docs/api.js');
       const api = createApi({ baseUrl: c.baseUrl, email, token, attempts: 2 });
       const id = await api.spaceId(c.space);
@@ -81,13 +80,13 @@ export async function run(ctx: CommandContext): Promise<number> {
   if (config.jira) {
     const j = config.jira;
     await attempt('jira', async () => {
-      const email = await resolveCredential(j.email, creds, 'Jira account email');
-      const token = await resolveCredential(j.token, creds, 'Jira API token');
+      const { email, token } = await accountCredentials(j, creds, 'jira');
       const { connectJira } = await import('../../tickets/jira.js');
+      const { pickPointsField } = await import('../../tickets/sync.js');
       const api = await connectJira({ baseUrl: j.baseUrl, email, token });
       if (!(await api.projectExists(j.project))) throw new Error(`project ${j.project} does not exist or is not visible to this account`);
       const fields = await api.getFields();
-      const points = j.storyPointsField ?? fields.find((f) => f.name === 'Story Points' || f.name === 'Story point estimate')?.id;
+      const points = pickPointsField(fields, j.storyPointsField);
       return `${j.baseUrl}: signed in, project ${j.project} found${points ? `, story points in ${points}` : ', no story-points field (points go into the description)'}`;
     }, 'see docs/jira-setup.md');
   }

@@ -50,21 +50,18 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
 
   if (config.jira) {
+    const { listNotes } = await import('../../tickets/sync.js');
+    const { loadMapping } = await import('../../tickets/mapping.js');
     const notesDir = config.tickets?.notes ?? path.join(config.dir, 'docs', 'session_notes');
     const pending: string[] = [];
-    for (const f of await listMarkdown(notesDir)) {
+    for (const f of await listNotes(notesDir)) {
       const text = await fs.readFile(f, 'utf8');
       text.split('\n').forEach((line, i) => {
         if (/<!--\s*ssot:pending\b/.test(line)) pending.push(`${path.relative(config.dir, f)}:${i + 1}`);
       });
     }
     const mappingFile = config.tickets?.mapping ?? path.join(config.dir, 'mapping', 'jira.json');
-    let tied = 0;
-    try {
-      tied = Object.keys((JSON.parse(await fs.readFile(mappingFile, 'utf8')) as { items?: object }).items ?? {}).length;
-    } catch {
-      /* no mapping yet */
-    }
+    const tied = Object.keys((await loadMapping(mappingFile)).items).length;
     ctx.out.info(`\ntickets: ${tied} note items tied to Jira keys, ${pending.length} create(s) pending (interrupted; the next sync finishes them)`);
     for (const p of pending) ctx.out.info(`  pending: ${p}`);
     ctx.out.record({ type: 'tickets', tied, pending });
@@ -79,22 +76,6 @@ export async function run(ctx: CommandContext): Promise<number> {
     ctx.out.record({ type: 'watcher', running: w.running, pid: w.pid, targets: w.targets });
   }
   return ExitCode.OK;
-}
-
-async function listMarkdown(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await listMarkdown(p)));
-    else if (e.name.endsWith('.md')) out.push(p);
-  }
-  return out;
 }
 
 async function conflictFiles(root: string): Promise<string[]> {

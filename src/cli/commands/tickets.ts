@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { resolveCredential } from '../../config/credentials.js';
+import { accountCredentials } from '../../config/credentials.js';
 import type { LoadedConfig } from '../../config/load.js';
 import { ExitCode, UsageError } from '../../core/errors.js';
 import type { CommandContext } from '../context.js';
@@ -37,11 +37,7 @@ export async function sync(ctx: CommandContext, args: unknown[], opts: Record<st
 
 /** jira.email and jira.token through the usual references (env, keyring, file, vault entry, a prompt on a terminal). */
 export async function jiraCredentials(config: LoadedConfig, ctx: CommandContext): Promise<{ email: string; token: string }> {
-  const jc = config.jira!;
-  const cred = credentialContext(ctx, config);
-  const email = await resolveCredential(jc.email, cred, 'Jira account email (jira.email)');
-  const token = await resolveCredential(jc.token, cred, 'Jira API token (jira.token)');
-  return { email, token };
+  return accountCredentials(config.jira!, credentialContext(ctx, config), 'jira');
 }
 
 async function confirmOnTerminal(plan: TicketsPlan, out: Printer): Promise<boolean> {
