@@ -136,7 +136,7 @@ async function syncOnce(o: SyncVaultOptions): Promise<SyncVaultResult> {
   checkSameDatabase(o, state, [...toOpen.map((l) => ({ label: l.label, db: l.db! })), ...missed.map((m) => ({ label: m.from, db: m.db }))]);
 
   // Fold in a fixed order (primary, then copies in config order); the merge is order-independent in content anyway.
-  const opened = toOpen.sort((a, b) => order(locations, a) - order(locations, b));
+  const opened = toOpen.sort((a, b) => locations.indexOf(a) - locations.indexOf(b));
   let result = opened[0]!.db!;
   let report: MergeSummary | undefined;
   for (const next of [...opened.slice(1).map((l) => l.db!), ...missed.map((m) => m.db)]) {
@@ -155,8 +155,7 @@ async function syncOnce(o: SyncVaultOptions): Promise<SyncVaultResult> {
   // Save once; when some location already holds exactly this content, reuse its bytes (no new salts, no KDF).
   const holder = toOpen.find((l) => l.digest === digest);
   const bytes = holder ? holder.bytes! : await result.save();
-  const digestOf = (l: Location): string | undefined =>
-    l.digest ?? (l.id === PRIMARY ? state.primary?.digest : state.copies[l.id]?.digest);
+  const digestOf = (l: Location): string | undefined => l.digest ?? recorded(l);
 
   const message = commitMessage(o.vault, report, result, changed.map((l) => l.label));
   const written: string[] = [];
@@ -274,10 +273,6 @@ function checkSameDatabase(o: SyncVaultOptions, state: VaultState, dbs: { label:
       });
     }
   }
-}
-
-function order(all: Location[], l: Location): number {
-  return all.indexOf(l);
 }
 
 function sumReports(a: MergeSummary | undefined, b: MergeSummary): MergeSummary {

@@ -281,12 +281,7 @@ export class VaultDatabase {
   addEntry(groupPath: string, fields: EntryFields, opts: { protect?: string[] } = {}): string {
     const group = this.ensureGroup(groupPath);
     const e = this.db.createEntry(group);
-    const now = this.clock();
-    e.times.creationTime = now;
-    e.times.lastModTime = now;
-    e.times.lastAccessTime = now;
-    e.times.locationChanged = now;
-    e.times.expiryTime = undefined;
+    this.stampNew(e.times);
     const protect = new Set(['Password', ...(opts.protect ?? [])]);
     for (const [k, v] of Object.entries(fields)) {
       if (v === undefined) continue;
@@ -487,18 +482,23 @@ export class VaultDatabase {
     return g;
   }
 
+  /** A new item's times, all from this database's clock (tests set it), never expiring. */
+  private stampNew(times: kdbxweb.KdbxEntry['times']): void {
+    const now = this.clock();
+    times.creationTime = now;
+    times.lastModTime = now;
+    times.lastAccessTime = now;
+    times.locationChanged = now;
+    times.expiryTime = undefined;
+  }
+
   private ensureGroup(path: string): kdbxweb.KdbxGroup {
     let g = this.db.getDefaultGroup();
     for (const part of path.split('/').filter(Boolean)) {
       let next = g.groups.find((c) => c.name === part);
       if (!next) {
         next = this.db.createGroup(g, part);
-        const now = this.clock();
-        next.times.creationTime = now;
-        next.times.lastModTime = now;
-        next.times.lastAccessTime = now;
-        next.times.locationChanged = now;
-        next.times.expiryTime = undefined;
+        this.stampNew(next.times);
       }
       g = next;
     }
