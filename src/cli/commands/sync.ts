@@ -6,6 +6,7 @@ import type { CommandContext } from '../context.js';
 import { credentialContext } from '../credentials.js';
 import { describe } from '../output.js';
 import { confirm } from '../prompt.js';
+import type { SecretCheck } from '../secret-check.js';
 
 /** `ssot sync [--only vault,docs,tickets] [--dry-run] [--json]`: vaults, then docs, then tickets. */
 export async function run(ctx: CommandContext, _args: unknown[], opts: Record<string, unknown>): Promise<number> {
@@ -19,13 +20,16 @@ export async function run(ctx: CommandContext, _args: unknown[], opts: Record<st
     ...(ctx.interactive ? { confirm } : {}),
     ...(process.stderr.isTTY && !ctx.opts.json && !ctx.opts.quiet ? { progress: (m: string) => process.stderr.write(`… ${m}\n`) } : {}),
   };
+  // The guard's index is loaded once for the docs and tickets parts, and only if one runs.
+  let check: Promise<SecretCheck> | undefined;
+  const secretCheck = (): Promise<SecretCheck> => (check ??= import('../secret-check.js').then((m) => m.guardCheck(ctx, config)));
   const results: PartResult[] = [];
   for (const part of parts) {
     if (!configured(config, part)) {
       if (opts['only']) ctx.out.warn(`${part}: not configured in ${config.file}; skipped`);
       continue;
     }
-    results.push(await runPart(part, config, creds, partOpts, ctx));
+    results.push(await runPart(part, config, creds, partOpts, ctx, secretCheck));
   }
   return report(ctx, results, partOpts.dryRun);
 }
@@ -46,7 +50,14 @@ export function configured(config: LoadedConfig, part: Part): boolean {
 }
 
 /** One part failing does not stop the others: its error becomes an action. */
-async function runPart(part: Part, config: LoadedConfig, creds: CredentialContext, o: PartOptions, ctx: CommandContext): Promise<PartResult> {
+async function runPart(
+  part: Part,
+  config: LoadedConfig,
+  creds: CredentialContext,
+  o: PartOptions,
+  ctx: CommandContext,
+  secretCheck: () => Promise<SecretCheck>,
+): Promise<PartResult> {
   try {
     if (part === 'vault') {
       const { runVaultPart } = await import('../../sync/vault-part.js');
@@ -55,12 +66,10 @@ async function runPart(part: Part, config: LoadedConfig, creds: CredentialContex
     }
     if (part === 'docs') {
       const { runDocsPart } = await import('../../sync/docs-part.js');
-      const { guardCheck } = await import('../secret-check.js');
-      return await runDocsPart(config, creds, { ...o, secretCheck: await guardCheck(ctx, config) });
+      return await runDocsPart(config, creds, { ...o, secretCheck: await secretCheck() });
     }
     const { runTicketsPart } = await import('../../sync/tickets-part.js');
-    const { guardCheck } = await import('../secret-check.js');
-    return await runTicketsPart(config, creds, { ...o, secretCheck: await guardCheck(ctx, config) });
+    return await runTicketsPart(config, creds, { ...o, secretCheck: await secretCheck() });
   } catch (e) {
     if (!isSsotError(e)) throw e;
     return { part, actions: [{ part, target: '-', action: 'error', error: e }], exitCode: e.exitCode, warnings: [] };
