@@ -155,6 +155,8 @@ describe('watcher', () => {
     await s.write({ broken: true });
     await waitFor(() => log.records.some((r) => r.msg.startsWith('config not reloaded')), 'the reload error logged');
     expect(w.config().docs).toBe(s.docs);
+    // The log line is written while the run ends; the retry is scheduled just after it.
+    await waitFor(() => w!.states().find((x) => x.id === 'config')?.nextRetryAt !== undefined, 'the reload retry scheduled');
     const cfgState = w.states().find((x) => x.id === 'config')!;
     expect(cfgState.lastError).toMatch(/JSON/);
     expect(cfgState.nextRetryAt).toBeDefined(); // a plain Error: retried (an InputError would wait for the next edit)
