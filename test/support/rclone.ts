@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tmpDir } from './tmp.js';
 
@@ -28,6 +28,11 @@ export interface RcloneWorld {
   serverPass: string;
   /** Every call the shim recorded so far: argv as one string each. */
   calls(): string[];
+  /** Run this bash script once, just before the next upload starts. */
+  beforeNextUpload(script: string): void;
+  /** Make uploads stall after 64 KiB (uploadStalled() turns true then). */
+  slowUploads(on: boolean): void;
+  uploadStalled(): boolean;
   /** The environment a child rclone started with (RCLONE_CONFIG set). */
   env: NodeJS.ProcessEnv;
   stop(): Promise<void>;
@@ -63,9 +68,20 @@ export async function startRcloneWorld(): Promise<RcloneWorld> {
   writeFileSync(log, '');
   const shim = path.join(dir, 'bin', 'rclone');
   mkdirSync(path.dirname(shim), { recursive: true });
+  // Test hooks: `hook` runs once just before the next upload (another machine
+  // writing at that moment); `slow` makes uploads stall after 64 KiB (to kill one midway).
+  const hook = path.join(dir, 'before-upload.sh');
+  const slow = path.join(dir, 'slow');
   writeFileSync(
     shim,
-    `#!/bin/bash\n{ printf 'PASS=%s ARGV' "\${RCLONE_CONFIG_PASS:+set}"; for a in "$@"; do printf ' %q' "$a"; done; printf '\\n'; } >> '${log}'\nexec '${real}' "$@"\n`,
+    [
+      '#!/bin/bash',
+      `{ printf 'PASS=%s ARGV' "\${RCLONE_CONFIG_PASS:+set}"; for a in "$@"; do printf ' %q' "$a"; done; printf '\\n'; } >> '${log}'`,
+      `if [ "$1" = rcat ] && [ -f '${hook}' ]; then mv '${hook}' '${hook}.run' && bash '${hook}.run'; fi`,
+      `if [ "$1" = rcat ] && [ -f '${slow}' ]; then { head -c 65536; touch '${slow}.uploading'; sleep 60; cat; } | '${real}' "$@"; exit $?; fi`,
+      `exec '${real}' "$@"`,
+      '',
+    ].join('\n'),
   );
   chmodSync(shim, 0o755);
   let n = 0;
@@ -85,6 +101,9 @@ export async function startRcloneWorld(): Promise<RcloneWorld> {
     serverPass,
     env,
     calls: () => readFileSync(log, 'utf8').split('\n').filter(Boolean),
+    beforeNextUpload: (script: string) => writeFileSync(hook, script),
+    slowUploads: (on: boolean) => (on ? writeFileSync(slow, '') : rmSync(slow, { force: true })),
+    uploadStalled: () => existsSync(`${slow}.uploading`),
     stop: async () => {
       await Promise.all(procs.map((p) => stopProcess(p)));
     },

@@ -115,6 +115,7 @@ export class RcloneCopy implements Copy {
       throw new CopyConflictError(this.id, `${this.label} was written by another machine right after this one`);
     }
     await this.state.set({ ...meta, fingerprint: fingerprint(after, meta), rev }, data);
+    if (meta.canMove) await this.sweepStaleUploads();
     return { rev };
   }
 
@@ -191,6 +192,15 @@ export class RcloneCopy implements Copy {
     }
   }
 
+  /**
+   * An upload killed midway leaves its temporary file. Those older than an hour
+   * are swept after a good write (a younger one may be another machine's upload in flight).
+   */
+  private async sweepStaleUploads(): Promise<void> {
+    const pattern = `/.${globEscape(this.name)}.ssot-*.tmp`;
+    await runRclone(this.runner, ['delete', '--include', pattern, '--min-age', '1h', '--max-depth', '1', this.folder], this.target).catch(() => undefined);
+  }
+
   private async upload(dest: string, data: Uint8Array): Promise<void> {
     await rcloneOk(this.runner, ['rcat', '--size', String(data.length), dest], this.target, data);
   }
@@ -204,6 +214,11 @@ export class RcloneCopy implements Copy {
     const s = (r: string | null): string => (r === null ? 'no file' : r.slice(0, 12));
     return new CopyConflictError(this.id, `${this.label} changed since it was read (expected ${s(expected)}, found ${s(found)})`);
   }
+}
+
+/** rclone's filter globs treat these as special. */
+function globEscape(s: string): string {
+  return s.replace(/[\\*?[\]{}]/g, (c) => `\\${c}`);
 }
 
 /** What identifies a remote version without downloading it: the strongest hash, else size and time. */

@@ -40,6 +40,22 @@ describe('RcloneCopy', () => {
     expect([...(await fs.readFile(path.join(dir, 'v.kdbx')))]).toEqual([1, 2, 3]);
   });
 
+  it('sweeps temporary files of killed uploads older than an hour, and leaves younger ones (another machine\'s upload in flight)', async () => {
+    const remote = world.remotes.local;
+    const dir = remote.slice(4);
+    await fs.mkdir(dir, { recursive: true });
+    const stale = path.join(dir, '.v.kdbx.ssot-0123456789ab.tmp');
+    const young = path.join(dir, '.v.kdbx.ssot-ba9876543210.tmp');
+    const other = path.join(dir, 'notes-ssot-x.tmp');
+    for (const f of [stale, young, other]) await fs.writeFile(f, 'partial');
+    const old = new Date(Date.now() - 2 * 3600_000);
+    await fs.utimes(stale, old, old);
+    await fs.utimes(other, old, old);
+    const c = new RcloneCopy({ remote, name: 'v.kdbx', runner, state: memoryRcloneState() });
+    await c.write(new Uint8Array([5]), null, msg);
+    expect((await fs.readdir(dir)).sort()).toEqual(['.v.kdbx.ssot-ba9876543210.tmp', 'notes-ssot-x.tmp', 'v.kdbx']);
+  });
+
   it('sees a change made behind its back as a conflict and leaves it alone (sftp: by hash)', async () => {
     const remote = world.remotes.sftp;
     const c = new RcloneCopy({ remote, name: 'v.kdbx', runner, state: memoryRcloneState() });
