@@ -165,3 +165,45 @@ describe('an rclone copy that cannot work: a clear error naming the copy and the
     });
   }
 });
+
+describe('doctor, restore and init with rclone', () => {
+  it('doctor checks the remote, the folder and the file\'s hash, and names the guarantee; a missing remote fails with the fix', async () => {
+    const remote = world.remotes.sftp;
+    const ws = await workspace(remote);
+    expect((await sync(ws)).code).toBe(0);
+    const r = await runSsot(['doctor'], { cwd: ws.dir, env: { ...world.env, ...ws.env } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`ok +vault chronos: rclone ${remote}/chronos\\.kdbx: sftp remote reachable; the folder exists; the file's sha1 hash reads [0-9a-f]{12}; writes go to a temporary name, moved over the file server-side`));
+
+    const bad = await workspace('nosuchremote:vault');
+    const d = await runSsot(['doctor'], { cwd: bad.dir, env: { ...world.env, ...bad.env } });
+    expect(d.code).toBe(1);
+    expect(d.stdout).toMatch(/FAIL +vault chronos: rclone nosuchremote:vault\/chronos\.kdbx: .*no rclone remote "nosuchremote"/);
+    expect(d.stdout).toMatch(/fix: `rclone listremotes` lists the remotes/);
+  });
+
+  it('restore --from rclone says it cannot where the backend keeps no versions, and writes nothing', async () => {
+    const ws = await workspace(world.remotes.webdav);
+    expect((await sync(ws)).code).toBe(0);
+    const before = await fs.readFile(ws.primary);
+    const r = await runSsot(['vault', 'restore', 'chronos', '--from', 'rclone', '--yes'], { cwd: ws.dir, env: { ...world.env, ...ws.env } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot restore from rclone: rclone wd:v\d+\/chronos\.kdbx \(a webdav backend\) keeps no versions/);
+    expect(r.stderr).toMatch(/--from backup/);
+    expect((await fs.readFile(ws.primary)).equals(before)).toBe(true);
+  });
+
+  it('init offers the remotes in the user\'s rclone config, as commented copy lines that load', async () => {
+    const dir = path.join(world.dir, `init-${Date.now()}`);
+    await fs.mkdir(dir);
+    const env = { ...world.env, PATH: `${path.dirname(world.shim)}:${process.env['PATH']}`, XDG_STATE_HOME: path.join(dir, 'state'), XDG_CONFIG_HOME: path.join(dir, 'cfg') };
+    const r = await runSsot(['init'], { cwd: dir, env });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/rclone remotes you can use as a vault copy: gone \(webdav\), loc \(local\), sf \(sftp\), wd \(webdav\)/);
+    const text = await fs.readFile(path.join(dir, 'ssot.config.yaml'), 'utf8');
+    expect(text).toContain('#      - rclone: { remote: "sf:security" }   # sftp');
+    const { parseConfig } = await import('../../src/config/load.js');
+    const uncommented = text.replace(/^vaults: \[\]$/m, 'vaults:\n  - name: chronos\n    path: x.kdbx\n    copies:').replace(/^#(      - rclone: \{ remote: "sf:security" \}.*)$/m, '$1');
+    expect(parseConfig(uncommented, path.join(dir, 'ssot.config.yaml')).vaults[0]!.copies).toEqual([{ rclone: { remote: 'sf:security' } }]);
+  });
+});

@@ -168,6 +168,14 @@ export class RcloneCopy implements Copy {
     return JSON.parse(res.stdout.toString('utf8')) as RemoteEntry;
   }
 
+  /** The folder's listing entry; null when it does not exist yet. */
+  async statFolder(): Promise<{ IsDir?: boolean } | null> {
+    const res = await runRclone(this.runner, ['lsjson', '--stat', '--no-mimetype', this.folder], this.target);
+    if (res.code === 3 || res.code === 4) return null;
+    if (res.code !== 0) throw rcloneError(res, this.target, this.runner);
+    return JSON.parse(res.stdout.toString('utf8')) as { IsDir?: boolean };
+  }
+
   private async revOf(st: RemoteEntry, meta: RcloneCopyMeta): Promise<string | null> {
     const { meta: m, data } = await this.state.get();
     if (data && m.fingerprint === fingerprint(st, meta) && m.rev) return m.rev;
