@@ -203,7 +203,8 @@ describe('doctor, restore and init with rclone', () => {
     const text = await fs.readFile(path.join(dir, 'ssot.config.yaml'), 'utf8');
     expect(text).toContain('#      - rclone: { remote: "sf:security" }   # sftp');
     const { parseConfig } = await import('../../src/config/load.js');
-    const uncommented = text.replace(/^vaults: \[\]$/m, 'vaults:\n  - name: chronos\n    path: x.kdbx\n    copies:').replace(/^#(      - rclone: \{ remote: "sf:security" \}.*)$/m, '$1');
+    const offered = /^#(      - rclone: \{ remote: "sf:security" \}.*)$/m.exec(text)![1]!;
+    const uncommented = `vaults:\n  - name: chronos\n    path: x.kdbx\n    copies:\n${offered}\n`;
     expect(parseConfig(uncommented, path.join(dir, 'ssot.config.yaml')).vaults[0]!.copies).toEqual([{ rclone: { remote: 'sf:security' } }]);
   });
 });
