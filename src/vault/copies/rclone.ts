@@ -100,14 +100,26 @@ export class RcloneCopy implements Copy {
 
   async write(data: Uint8Array, ifRev: string | null, _info: WriteInfo): Promise<WriteResult> {
     const meta = await this.learn();
-    const before = await this.stat();
-    const current = before ? await this.revOf(before, meta) : null;
-    if (current !== ifRev) throw this.conflict(ifRev, current);
     const rev = sha256(data);
-    if (current === rev) return { rev }; // the bytes it already holds: not a change
-    if (meta.canMove) await this.uploadAndMove(data, before, meta);
-    else await this.upload(this.file, data);
-    const after = await this.stat();
+    const tmp = meta.canMove ? this.tmpPath() : undefined;
+    // The check and the upload to the temporary name overlap: that upload does not touch the file.
+    const [check, uploaded] = await Promise.allSettled([this.current(meta), tmp ? this.upload(tmp, data) : Promise.resolve()]);
+    try {
+      if (check.status === 'rejected') throw check.reason;
+      const { entry: before, rev: current } = check.value;
+      if (current !== ifRev) throw this.conflict(ifRev, current);
+      if (current === rev) {
+        if (tmp) await this.dropTmp(tmp);
+        return { rev }; // the bytes it already holds: not a change
+      }
+      if (uploaded.status === 'rejected') throw uploaded.reason;
+      if (tmp) await this.moveIntoPlace(tmp, before, meta);
+      else await this.upload(this.file, data);
+    } catch (e) {
+      if (tmp) await this.dropTmp(tmp);
+      throw e;
+    }
+    const [after] = await Promise.all([this.stat(), tmp ? this.sweepStaleUploads() : undefined]);
     if (!after || !matches(after, data, meta)) {
       // Another writer landed right after us: its version is the file now. Re-read and merge.
       const { fingerprint: _fp, rev: _rev, ...learnt } = meta;
@@ -115,7 +127,6 @@ export class RcloneCopy implements Copy {
       throw new CopyConflictError(this.id, `${this.label} was written by another machine right after this one`);
     }
     await this.state.set({ ...meta, fingerprint: fingerprint(after, meta), rev }, data);
-    if (meta.canMove) await this.sweepStaleUploads();
     return { rev };
   }
 
@@ -182,22 +193,30 @@ export class RcloneCopy implements Copy {
     return (await this.read())?.rev ?? null;
   }
 
-  /** To `.<name>.ssot-<random>.tmp` beside the file, then a server-side move over it. */
-  private async uploadAndMove(data: Uint8Array, before: RemoteEntry | null, meta: RcloneCopyMeta): Promise<void> {
+  /** The file's listing entry and rev now (null, null: absent). */
+  private async current(meta: RcloneCopyMeta): Promise<{ entry: RemoteEntry | null; rev: string | null }> {
+    const entry = await this.stat();
+    return { entry, rev: entry ? await this.revOf(entry, meta) : null };
+  }
+
+  /** `.<name>.ssot-<random>.tmp` beside the file: random, so two machines never share one. */
+  private tmpPath(): string {
     const tmpName = `.${this.name}.ssot-${randomBytes(6).toString('hex')}.tmp`;
-    const tmp = this.folder.endsWith(':') ? `${this.folder}${tmpName}` : `${this.folder}/${tmpName}`;
-    await this.upload(tmp, data);
-    try {
-      // Check again just before the move: the upload took time, and another machine may have written meanwhile.
-      const now = await this.stat();
-      const moved = (now ? fingerprint(now, meta) : null) !== (before ? fingerprint(before, meta) : null);
-      if (moved) throw new CopyConflictError(this.id, `${this.label} changed while this machine uploaded`);
-      // --ignore-times: rclone would otherwise take two files of the same size and second for the same and drop ours.
-      await rcloneOk(this.runner, ['moveto', '--ignore-times', tmp, this.file], this.target);
-    } catch (e) {
-      await runRclone(this.runner, ['deletefile', tmp], this.target).catch(() => undefined);
-      throw e;
-    }
+    return this.folder.endsWith(':') ? `${this.folder}${tmpName}` : `${this.folder}/${tmpName}`;
+  }
+
+  /** The uploaded temporary file moved over the file server-side, if the file is still the version checked. */
+  private async moveIntoPlace(tmp: string, before: RemoteEntry | null, meta: RcloneCopyMeta): Promise<void> {
+    // Check again just before the move: the upload took time, and another machine may have written meanwhile.
+    const now = await this.stat();
+    const moved = (now ? fingerprint(now, meta) : null) !== (before ? fingerprint(before, meta) : null);
+    if (moved) throw new CopyConflictError(this.id, `${this.label} changed while this machine uploaded`);
+    // --ignore-times: rclone would otherwise take two files of the same size and second for the same and drop ours.
+    await rcloneOk(this.runner, ['moveto', '--ignore-times', tmp, this.file], this.target);
+  }
+
+  private async dropTmp(tmp: string): Promise<void> {
+    await runRclone(this.runner, ['deletefile', tmp], this.target).catch(() => undefined);
   }
 
   /**
