@@ -85,8 +85,8 @@ export function buildProgram(onExit: (code: number) => void): Command {
   def(vault, 'verify [name]', 'decrypt every copy, compare them, check required entries', sub('vault', 'verify'));
   def(vault, 'restore <name>', 'make an earlier version the primary (backed up first)', sub('vault', 'restore'), (c) =>
     c
-      .addOption(new Option('--from <source>', 'where the version comes from').choices(['git', 'gdrive', 'backup']).makeOptionMandatory())
-      .option('--at <rev-or-date>', 'a git commit, Drive revision id or backup name; or a date (newest at or before it)')
+      .addOption(new Option('--from <source>', 'where the version comes from').choices(['git', 'gdrive', 'rclone', 'backup']).makeOptionMandatory())
+      .option('--at <rev-or-date>', 'a git commit, Drive revision id, S3 version (rclone) or backup name; or a date (newest at or before it)')
       .option('--yes', 'do not ask for confirmation')
       .option('--list', 'list the versions that can be restored'),
   );

@@ -91,7 +91,7 @@ function describeIssue(issue: Issue): { message: string; hint?: string } {
 function unionHint(p: readonly PropertyKey[]): string {
   const last = p[p.length - 1];
   const parent = p[p.length - 2];
-  if (parent === 'copies' || last === 'copies') return 'a copy is { git: {...} }, { gdrive: {...} } or { folder: {...} }';
+  if (parent === 'copies' || last === 'copies') return 'a copy is { git: {...} }, { gdrive: {...} }, { folder: {...} } or { rclone: {...} }';
   return 'a credential is { env: NAME }, { keyring: "service/account" }, { vault: NAME, entry: TITLE }, { file: PATH } or { prompt: TEXT }';
 }
 
@@ -145,11 +145,18 @@ function absolutise(c: RawConfig, dir: string): RawConfig {
       copies: v.copies.map((cp) => {
         if ('git' in cp) return { git: { ...cp.git, repo: abs(cp.git.repo) } };
         if ('folder' in cp) return { folder: { ...cp.folder, path: abs(cp.folder.path) } };
+        if ('rclone' in cp) return { rclone: { ...cp.rclone, ...(cp.rclone.config ? { config: abs(cp.rclone.config) } : {}) } };
         return cp;
       }),
     })),
+    ...(c.rclone ? { rclone: absRclone(c.rclone, abs) } : {}),
     ...(c.docs ? { docs: { ...c.docs, root: abs(c.docs.root), mapping: abs(c.docs.mapping) } } : {}),
     ...(c.tickets ? { tickets: { ...c.tickets, notes: abs(c.tickets.notes), mapping: abs(c.tickets.mapping) } } : {}),
     ...(c.guard ? { guard: { ...c.guard, baseline: abs(c.guard.baseline) } } : {}),
   };
+}
+
+/** rclone's config file is a path; its binary is a path only when it has a folder part (else looked up on PATH). */
+function absRclone(r: NonNullable<RawConfig['rclone']>, abs: (p: string) => string): NonNullable<RawConfig['rclone']> {
+  return { ...r, path: r.path.includes('/') ? abs(r.path) : r.path, ...(r.config ? { config: abs(r.config) } : {}) };
 }

@@ -43,7 +43,16 @@ const gdriveCopy = z.strictObject({
 const folderCopy = z.strictObject({
   folder: z.strictObject({ path: nonEmpty, name: nonEmpty.optional() }),
 });
-export const copySchema = z.union([gitCopy, gdriveCopy, folderCopy]);
+const rcloneCopy = z.strictObject({
+  rclone: z.strictObject({
+    /** An rclone remote and folder, as the user's rclone knows it: `nas:vault`, `gdrive:security`. */
+    remote: z.string().regex(/^[^:\s][^:]*:/, 'an rclone remote and folder: "NAME:folder" (NAME from `rclone listremotes`)'),
+    name: nonEmpty.optional(),
+    /** A non-default rclone.conf for this copy (overrides the top-level `rclone.config`). */
+    config: nonEmpty.optional(),
+  }),
+});
+export const copySchema = z.union([gitCopy, gdriveCopy, folderCopy, rcloneCopy]);
 export type CopyConfig = z.infer<typeof copySchema>;
 
 export const vaultSchema = z.strictObject({
@@ -72,6 +81,13 @@ export const gdriveSchema = z.strictObject({
   rootUrl: z.url().optional(),
   /** OAuth token endpoint override (the dev stand-in serves one at `<rootUrl>token`). */
   tokenUrl: z.url().optional(),
+});
+
+/** The user's own rclone: which binary, which config, the config's password (a reference). */
+export const rcloneSchema = z.strictObject({
+  path: nonEmpty.default('rclone'),
+  config: nonEmpty.optional(),
+  configPass: credentialRef.optional(),
 });
 
 export const confluenceSchema = z.strictObject({
@@ -123,6 +139,7 @@ export const watchSchema = z.strictObject({
 export const configSchema = z.strictObject({
   vaults: z.array(vaultSchema).default([]),
   gdrive: gdriveSchema.optional(),
+  rclone: rcloneSchema.optional(),
   confluence: confluenceSchema.optional(),
   docs: docsSchema.optional(),
   jira: jiraSchema.optional(),
@@ -133,6 +150,7 @@ export const configSchema = z.strictObject({
 
 export type RawConfig = z.infer<typeof configSchema>;
 export type GdriveConfig = z.infer<typeof gdriveSchema>;
+export type RcloneConfig = z.infer<typeof rcloneSchema>;
 export type ConfluenceConfig = z.infer<typeof confluenceSchema>;
 export type DocsConfig = z.infer<typeof docsSchema>;
 export type JiraConfig = z.infer<typeof jiraSchema>;

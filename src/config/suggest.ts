@@ -5,7 +5,7 @@ const KNOWN_KEYS = [
   'clientSecret', 'refreshToken', 'accessToken', 'scope', 'rootUrl', 'tokenUrl', 'confluence', 'baseUrl', 'email', 'token',
   'space', 'docs', 'root', 'mapping', 'exclude', 'mermaid', 'mermaidMacro', 'jira', 'project', 'storyPointsField',
   'issueType', 'tickets', 'notes', 'confirmAbove', 'guard', 'blockPaths', 'baseline', 'ignorePaths', 'maxFileBytes',
-  'watch', 'debounceMs', 'pollRemotesMinutes', 'env', 'keyring', 'vault', 'field', 'file', 'prompt',
+  'watch', 'debounceMs', 'pollRemotesMinutes', 'rclone', 'config', 'configPass', 'env', 'keyring', 'vault', 'field', 'file', 'prompt',
 ];
 
 export function nearest(word: string, candidates: readonly string[] = KNOWN_KEYS): string | undefined {

@@ -6,12 +6,15 @@ import type { CopyVersion } from './copies/copy.js';
 import type { VaultRuntime } from './setup.js';
 import { readVaultState } from './state.js';
 
-export type RestoreSource = 'git' | 'gdrive' | 'backup';
+export type RestoreSource = 'git' | 'gdrive' | 'rclone' | 'backup';
 
 export async function listVersions(rt: VaultRuntime, from: RestoreSource): Promise<CopyVersion[]> {
   if (from === 'backup') return listBackups(rt.stateDir, rt.vault.name);
   const copy = rt.copies.find((c) => c.kind === from);
   if (!copy) throw new UsageError(`vault ${rt.vault.name} has no ${from} copy`, 'use --from backup, or add the copy to the config');
+  // An rclone copy keeps versions only where its backend does (S3 with versioning); else say so, not "no version".
+  const why = 'versionsUnavailable' in copy ? await (copy as { versionsUnavailable(): Promise<string | undefined> }).versionsUnavailable() : undefined;
+  if (why) throw new UsageError(`cannot restore from ${from}: ${why}`, 'use --from backup (this machine\'s safety backups); for Drive, the native gdrive copy keeps revisions');
   return copy.versions();
 }
 

@@ -63,7 +63,8 @@ export async function openPrimary(v: VaultConfig, creds: CredentialContext): Pro
 
 /** The copies of a vault; the merge a git copy needs on a diverged pull is the engine's entry-by-entry merge. */
 async function makeCopies(v: VaultConfig, codec: VaultCodec<VaultDatabase>, deps: SetupDeps, stateDir: string): Promise<Copy[]> {
-  const { copyFromConfig, driveClientFromConfig, fileDriveState } = await import('./copies/index.js');
+  const { copyFromConfig, driveClientFromConfig, fileDriveState, rcloneRunnerFromConfig } = await import('./copies/index.js');
+  const { fileRcloneState } = await import('./copies/rclone-state.js');
   const g = deps.config.gdrive;
   let drive: ReturnType<typeof driveClientFromConfig> | undefined;
   const copies: Copy[] = [];
@@ -80,6 +81,8 @@ async function makeCopies(v: VaultConfig, codec: VaultCodec<VaultDatabase>, deps
         },
         ...(g ? { driveClient: () => (drive ??= driveClientFromConfig(g, deps.creds)) } : {}),
         driveState: (key) => fileDriveState(key, path.join(stateDir, 'copies')),
+        rclone: rcloneRunnerFromConfig(deps.config.rclone, deps.creds),
+        rcloneState: (key) => fileRcloneState(key, path.join(stateDir, 'copies')),
       }),
     );
   }

@@ -59,11 +59,12 @@ export async function run(ctx: CommandContext): Promise<number> {
     }, `check vaults[].path and the password; \`ssot vault create ${v.name}\` makes a new one`);
     for (const copy of runtime.copies) {
       await attempt(`vault ${v.name}: ${copy.label}`, async () => {
+        if (copy.kind === 'rclone') return (await import('../../vault/copies/rclone-doctor.js')).checkRcloneCopy(copy);
         const head = await copy.head();
         let detail = head ? `reachable, at revision ${head.slice(0, 12)}` : 'reachable; the file is not there yet (the next sync creates it)';
         if (copy.kind === 'git') detail += await gitWritable(copy.id);
         return detail;
-      }, copy.kind === 'gdrive' ? 'see docs/drive-setup.md' : copy.kind === 'git' ? 'check the clone, its remote and your push rights' : 'check that the folder is mounted and writable');
+      }, copy.kind === 'gdrive' ? 'see docs/drive-setup.md' : copy.kind === 'git' ? 'check the clone, its remote and your push rights' : copy.kind === 'rclone' ? 'see docs/rclone.md' : 'check that the folder is mounted and writable');
     }
   }
 

@@ -18,6 +18,7 @@ vaults: []
 #      - git:    { repo: ~/security/keepass_versions, remote: origin, branch: main }
 #      - gdrive: { folder: security }
 #      - folder: { path: /media/usb/vault }
+#      - rclone: { remote: "nas:vault" }          # any storage your rclone reaches (docs/rclone.md)
 
 # confluence:
 #   baseUrl: https://example.atlassian.net/wiki
@@ -49,9 +50,10 @@ guard:
 export async function run(ctx: CommandContext, _args: unknown[], opts: Record<string, unknown>): Promise<number> {
   const existing = await findConfig({ ...(ctx.opts.config ? { explicit: ctx.opts.config } : {}), cwd: ctx.cwd });
   let configFile = existing && (await exists(existing)) ? existing : path.join(ctx.cwd, CONFIG_FILE);
+  const rclone = await (await import('./init-rclone.js')).rcloneOffer(ctx);
   if (!(await exists(configFile)) || opts['force']) {
     configFile = path.join(ctx.cwd, CONFIG_FILE);
-    await writeFileAtomic(configFile, TEMPLATE);
+    await writeFileAtomic(configFile, TEMPLATE + rclone.template);
     ctx.out.info(`wrote ${configFile}`);
   } else {
     ctx.out.info(`kept ${configFile}`);
@@ -79,6 +81,7 @@ export async function run(ctx: CommandContext, _args: unknown[], opts: Record<st
       ctx.out.info(`vault ${v.name}: ${c.git.repo} merges *.kdbx with \`ssot vault merge-driver\``);
     }
   }
+  if (rclone.note && !config.vaults.some((v) => v.copies.some((c) => 'rclone' in c))) ctx.out.info(rclone.note);
   ctx.out.record({ type: 'init', config: config.file });
   return ExitCode.OK;
 }

@@ -37,11 +37,11 @@ export async function verify(ctx: CommandContext, args: unknown[]): Promise<numb
   return code;
 }
 
-/** `ssot vault restore NAME --from git|gdrive|backup [--at REV|DATE] [--list] [--yes]` */
+/** `ssot vault restore NAME --from git|gdrive|rclone|backup [--at REV|DATE] [--list] [--yes]` */
 export async function restore(ctx: CommandContext, args: unknown[], opts: Record<string, unknown>): Promise<number> {
   const config = await ctx.config();
   const name = String(args[0]);
-  const from = opts['from'] as 'git' | 'gdrive' | 'backup';
+  const from = opts['from'] as 'git' | 'gdrive' | 'rclone' | 'backup';
   const rt = await runtimeFor(ctx, config, name);
   const { listVersions, pickVersion, restoreVersion } = await import('../../vault/restore.js');
   const versions = await listVersions(rt, from);

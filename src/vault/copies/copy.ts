@@ -44,7 +44,7 @@ export interface Copy {
   synced?(rev: string): Promise<void>;
 }
 
-export type CopyKind = 'folder' | 'git' | 'gdrive';
+export type CopyKind = 'folder' | 'git' | 'gdrive' | 'rclone';
 
 export interface CopyRead {
   data: Uint8Array;

@@ -5,10 +5,12 @@ import type { drive_v3 } from '@googleapis/drive';
 import { writeJsonAtomic } from '../../core/atomic.js';
 import { resolveUserPath, stateDir } from '../../core/paths.js';
 import { resolveCredential, type CredentialContext } from '../../config/credentials.js';
-import type { CopyConfig, GdriveConfig } from '../../config/schema.js';
+import type { CopyConfig, GdriveConfig, RcloneConfig } from '../../config/schema.js';
 import type { Copy } from './copy.js';
 import type { DriveCopyState, DriveCopyStateValue } from './gdrive.js';
 import type { MergeBytes } from './git.js';
+import type { RcloneRunner } from './rclone-run.js';
+import type { RcloneCopyState } from './rclone-state.js';
 
 /**
  * From a vault's `copies:` entries to Copy objects. The git and Drive modules
@@ -26,6 +28,10 @@ export interface CopyFactoryDeps {
   driveClient?: () => Promise<drive_v3.Drive>;
   /** Where a Drive copy remembers its ids; default a 0600 JSON file under the state folder. */
   driveState?: (key: string) => DriveCopyState;
+  /** The user's rclone (top-level `rclone:`); default: `rclone` on PATH with its default config. */
+  rclone?: RcloneRunner;
+  /** Where an rclone copy remembers what it learnt; default files under the state folder. */
+  rcloneState?: (key: string) => RcloneCopyState;
 }
 
 export async function copyFromConfig(entry: CopyConfig, deps: CopyFactoryDeps): Promise<Copy> {
@@ -46,6 +52,7 @@ export async function copyFromConfig(entry: CopyConfig, deps: CopyFactoryDeps): 
       merge: deps.merge,
     });
   }
+  if ('rclone' in entry) return rcloneCopy(entry.rclone, deps, defaultName);
   const { DriveCopy } = await import('./gdrive.js');
   const d = entry.gdrive;
   if (!deps.driveClient) {
@@ -65,6 +72,29 @@ export async function copyFromConfig(entry: CopyConfig, deps: CopyFactoryDeps): 
     ...(d.fileId ? { fileId: d.fileId } : {}),
     state: (deps.driveState ?? fileDriveState)(key),
   });
+}
+
+async function rcloneCopy(r: { remote: string; name?: string | undefined; config?: string | undefined }, deps: CopyFactoryDeps, defaultName: string): Promise<Copy> {
+  const { RcloneCopy } = await import('./rclone.js');
+  const { fileRcloneState } = await import('./rclone-state.js');
+  const name = r.name ?? defaultName;
+  const base: RcloneRunner = deps.rclone ?? { bin: 'rclone' };
+  const runner: RcloneRunner = r.config ? { ...base, config: resolveUserPath(r.config, deps.baseDir) } : base;
+  const key = `rclone-${createHash('sha256').update(`${deps.primaryPath}\n${runner.config ?? ''}\n${r.remote}\n${name}`).digest('hex').slice(0, 16)}`;
+  const state = (deps.rcloneState ?? ((k: string) => fileRcloneState(k, path.join(stateDir(), 'copies'))))(key);
+  return new RcloneCopy({ remote: r.remote, name, runner, state });
+}
+
+/** The runner for the config's `rclone:` section; its config password is resolved only when rclone runs. */
+export function rcloneRunnerFromConfig(cfg: RcloneConfig | undefined, ctx: CredentialContext): RcloneRunner {
+  let pass: Promise<string> | undefined;
+  const ref = cfg?.configPass;
+  return {
+    bin: cfg?.path ?? 'rclone',
+    ...(cfg?.config ? { config: cfg.config } : {}),
+    ...(ref ? { configPass: () => (pass ??= resolveCredential(ref, ctx, 'rclone config password (rclone.configPass)')) } : {}),
+    ...(ctx.env ? { env: ctx.env } : {}),
+  };
 }
 
 /** A Drive copy's remembered ids in `<state>/copies/<key>.json`, mode 0600. */

@@ -1,0 +1,30 @@
+import { runRclone, type RcloneRunner } from './rclone-run.js';
+
+export interface RcloneRemote {
+  name: string;
+  type: string;
+}
+
+/**
+ * The remotes in the user's rclone config (`rclone listremotes --long`: names
+ * and backend types only, never a credential), for `ssot init` to offer.
+ * Empty when rclone is not installed or its config cannot be read.
+ */
+export async function listRcloneRemotes(runner: RcloneRunner): Promise<RcloneRemote[]> {
+  try {
+    const res = await runRclone(runner, ['listremotes', '--long'], { label: 'rclone', remoteName: '' });
+    if (res.code !== 0) return [];
+    return parseRemotes(res.stdout.toString('utf8'));
+  } catch {
+    return [];
+  }
+}
+
+export function parseRemotes(text: string): RcloneRemote[] {
+  const out: RcloneRemote[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^([^:\s][^:]*):\s+(\S+)/.exec(line.trim());
+    if (m) out.push({ name: m[1]!, type: m[2]! });
+  }
+  return out;
+}
