@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ExitCode } from '../../core/errors.js';
 import { stateDir } from '../../core/paths.js';
+import type { ConflictCopyRecord } from '../../vault/state.js';
 import type { CommandContext } from '../context.js';
 
 /**
@@ -33,6 +34,7 @@ export async function run(ctx: CommandContext): Promise<number> {
       if (missing > 0) rows.push([v.name, `${missing} configured cop${missing === 1 ? 'y' : 'ies'}`, 'never synced', '', '']);
     }
     ctx.out.table(rows);
+    for (const v of config.vaults) showConflictCopies(ctx, v.name, (await readVaultState(dir, v.name)).conflictCopies ?? [], age);
   }
 
   if (config.confluence) {
@@ -76,6 +78,15 @@ export async function run(ctx: CommandContext): Promise<number> {
     ctx.out.record({ type: 'watcher', running: w.running, pid: w.pid, targets: w.targets });
   }
   return ExitCode.OK;
+}
+
+/** File-sync tools' conflict copies the last syncs met: merged (and where they went), or left alone (and why). */
+function showConflictCopies(ctx: CommandContext, vault: string, records: ConflictCopyRecord[], age: (iso: string) => string): void {
+  for (const r of records) {
+    const what = r.outcome === 'merged' ? `merged ${age(r.at)}${r.movedTo ? `, moved to ${r.movedTo}` : ''}` : `LEFT ALONE: ${r.reason ?? 'it cannot be merged'}`;
+    ctx.out.info(`vault ${vault}: ${r.tool} conflict copy ${r.file}: ${what}`);
+    ctx.out.record({ type: 'vault-conflict-copy', vault, file: r.file, tool: r.tool, outcome: r.outcome, at: r.at, ...(r.reason ? { reason: r.reason } : {}), ...(r.movedTo ? { movedTo: r.movedTo } : {}) });
+  }
 }
 
 async function conflictFiles(root: string): Promise<string[]> {
