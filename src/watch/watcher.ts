@@ -163,7 +163,12 @@ export async function startWatcher<C extends WatchableConfig>(opts: WatcherOptio
   async function settleOwnWrites(id: string): Promise<void> {
     const settle = new Set(duringRun.get(id) ?? []);
     duringRun.delete(id);
-    for (const wp of watchPaths) if (wp.target === id && wp.kind === 'file') settle.add(wp.path);
+    for (const wp of watchPaths) {
+      if (wp.target !== id || wp.kind !== 'file') continue;
+      settle.add(wp.path);
+      // A sibling the run moved away (a merged conflict copy): its removal is the run's, not news.
+      for (const p of known.keys()) if (concerns(wp, p)) settle.add(p);
+    }
     for (const p of settle) {
       try {
         known.set(p, await hashFile(p));
