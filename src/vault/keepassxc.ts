@@ -40,10 +40,12 @@ async function refuses(key: KeepassxcKey, bytes: Uint8Array, label: string): Pro
   try {
     const file = path.join(dir, 'location.kdbx');
     await fs.writeFile(file, bytes, { mode: 0o600 });
-    const args = ['db-info', '-q', ...(key.keyFilePath ? ['-k', key.keyFilePath] : []), ...(key.password === undefined ? ['--no-password'] : []), file];
+    // Not -q: it silences the reason of a refusal too.
+    const args = ['db-info', ...(key.keyFilePath ? ['-k', key.keyFilePath] : []), ...(key.password === undefined ? ['--no-password'] : []), file];
     const r = await run(args, key.password === undefined ? '' : `${key.password}\n`);
     if (r.code === 0) return undefined;
-    return (lastLine(r.stderr) || `keepassxc-cli exited with ${r.code ?? r.signal}`).split(file).join(label);
+    const said = whatItSaid(r.stderr);
+    return (said || `keepassxc-cli exited with ${r.code ?? r.signal}`).split(file).join(label);
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
@@ -67,17 +69,35 @@ interface RunResult {
 function run(args: string[], input: string): Promise<RunResult> {
   return new Promise((resolve) => {
     // offscreen: keepassxc-cli links Qt and must not look for a display (a service, an ssh session).
-    const child = spawn(CLI, args, { env: { ...process.env, QT_QPA_PLATFORM: 'offscreen' }, stdio: ['pipe', 'pipe', 'pipe'], timeout: TIMEOUT_MS });
+    const child = spawn(CLI, args, { env: { ...process.env, QT_QPA_PLATFORM: 'offscreen' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Our own timer (spawn's `timeout` outlives a command that never started, holding the process open).
+    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', (e: NodeJS.ErrnoException) => resolve({ code: null, signal: null, stdout, stderr: e.message, missing: e.code === 'ENOENT' }));
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, missing: false }));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      resolve({ code: null, signal: null, stdout, stderr: e.message, missing: e.code === 'ENOENT' });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, missing: false });
+    });
     // It may exit before reading (bad arguments): a closed pipe is not our failure.
     child.stdin.on('error', () => undefined);
     child.stdin.end(input);
   });
+}
+
+/** Its message, from the line that starts with "Error" on (it may take two lines), without the password prompt. */
+function whatItSaid(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.replace(/^Enter password to unlock .*?: ?/, '').trim())
+    .filter(Boolean);
+  const from = lines.findIndex((l) => l.startsWith('Error'));
+  return lines.slice(Math.max(from, 0)).join(' ');
 }
 
 function lastLine(s: string): string {
