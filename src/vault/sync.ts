@@ -123,8 +123,7 @@ async function syncOnce(o: SyncVaultOptions): Promise<SyncVaultResult> {
   const unchanged = present.filter((l) => !l.changed);
   const heldDigests = new Set(unchanged.map(recorded));
   const base: SyncVaultResult = { vault: o.vault, outcome: 'unchanged', changed: changed.map((l) => l.id), written: [], merged: false, errors, dryRun: Boolean(o.dryRun) };
-  base.conflictCopies = beside.conflictCopies.reports;
-  base.staleTemps = beside.staleTemps;
+  Object.assign(base, { conflictCopies: beside.conflictCopies.reports, staleTemps: beside.staleTemps });
   if (changed.length === 0 && absent.length === 0 && heldDigests.size <= 1 && !beside.conflictCopies.hasPending) return base;
 
   // Decrypt what changed, plus one unchanged location per content it holds as
@@ -203,8 +202,7 @@ async function syncOnce(o: SyncVaultOptions): Promise<SyncVaultResult> {
     if (prev) prev.lastError = { code: e.error.code, message: e.error.message, at: now };
   }
   next.lastSync = { at: now, outcome: errors.length > 0 ? 'error' : 'ok', conflicts: report?.conflicts.length ?? 0 };
-  const primaryHoldsResult = next.primary?.digest === digest && !errors.some((e) => e.location === PRIMARY);
-  await beside.conflictCopies.moveAway({ stateDir: o.stateDir, vault: o.vault, dryRun: Boolean(o.dryRun), primaryHoldsResult });
+  await beside.conflictCopies.moveAway({ ...o, dryRun: Boolean(o.dryRun), primaryHoldsResult: next.primary?.digest === digest && !errors.some((e) => e.location === PRIMARY) });
   if (!o.dryRun) {
     next.conflictCopies = beside.conflictCopies.records(now, state.conflictCopies);
     await writeVaultState(o.stateDir, o.vault, next);

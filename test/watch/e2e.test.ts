@@ -145,7 +145,7 @@ describe('ssot watch (end to end)', () => {
     const ws = await makeVaultWorkspace({ copies: '      - folder: { path: usb }', extraYaml: 'watch: { debounceMs: 300, pollRemotesMinutes: 0 }\n' });
     await fs.mkdir(ws.usb); // the synced folder is there before the watcher starts, as a Syncthing folder is
     const w = startWatch(ws);
-    await waitFor('the first sync', async () => (await titles(ws.usbCopy, ws.password).catch(() => [])).includes('AWS SSO'));
+    await waitFor('the first sync', async () => (await titles(ws.usbCopy, ws.password).catch((): string[] => [])).includes('AWS SSO'));
 
     // Syncthing on this NAS lost a race with another machine: the other save lands beside the file.
     const conflict = path.join(ws.usb, 'chronos.sync-conflict-20251130-101010-ABCDEF7.kdbx');
