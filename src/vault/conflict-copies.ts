@@ -104,7 +104,7 @@ export class ConflictCopies {
         try {
           return { f, db: await codec.open(f.bytes, f.file) };
         } catch (e) {
-          return { f, reason: isSsotError(e) ? e.message : `cannot be read as a KeePass database (${(e as Error).message})` };
+          return { f, reason: `it does not open with the vault's password and key file (${isSsotError(e) ? e.message : (e as Error).message})` };
         }
       }),
     );

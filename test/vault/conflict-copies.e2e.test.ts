@@ -124,6 +124,9 @@ describe('ssot sync merges the conflict copies of file-sync tools', () => {
     expect(status.stdout).toContain(`vault chronos: Syncthing conflict copy ${locked}: LEFT ALONE`);
     const again = await sync(ws, '--json');
     expect(jsonLines(again.stdout).filter((l) => l['type'] === 'warning')).toHaveLength(2);
+    // Moved away by hand: status stops reporting it.
+    await fs.rm(locked);
+    expect((await runSsot(['status'], { cwd: ws.dir, env: ws.env })).stdout).not.toContain(locked);
   });
 
   it('another vault whose file name looks like a conflict copy of this one is not touched', async () => {

@@ -34,7 +34,7 @@ export async function run(ctx: CommandContext): Promise<number> {
       if (missing > 0) rows.push([v.name, `${missing} configured cop${missing === 1 ? 'y' : 'ies'}`, 'never synced', '', '']);
     }
     ctx.out.table(rows);
-    for (const v of config.vaults) showConflictCopies(ctx, v.name, (await readVaultState(dir, v.name)).conflictCopies ?? [], age);
+    for (const v of config.vaults) await showConflictCopies(ctx, v.name, (await readVaultState(dir, v.name)).conflictCopies ?? [], age);
   }
 
   if (config.confluence) {
@@ -81,8 +81,10 @@ export async function run(ctx: CommandContext): Promise<number> {
 }
 
 /** File-sync tools' conflict copies the last syncs met: merged (and where they went), or left alone (and why). */
-function showConflictCopies(ctx: CommandContext, vault: string, records: ConflictCopyRecord[], age: (iso: string) => string): void {
+async function showConflictCopies(ctx: CommandContext, vault: string, records: ConflictCopyRecord[], age: (iso: string) => string): Promise<void> {
   for (const r of records) {
+    // One left alone that has since been moved away by hand is no longer news (the state keeps it until the next merge).
+    if (r.outcome === 'left alone' && !(await fs.access(r.file).then(() => true, () => false))) continue;
     const what = r.outcome === 'merged' ? `merged ${age(r.at)}${r.movedTo ? `, moved to ${r.movedTo}` : ''}` : `LEFT ALONE: ${r.reason ?? 'it cannot be merged'}`;
     ctx.out.info(`vault ${vault}: ${r.tool} conflict copy ${r.file}: ${what}`);
     ctx.out.record({ type: 'vault-conflict-copy', vault, file: r.file, tool: r.tool, outcome: r.outcome, at: r.at, ...(r.reason ? { reason: r.reason } : {}), ...(r.movedTo ? { movedTo: r.movedTo } : {}) });
