@@ -82,7 +82,9 @@ export function buildProgram(onExit: (code: number) => void): Command {
   def(program, 'doctor', 'check config, credentials and every remote', cmd('doctor'));
 
   const vault = program.command('vault').description('KeePassXC databases and their copies');
-  def(vault, 'verify [name]', 'decrypt every copy, compare them, check required entries', sub('vault', 'verify'));
+  def(vault, 'verify [name]', 'decrypt every copy, compare them, check required entries', sub('vault', 'verify'), (c) =>
+    c.option('--keepassxc', 'also open every location with keepassxc-cli (the password on its standard input)'),
+  );
   def(vault, 'restore <name>', 'make an earlier version the primary (backed up first)', sub('vault', 'restore'), (c) =>
     c
       .addOption(new Option('--from <source>', 'where the version comes from').choices(['git', 'gdrive', 'rclone', 'backup']).makeOptionMandatory())

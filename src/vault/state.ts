@@ -23,6 +23,20 @@ export interface VaultState {
   primary?: LocationState;
   copies: Record<string, LocationState>;
   lastSync?: { at: string; outcome: 'ok' | 'error'; conflicts: number };
+  /** Conflict copies of file-sync tools met beside a location: those left alone, the last ones merged. */
+  conflictCopies?: ConflictCopyRecord[];
+}
+
+export interface ConflictCopyRecord {
+  file: string;
+  tool: string;
+  /** sha256 of its bytes: one left alone is not decrypted again until it changes. */
+  rev: string;
+  at: string;
+  outcome: 'merged' | 'left alone';
+  reason?: string;
+  /** Where a merged one was moved (under the state folder's backups). */
+  movedTo?: string;
 }
 
 export function emptyState(): VaultState {

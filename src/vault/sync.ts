@@ -5,7 +5,9 @@ import { writeFileAtomic } from '../core/atomic.js';
 import { ErrorCode, InputError, SsotError, isSsotError } from '../core/errors.js';
 import { acquireLock } from '../core/lock.js';
 import { backupPrimary } from './backup.js';
+import { lookBeside } from './beside.js';
 import type { MergeSummary, VaultCodec, VaultDb } from './codec.js';
+import type { ConflictCopyReport } from './conflict-copies.js';
 import { CopyConflictError, type Copy } from './copies/copy.js';
 import { readVaultState, writeVaultState, type LocationState, type VaultState } from './state.js';
 
@@ -34,6 +36,8 @@ export interface SyncVaultOptions {
    * elsewhere since the last sync are still merged in: no edit is lost.
    */
   primaryWins?: boolean;
+  /** Files of the other configured vaults: never taken for conflict copies of this one. */
+  otherVaultFiles?: readonly string[];
 }
 
 export type SyncEvent =
@@ -55,6 +59,10 @@ export interface SyncVaultResult {
   /** The resulting database, when it was decrypted (for the guard's index). */
   db?: VaultDb;
   dryRun: boolean;
+  /** Conflict copies of file-sync tools found beside a location: merged, or left alone and why. */
+  conflictCopies?: ConflictCopyReport[];
+  /** ssot's own temp files of killed writes, removed (listed under --dry-run). */
+  staleTemps?: string[];
 }
 
 export const PRIMARY = 'primary';
@@ -101,6 +109,7 @@ async function syncOnce(o: SyncVaultOptions): Promise<SyncVaultResult> {
   const state = await readVaultState(o.stateDir, o.vault);
   const errors: SyncVaultResult['errors'] = [];
   const locations = await readAll(o, state, errors);
+  const beside = await lookBeside({ location: PRIMARY, file: o.primaryPath }, o, state);
   const present = locations.filter((l) => l.bytes);
   if (present.length === 0) {
     if (errors.length > 0) throw errors[0]!.error;
@@ -114,7 +123,8 @@ async function syncOnce(o: SyncVaultOptions): Promise<SyncVaultResult> {
   const unchanged = present.filter((l) => !l.changed);
   const heldDigests = new Set(unchanged.map(recorded));
   const base: SyncVaultResult = { vault: o.vault, outcome: 'unchanged', changed: changed.map((l) => l.id), written: [], merged: false, errors, dryRun: Boolean(o.dryRun) };
-  if (changed.length === 0 && absent.length === 0 && heldDigests.size <= 1) return base;
+  Object.assign(base, { conflictCopies: beside.conflictCopies.reports, staleTemps: beside.staleTemps });
+  if (changed.length === 0 && absent.length === 0 && heldDigests.size <= 1 && !beside.conflictCopies.hasPending) return base;
 
   // Decrypt what changed, plus one unchanged location per content it holds as
   // the base: a copy saved from a stale file (a machine that had not synced for
@@ -137,6 +147,7 @@ async function syncOnce(o: SyncVaultOptions): Promise<SyncVaultResult> {
 
   // Fold in a fixed order (primary, then copies in config order); the merge is order-independent in content anyway.
   const opened = toOpen.sort((a, b) => locations.indexOf(a) - locations.indexOf(b));
+  missed.push(...(await beside.conflictCopies.open(o.codec, state.rootUuid ?? opened[0]!.db!.rootUuid)));
   let result = opened[0]!.db!;
   let report: MergeSummary | undefined;
   for (const next of [...opened.slice(1).map((l) => l.db!), ...missed.map((m) => m.db)]) {
@@ -191,7 +202,9 @@ async function syncOnce(o: SyncVaultOptions): Promise<SyncVaultResult> {
     if (prev) prev.lastError = { code: e.error.code, message: e.error.message, at: now };
   }
   next.lastSync = { at: now, outcome: errors.length > 0 ? 'error' : 'ok', conflicts: report?.conflicts.length ?? 0 };
+  await beside.conflictCopies.moveAway({ ...o, dryRun: Boolean(o.dryRun), primaryHoldsResult: next.primary?.digest === digest && !errors.some((e) => e.location === PRIMARY) });
   if (!o.dryRun) {
+    next.conflictCopies = beside.conflictCopies.records(now, state.conflictCopies);
     await writeVaultState(o.stateDir, o.vault, next);
     for (const l of locations) if (l.copy?.synced && next.copies[l.id]) await l.copy.synced(next.copies[l.id]!.rev);
   }

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { isSsotError, type SsotError } from '../core/errors.js';
 import { requireProblems } from './kdbx-codec.js';
+import { refusedError, type Keepassxc } from './keepassxc.js';
 import type { VaultRuntime } from './setup.js';
 import { PRIMARY } from './sync.js';
 
@@ -12,6 +13,8 @@ export interface VerifiedLocation {
   entries?: number;
   digest?: string;
   error?: SsotError;
+  /** With --keepassxc: whether keepassxc-cli opened it. */
+  keepassxc?: 'ok' | 'refused';
 }
 
 export interface VerifyReport {
@@ -25,7 +28,7 @@ export interface VerifyReport {
  * Decrypt every copy and compare content (not bytes: every save draws new
  * salts), then check `require` on the primary. Reads only; writes nothing.
  */
-export async function verifyVault(rt: VaultRuntime): Promise<VerifyReport> {
+export async function verifyVault(rt: VaultRuntime, opts: { keepassxc?: Keepassxc } = {}): Promise<VerifyReport> {
   const locations: VerifiedLocation[] = [];
   let reference: { digest: string; root: string } | undefined;
   let missingRequired: string[] = [];
@@ -34,22 +37,32 @@ export async function verifyVault(rt: VaultRuntime): Promise<VerifyReport> {
     ...rt.copies.map((c) => ({ id: c.id, label: c.label, read: async () => (await c.read())?.data ?? null })),
   ];
   for (const s of sources) {
+    let checked: Pick<VerifiedLocation, 'keepassxc'> = {};
     try {
       const bytes = await s.read();
       if (!bytes) {
         locations.push({ location: s.id, label: s.label, status: 'missing' });
         continue;
       }
+      // KeePassXC is asked first, so its answer is known even for a location ssot cannot read.
+      const refused = opts.keepassxc ? await keepassxcRefusal(opts.keepassxc, bytes, s) : undefined;
+      if (opts.keepassxc) checked = { keepassxc: refused ? 'refused' : 'ok' };
       const db = await rt.codec.open(bytes, s.label);
       const digest = db.contentDigest();
       if (s.id === PRIMARY) missingRequired = requireProblems(db, rt.vault.require);
       reference ??= { digest, root: db.rootUuid };
       const status = db.rootUuid !== reference.root ? 'other-database' : digest === reference.digest ? 'ok' : 'differs';
-      locations.push({ location: s.id, label: s.label, status, entries: db.summary().entries, digest: digest.slice(0, 12) });
+      const found = { location: s.id, label: s.label, entries: db.summary().entries, digest: digest.slice(0, 12), ...checked };
+      locations.push(refused ? { ...found, status: 'error', error: refused } : { ...found, status });
     } catch (e) {
       if (!isSsotError(e)) throw e;
-      locations.push({ location: s.id, label: s.label, status: 'error', error: e });
+      locations.push({ location: s.id, label: s.label, status: 'error', error: e, ...checked });
     }
   }
   return { vault: rt.vault.name, locations, agree: locations.every((l) => l.status === 'ok'), missingRequired };
+}
+
+async function keepassxcRefusal(k: Keepassxc, bytes: Uint8Array, s: { label: string }): Promise<SsotError | undefined> {
+  const reason = await k.refuses(bytes, s.label);
+  return reason === undefined ? undefined : refusedError(s.label, k.version, reason);
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import { ErrorCode, SsotError } from '../core/errors.js';
+import { conflictCopyTool, vaultFiles } from '../vault/conflict-names.js';
 import type { Target } from './scheduler.js';
 import type { WatchPath } from './watcher.js';
 
@@ -54,12 +55,20 @@ function copyFileName(primary: string, name: string | undefined): string {
 
 export function pathsFor(config: LoadedConfig): WatchPath[] {
   const out: WatchPath[] = [];
+  const configured = new Set(config.vaults.flatMap(vaultFiles).map((f) => path.resolve(f)));
   for (const v of config.vaults) {
     const id = vaultTargetId(v.name);
-    out.push({ path: v.path, target: id, kind: 'file' });
+    // A file-sync tool's conflict copy appearing beside one of them is a change too: the sync merges it.
+    const file = (p: string): WatchPath => ({
+      path: p,
+      target: id,
+      kind: 'file',
+      siblings: (name) => !configured.has(path.resolve(path.dirname(p), name)) && conflictCopyTool(path.basename(p), name) !== undefined,
+    });
+    out.push(file(v.path));
     // A plain folder copy (NAS, USB) can be written by another machine: a change there is a change too.
     for (const c of v.copies) {
-      if ('folder' in c) out.push({ path: path.join(c.folder.path, copyFileName(v.path, c.folder.name)), target: id, kind: 'file' });
+      if ('folder' in c) out.push(file(path.join(c.folder.path, copyFileName(v.path, c.folder.name))));
     }
   }
   if (config.confluence) {

@@ -33,6 +33,14 @@ export interface WatchPath {
   target: string;
   /** `file`: watched through its folder, filtered by name. `dir`: watched recursively. */
   kind: 'file' | 'dir';
+  /** A `file`'s other names in its folder that count as a change of it (conflict copies a file-sync tool leaves beside it). */
+  siblings?: (name: string) => boolean;
+}
+
+/** Whether a change at `p` concerns the watched path `wp`. */
+function concerns(wp: WatchPath, p: string): boolean {
+  if (wp.kind === 'dir') return p === wp.path || p.startsWith(wp.path + path.sep);
+  return p === wp.path || (wp.siblings !== undefined && path.dirname(p) === path.dirname(wp.path) && wp.siblings(path.basename(p)));
 }
 
 export interface WatchableConfig {
@@ -155,7 +163,12 @@ export async function startWatcher<C extends WatchableConfig>(opts: WatcherOptio
   async function settleOwnWrites(id: string): Promise<void> {
     const settle = new Set(duringRun.get(id) ?? []);
     duringRun.delete(id);
-    for (const wp of watchPaths) if (wp.target === id && wp.kind === 'file') settle.add(wp.path);
+    for (const wp of watchPaths) {
+      if (wp.target !== id || wp.kind !== 'file') continue;
+      settle.add(wp.path);
+      // A sibling the run moved away (a merged conflict copy): its removal is the run's, not news.
+      for (const p of known.keys()) if (concerns(wp, p)) settle.add(p);
+    }
     for (const p of settle) {
       try {
         known.set(p, await hashFile(p));
@@ -184,9 +197,7 @@ export async function startWatcher<C extends WatchableConfig>(opts: WatcherOptio
     if (stopping || event === 'addDir') return;
     const p = path.resolve(raw);
     const targets = new Set<string>();
-    for (const wp of watchPaths) {
-      if (wp.kind === 'file' ? p === wp.path : p === wp.path || p.startsWith(wp.path + path.sep)) targets.add(wp.target);
-    }
+    for (const wp of watchPaths) if (concerns(wp, p)) targets.add(wp.target);
     if (targets.size === 0) return;
     const idle: string[] = [];
     for (const t of targets) {
@@ -227,15 +238,13 @@ export async function startWatcher<C extends WatchableConfig>(opts: WatcherOptio
     if (key === pathsKey) return;
     pathsKey = key;
     await closeFsWatchers();
-    const byFolder = new Map<string, Set<string>>();
+    const byFolder = new Map<string, WatchPath[]>();
     const dirs = new Set<string>();
     for (const wp of ps) {
       if (wp.kind === 'dir') dirs.add(wp.path);
       else {
         const dir = path.dirname(wp.path);
-        let names = byFolder.get(dir);
-        if (!names) byFolder.set(dir, (names = new Set()));
-        names.add(path.basename(wp.path));
+        byFolder.set(dir, [...(byFolder.get(dir) ?? []), wp]);
       }
     }
     const common = { ignoreInitial: true, persistent: true, ...(opts.usePolling ? { usePolling: true } : {}) };
@@ -246,12 +255,12 @@ export async function startWatcher<C extends WatchableConfig>(opts: WatcherOptio
       w.on('error', (e) => log.warn('watch error', { error: e }));
       started.push(new Promise<void>((r) => w.once('ready', () => r())));
     };
-    for (const [dir, names] of byFolder) {
+    for (const [dir, files] of byFolder) {
       add(
         chokidarWatch(dir, {
           ...common,
           depth: 0,
-          ignored: (p: string) => path.resolve(p) !== dir && !names.has(path.basename(p)),
+          ignored: (p: string) => path.resolve(p) !== dir && !files.some((wp) => concerns(wp, path.resolve(p))),
         }),
       );
     }

@@ -140,4 +140,35 @@ describe('ssot watch (end to end)', () => {
     w.kill('SIGTERM');
     expect(await new Promise((r) => w.on('close', r))).toBe(0);
   }, 120_000);
+
+  it('a conflict copy a file-sync tool drops beside a folder copy is merged into every location and moved into the backups', async () => {
+    const ws = await makeVaultWorkspace({ copies: '      - folder: { path: usb }', extraYaml: 'watch: { debounceMs: 300, pollRemotesMinutes: 0 }\n' });
+    await fs.mkdir(ws.usb); // the synced folder is there before the watcher starts, as a Syncthing folder is
+    const w = startWatch(ws);
+    await waitFor('the first sync', async () => (await titles(ws.usbCopy, ws.password).catch((): string[] => [])).includes('AWS SSO'));
+
+    // Syncthing on this NAS lost a race with another machine: the other save lands beside the file.
+    const conflict = path.join(ws.usb, 'chronos.sync-conflict-20251130-101010-ABCDEF7.kdbx');
+    const staged = path.join(ws.dir, 'staged.kdbx');
+    await fs.copyFile(ws.usbCopy, staged);
+    if (hasKeepassxc()) keepassxc(['add', '-q', '-u', 'me', '-p', staged, 'Saved on the laptop'], [ws.password, 'laptop-secret-value-3']);
+    else {
+      const db = await VaultDatabase.open(await fs.readFile(staged), { password: ws.password }, staged);
+      db.addEntry('', { Title: 'Saved on the laptop', Password: 'laptop-secret-value-3' });
+      await fs.writeFile(staged, await db.save());
+    }
+    await fs.rename(staged, conflict);
+
+    await waitFor('the conflict copy merged into the primary', async () => (await titles(ws.primary, ws.password)).includes('Saved on the laptop'), 15_000).catch((e: unknown) => {
+      throw new Error(`${String(e)}\n${w.output().slice(-3000)}`);
+    });
+    await waitFor('the conflict copy moved away', async () => !(await fs.access(conflict).then(() => true, () => false)));
+    expect(await titles(ws.usbCopy, ws.password)).toContain('Saved on the laptop');
+    const kept = await fs.readdir(path.join(ws.dir, 'state', 'ssot', 'backups', 'chronos', 'conflict-copies'));
+    expect(kept.some((n) => n.endsWith('chronos.sync-conflict-20251130-101010-ABCDEF7.kdbx'))).toBe(true);
+    await waitFor('the log line', async () => w.output().includes('"action":"merged"'));
+    w.kill('SIGTERM');
+    expect(await new Promise((r) => w.on('close', r))).toBe(0);
+    expect(w.output()).not.toContain('laptop-secret-value-3');
+  }, 60_000);
 });

@@ -38,16 +38,41 @@ tickets:
 describe('watch targets from the config', () => {
   it('watches each primary (and plain folder copies) as files, docs and notes as folders, and the config', () => {
     const home = process.env['HOME']!;
+    const siblings = expect.any(Function) as unknown as (name: string) => boolean;
     expect(pathsFor(config)).toEqual([
-      { path: path.join(home, 'security/chronos_secrets.kdbx'), target: 'vault:chronos', kind: 'file' },
-      { path: '/media/usb/vault/chronos_secrets.kdbx', target: 'vault:chronos', kind: 'file' },
-      { path: '/mnt/nas/backup.kdbx', target: 'vault:chronos', kind: 'file' },
-      { path: '/home/ada/repo/vaults/team.kdbx', target: 'vault:team', kind: 'file' },
+      { path: path.join(home, 'security/chronos_secrets.kdbx'), target: 'vault:chronos', kind: 'file', siblings },
+      { path: '/media/usb/vault/chronos_secrets.kdbx', target: 'vault:chronos', kind: 'file', siblings },
+      { path: '/mnt/nas/backup.kdbx', target: 'vault:chronos', kind: 'file', siblings },
+      { path: '/home/ada/repo/vaults/team.kdbx', target: 'vault:team', kind: 'file', siblings },
       { path: '/home/ada/repo/docs', target: 'docs', kind: 'dir' },
       { path: '/home/ada/repo/mapping/confluence.json', target: 'docs', kind: 'file' },
       { path: '/home/ada/repo/docs/session_notes', target: 'tickets', kind: 'dir' },
       { path: file, target: 'config', kind: 'file' },
     ]);
+  });
+
+  it("counts a file-sync tool's conflict copy beside a vault file as a change of it, but not another vault's file", () => {
+    const twoInOneFolder = parseConfig(
+      `vaults:
+  - name: chronos
+    path: /v/chronos.kdbx
+    copies:
+      - folder: { path: /mnt/nas, name: backup.kdbx }
+  - name: team
+    path: /v/chronos-team.kdbx
+`,
+      file,
+    );
+    const [primary, nas, team] = pathsFor(twoInOneFolder);
+    expect(primary!.siblings!('chronos.sync-conflict-20251130-101010-ABCDEF7.kdbx')).toBe(true);
+    expect(primary!.siblings!('chronos (1).kdbx')).toBe(true);
+    expect(primary!.siblings!('chronos-team.kdbx')).toBe(false); // the other vault, though it reads like OneDrive's "keep both"
+    expect(primary!.siblings!('chronos-laptop.kdbx')).toBe(true);
+    expect(primary!.siblings!('.chronos.kdbx.123.0a1b2c3d.tmp')).toBe(false);
+    expect(primary!.siblings!('notes.txt')).toBe(false);
+    expect(nas!.siblings!("backup (Ada's conflicted copy 2025-11-30).kdbx")).toBe(true);
+    expect(nas!.siblings!('chronos (1).kdbx')).toBe(false);
+    expect(team!.siblings!('chronos-team (1).kdbx')).toBe(true);
   });
 
   it('makes one target per vault (polled), docs and tickets, each calling its part', async () => {

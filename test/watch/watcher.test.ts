@@ -132,6 +132,34 @@ describe('watcher', () => {
     expect(s.count('vault:chronos')).toBe(2);
   });
 
+  it("a file-sync tool's conflict copy appearing beside the vault file makes a run; its removal by that run does not make another", async () => {
+    const s = setup({
+      runs: {
+        // Like the vault sync: it merges the conflict copy and moves it away.
+        'vault:chronos': async () => {
+          await fs.rm(path.join(s.vaultDir, 'chronos (1).kdbx'), { force: true });
+        },
+      },
+    });
+    await fs.mkdir(s.vaultDir, { recursive: true });
+    await fs.writeFile(s.vault, 'v1');
+    await s.write({});
+    const pathsFor = (c: TestConfig): WatchPath[] => [{ path: c.vault, target: 'vault:chronos', kind: 'file', siblings: (n) => n === 'chronos (1).kdbx' }];
+    w = await startWatcher({ ...s, pathsFor, configFile: s.configFile, logger: memoryLogger(), statusFile: false });
+    await waitFor(() => s.count('vault:chronos') === 1, 'the start-up sync');
+    await w.scheduler.idle();
+
+    await fs.writeFile(path.join(s.vaultDir, 'chronos (2).kdbx'), 'not one of its names');
+    await sleep(800);
+    expect(s.count('vault:chronos')).toBe(1);
+
+    await fs.writeFile(path.join(s.vaultDir, 'chronos (1).kdbx'), 'the other machine');
+    await waitFor(() => s.count('vault:chronos') === 2, 'the run after the conflict copy appeared');
+    await w.scheduler.idle();
+    await sleep(800);
+    expect(s.count('vault:chronos')).toBe(2);
+  });
+
   it('reloads an edited config (new paths and targets), and keeps the old one when the new one does not load', async () => {
     const s = setup();
     await fs.mkdir(s.vaultDir, { recursive: true });

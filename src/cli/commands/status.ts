@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ExitCode } from '../../core/errors.js';
 import { stateDir } from '../../core/paths.js';
+import type { ConflictCopyRecord } from '../../vault/state.js';
 import type { CommandContext } from '../context.js';
 
 /**
@@ -33,6 +34,7 @@ export async function run(ctx: CommandContext): Promise<number> {
       if (missing > 0) rows.push([v.name, `${missing} configured cop${missing === 1 ? 'y' : 'ies'}`, 'never synced', '', '']);
     }
     ctx.out.table(rows);
+    for (const v of config.vaults) await showConflictCopies(ctx, v.name, (await readVaultState(dir, v.name)).conflictCopies ?? [], age);
   }
 
   if (config.confluence) {
@@ -76,6 +78,17 @@ export async function run(ctx: CommandContext): Promise<number> {
     ctx.out.record({ type: 'watcher', running: w.running, pid: w.pid, targets: w.targets });
   }
   return ExitCode.OK;
+}
+
+/** File-sync tools' conflict copies the last syncs met: merged (and where they went), or left alone (and why). */
+async function showConflictCopies(ctx: CommandContext, vault: string, records: ConflictCopyRecord[], age: (iso: string) => string): Promise<void> {
+  for (const r of records) {
+    // One left alone that has since been moved away by hand is no longer news (the state keeps it until the next merge).
+    if (r.outcome === 'left alone' && !(await fs.access(r.file).then(() => true, () => false))) continue;
+    const what = r.outcome === 'merged' ? `merged ${age(r.at)}${r.movedTo ? `, moved to ${r.movedTo}` : ''}` : `LEFT ALONE: ${r.reason ?? 'it cannot be merged'}`;
+    ctx.out.info(`vault ${vault}: ${r.tool} conflict copy ${r.file}: ${what}`);
+    ctx.out.record({ type: 'vault-conflict-copy', vault, file: r.file, tool: r.tool, outcome: r.outcome, at: r.at, ...(r.reason ? { reason: r.reason } : {}), ...(r.movedTo ? { movedTo: r.movedTo } : {}) });
+  }
 }
 
 async function conflictFiles(root: string): Promise<string[]> {

@@ -12,19 +12,24 @@ async function runtimeFor(ctx: CommandContext, config: LoadedConfig, name: strin
   return prepareVault(findVault(config, name), { config, creds: credentialContext(ctx, config) });
 }
 
-/** `ssot vault verify [NAME]` */
-export async function verify(ctx: CommandContext, args: unknown[]): Promise<number> {
+/** `ssot vault verify [NAME] [--keepassxc]` */
+export async function verify(ctx: CommandContext, args: unknown[], opts: Record<string, unknown> = {}): Promise<number> {
   const config = await ctx.config();
   const names = args[0] ? [String(args[0])] : config.vaults.map((v) => v.name);
   if (names.length === 0) throw new UsageError('no vaults in the config');
   const { verifyVault } = await import('../../vault/verify.js');
+  const { findKeepassxc } = await import('../../vault/keepassxc.js');
+  // Before any vault is read: without keepassxc-cli, --keepassxc cannot be honoured at all.
+  if (opts['keepassxc']) await findKeepassxc({});
   let code: number = ExitCode.OK;
   for (const name of names) {
-    const report = await verifyVault(await runtimeFor(ctx, config, name));
-    const rows = [['LOCATION', 'STATUS', 'ENTRIES', 'CONTENT']];
+    const rt = await runtimeFor(ctx, config, name);
+    const keepassxc = opts['keepassxc'] ? await findKeepassxc({ password: rt.key.password, keyFilePath: rt.vault.keyFile }) : undefined;
+    const report = await verifyVault(rt, keepassxc ? { keepassxc } : {});
+    const rows = [['LOCATION', 'STATUS', 'ENTRIES', 'CONTENT', ...(keepassxc ? ['KEEPASSXC'] : [])]];
     for (const l of report.locations) {
-      rows.push([l.label, l.error ? `error: ${describe(l.error)}` : l.status, l.entries?.toString() ?? '-', l.digest ?? '-']);
-      ctx.out.record({ type: 'verify', vault: name, location: l.location, status: l.status, entries: l.entries, ...(l.error ? { error: l.error.toJSON() } : {}) });
+      rows.push([l.label, l.error ? `error: ${describe(l.error)}` : l.status, l.entries?.toString() ?? '-', l.digest ?? '-', ...(keepassxc ? [l.keepassxc ?? '-'] : [])]);
+      ctx.out.record({ type: 'verify', vault: name, location: l.location, status: l.status, entries: l.entries, ...(l.keepassxc ? { keepassxc: l.keepassxc } : {}), ...(l.error ? { error: l.error.toJSON() } : {}) });
       if (l.error) code = Math.max(code, l.error.exitCode);
     }
     ctx.out.info(`vault ${name}:`);

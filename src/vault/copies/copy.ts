@@ -21,6 +21,12 @@ export interface Copy {
   readonly kind: CopyKind;
   /** Short human description: "git origin/main in ~/security/keepass_versions". */
   readonly label: string;
+  /**
+   * Optional: the file, when the copy is one on a local or mounted filesystem
+   * (a folder copy). File-sync tools leave conflict copies beside it and a
+   * killed write leaves ssot's temp file there; the engine looks after both.
+   */
+  readonly localFile?: string;
 
   /** Current bytes and revision; null if the copy does not exist yet. */
   read(): Promise<CopyRead | null>;

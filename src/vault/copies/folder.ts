@@ -32,6 +32,7 @@ export class FolderCopy implements Copy {
   readonly id: string;
   readonly label: string;
   readonly file: string;
+  readonly localFile: string;
 
   constructor(opts: FolderCopyOptions) {
     if (!opts.name || opts.name.includes('/') || opts.name.includes('\\')) {
@@ -41,6 +42,7 @@ export class FolderCopy implements Copy {
       });
     }
     this.file = path.resolve(opts.dir, opts.name);
+    this.localFile = this.file;
     this.id = `folder:${this.file}`;
     this.label = `folder ${this.file}`;
   }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { CopyConflictError, type Copy } from '../../../src/vault/copies/copy.js';
 
@@ -110,6 +111,14 @@ export function runCopyConformance(
         expect(await copy.versions()).toEqual([]);
       });
     }
+
+    it('a copy that names a local file (where conflict copies and temp files are looked for) holds its bytes there; folder copies do', async () => {
+      const { copy } = await makeCopy();
+      const data = bytes(200);
+      await copy.write(data, null, msg);
+      if (copy.localFile === undefined) expect(copy.kind).not.toBe('folder');
+      else expect(Buffer.from(await readFile(copy.localFile)).equals(Buffer.from(data))).toBe(true);
+    });
 
     it('a ~5 MB binary payload round trips byte-exact (every byte value, NULs, CR/LF)', async () => {
       const { copy } = await makeCopy();
