@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LoadedConfig } from '../../src/config/load.js';
 import type { JiraStandIn, JiraStandInOptions } from '../../src/devservices/jira.js';
 import { isSsotError } from '../../src/core/errors.js';
-import { syncTickets, type SyncTicketsOptions, type TicketsSyncResult } from '../../src/tickets/sync.js';
+import { syncTickets, type SyncTicketsOptions, type TicketsSyncResult } from '../../src/tickets/index.js';
 import { JIRA_EMAIL, JIRA_TOKEN, startTestJira, validateAdf } from '../standins/jira.js';
 
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'session-2026-03-10.md');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JiraApi, JiraTransition } from '../../src/tickets/jira.js';
-import { transitionToDone } from '../../src/tickets/sync.js';
+import { transitionToDone } from '../../src/tickets/transitions.js';
 
 /** The walk to a Done-category status, on workflows given as status -> offered transitions. */
 function workflow(graph: Record<string, [string, string, string][]>, start: string): { api: JiraApi; path: string[] } {
