@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JiraStandIn } from '../../src/devservices/jira.js';
 import { JIRA_EMAIL, JIRA_TOKEN, startTestJira } from '../standins/jira.js';
+import { seed } from './support/seed.js';
 
 /**
  * A run killed (SIGKILL) right after Jira answered the create, before the
@@ -154,4 +155,28 @@ describe('ssot tickets sync on the command line', () => {
     expect(await fs.readFile(file, 'utf8')).toBe(text);
     await fs.rm(file);
   });
+
+  it('--dry-run shows what each line of a real note was read as; `ssot sync` says what happened to each item', async () => {
+    seed(jira);
+    const name = '2026-11-20-session-aws-sso.md';
+    const file = path.join(dir, 'notes', name);
+    await fs.copyFile(path.join(import.meta.dirname, 'fixtures', 'real', name), file);
+    const dry = await ssot(['tickets', 'sync', '--dry-run', file]);
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain(`tickets: notes/${name}, read as:\n`);
+    expect(dry.out).toMatch(/\n\s+150\s+mention\s+CHRONOS-221 "Complete Doc Mapping": named with ⏳, no change\n/);
+    expect(dry.out).toMatch(/\n\s+165\s+ignored\s+"\*\*Session Complete:\*\* 2026-11-20 22:40 UTC": a field of the note, not an item\n/);
+    expect(dry.out).toMatch(/\nmove to In Progress\s+CHRONOS-216\s+notes\/2026-11-20-session-aws-sso\.md:73\s+To Do -> a status of the In Progress category \(🔄\)\n/);
+    expect(dry.out).toContain('tickets: 3 to move to Done, 3 to update, 1 to move to In Progress, 3 unchanged, 0 conflicts\n');
+
+    const r = await ssot(['sync', '--only', 'tickets']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/tickets\s+notes\/2026-11-20-session-aws-sso\.md:62 CHRONOS-219\s+moved to Done\s+AWS CLI \+ SSO Configuration/);
+    expect(r.out).toMatch(/tickets\s+notes\/2026-11-20-session-aws-sso\.md:73 CHRONOS-216\s+updated, moved to In Progress\s/);
+    expect(r.out).toMatch(/tickets\s+notes\/2026-11-20-session-aws-sso\.md:81 CHRONOS-221\s+unchanged\s/);
+    expect(r.out).not.toMatch(/\sdone\s/);
+    expect(jira.statusOf('CHRONOS-219')!.name).toBe('Done');
+    await fs.rm(file);
+  });
 });
+

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { adfText, doc } from '../../src/tickets/adf.js';
-import { NoteParseError, parseNote, type ParsedNote } from '../../src/tickets/notes/grammar.js';
+import { NoteParseError, parseNote, type ParsedNote } from '../../src/tickets/index.js';
 import { itemId, titlesMatch } from '../../src/tickets/match.js';
 import { withKey, withMarker } from '../../src/tickets/writeback.js';
 import { validateAdf } from '../standins/jira.js';

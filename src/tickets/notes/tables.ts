@@ -41,8 +41,9 @@ function columns(ctx: NoteContext, t: Table): Columns | undefined {
     for (const [name, re] of HEADERS) if (found[name] === undefined && re.test(h)) found[name] = i;
   });
   const keyRe = new RegExp(String.raw`^${ctx.project}-\d+$`);
+  const keyish = new RegExp(String.raw`^${ctx.project}-`);
   const rows = t.children.slice(1);
-  if (found.key === undefined || !rows.some((r) => keyRe.test(cellText(r, found.key!)))) {
+  if (found.key === undefined || !rows.some((r) => keyish.test(cellText(r, found.key!)))) {
     const i = head.children.findIndex((_, col) => rows.some((r) => keyRe.test(cellText(r, col))));
     if (i < 0) return undefined;
     found.key = i;
@@ -74,11 +75,11 @@ export function readTable(ctx: NoteContext, t: Table, place: Place): void {
       else if (keyCell) ctx.read(at, 'ignored', `table row ${quote(keyCell, 30)}: no key of ${ctx.project} in the ticket column`);
       continue;
     }
-    ctx.mentions.push(rowMention(ctx, row, cols, { key, line: at, place }));
+    ctx.mentions.push(rowMention(row, cols, { key, line: at, place }));
   }
 }
 
-function rowMention(_ctx: NoteContext, row: TableRow, cols: Columns, at: { key: string; line: number; place: Place }): Mention {
+function rowMention(row: TableRow, cols: Columns, at: { key: string; line: number; place: Place }): Mention {
   const status = cols.status === undefined ? undefined : statusCell(cellText(row, cols.status));
   const title = cols.summary === undefined ? '' : withoutMarks(cellText(row, cols.summary)).replace(/\s+/g, ' ').trim();
   const pointsText = cols.points === undefined ? '' : cellText(row, cols.points);

@@ -45,7 +45,7 @@ export function sectionMeaning(kind: SectionKind | undefined): string {
     case SectionKind.Comments:
       return 'comments: "**KEY:** text" adds a comment';
     default:
-      return 'not a tickets heading (a key with a done or in-progress mark still acts)';
+      return 'not a tickets heading';
   }
 }
 
