@@ -257,3 +257,27 @@ describe('the summary check tells an abbreviation from another ticket', () => {
     expect(titlesMatch(note, summary)).toBe(false);
   });
 });
+
+describe('docs/session-notes.md', () => {
+  it('its example note reads as the page says', () => {
+    const page = readFileSync(path.join(import.meta.dirname, '..', '..', 'docs', 'session-notes.md'), 'utf8');
+    const example = /```markdown\n([\s\S]*?)\n```/.exec(page)![1]! + '\n';
+    const n = parse(example);
+    expect(n.items.map((i) => [i.key ?? i.title, i.want ?? null, i.defines, i.points ?? null, i.due ?? null])).toEqual([
+      ['CHRONOS-219', 'done', false, null, null],
+      ['CHRONOS-216', 'progress', true, 3, '2026-11-27'],
+      ['Vault restore drill', null, true, 2, null],
+      ['CHRONOS-221', null, false, null, null],
+      ['CHRONOS-176', 'done', false, null, null],
+      ['CHRONOS-182', 'progress', false, null, null],
+    ]);
+    expect(n.items[2]!.description.map((b) => b.type)).toEqual(['bulletList', 'paragraph']);
+    const ignored = n.readings.filter((r) => r.kind === 'ignored').map((r) => r.text);
+    expect(ignored).toEqual([
+      expect.stringContaining('**Date:**'),
+      expect.stringContaining('**Session Duration:**'),
+      expect.stringContaining('**Focus:**'),
+      expect.stringContaining('**Session Complete:**'),
+    ]);
+  });
+});
