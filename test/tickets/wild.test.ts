@@ -209,6 +209,12 @@ describe('an item needs an item\'s shape', () => {
     expect(n.items.map((i) => i.title)).toEqual(['Bold title alone', 'Checkbox item', 'Points item']);
   });
 
+  it('under Completed, a bold label alone is no new issue; a wrapped line of prose that starts with a key is no ticket line', () => {
+    const n = parse(FM + '## ✅ Completed This Session\n\n**Infrastructure**\n\n- ✅ CHRONOS-219: AWS CLI + SSO\n\nThe snapshot was tracked in\nCHRONOS-226 and is fine.\n');
+    expect(n.items.map((i) => [i.key ?? i.title, i.want])).toEqual([['CHRONOS-219', 'done']]);
+    expect(readingAt(n, 11)).toEqual(['mention: CHRONOS-226 named in the text, no change']);
+  });
+
   it('one new title written twice is one issue, and the key is written into both lines', () => {
     const n = parse(FM + '## Backlog\n\n- [ ] Write the runbook (1 point)\n\n## 🎯 Next Steps\n\n- [ ] Write the runbook\n');
     expect(n.items.map((i) => [i.title, i.lines, i.points])).toEqual([['Write the runbook', [6, 10], 1]]);

@@ -16,6 +16,8 @@ export interface LineRead {
   checked: boolean | null;
   /** A key of the note's project at the head of the line. */
   key?: string;
+  /** The key is written as one (bold, or followed by a colon or a dash), not just a word that starts the line. */
+  keyMarked?: boolean;
   /** The project's key prefix at the head with no number yet (`**CHRONOS-:**`). */
   halfKey?: string;
   /** A key-shaped token of another project at the head (`SEV-2:`): never the note's key. */
@@ -73,7 +75,10 @@ export function readLine(raw: string, project: string): LineRead {
     out.unreadable = `"${headKey.half}" is a key without its number`;
   }
   else if (headKey.other) out.otherKey = headKey.other;
-  else if (headKey.key) out.key = headKey.key;
+  else if (headKey.key) {
+    out.key = headKey.key;
+    out.keyMarked = headKey.marked;
+  }
   const titlePart = out.key ? headKey.after : body;
   readTitle(out, titlePart, body);
   const keyRe = new RegExp(String.raw`(?<![A-Za-z0-9_-])${project}-\d+(?!\d)`, 'g');
@@ -82,19 +87,17 @@ export function readLine(raw: string, project: string): LineRead {
   return out;
 }
 
-function keyAtHead(body: string, project: string): { key?: string; other?: string; half?: string; after: string } {
+function keyAtHead(body: string, project: string): { key?: string; marked?: boolean; other?: string; half?: string; after: string } {
   const m = /^(\*\*)?\s*([A-Z][A-Z0-9_]+-\d*)(?=[\s:*—–\-.,)]|$)(.*)$/.exec(body);
   if (!m) return { after: body };
   const token = m[2]!;
   const after = m[3]!;
   if (token.startsWith(`${project}-`) && !ANY_KEY_RE.test(token)) return { half: token, after };
   if (!ANY_KEY_RE.test(token)) return { after: body };
-  if (!token.startsWith(`${project}-`)) {
-    // Only a token written as a key (bold, or followed by a colon or dash) is taken for one.
-    const marked = Boolean(m[1]) || /^\s*(\*\*)?\s*:/.test(after) || /^\s+[-–—]\s/.test(after);
-    return marked ? { other: token, after } : { after: body };
-  }
-  return { key: token, after: after.replace(/^[\s:*—–-]+/, '') };
+  // Written as a key: bold, or followed by a colon or a dash.
+  const marked = Boolean(m[1]) || /^\s*(\*\*)?\s*:/.test(after) || /^\s+[-–—]\s/.test(after);
+  if (!token.startsWith(`${project}-`)) return marked ? { other: token, after } : { after: body };
+  return { key: token, marked, after: after.replace(/^[\s:*—–-]+/, '') };
 }
 
 function readTitle(out: LineRead, titlePart: string, body: string): void {

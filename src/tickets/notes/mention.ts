@@ -59,7 +59,9 @@ export function lineMention(ctx: NoteContext, r: LineRead, line: number, place: 
 function itemShaped(r: LineRead, place: Place, shape: LineShape): boolean {
   if (!isTicketSection(place.kind) || shape.nested) return false;
   if (shape.paragraph && !r.boldStart) return false;
-  return shape.checked !== null || r.boldAlone || r.points !== undefined || r.badPoints !== undefined;
+  // A bold title alone is an item in a backlog; under Completed or In Progress it is a group label unless it has points.
+  const definesHere = place.kind === SectionKind.Backlog || place.kind === SectionKind.Created;
+  return shape.checked !== null || (r.boldAlone && definesHere) || r.points !== undefined || r.badPoints !== undefined;
 }
 
 /** What the line wants of its ticket, and why. */

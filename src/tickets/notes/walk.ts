@@ -82,13 +82,19 @@ export class NoteWalker {
     const lines = paragraphLines(p);
     // A paragraph of `**Label:** value` lines alone holds fields of the note, not a description.
     const fieldsOnly = lines.every((sl) => labelLine(this.ctx, sl.line));
-    for (const sl of lines) this.paragraphLine(sl, fieldsOnly);
+    lines.forEach((sl, i) => this.paragraphLine(sl, fieldsOnly, i > 0));
   }
 
-  private paragraphLine(sl: SourceLine, fieldsOnly: boolean): void {
+  private paragraphLine(sl: SourceLine, fieldsOnly: boolean, wrapped: boolean): void {
     const line = sl.line;
     if (applyDirective(this.ctx, line, this.current)) return;
     const r = readLine(this.ctx.raw(line), this.ctx.project);
+    // A wrapped line of prose may start with a key ("…tracked in\nCHRONOS-226 and …"): only a key written as one is a ticket line there.
+    if (wrapped && r.key && !r.keyMarked && !r.mark) {
+      if (this.current && this.fromParagraph) addLine(this.current, sl);
+      else this.ctx.read(line, 'mention', `${r.key} named in the text, no change`);
+      return;
+    }
     if (this.label(r, line)) {
       if (this.current && this.fromParagraph && !fieldsOnly && !r.label?.value.startsWith('**')) addLine(this.current, sl);
       return;
