@@ -1,10 +1,11 @@
+import { RemoteError } from '../core/errors.js';
 import { adfText } from './adf.js';
 import type { JiraApi, JiraIssue } from './jira.js';
 import { keyIndex, type JiraMapping } from './mapping.js';
 import { normalizeTitle, tieLabel, titlesMatch } from './match.js';
 import { SectionKind } from './notes/types.js';
 import { OpKind } from './plan.js';
-import { describe, type FieldUpdate, type Work } from './work.js';
+import { chunks, describe, type FieldUpdate, type Work } from './work.js';
 
 /**
  * The note's wanted end state against what Jira holds: only what differs
@@ -24,9 +25,10 @@ export interface CompareOptions {
 export async function compareWithJira(jira: JiraApi, work: readonly Work[], o: CompareOptions): Promise<void> {
   const tied = new Set<Work>();
   const tiedKeys = keyIndex(o.mapping);
+  const issues = await readIssues(jira, work, o.pointsField);
   for (const w of work) {
     if (!w.key || w.blocked || w.create) continue;
-    const issue = w.issue ?? (await jira.getIssue(w.key, o.pointsField));
+    const issue = w.issue ?? issues.get(w.key);
     if (!issue) {
       block(w, `${w.key} does not exist in Jira (or this account cannot see it); not touched`);
       continue;
@@ -43,6 +45,26 @@ export async function compareWithJira(jira: JiraApi, work: readonly Work[], o: C
   for (const w of work) if (!tied.has(w)) checkSummary(w);
   oneMovePerKey(work);
   for (const w of work) planOps(w, o.pointsField);
+}
+
+/**
+ * Each key once, however many notes name it: 50 at a time through the search, then one by one
+ * what the search did not return (an issue created seconds ago is not searchable yet; a key
+ * that does not exist makes Jira refuse the whole query).
+ */
+async function readIssues(jira: JiraApi, work: readonly Work[], pointsField?: string): Promise<Map<string, JiraIssue | undefined>> {
+  const keys = [...new Set(work.filter((w) => w.key && !w.issue && !w.blocked && !w.create).map((w) => w.key!))];
+  const out = new Map<string, JiraIssue | undefined>();
+  for (const chunk of chunks(keys, 50)) {
+    if (chunk.length < 3) continue;
+    const found = await jira.search(`key in (${chunk.join(', ')})`, pointsField).catch((e: unknown) => {
+      if (e instanceof RemoteError && e.status === 400) return [];
+      throw e;
+    });
+    for (const i of found) out.set(i.key, i);
+  }
+  for (const k of keys) if (!out.has(k)) out.set(k, await jira.getIssue(k, pointsField));
+  return out;
 }
 
 function fieldUpdate(w: Work, issue: JiraIssue, tied: boolean, pointsField?: string): FieldUpdate | undefined {

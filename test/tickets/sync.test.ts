@@ -445,5 +445,22 @@ describe('what real notes ask for, against the stand-in', () => {
     expect(text).toContain(`1. **${r.created[0]}:** Write the runbook\n`);
     expect((await run(s)).plan.items).toEqual([]);
   });
+
+  it('reads each key once, in one search, however many notes name it; a search Jira refuses falls back to reading them one by one', async () => {
+    const s = await start();
+    for (const n of [1, 2, 3, 4]) s.addIssue({ key: `CHRONOS-${80 + n}`, summary: `Ticket number ${n}`, status: 'In Progress' });
+    const lines = (ns: number[]): string => ns.map((n) => `- ✅ CHRONOS-${80 + n}: Ticket number ${n}\n`).join('');
+    await note('2026-11-01.md', FM + '## Done\n\n' + lines([1, 2, 3]));
+    await note('2026-11-02.md', FM + '## Done\n\n' + lines([2, 3, 4]));
+    await run(s, { dryRun: true });
+    const reads = (): string[] => s.requests.filter((q) => q.method === 'GET' && /\/issue\/CHRONOS-\d+$/.test(q.path)).map((q) => q.path);
+    expect(s.requests.filter((q) => q.path === '/rest/api/3/search/jql').map((q) => (q.body as { jql: string }).jql)).toEqual(['key in (CHRONOS-81, CHRONOS-82, CHRONOS-83, CHRONOS-84)']);
+    expect(reads()).toEqual([]);
+    // Jira refuses a query naming a key that does not exist: the keys are read one by one.
+    s.failNext({ method: 'POST', path: '/rest/api/3/search/jql', status: 400, body: { errorMessages: ["An issue with key 'CHRONOS-84' does not exist for field 'key'."], errors: {} } });
+    const r = await run(s);
+    expect(reads()).toHaveLength(4);
+    expect([r.exitCode, r.outcomes.map((o) => o.status)]).toEqual([0, ['changed', 'changed', 'changed', 'unchanged', 'unchanged', 'changed']]);
+  });
 });
 

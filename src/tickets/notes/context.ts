@@ -1,3 +1,4 @@
+import { readLine, type LineRead } from './line.js';
 import type { KeyComment, Mention, NoteProblem, ParseOptions, Reading, SectionKind } from './types.js';
 
 /** Where the walk through a note stands: the section it is in and the item lines below it belong to. */
@@ -21,6 +22,7 @@ export class NoteContext {
   readonly comments: KeyComment[] = [];
   private readonly lines: string[];
   private readonly endsOpen: boolean;
+  private readonly read_ = new Map<number, LineRead>();
 
   constructor(text: string, opts: ParseOptions, project: string) {
     this.opts = opts;
@@ -31,6 +33,13 @@ export class NoteContext {
 
   raw(line: number): string {
     return (this.lines[line - 1] ?? '').replace(/\r$/, '');
+  }
+
+  /** A source line read as a possible ticket line (read once: every step asks about the same lines). */
+  line(line: number): LineRead {
+    let r = this.read_.get(line);
+    if (!r) this.read_.set(line, (r = readLine(this.raw(line), this.project)));
+    return r;
   }
 
   problem(line: number, message: string): void {

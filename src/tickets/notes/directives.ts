@@ -1,5 +1,5 @@
 import { quote, type NoteContext } from './context.js';
-import { plainLabelOf, readLine } from './line.js';
+import { plainLabelOf } from './line.js';
 import type { Mention } from './types.js';
 import { Directive, directiveNamed, pointsValue } from './vocabulary.js';
 
@@ -20,7 +20,7 @@ export interface LabelLine {
 /** The label a line starts with, bold (`**Target:**`) or, for dates, plain (`Target: 2026-03-31`). */
 export function labelLine(ctx: NoteContext, line: number): LabelLine | undefined {
   const raw = ctx.raw(line);
-  const bold = readLine(raw, ctx.project).label;
+  const bold = ctx.line(line).label;
   if (bold) {
     const d = directiveNamed(bold.name);
     return { ...bold, ...(d ? { directive: d } : {}) };

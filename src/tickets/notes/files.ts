@@ -3,7 +3,8 @@ import path from 'node:path';
 import { ErrorCode, InputError } from '../../core/errors.js';
 import { readiness } from './frontmatter.js';
 import { parseNote } from './grammar.js';
-import { NoteParseError, NoteStatus, type NoteProblem, type ParsedNote } from './types.js';
+import { sha256 } from '../match.js';
+import { NoteParseError, NoteStatus, type NoteProblem, type ParseOptions, type ParsedNote } from './types.js';
 
 /** Every note under the notes folder (`.md`), sorted (notes are named by date: the last is the newest). */
 export async function listNotes(dir: string): Promise<string[]> {
@@ -49,7 +50,7 @@ export async function readNotes(files: readonly string[], o: ReadNotesOptions): 
     if (o.readyOnly && readiness(text) !== NoteStatus.Ready) continue;
     const rel = path.relative(o.base, file).split(path.sep).join('/');
     try {
-      const note = parseNote(text, { file, rel, project: o.project, strictEnd: Boolean(o.readyOnly) });
+      const note = parseCached(text, { file, rel, project: o.project, strictEnd: Boolean(o.readyOnly) });
       if (note.status !== NoteStatus.Off) notes.push(note);
     } catch (e) {
       if (e instanceof NoteParseError) problems.push(...e.problems);
@@ -62,4 +63,19 @@ export async function readNotes(files: readonly string[], o: ReadNotesOptions): 
     throw new InputError(ErrorCode.Input, `${first.message}${rest}`, { file: first.file, line: first.line }, 'fix the note; nothing was sent to Jira');
   }
   return notes;
+}
+
+// The watcher reads every ready note on each change of the folder; a note whose text did not
+// change is not parsed again. What parseNote returns is never changed by a sync, so it is shared.
+const parsed = new Map<string, ParsedNote>();
+const CACHE_MAX = 2000;
+
+function parseCached(text: string, o: ParseOptions): ParsedNote {
+  const key = [sha256(text), o.file, o.rel, o.project, o.strictEnd ? 1 : 0].join('\0');
+  const hit = parsed.get(key);
+  if (hit) return hit;
+  const note = parseNote(text, o);
+  parsed.set(key, note);
+  if (parsed.size > CACHE_MAX) parsed.delete(parsed.keys().next().value!);
+  return note;
 }

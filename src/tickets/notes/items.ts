@@ -18,14 +18,13 @@ export function collectItems(mentions: readonly Mention[], rel: string): NoteIte
   const byId = new Map<string, NoteItem>();
   const rank = new Map<NoteItem, number>();
   for (const m of mentions) {
-    const id = m.pending?.id ?? itemId(rel, m.title);
-    const known = m.key ? byKey.get(m.key) : byId.get(id);
+    const known = m.key ? byKey.get(m.key) : byId.get(m.pending?.id ?? itemId(rel, m.title));
     if (!known) {
-      const it = toItem(m, id);
+      const it = toItem(m, m.pending?.id ?? itemId(rel, m.title));
       items.push(it);
       rank.set(it, m.title ? RANK[m.role] : 0);
       if (m.key) byKey.set(m.key, it);
-      else byId.set(id, it);
+      else byId.set(it.id, it);
       continue;
     }
     known.lines.push(m.line);

@@ -96,9 +96,10 @@ export function statusCell(text: string): { stated: Stated; mark: string } | und
 }
 
 /** Remove every status mark and capitalised status word (they are not part of a title). */
+const ALL_MARKS = [DONE_MARK, PROGRESS_MARK, WAIT_MARK, DONE_WORD, PROGRESS_WORD].map((re) => new RegExp(re.source, 'gu'));
+
 export function withoutMarks(text: string): string {
-  const all = (re: RegExp): RegExp => new RegExp(re.source, 'gu');
-  return [DONE_MARK, PROGRESS_MARK, WAIT_MARK, DONE_WORD, PROGRESS_WORD].reduce((s, re) => s.replace(all(re), ' '), text);
+  return ALL_MARKS.reduce((s, re) => s.replace(re, ' '), text);
 }
 
 export const Directive = { Due: 'due', Comment: 'comment', Labels: 'labels', Points: 'points' } as const;

@@ -88,7 +88,7 @@ export class NoteWalker {
   private paragraphLine(sl: SourceLine, fieldsOnly: boolean, wrapped: boolean): void {
     const line = sl.line;
     if (applyDirective(this.ctx, line, this.current)) return;
-    const r = readLine(this.ctx.raw(line), this.ctx.project);
+    const r = this.ctx.line(line);
     // A wrapped line of prose may start with a key ("…tracked in\nCHRONOS-226 and …"): only a key written as one is a ticket line there.
     if (wrapped && r.key && !r.keyMarked && !r.mark) {
       if (this.current && this.fromParagraph) addLine(this.current, sl);
@@ -151,7 +151,7 @@ export class NoteWalker {
     if (li.checked === true || li.checked === false) return true;
     const first = li.children[0];
     if (first?.type !== 'paragraph') return false;
-    const r = readLine(this.ctx.raw(first.position!.start.line), this.ctx.project);
+    const r = this.ctx.line(first.position!.start.line);
     if (r.label) return false;
     return Boolean(r.key || r.halfKey) || (r.boldStart && r.points !== undefined);
   }
@@ -162,7 +162,7 @@ export class NoteWalker {
     const lines = paragraphLines(first);
     const line = lines[0]!.line;
     if (applyDirective(this.ctx, line, this.current)) return;
-    const r = readLine(this.ctx.raw(line), this.ctx.project);
+    const r = this.ctx.line(line);
     if (!r.key && this.label(r, line)) return this.nestedLists(li, nested);
     const shape: LineShape = { from: 'line', checked: li.checked ?? null, paragraph: false, nested };
     const m = lineMention(this.ctx, r, line, this.place, shape);
@@ -192,7 +192,7 @@ export class NoteWalker {
   private commentBlock(n: Paragraph | List): void {
     const lines = n.type === 'paragraph' ? paragraphLines(n).map((sl) => sl.line) : n.children.map((li) => li.position!.start.line);
     for (const line of lines) {
-      const r = readLine(this.ctx.raw(line), this.ctx.project);
+      const r = this.ctx.line(line);
       const text = r.key ? commentText(r.rest, r.key) : undefined;
       if (r.key && text) {
         this.ctx.comments.push({ key: r.key, text, line });
