@@ -22,7 +22,7 @@ export class NoteContext {
   readonly comments: KeyComment[] = [];
   private readonly lines: string[];
   private readonly endsOpen: boolean;
-  private readonly read_ = new Map<number, LineRead>();
+  private readonly readLines = new Map<number, LineRead>();
 
   constructor(text: string, opts: ParseOptions, project: string) {
     this.opts = opts;
@@ -37,8 +37,8 @@ export class NoteContext {
 
   /** A source line read as a possible ticket line (read once: every step asks about the same lines). */
   line(line: number): LineRead {
-    let r = this.read_.get(line);
-    if (!r) this.read_.set(line, (r = readLine(this.raw(line), this.project)));
+    let r = this.readLines.get(line);
+    if (!r) this.readLines.set(line, (r = readLine(this.raw(line), this.project)));
     return r;
   }
 

@@ -1,4 +1,4 @@
-import type { Heading, List, ListItem, Paragraph, Root, RootContent } from 'mdast';
+import type { Heading, List, ListItem, Paragraph, Root, RootContent, Table } from 'mdast';
 import { plain } from '../adf.js';
 import { quote, type NoteContext, type Place } from './context.js';
 import { addDescription, addLine, paragraphLines, type SourceLine } from './description.js';
@@ -45,10 +45,15 @@ export class NoteWalker {
     else if (this.place.kind === SectionKind.Comments && (n.type === 'paragraph' || n.type === 'list')) this.commentBlock(n);
     else if (n.type === 'paragraph') this.paragraph(n);
     else if (n.type === 'list') this.list(n);
-    else if (n.type === 'table') {
-      if (this.current && this.fromParagraph && !new RegExp(`${this.ctx.project}-\\d`).test(plain(n.children.flatMap((r) => r.children.flatMap((c) => c.children))))) addDescription(this.ctx, this.current, [n]);
-      else readTable(this.ctx, n, this.place);
-    } else this.other(n);
+    else if (n.type === 'table') this.table(n);
+    else this.other(n);
+  }
+
+  /** A table with keys is a ticket table; one without, right under a paragraph item, is part of its description. */
+  private table(t: Table): void {
+    const cells = plain(t.children.flatMap((r) => r.children.flatMap((c) => c.children)));
+    if (this.current && this.fromParagraph && !new RegExp(`${this.ctx.project}-\\d`).test(cells)) addDescription(this.ctx, this.current, [t]);
+    else readTable(this.ctx, t, this.place);
   }
 
   private heading(n: Heading): void {
