@@ -264,6 +264,26 @@ describe('the summary check tells an abbreviation from another ticket', () => {
   });
 });
 
+describe('the same note, written differently', () => {
+  it('saved with CRLF line ends, it reads the same', () => {
+    const name = '2026-11-20-session-aws-sso.md';
+    const lf = real(name);
+    const crlf = parseNote(readFileSync(path.join(REAL, name), 'utf8').replace(/\n/g, '\r\n'), { ...opts, file: name, rel: `notes/${name}` });
+    const view = (n: ParsedNote) => n.items.map((i) => [i.key ?? i.title, i.lines, i.want ?? null, i.points ?? null, i.due ?? null, i.defines]);
+    expect(view(crlf)).toEqual(view(lf));
+    expect(crlf.readings.map((r) => [r.line, r.kind])).toEqual(lf.readings.map((r) => [r.line, r.kind]));
+  });
+
+  it('keys listed under a bullet that is no item still move with their marks', () => {
+    const n = parse(FM + '## Sprint 7\n\n- **Finished:**\n  - ✅ CHRONOS-1: One\n  - 🔄 CHRONOS-2: Two\n- Carry-over\n  - ⏳ CHRONOS-3: Three\n');
+    expect(n.items.map((i) => [i.key, i.want ?? null])).toEqual([
+      ['CHRONOS-1', 'done'],
+      ['CHRONOS-2', 'progress'],
+      ['CHRONOS-3', null],
+    ]);
+  });
+});
+
 describe('docs/session-notes.md', () => {
   it('its example note reads as the page says', () => {
     const page = readFileSync(path.join(import.meta.dirname, '..', '..', 'docs', 'session-notes.md'), 'utf8');

@@ -31,7 +31,9 @@ interface Split {
   body: string;
 }
 
-function split(text: string): Split {
+function split(crlf: string): Split {
+  // A note saved with CRLF line ends: the YAML would keep the "\r" in its last value ("ready\r").
+  const text = crlf.replace(/\r\n/g, '\n');
   const lines: Record<string, number> = {};
   // Line 1 is the opening `---`; the YAML starts on line 2.
   const engine = (src: string): object => {
