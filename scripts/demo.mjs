@@ -20,6 +20,8 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'ssot-demo-'));
 const say = (s) => console.log(`\n\x1b[1m== ${s}\x1b[0m`);
 const sh = (cwd, cmd, ...args) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 const password = 'demo: correct horse battery staple';
+/** A session summary in the user's own style (test/tickets/fixtures/real). */
+const NOTE = '2026-11-22-session-security-hardening.md';
 const services = await startDevServices();
 const env = {
   ...process.env,
@@ -88,9 +90,12 @@ tickets:
   notes: docs/session_notes
 `,
   );
-  services.jira.addIssue({ key: 'CHRONOS-222', summary: 'System Maintenance', status: 'In Review' });
-  services.jira.addIssue({ key: 'CHRONOS-219', summary: 'Fix the nightly export', status: 'In Progress' });
-  services.jira.addIssue({ key: 'CHRONOS-216', summary: 'Phase 2 Security Hardening', status: 'To Do' });
+  // The project as the session note finds it; the note shortens some summaries ("Ubuntu Upgrade Planning").
+  services.jira.addIssue({ key: 'CHRONOS-202', summary: 'Rotate IAM access keys', status: 'In Review' });
+  services.jira.addIssue({ key: 'CHRONOS-216', summary: 'Phase 2: Security Hardening', status: 'To Do' });
+  services.jira.addIssue({ key: 'CHRONOS-223', summary: 'Plan Ubuntu 24.04 LTS Upgrade Strategy', status: 'To Do' });
+  services.jira.addIssue({ key: 'CHRONOS-224', summary: 'Enforce MFA for IAM Identity Center users', status: 'In Progress' });
+  services.jira.addIssue({ key: 'CHRONOS-225', summary: 'SSH hardening on production', status: 'To Do' });
   writeSampleDocs(work);
   await ssot(['init']);
   await ssot(['docs', 'map', '--write']);
@@ -104,11 +109,15 @@ tickets:
   db.addEntry('Atlassian', { Title: 'Atlassian API token', UserName: 'dev@example.com', Password: 'ATATT3xDemoTokenValue0123456789' });
   writeFileSync(primary, await db.save());
 
+  say('What ssot reads in a session note written the usual way (emoji headings, ✅ [x] 🔄 marks, Label: value lines)');
+  await ssot(['tickets', 'sync', '--dry-run']);
+
   say('Sync everything: the vault to its three copies, docs to Confluence, the note to Jira');
   await ssot(['sync', '--yes']);
   console.log(`\n  Drive stand-in now holds: ${services.drive.files().filter((f) => !f.trashed).map((f) => f.name).join(', ')}`);
   console.log(`  Confluence stand-in pages: ${services.confluence.pages().map((p) => p.title).join(', ')}`);
-  console.log(`  Jira stand-in issues: ${services.jira.issues().map((i) => `${i.key} ${i.summary}`).join('; ')}`);
+  console.log('  Jira stand-in issues:');
+  for (const i of services.jira.issues()) console.log(`    ${i.key.padEnd(12)} ${services.jira.statusOf(i.key).name.padEnd(12)} ${i.summary}`);
 
   say('Run it again: nothing changed, so nothing is written');
   await ssot(['sync']);
@@ -140,7 +149,7 @@ tickets:
   console.log(`  per-machine state:       ${env.XDG_STATE_HOME}/ssot (sync state, safety backups, guard index)`);
   console.log(`  the vault's git history: git -C ${repo} log --stat`);
   console.log(`  the docs mapping:        ${path.join(work, 'mapping', 'confluence.json')}`);
-  console.log(`  the note, keys written:  ${path.join(work, 'docs', 'session_notes', 'session-2026-03-10.md')}`);
+  console.log(`  the note, keys written:  ${path.join(work, 'docs', 'session_notes', NOTE)}`);
   console.log('  try: ssot status / ssot doctor with SSOT_CONFIG set as above, while `ssot dev-services` runs the stand-ins');
 } finally {
   await services.close();
@@ -187,5 +196,5 @@ def healthcheck():
   // A 1x1 PNG.
   mkdirSync(path.join(dir, 'docs', 'img'), { recursive: true });
   writeFileSync(path.join(dir, 'docs', 'img', 'overview.png'), Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'));
-  d('session_notes/session-2026-03-10.md', readFileSync(path.join(root, 'test', 'tickets', 'fixtures', 'session-2026-03-10.md'), 'utf8'));
+  d(`session_notes/${NOTE}`, readFileSync(path.join(root, 'test', 'tickets', 'fixtures', 'real', NOTE), 'utf8'));
 }

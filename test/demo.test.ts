@@ -25,7 +25,11 @@ describe('npm run demo', () => {
     expect(r.code, r.out.slice(-2000)).toBe(0);
     expect(r.out).toMatch(/vault\s+chronos: Google Drive \S+\s+written/);
     expect(r.out).toMatch(/docs\s+architecture\.md\s+create/);
-    expect(r.out).toMatch(/tickets\s+\S+session-2026-03-10\.md:32 CHRONOS-\d+\s+done\s+Vault restore drill/);
+    // The session note: what each line was read as, then what happened to each ticket, in words.
+    expect(r.out).toMatch(/\n\s+33\s+mention\s+CHRONOS-225 "SSH hardening on production \(not yet: only stagin…": named, no change\n/);
+    expect(r.out).toMatch(/tickets\s+\S+2026-11-22-session-security-hardening\.md:43 CHRONOS-\d+\s+created\s+Allow-list the office VPN in fail2ban/);
+    expect(r.out).toMatch(/tickets\s+\S+2026-11-22-session-security-hardening\.md:31 CHRONOS-224\s+moved to Done\s/);
+    expect(r.out).toMatch(/tickets\s+\S+2026-11-22-session-security-hardening\.md:38 CHRONOS-223\s+moved to In Progress\s+Ubuntu Upgrade Planning/);
     expect(r.out).toMatch(/Run it again[\s\S]*vault\s+chronos\s+unchanged/);
     expect(r.out).toContain('Cloud/Stripe (added on the laptop)');
     expect(r.out).toContain('Servers/Grafana (added here)');

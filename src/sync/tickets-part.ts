@@ -3,14 +3,14 @@ import type { LoadedConfig } from '../config/load.js';
 import { ErrorCode, SsotError } from '../core/errors.js';
 import type { Action, PartOptions, PartResult } from './types.js';
 
-/** The tickets part of `ssot sync`: the plan, then per-item outcomes. */
+/** The tickets part of `ssot sync`: per item, what happened (created, updated, commented, moved to Done, moved to In Progress, unchanged). */
 export async function runTicketsPart(
   config: LoadedConfig,
   creds: CredentialContext,
   opts: PartOptions & { secretCheck?: (text: string, file: string) => Promise<{ rule: string }[]> },
 ): Promise<PartResult> {
   const credentials = await accountCredentials(config.jira!, creds, 'jira');
-  const { syncTickets } = await import('../tickets/sync.js');
+  const { syncTickets, describeOutcome } = await import('../tickets/index.js');
   const confirm = opts.confirm;
   const r = await syncTickets(config, {
     dryRun: opts.dryRun,
@@ -23,11 +23,11 @@ export async function runTicketsPart(
   const actions: Action[] = r.outcomes.map((o) => ({
     part: 'tickets',
     target: `${o.note}:${o.line} ${o.key ?? ''}`.trim(),
-    action: o.status,
+    action: describeOutcome(o),
     detail: o.message ?? o.title,
     ...(o.status === 'failed' || o.status === 'conflict'
       ? { error: new SsotError(o.status === 'conflict' ? ErrorCode.Conflict : ErrorCode.Remote, o.message ?? o.status, { exitCode: o.status === 'conflict' ? 3 : 1 }) }
       : {}),
   }));
-  return { part: 'tickets', actions, exitCode: r.exitCode, warnings: [] };
+  return { part: 'tickets', actions, exitCode: r.exitCode, warnings: r.plan.warnings };
 }

@@ -274,3 +274,13 @@ export function jiraMessages(body: unknown): string {
   if (b.errors && typeof b.errors === 'object') for (const [k, v] of Object.entries(b.errors)) parts.push(`${k}: ${String(v)}`);
   return parts.join('; ');
 }
+
+/** jira.storyPointsField (an id or a name), else "Story Points", else "Story point estimate". */
+export function pickPointsField(fields: readonly JiraField[], configured?: string): string | undefined {
+  if (configured) return fields.find((f) => f.id === configured || f.name.toLowerCase() === configured.toLowerCase())?.id;
+  for (const name of ['story points', 'story point estimate']) {
+    const f = fields.find((x) => x.name.toLowerCase() === name);
+    if (f) return f.id;
+  }
+  return undefined;
+}

@@ -21,10 +21,14 @@ export function withoutMarker(line: string): string {
   return line.replace(MARKER_RE, '').replace(/\s+$/, '');
 }
 
+/** Status marks before the title stay before the key: `- ✅ Title` -> `- ✅ **KEY:** Title`. */
+const LEAD_MARKS_RE = /^(?:(?:\p{Extended_Pictographic}|[\u2190-\u21FF\u2713\u2714\u2610-\u2612]|\uFE0F|\u200D)\s*)*/u;
+
 /** `**Title** (2 points)` -> `**KEY:** Title (2 points)`; `- [ ] Title` -> `- [ ] **KEY:** Title`. */
 export function withKey(line: string, key: string): string {
   const clean = line.replace(MARKER_RE, '').replace(/\s+$/, '');
-  const prefix = PREFIX_RE.exec(clean)![0];
+  const head = PREFIX_RE.exec(clean)![0];
+  const prefix = head + LEAD_MARKS_RE.exec(clean.slice(head.length))![0];
   const rest = clean.slice(prefix.length);
   const bold = /^\*\*([^*]+)\*\*\s*:?\s*/.exec(rest);
   if (bold) return `${prefix}**${key}:** ${bold[1]!.trim()}${rest.length > bold[0].length ? ' ' + rest.slice(bold[0].length) : ''}`;

@@ -29,8 +29,8 @@ run tickets sync --dry-run
 printf -- '---\ntickets: ready\n---\n## Completed\n\n- **CHRONOS-22:** System Maintenance ✅\n' > docs/session_notes/typo.md
 echo "# a key that names someone else's ticket (CHRONOS-22 instead of CHRONOS-222):"
 run tickets sync docs/session_notes/typo.md
-printf -- '---\ntickets: ready\n---\n## Completed\n\n**CHRONOS-23\n\n## Random thoughts\n\n**CHRONOS-9:** Something ✅\n' > docs/session_notes/typo.md
-echo "# a half-typed line and a ticket line in a section ssot does not read:"
+printf -- '---\ntickets: ready\n---\n## Completed\n\n**CHRONOS-23\n\n## 🎯 Next Steps\n\n**CHRONOS-:** Something (2 points)\n- [ ] Another item (many points)\n\n**Session Complete:** 2026-11-20 22:40 UTC\n' > docs/session_notes/typo.md
+echo "# half-typed lines (a key with no number, points that are no number); the Label: value line is no error:"
 run tickets sync docs/session_notes/typo.md
 rm docs/session_notes/typo.md
 echo "--- the note's Backlog after the run:"; sed -n '/Backlog/,/Comments/p' docs/session_notes/session-2026-03-10.md

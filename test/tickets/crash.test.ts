@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JiraStandIn } from '../../src/devservices/jira.js';
 import { JIRA_EMAIL, JIRA_TOKEN, startTestJira } from '../standins/jira.js';
+import { seed } from './support/seed.js';
 
 /**
  * A run killed (SIGKILL) right after Jira answered the create, before the
@@ -95,7 +96,8 @@ describe('crash between the create and the write-back', () => {
 
     const r3 = await ssot(['tickets', 'sync', '--yes']);
     expect(r3.code).toBe(0);
-    expect(r3.out).toMatch(/link\s+CHRONOS-1/);
+    expect(r3.out).toMatch(/write the key back\s+CHRONOS-1\s/);
+    expect(r3.out).toContain("tickets: 1 key written back, 1 unchanged, 0 conflicts, 0 failed");
     expect(jira.issues().map((i) => i.summary).sort()).toEqual(['First new item', 'Second new item']);
     const text = await fs.readFile(file, 'utf8');
     expect(text).toContain(`**${first.key}:** First new item (2 points)`);
@@ -105,7 +107,10 @@ describe('crash between the create and the write-back', () => {
 
     const writes = jira.writes().length;
     const r4 = await ssot(['tickets', 'sync', '--dry-run']);
-    expect([r4.code, r4.out.trim().split('\n')[0]]).toEqual([0, 'tickets: nothing to change']);
+    expect(r4.code).toBe(0);
+    // What each line was read as, then the plan: nothing.
+    expect(r4.out).toMatch(/^tickets: notes\/n\.md, read as:\n\s+4\s+section\s+"Backlog": backlog.*\n\s+6\s+item\s+CHRONOS-1 "First new item": kept in line with the note \(2 points\)\n/);
+    expect(r4.out).toContain('\ntickets: nothing to change\n');
     expect(jira.writes().length).toBe(writes);
     expect(jira.specViolations).toEqual([]);
     // The token never reaches the output.
@@ -150,4 +155,28 @@ describe('ssot tickets sync on the command line', () => {
     expect(await fs.readFile(file, 'utf8')).toBe(text);
     await fs.rm(file);
   });
+
+  it('--dry-run shows what each line of a real note was read as; `ssot sync` says what happened to each item', async () => {
+    seed(jira);
+    const name = '2026-11-20-session-aws-sso.md';
+    const file = path.join(dir, 'notes', name);
+    await fs.copyFile(path.join(import.meta.dirname, 'fixtures', 'real', name), file);
+    const dry = await ssot(['tickets', 'sync', '--dry-run', file]);
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain(`tickets: notes/${name}, read as:\n`);
+    expect(dry.out).toMatch(/\n\s+150\s+mention\s+CHRONOS-221 "Complete Doc Mapping": named with ⏳, no change\n/);
+    expect(dry.out).toMatch(/\n\s+165\s+ignored\s+"\*\*Session Complete:\*\* 2026-11-20 22:40 UTC": a field of the note, not an item\n/);
+    expect(dry.out).toMatch(/\nmove to In Progress\s+CHRONOS-216\s+notes\/2026-11-20-session-aws-sso\.md:73\s+To Do -> a status of the In Progress category \(🔄\)\n/);
+    expect(dry.out).toContain('tickets: 3 to move to Done, 3 to update, 1 to move to In Progress, 3 unchanged, 0 conflicts\n');
+
+    const r = await ssot(['sync', '--only', 'tickets']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/tickets\s+notes\/2026-11-20-session-aws-sso\.md:62 CHRONOS-219\s+moved to Done\s+AWS CLI \+ SSO Configuration/);
+    expect(r.out).toMatch(/tickets\s+notes\/2026-11-20-session-aws-sso\.md:73 CHRONOS-216\s+updated, moved to In Progress\s/);
+    expect(r.out).toMatch(/tickets\s+notes\/2026-11-20-session-aws-sso\.md:81 CHRONOS-221\s+unchanged\s/);
+    expect(r.out).not.toMatch(/\sdone\s/);
+    expect(jira.statusOf('CHRONOS-219')!.name).toBe('Done');
+    await fs.rm(file);
+  });
 });
+

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { adfText, doc } from '../../src/tickets/adf.js';
-import { NoteParseError, parseNote, type ParsedNote } from '../../src/tickets/grammar.js';
+import { NoteParseError, parseNote, type ParsedNote } from '../../src/tickets/index.js';
 import { itemId, titlesMatch } from '../../src/tickets/match.js';
 import { withKey, withMarker } from '../../src/tickets/writeback.js';
 import { validateAdf } from '../standins/jira.js';
@@ -27,15 +27,17 @@ describe('session notes grammar', () => {
   it('reads the formats real session notes use', () => {
     const n = parseNote(readFileSync(FIXTURE, 'utf8'), { ...opts, file: FIXTURE });
     expect(n.status).toBe('ready');
-    const summary = n.items.map((i) => [i.line, i.section, i.key ?? null, i.title, i.points ?? null, i.done, i.due ?? null, i.group ?? null]);
+    const summary = n.items.map((i) => [i.line, i.section, i.key ?? null, i.title, i.points ?? null, i.want ?? null, i.due ?? null, i.group ?? null]);
     expect(summary).toEqual([
-      [14, 'completed', 'CHRONOS-222', 'System Maintenance', null, true, null, null],
-      [18, 'completed', 'CHRONOS-219', 'Fix the nightly export', null, true, null, null],
-      [22, 'created', 'CHRONOS-216', 'Phase 2 Security Hardening', 3, false, '2026-03-31', null],
-      [32, 'backlog', null, 'Vault restore drill', 2, false, null, 'High Priority'],
-      [37, 'backlog', null, 'Write the on-call runbook', 1, false, null, 'High Priority'],
-      [43, 'backlog', null, 'Tidy the CI cache', 0.5, false, null, 'Low Priority'],
+      [14, 'completed', 'CHRONOS-222', 'System Maintenance', null, 'done', null, null],
+      [18, 'completed', 'CHRONOS-219', 'Fix the nightly export', null, 'done', null, null],
+      [22, 'created', 'CHRONOS-216', 'Phase 2 Security Hardening', 3, null, '2026-03-31', null],
+      [32, 'backlog', null, 'Vault restore drill', 2, null, null, 'High Priority'],
+      [37, 'backlog', null, 'Write the on-call runbook', 1, null, null, 'High Priority'],
+      [43, 'backlog', null, 'Tidy the CI cache', 0.5, null, null, 'Low Priority'],
     ]);
+    // A key under Completed moves its ticket; it does not set its fields.
+    expect(n.items.map((i) => i.defines)).toEqual([false, false, true, true, true, true]);
     const byTitle = (t: string) => n.items.find((i) => i.title === t)!;
     expect(adfText(doc(byTitle('Phase 2 Security Hardening').description))).toBe('Turn on MFA for every admin account\nRotate the deploy keys');
     expect(byTitle('Phase 2 Security Hardening').comments.map((c) => c.text)).toEqual(['Started on the MFA part today.']);
@@ -73,15 +75,16 @@ describe('session notes grammar', () => {
         '- [x] CHRONOS-5 Five\n' +
         '1. **CHRONOS-6:** Six (5 pts)\n',
     );
-    expect(n.items.map((i) => [i.key, i.title, i.done])).toEqual([
-      ['CHRONOS-1', 'One', true],
-      ['CHRONOS-2', 'Two', true],
-      ['CHRONOS-3', 'Three', true],
-      ['CHRONOS-4', 'Four', true],
-      ['CHRONOS-5', 'Five', true],
-      ['CHRONOS-6', 'Six', true],
+    expect(n.items.map((i) => [i.key, i.title, i.want])).toEqual([
+      ['CHRONOS-1', 'One', 'done'],
+      ['CHRONOS-2', 'Two', 'done'],
+      ['CHRONOS-3', 'Three', 'done'],
+      ['CHRONOS-4', 'Four', 'done'],
+      ['CHRONOS-5', 'Five', 'done'],
+      ['CHRONOS-6', 'Six', 'done'],
     ]);
-    expect(n.items[5]!.points).toBe(5);
+    // Read, but a line under Completed does not set points (only a Backlog or Created line does).
+    expect([n.items[5]!.points, n.items[5]!.defines]).toEqual([undefined, false]);
   });
 
   it('keeps plain bullets and prose out of the plan: only bold, checkbox or points lines are new items', () => {
@@ -127,28 +130,38 @@ describe('bad input: a clear message naming file and line, nothing planned', () 
     expect(parse(FM + '## Backlog\n\n- [ ] Write the docs\n', { strictEnd: true }).items).toHaveLength(1);
   });
 
-  it('a ticket line in an unknown section', () => {
-    expect(problems(FM + '## Random thoughts\n\n**CHRONOS-9:** Something ✅\n')).toEqual([
-      { line: 6, message: expect.stringContaining('section "Random thoughts", which ssot does not read') },
-    ]);
-    // prose there is fine
-    expect(parse(FM + '## Random thoughts\n\nWe talked about CHRONOS-9 a lot.\n- [ ] buy milk\n').items).toEqual([]);
-  });
-
-  it('one key twice', () => {
-    expect(problems(FM + '## Completed\n\n- **CHRONOS-7:** Seven ✅\n\n## Backlog\n\n- **CHRONOS-7:** Seven again\n')).toEqual([
-      { line: 10, message: 'CHRONOS-7 is named twice (lines 6 and 10); keep one and move the details under it' },
+  it('a key with a done mark acts wherever it stands; prose around it is never an error', () => {
+    const n = parse(FM + '## Random thoughts\n\nWe talked about CHRONOS-9 a lot.\n- [ ] buy milk\n- Another (2 points)\n\n**CHRONOS-9:** Something ✅\n');
+    expect(n.items.map((i) => [i.key, i.want, i.defines])).toEqual([['CHRONOS-9', 'done', false]]);
+    expect(n.readings.map((r) => [r.line, r.kind])).toEqual([
+      [4, 'section'],
+      [6, 'mention'],
+      [7, 'ignored'],
+      [8, 'ignored'],
+      [10, 'item'],
     ]);
   });
 
-  it('a key of another project, a directive with no item, a bad front matter value', () => {
-    expect(problems(FM + '## Completed\n\n- **OTHER-1:** Nope\n')[0]!.message).toContain('not in project CHRONOS');
-    expect(problems(FM + '## Backlog\n\n**Target:** 2026-01-01\n')[0]!.message).toContain('no ticket line above');
+  it('one key named several times is one item: done from any line, fields from its Backlog or Created line', () => {
+    const n = parse(FM + '## Backlog\n\n- **CHRONOS-7:** Seven (3 points)\n\n## Sprint progress\n\n- ✅ CHRONOS-7: Seven (5 points)\n- ⏳ CHRONOS-8: Eight\n');
+    expect(n.items.map((i) => [i.key, i.lines, i.want ?? null, i.points ?? null, i.defines])).toEqual([
+      ['CHRONOS-7', [6, 10], 'done', 3, true],
+      ['CHRONOS-8', [11], null, null, false],
+    ]);
+  });
+
+  it('a key of another project is no key of the note; a target with no item is a field of the note', () => {
+    const n = parse(FM + '## Completed\n\n- **OTHER-1:** Nope\n\n## Backlog\n\n**Target:** 2026-01-01\n');
+    expect(n.items).toEqual([]);
+    expect(n.readings.filter((r) => r.kind === 'ignored').map((r) => [r.line, r.text])).toEqual([
+      [6, expect.stringContaining('OTHER-1 is not a key of project CHRONOS')],
+      [10, expect.stringContaining('a field of the note')],
+    ]);
     expect(problems('---\ntickets: maybe\n---\n')[0]).toEqual({ line: 2, message: expect.stringContaining('not one of ready, draft, off') });
   });
 
   it('reports every problem of a note at once', () => {
-    expect(problems(FM + '## Completed\n\n**CHRONOS-1\n\n## Other\n\n**CHRONOS-2:** x\n').map((p) => p.line)).toEqual([6, 10]);
+    expect(problems(FM + '## Completed\n\n**CHRONOS-1\n\n## Backlog\n\n- [ ] Something (many points)\n\n## Other\n\n- ✅ **CHRONOS-:** Half\n').map((p) => p.line)).toEqual([6, 10, 14]);
   });
 });
 
@@ -204,10 +217,10 @@ describe('more spellings seen in real notes', () => {
         '- its description\n\n' +
         '**Target:** 2026-06-30\n',
     );
-    expect(n.items.map((i) => [i.key, i.title, i.done, i.points ?? null, i.due ?? null])).toEqual([
-      ['CHRONOS-1', 'Bold all over', true, null, null],
-      ['CHRONOS-2', 'Linked key', true, null, null],
-      ['CHRONOS-3', 'Heading item', false, 3, '2026-06-30'],
+    expect(n.items.map((i) => [i.key, i.title, i.want ?? null, i.points ?? null, i.due ?? null])).toEqual([
+      ['CHRONOS-1', 'Bold all over', 'done', null, null],
+      ['CHRONOS-2', 'Linked key', 'done', null, null],
+      ['CHRONOS-3', 'Heading item', null, 3, '2026-06-30'],
     ]);
     expect(adfText(doc(n.items[2]!.description))).toBe('its description');
   });

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LoadedConfig } from '../../src/config/load.js';
 import type { JiraStandIn, JiraStandInOptions } from '../../src/devservices/jira.js';
 import { isSsotError } from '../../src/core/errors.js';
-import { syncTickets, type SyncTicketsOptions, type TicketsSyncResult } from '../../src/tickets/sync.js';
+import { describeOutcome, syncTickets, type SyncTicketsOptions, type TicketsSyncResult } from '../../src/tickets/index.js';
 import { JIRA_EMAIL, JIRA_TOKEN, startTestJira, validateAdf } from '../standins/jira.js';
 
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'session-2026-03-10.md');
@@ -358,3 +358,109 @@ describe('tickets sync against the Jira stand-in (jira.js v6)', () => {
     expect(s.issue('CHRONOS-9')!.comments).toHaveLength(1);
   });
 });
+
+describe('what real notes ask for, against the stand-in', () => {
+  it('a line that asks for no change is never looked up, so a key it names needs no summary check', async () => {
+    const s = await start();
+    s.addIssue({ key: 'CHRONOS-50', summary: 'Something else entirely' });
+    s.addIssue({ key: 'CHRONOS-52', summary: 'Also something else', custom: { customfield_10026: 3 } });
+    await note('n.md', FM + '## Sprint\n\n- ⏳ CHRONOS-50: Waiting on it\n- CHRONOS-50 came up in the review\n\n## Backlog\n\n- **CHRONOS-52:** Different words (3 points)\n');
+    const r = await run(s);
+    expect(r.exitCode).toBe(0);
+    expect(r.outcomes.map((o) => [o.key, describeOutcome(o)])).toEqual([['CHRONOS-52', 'unchanged']]);
+    expect(s.requests.filter((q) => q.path.includes('CHRONOS-50'))).toEqual([]);
+    expect(s.writes()).toEqual([]);
+  });
+
+  it('🔄 or an In Progress heading moves a ticket from To Do to In Progress, never back from review or Done', async () => {
+    const s = await start();
+    s.addIssue({ key: 'CHRONOS-60', summary: 'Phase 2: Security Hardening', status: 'To Do' });
+    s.addIssue({ key: 'CHRONOS-61', summary: 'Plan Ubuntu 24.04 LTS Upgrade Strategy', status: 'In Review' });
+    s.addIssue({ key: 'CHRONOS-62', summary: 'Rotate IAM access keys', status: 'Done' });
+    await note('n.md', FM + '## 🔄 In Progress\n\n- CHRONOS-60: Phase 2 Security Hardening\n- CHRONOS-61: Ubuntu Upgrade Planning\n\n## Sprint\n\n- 🔄 CHRONOS-62: Rotate IAM access keys\n');
+    const r = await run(s);
+    expect(r.outcomes.map((o) => [o.key, describeOutcome(o)])).toEqual([
+      ['CHRONOS-60', 'moved to In Progress'],
+      ['CHRONOS-61', 'unchanged'],
+      ['CHRONOS-62', 'unchanged'],
+    ]);
+    expect([s.statusOf('CHRONOS-60')!.name, s.statusOf('CHRONOS-61')!.name, s.statusOf('CHRONOS-62')!.name]).toEqual(['In Progress', 'In Review', 'Done']);
+    expect((await run(s)).plan.items).toEqual([]);
+  });
+
+  it('each outcome says what happened: created, updated, commented, moved to Done; a dry run says what would', async () => {
+    const s = await start();
+    s.addIssue({ key: 'CHRONOS-70', summary: 'Complete Documentation SSOT Mapping', status: 'In Progress' });
+    s.addIssue({ key: 'CHRONOS-71', summary: 'System Maintenance - Update Lightsail Packages' });
+    await note(
+      'n.md',
+      FM +
+        '## ✅ Completed This Session\n\n- ✅ CHRONOS-70: Complete Doc Mapping\n  - **Comment:** all 31 docs mapped\n\n**Write the mapping validator** (1 point) ✅\n\n' +
+        '## 📋 Backlog\n\n**CHRONOS-71:** System Maintenance (2 points)\n',
+    );
+    const dry = await run(s, { dryRun: true });
+    expect(dry.outcomes.map(describeOutcome)).toEqual(['would move to Done, comment', 'would create, move to Done', 'would update']);
+    const r = await run(s);
+    expect(r.outcomes.map((o) => [o.key, describeOutcome(o)])).toEqual([
+      ['CHRONOS-70', 'moved to Done, commented'],
+      [r.created[0], 'created, moved to Done'],
+      ['CHRONOS-71', 'updated'],
+    ]);
+    expect(s.statusOf(r.created[0]!)!.category).toBe('done');
+    expect((await run(s)).outcomes.map(describeOutcome)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+  });
+
+  it('a key whose summary is another ticket\'s is still refused with both summaries (exit 3); its abbreviation is not', async () => {
+    const s = await start();
+    s.addIssue({ key: 'CHRONOS-22', summary: 'Migrate the billing database', status: 'In Progress' });
+    s.addIssue({ key: 'CHRONOS-222', summary: 'System Maintenance - Update Lightsail Packages', status: 'In Progress' });
+    await note('n.md', FM + '## Sprint\n\n- ✅ CHRONOS-22: System Maintenance\n- ✅ CHRONOS-222: System Maintenance\n');
+    const r = await run(s);
+    expect(r.exitCode).toBe(3);
+    expect(r.outcomes.map((o) => [o.key, o.status, o.message ?? ''])).toEqual([
+      ['CHRONOS-22', 'conflict', 'Jira\'s summary of CHRONOS-22 is "Migrate the billing database", the note says "System Maintenance"; not touched (fix the key or the title)'],
+      ['CHRONOS-222', 'changed', ''],
+    ]);
+    expect([s.statusOf('CHRONOS-22')!.name, s.statusOf('CHRONOS-222')!.name]).toEqual(['In Progress', 'Done']);
+  });
+
+  it('a half-typed key or points that are no number: exit 2 naming the line, no request at all', async () => {
+    const s = await start();
+    await note('a.md', FM + '## ✅ Completed\n\n- ✅ CHRONOS-1: Fine\n');
+    await note('b.md', FM + '## 🎯 Next Steps\n\n**CHRONOS-:** Something (2 points)\n- [ ] Another item (many points)\n');
+    const err = await run(s).catch((e: unknown) => e);
+    expect(isSsotError(err) && [err.code, err.exitCode]).toEqual(['BAD_INPUT', 2]);
+    expect((err as Error).message).toContain(`${path.join(dir, 'notes', 'b.md')}:7: points "many" is not a number`);
+    expect((err as { place?: { line?: number } }).place?.line).toBe(6);
+    expect(s.requests).toEqual([]);
+  });
+
+  it('a new title written in two places becomes one issue, and both lines get its key', async () => {
+    const s = await start();
+    const file = await note('n.md', FM + '## Backlog\n\n- [ ] Write the runbook (1 point)\n\n## 🎯 Next Steps\n\n1. **Write the runbook**\n');
+    const r = await run(s);
+    expect(r.created).toHaveLength(1);
+    const text = await fs.readFile(file, 'utf8');
+    expect(text).toContain(`- [ ] **${r.created[0]}:** Write the runbook (1 point)\n`);
+    expect(text).toContain(`1. **${r.created[0]}:** Write the runbook\n`);
+    expect((await run(s)).plan.items).toEqual([]);
+  });
+
+  it('reads each key once, in one search, however many notes name it; a search Jira refuses falls back to reading them one by one', async () => {
+    const s = await start();
+    for (const n of [1, 2, 3, 4]) s.addIssue({ key: `CHRONOS-${80 + n}`, summary: `Ticket number ${n}`, status: 'In Progress' });
+    const lines = (ns: number[]): string => ns.map((n) => `- ✅ CHRONOS-${80 + n}: Ticket number ${n}\n`).join('');
+    await note('2026-11-01.md', FM + '## Done\n\n' + lines([1, 2, 3]));
+    await note('2026-11-02.md', FM + '## Done\n\n' + lines([2, 3, 4]));
+    await run(s, { dryRun: true });
+    const reads = (): string[] => s.requests.filter((q) => q.method === 'GET' && /\/issue\/CHRONOS-\d+$/.test(q.path)).map((q) => q.path);
+    expect(s.requests.filter((q) => q.path === '/rest/api/3/search/jql').map((q) => (q.body as { jql: string }).jql)).toEqual(['key in (CHRONOS-81, CHRONOS-82, CHRONOS-83, CHRONOS-84)']);
+    expect(reads()).toEqual([]);
+    // Jira refuses a query naming a key that does not exist: the keys are read one by one.
+    s.failNext({ method: 'POST', path: '/rest/api/3/search/jql', status: 400, body: { errorMessages: ["An issue with key 'CHRONOS-84' does not exist for field 'key'."], errors: {} } });
+    const r = await run(s);
+    expect(reads()).toHaveLength(4);
+    expect([r.exitCode, r.outcomes.map((o) => o.status)]).toEqual([0, ['changed', 'changed', 'changed', 'unchanged', 'unchanged', 'changed']]);
+  });
+});
+

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JiraApi, JiraTransition } from '../../src/tickets/jira.js';
-import { transitionToDone } from '../../src/tickets/sync.js';
+import { transitionToDone, transitionToProgress } from '../../src/tickets/transitions.js';
 
 /** The walk to a Done-category status, on workflows given as status -> offered transitions. */
 function workflow(graph: Record<string, [string, string, string][]>, start: string): { api: JiraApi; path: string[] } {
@@ -43,5 +43,22 @@ describe('transition to a status of the Done category', () => {
     const w = workflow({ A: [['1', 'B', 'indeterminate']], B: [['2', 'A', 'new']] }, 'A');
     await expect(transitionToDone(w.api, 'X-1', 'A')).rejects.toThrow(/no way to a status of the Done category/);
     expect(w.path.length).toBeLessThan(8);
+  });
+});
+
+describe('transition to a status of the In Progress category', () => {
+  it('takes the one to a status named In Progress when several are offered, else any in-progress one', async () => {
+    const w = workflow({ Open: [['1', 'Triage', 'indeterminate'], ['2', 'In Progress', 'indeterminate'], ['3', 'Closed', 'done']] }, 'Open');
+    await transitionToProgress(w.api, 'X-1');
+    expect(w.path).toEqual(['Open', 'In Progress']);
+    const x = workflow({ Offen: [['1', 'In Arbeit', 'indeterminate'], ['2', 'Erledigt', 'done']] }, 'Offen');
+    await transitionToProgress(x.api, 'X-2');
+    expect(x.path).toEqual(['Offen', 'In Arbeit']);
+  });
+
+  it('no transition to an in-progress status: an error naming the key, nothing moved', async () => {
+    const w = workflow({ Open: [['1', 'Closed', 'done']] }, 'Open');
+    await expect(transitionToProgress(w.api, 'X-3')).rejects.toThrow(/X-3: its workflow offers no transition to a status of the In Progress category/);
+    expect(w.path).toEqual(['Open']);
   });
 });

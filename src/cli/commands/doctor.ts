@@ -82,8 +82,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     const j = config.jira;
     await attempt('jira', async () => {
       const { email, token } = await accountCredentials(j, creds, 'jira');
-      const { connectJira } = await import('../../tickets/jira.js');
-      const { pickPointsField } = await import('../../tickets/sync.js');
+      const { connectJira, pickPointsField } = await import('../../tickets/index.js');
       const api = await connectJira({ baseUrl: j.baseUrl, email, token });
       if (!(await api.projectExists(j.project))) throw new Error(`project ${j.project} does not exist or is not visible to this account`);
       const fields = await api.getFields();

@@ -52,8 +52,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   }
 
   if (config.jira) {
-    const { listNotes } = await import('../../tickets/sync.js');
-    const { loadMapping } = await import('../../tickets/mapping.js');
+    const { listNotes, loadMapping } = await import('../../tickets/index.js');
     const notesDir = config.tickets?.notes ?? path.join(config.dir, 'docs', 'session_notes');
     const pending: string[] = [];
     for (const f of await listNotes(notesDir)) {
