@@ -10,7 +10,8 @@ import { XMLValidator } from 'fast-xml-parser';
  * out and real tenants do: versions (409 on a stale one), 400 on a body that
  * is not well-formed XML and on a title already used in the space, 404 just
  * after a create (eventual consistency), 429 with Retry-After, and answers
- * lost after the write happened. Used by the tests, the demo and
+ * lost after the write happened, and archiving (a v1 long task, one page
+ * per request as on the Standard plan). Used by the tests, the demo and
  * `ssot dev-services`; loopback only.
  */
 
@@ -23,6 +24,10 @@ export interface StandInOptions {
   token?: string;
   /** After a create, this many requests touching that page answer 404 (eventual consistency). */
   notFoundAfterCreate?: number;
+  /** Several pages in one archive request are refused, as on Confluence's Standard plan (default true). */
+  singlePageArchive?: boolean;
+  /** Each archive task answers "running" this many times before it is finished (default 1). */
+  archiveSteps?: number;
   /** Called for every request, before it is handled (tests validate requests against the spec here). */
   onRequest?: (req: RecordedRequest) => void;
   /** Called with every answer (tests validate the stand-in's own answers against the spec). */
@@ -59,7 +64,7 @@ export interface StoredPage {
   spaceId: string;
   title: string;
   parentId?: string;
-  status: 'current' | 'trashed';
+  status: 'current' | 'trashed' | 'archived';
   body: string;
   version: number;
   message: string;
@@ -117,6 +122,7 @@ export async function startConfluenceStandIn(opts: StandInOptions = {}): Promise
   const atts = new Map<string, Map<string, StoredAttachment>>();
   const labels = new Map<string, Map<string, string>>();
   const pendingNotFound = new Map<string, number>();
+  const tasks = new Map<string, { left: number; started: number }>();
   const faults: (Fault & { left: number })[] = [];
   const requests: RecordedRequest[] = [];
   const accountId = '557058:ssot-bot';
@@ -246,7 +252,8 @@ export async function startConfluenceStandIn(opts: StandInOptions = {}): Promise
     if ((m = new RegExp(`^${V2}/pages/(\\d+)$`).exec(p))) {
       const id = m[1]!;
       if (method === 'GET') {
-        const pg = livePage(id);
+        // Archived pages can still be read.
+        const pg = pages.get(id)?.status === 'archived' ? pages.get(id) : livePage(id);
         return pg ? { status: 200, json: pageJson(pg, q.get('body-format')) } : err(404, `Cannot find page ${id}`);
       }
       if (method === 'PUT') return updatePage(id, body);
@@ -315,7 +322,46 @@ export async function startConfluenceStandIn(opts: StandInOptions = {}): Promise
       labels.get(pg.id)?.delete(decodeURIComponent(m[2]!));
       return { status: 204 };
     }
+    if (p === `${V1}/content/archive` && method === 'POST') return archive(body);
+    if ((m = new RegExp(`^${V1}/longtask/([^/]+)$`).exec(p)) && method === 'GET') return longTask(m[1]!);
     return err(404, `No route for ${method} ${p}`);
+  }
+
+  /** v1 archive: a long task; one page per request when the plan has no bulk archive (Standard). */
+  function archive(body: unknown): Out {
+    const list = (body as { pages?: { id?: unknown }[] } | undefined)?.pages;
+    if (!Array.isArray(list) || list.length === 0) return err(400, 'pages is required');
+    if (list.length > 300) return err(413, 'at most 300 pages can be archived in one request');
+    if (list.length > 1 && opts.singlePageArchive !== false) return err(400, 'You are not entitled to bulk archiving: archive one page at a time');
+    const ids = list.map((x) => String(x.id));
+    for (const id of ids) {
+      const pg = pages.get(id);
+      if (!pg || pg.status !== 'current') return err(400, `Content ${id} is not a current page, so it cannot be archived`);
+    }
+    for (const id of ids) pages.get(id)!.status = 'archived';
+    const task = newId();
+    tasks.set(task, { left: opts.archiveSteps ?? 1, started: Date.now() });
+    return { status: 202, json: { id: task, links: { status: `${V1}/longtask/${task}` } } };
+  }
+
+  function longTask(id: string): Out {
+    const t = tasks.get(id);
+    if (!t) return err(404, `No long task ${id}`);
+    const finished = t.left <= 0;
+    t.left--;
+    return {
+      status: 200,
+      json: {
+        id,
+        name: { key: 'com.atlassian.confluence.pages.archive.longtask', args: [] },
+        elapsedTime: Date.now() - t.started,
+        percentageComplete: finished ? 100 : 50,
+        successful: finished,
+        finished,
+        messages: [],
+        _links: { self: `${V1}/longtask/${id}` },
+      },
+    };
   }
 
   function listPages(q: URLSearchParams): Out {
@@ -364,6 +410,7 @@ export async function startConfluenceStandIn(opts: StandInOptions = {}): Promise
 
   function updatePage(id: string, body: unknown): Out {
     const pg = pages.get(id);
+    if (pg?.status === 'archived') return err(400, `Page ${id} is archived: restore it before editing`);
     if (!pg || pg.status !== 'current' || notYet(id)) return err(404, `Cannot find page ${id}`);
     const b = body as { id?: unknown; status?: unknown; title?: unknown; parentId?: unknown; body?: { representation?: unknown; value?: unknown }; version?: { number?: unknown; message?: unknown } } | undefined;
     if (b?.id !== id) return err(400, 'id in the body must match the path');
