@@ -7,6 +7,7 @@ import type { Mapping } from '../../src/docs/mapping.js';
 import { listDocs } from '../../src/docs/project.js';
 import { remoteAsDoc } from '../../src/docs/remote-doc.js';
 import { DocSet } from '../../src/docs/render.js';
+import { corpus } from '../support/corpora.js';
 
 /**
  * The way back: every fixture is rendered to storage XHTML, converted back to
@@ -24,10 +25,9 @@ async function docSet(root: string): Promise<{ set: DocSet; present: string[] }>
   return { set: new DocSet({ root, space: 'PC', mermaid: 'code' }, { version: 1, space: 'PC', pages }, onDisk), present: Object.keys(pages) };
 }
 
-async function roundTrip(source: string, name: string): Promise<{ first: string; second: string; title: [string, string]; md: string; notes: string[] }> {
+async function roundTrip(source: string, name: string, key = `${name}.md`): Promise<{ first: string; second: string; title: [string, string]; md: string; notes: string[] }> {
   const root = path.join(tmp, name.replace(/\W/g, '_'));
   cpSync(source, root, { recursive: true });
-  const key = `${name}.md`;
   const a = await docSet(root);
   const { page } = await a.set.prepare(key);
   const back = await remoteAsDoc({ root, docs: a.set, present: a.present, mermaidMacro: 'mermaid-cloud' }, key, { title: page.title, body: page.xhtml }, page.attachments);
@@ -48,4 +48,18 @@ describe('render, convert back, render again: the same storage XHTML', () => {
       expect(r.notes).toEqual([]);
     });
   }
+});
+
+describe.each([
+  ['md2conf', path.join(corpus('markdown'), 'md2conf', 'source')],
+  ['mark', path.join(corpus('markdown'), 'mark', 'testdata')],
+])('the same across the %s test suite', (suite, root) => {
+  it('every file', async () => {
+    const failures: string[] = [];
+    for (const key of await listDocs(root, [])) {
+      const r = await roundTrip(root, `${suite}-${key}`, key);
+      if (r.second !== r.first || r.title[1] !== r.title[0]) failures.push(`${key}:\n${r.md}\n${r.first}\n${r.second}`);
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
 });

@@ -145,7 +145,8 @@ export class Blocks {
   private table(el: XElement): Block {
     const simple = simpleTable(el);
     if (!simple) return html(`<table>${htmlOf(el.children, this.ctx)}</table>`);
-    const rows = simple.rows.map((r) => ({ type: 'tableRow' as const, children: r.map((c): TableCell => ({ type: 'tableCell', children: trimPhrasing(phrasing(c.children, this.ctx)) })) }));
+    const cell = (c: XElement): TableCell => ({ type: 'tableCell', children: breaksAsHtml(trimPhrasing(phrasing(c.children, this.ctx))) });
+    const rows = simple.rows.map((r) => ({ type: 'tableRow' as const, children: r.map(cell) }));
     const t: Table = { type: 'table', align: simple.align, children: rows };
     return t;
   }
@@ -240,6 +241,11 @@ function simpleTable(el: XElement): SimpleTable | undefined {
   // GFM aligns whole columns: a column aligned cell by cell is not simple.
   if (rows.some((r) => r.some((cell, i) => alignOf(cell) !== align[i]))) return undefined;
   return { rows, align };
+}
+
+/** A table cell is one line: its line breaks are written as `<br>`. */
+function breaksAsHtml(nodes: PhrasingContent[]): PhrasingContent[] {
+  return nodes.map((n) => (n.type === 'break' ? html('<br>') : 'children' in n ? ({ ...n, children: breaksAsHtml(n.children as PhrasingContent[]) } as PhrasingContent) : n));
 }
 
 /** Leading and trailing spaces of a paragraph are not markdown: dropped. */

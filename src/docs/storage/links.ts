@@ -17,13 +17,14 @@ export function link(w: Writer, el: Element): string {
   const inner = w.inline(el.children);
   if (href === undefined) return anchors + inner;
   const line = el.position?.start.line;
-  const target = href.startsWith('#') ? samePage(w, href, line) : w.ctx.resolveLink(href, line);
+  let target = href.startsWith('#') ? ({ kind: 'anchor', anchor: decodeFragment(href.slice(1)) } as const) : w.ctx.resolveLink(href, line);
+  if (target.kind === 'anchor') target = samePage(w, target.anchor, line);
   if (inner.trim() === '' && target.kind !== 'none') return anchors; // nothing to click on, as on GitHub
   return anchors + linkXml(w, target, el.children, inner, stringProp(el.properties['title']));
 }
 
-function samePage(w: Writer, href: string, line: number | undefined): LinkTarget {
-  const fragment = decodeFragment(href.slice(1));
+/** A fragment of this page: linked when the page has that anchor (GitHub's matching), else its text is kept. */
+function samePage(w: Writer, fragment: string, line: number | undefined): LinkTarget {
   if (fragment === '') return { kind: 'none' };
   const found = w.ctx.anchors.resolve(fragment);
   if (found === undefined) {

@@ -61,9 +61,9 @@ export class Writer {
     let out = '';
     let run: ElementContent[] = [];
     const flush = (): void => {
-      const inner = this.inline(trimRun(run));
+      const inner = trimXml(this.inline(trimRun(run)));
       run = [];
-      if (inner.trim() !== '') out += `<p${alignAttr(align)}>${inner}</p>`;
+      if (inner !== '') out += `<p${alignAttr(align)}>${inner}</p>`;
     };
     for (const n of nodes) {
       if (isBlockNode(n)) {
@@ -77,11 +77,11 @@ export class Writer {
 
   /** Mixed context (list items, table cells): inline content as is, blocks as blocks. */
   mixed(nodes: readonly ElementContent[]): string {
-    if (!nodes.some(isBlockNode)) return this.inline(trimRun(nodes));
+    if (!nodes.some(isBlockNode)) return trimXml(this.inline(trimRun(nodes)));
     let out = '';
     let run: ElementContent[] = [];
     const flush = (): void => {
-      if (run.some((n) => !isBlank(n))) out += this.inline(trimRun(run));
+      if (run.some((n) => !isBlank(n))) out += trimXml(this.inline(trimRun(run)));
       run = [];
     };
     for (const n of nodes) {
@@ -127,22 +127,23 @@ export class Writer {
         if (el.properties['dataFootnotes'] !== undefined) return `<hr/>${this.blocks(el.children)}`;
         return this.anchorsOf(el) + this.blocks(el.children, own);
     }
-    if (/^h[1-6]$/.test(el.tagName)) return `<${el.tagName}${alignAttr(own)}>${this.anchorsOf(el)}${this.inline(trimRun(el.children))}</${el.tagName}>`;
+    if (/^h[1-6]$/.test(el.tagName)) return `<${el.tagName}${alignAttr(own)}>${this.anchorsOf(el)}${trimXml(this.inline(trimRun(el.children)))}</${el.tagName}>`;
     // Containers, and inline elements that hold blocks: their content, as blocks.
     return this.anchorsOf(el) + this.blocks(el.children, own);
   }
 
   private paragraph(el: Element, align?: string): string {
     const anchors = this.anchorsOf(el);
-    const inner = this.inline(trimRun(el.children));
-    if (inner.trim() === '') return anchors;
+    const inner = trimXml(this.inline(trimRun(el.children)));
+    if (inner === '') return anchors;
     return `<p${alignAttr(align)}>${anchors}${inner}</p>`;
   }
 
   private inlineNode(n: ElementContent): string {
     switch (n.type) {
       case 'text':
-        return escapeText(n.value);
+        // Indentation after a line break is layout (raw HTML blocks are indented): one line break is kept.
+        return escapeText(n.value.replace(/[ \t]*\n[ \t]*/g, '\n'));
       case 'ssotCode':
         return `<code>${escapeText(n.value)}</code>`;
       case 'ssotAlert':
@@ -201,6 +202,11 @@ export function alignAttr(align: string | undefined): string {
 function checkbox(el: Element): string {
   if (stringProp(el.properties['type'])?.toLowerCase() !== 'checkbox') return '';
   return el.properties['checked'] ? '☑' : '☐';
+}
+
+/** Whitespace at the edges of written inline content (left where a dropped element stood). */
+export function trimXml(s: string): string {
+  return s.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
 }
 
 /** Leading and trailing layout whitespace of a run of inline content. */
