@@ -58,7 +58,8 @@ export function assignAnchors(tree: HastRoot, title?: string): { anchors: Anchor
     if (n.type === 'element') {
       const id = stringProp(n.properties['id']);
       if (HEADING.test(n.tagName) && id === undefined) {
-        const slug = slugger.slug(textContent(n));
+        // Raw HTML headings hold layout whitespace: trimmed, and a run with a line break read as one space.
+        const slug = slugger.slug(textContent(n).trim().replace(/\s*\n\s*/g, ' '));
         n.properties['id'] = slug;
         anchors.add(slug);
       } else if (id !== undefined) {

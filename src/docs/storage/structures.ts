@@ -39,6 +39,7 @@ export function codeMacro(w: Writer, node: SsotCode): string {
     const bad = storageProblem(node.value);
     if (bad === undefined) return node.value.trim();
     w.ctx.warn(node.position?.start.line, `the ${RAW_STORAGE_FENCE} block is not well-formed storage format (${bad}): shown as code`);
+    return macro('code', { language: 'xml' }, `<ac:plain-text-body>${cdata(node.value)}</ac:plain-text-body>`);
   }
   const body = `<ac:plain-text-body>${cdata(node.value)}</ac:plain-text-body>`;
   if (lang === 'mermaid' && w.ctx.mermaid === 'macro') return macro(w.ctx.mermaidMacro, {}, body);
@@ -49,7 +50,9 @@ export function codeMacro(w: Writer, node: SsotCode): string {
 
 function storageProblem(xml: string): string | undefined {
   const r = XMLValidator.validate(`<root xmlns:ac="http://atlassian.com/content" xmlns:ri="http://atlassian.com/resource/identifier">${xml}</root>`);
-  return r === true ? undefined : `line ${r.err.line}: ${r.err.msg}`;
+  if (r === true) return undefined;
+  const unclosed = /^Expected closing tag '([^']+)' .*'root'/.exec(r.err.msg);
+  return unclosed ? `<${unclosed[1]}> is not closed` : `line ${r.err.line}: ${r.err.msg}`;
 }
 
 /** Raw `<pre>`: the code macro, with the language of `lang=` or of an inner `<code class="language-x">`. */

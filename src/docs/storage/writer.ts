@@ -63,7 +63,9 @@ export class Writer {
     const flush = (): void => {
       const inner = trimXml(this.inline(trimRun(run)));
       run = [];
-      if (inner !== '') out += `<p${alignAttr(align)}>${inner}</p>`;
+      // Anchors alone (`<a name="top"></a>`) need no paragraph.
+      if (ONLY_ANCHORS.test(inner)) out += inner;
+      else if (inner !== '') out += `<p${alignAttr(align)}>${inner}</p>`;
     };
     for (const n of nodes) {
       if (isBlockNode(n)) {
@@ -135,7 +137,7 @@ export class Writer {
   private paragraph(el: Element, align?: string): string {
     const anchors = this.anchorsOf(el);
     const inner = trimXml(this.inline(trimRun(el.children)));
-    if (inner === '') return anchors;
+    if (inner === '' || ONLY_ANCHORS.test(inner)) return anchors + inner;
     return `<p${alignAttr(align)}>${anchors}${inner}</p>`;
   }
 
@@ -193,6 +195,8 @@ export class Writer {
     return this.anchorsOf(el) + (img ? image(this, img) : this.inline(el.children.filter((c) => !(c.type === 'element' && c.tagName === 'source'))));
   }
 }
+
+const ONLY_ANCHORS = /^(?:<ac:structured-macro ac:name="anchor"[^>]*>(?:(?!<\/ac:structured-macro>)[\s\S])*<\/ac:structured-macro>)+$/;
 
 export function alignAttr(align: string | undefined): string {
   return align ? attrs({ style: `text-align: ${align};` }) : '';
