@@ -65,34 +65,39 @@ export interface PruneOptions {
 export async function pruneDocs(settings: PlanSettings, api: () => Promise<ConfluenceApi>, opts: PruneOptions): Promise<PruneResult> {
   const { mapping, orphans } = await findOrphans(settings);
   const result: PruneResult = { docs: [], dryRun: opts.dryRun, exitCode: 0 };
-  const kept = orphans.filter((o) => o.parentOf);
+  for (const o of orphans.filter((x) => x.parentOf)) result.docs.push({ ...base(o), action: 'keep', message: `still the parent of ${o.parentOf} in the mapping: give that doc another parent first` });
   const todo = orphans.filter((o) => !o.parentOf);
-  for (const o of kept) result.docs.push({ ...base(o), action: 'keep', message: `still the parent of ${o.parentOf} in the mapping: give that doc another parent first` });
   if (todo.length === 0) return result;
-  const toArchive = todo.filter((o) => o.id);
-  if (opts.dryRun || (toArchive.length > 0 && !(await opts.confirm(toArchive)))) {
-    const what = (o: Orphan): string => (o.id ? `page ${o.id}${o.title ? ` "${o.title}"` : ''}` : 'never published');
-    for (const o of todo) result.docs.push({ ...base(o), action: o.id ? 'archive' : 'forget', message: opts.dryRun ? what(o) : `${what(o)}: not confirmed, nothing done` });
+  // What is still there decides what is archived and what is only forgotten: read before asking.
+  const ids = todo.flatMap((o) => (o.id ? [o.id] : []));
+  const remote = ids.length > 0 ? await (await api()).pagesByIds(ids) : new Map<string, RemotePage>();
+  const plan = todo.map((o) => planOne(o, remote.get(o.id ?? '')));
+  const toArchive = plan.filter((x) => x.action === 'archive');
+  if (opts.dryRun || (toArchive.length > 0 && !(await opts.confirm(toArchive.map((x) => x.orphan))))) {
+    for (const x of plan) result.docs.push({ ...base(x.orphan), action: x.action, message: opts.dryRun ? x.message : `${x.message}: not confirmed, nothing done` });
     return result;
   }
-  const remote = toArchive.length > 0 ? await (await api()).pagesByIds(toArchive.map((o) => o.id!)) : new Map<string, RemotePage>();
-  for (const o of todo) {
-    const outcome = await pruneOne(o, remote.get(o.id ?? ''), api);
+  for (const x of plan) {
+    const outcome = x.action === 'archive' ? await archiveOne(x.orphan, api) : { ...base(x.orphan), action: x.action, message: x.message };
     result.docs.push(outcome);
     if (outcome.action === 'error') continue;
-    delete mapping.pages[o.key];
+    delete mapping.pages[x.orphan.key];
     await writeMapping(settings.mappingFile, mapping);
   }
   result.exitCode = result.docs.some((d) => d.action === 'error') ? 1 : 0;
   return result;
 }
 
-async function pruneOne(o: Orphan, rp: RemotePage | undefined, api: () => Promise<ConfluenceApi>): Promise<PruneOutcome> {
-  if (!o.id) return { ...base(o), action: 'forget', message: 'never published: taken out of the mapping' };
-  if (!rp) return { ...base(o), action: 'forget', message: `page ${o.id} is no longer in Confluence: taken out of the mapping` };
-  if (rp.status === 'archived') return { ...base(o), action: 'forget', message: `page ${o.id} was archived already: taken out of the mapping` };
+function planOne(o: Orphan, rp: RemotePage | undefined): { orphan: Orphan; action: 'archive' | 'forget'; message: string } {
+  if (!o.id) return { orphan: o, action: 'forget', message: 'never published: taken out of the mapping' };
+  if (!rp) return { orphan: o, action: 'forget', message: `page ${o.id} is no longer in Confluence: taken out of the mapping` };
+  if (rp.status === 'archived') return { orphan: o, action: 'forget', message: `page ${o.id} was archived already: taken out of the mapping` };
+  return { orphan: o, action: 'archive', message: `page ${o.id}${o.title ? ` "${o.title}"` : ''}` };
+}
+
+async function archiveOne(o: Orphan, api: () => Promise<ConfluenceApi>): Promise<PruneOutcome> {
   try {
-    await (await api()).archivePage(o.id);
+    await (await api()).archivePage(o.id!);
     return { ...base(o), action: 'archive', message: `page ${o.id} archived` };
   } catch (e) {
     return { ...base(o), action: 'error', message: messageOf(e) };
