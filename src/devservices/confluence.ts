@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { XMLValidator } from 'fast-xml-parser';
+import { createV1Routes } from './confluence-v1.js';
 
 /**
  * A local stand-in for Confluence Cloud: the v2 pages, spaces and content
@@ -80,7 +81,7 @@ interface StoredProperty {
   version: number;
 }
 
-interface StoredAttachment {
+export interface StoredAttachment {
   id: string;
   filename: string;
   mediaType: string;
@@ -111,6 +112,8 @@ export interface ConfluenceStandIn {
 
 const V2 = '/wiki/api/v2';
 const V1 = '/wiki/rest/api';
+
+export type Out = { status: number; json?: unknown; headers?: Record<string, string> };
 const NS = 'xmlns:ac="http://atlassian.com/content" xmlns:ri="http://atlassian.com/resource/identifier" xmlns:at="http://atlassian.com/template"';
 
 export async function startConfluenceStandIn(opts: StandInOptions = {}): Promise<ConfluenceStandIn> {
@@ -122,7 +125,6 @@ export async function startConfluenceStandIn(opts: StandInOptions = {}): Promise
   const atts = new Map<string, Map<string, StoredAttachment>>();
   const labels = new Map<string, Map<string, string>>();
   const pendingNotFound = new Map<string, number>();
-  const tasks = new Map<string, { left: number; started: number }>();
   const faults: (Fault & { left: number })[] = [];
   const requests: RecordedRequest[] = [];
   const accountId = '557058:ssot-bot';
@@ -223,7 +225,6 @@ export async function startConfluenceStandIn(opts: StandInOptions = {}): Promise
     return Buffer.from(h.slice(6), 'base64').toString('utf8') === `${opts.email}:${opts.token ?? ''}`;
   }
 
-  type Out = { status: number; json?: unknown; headers?: Record<string, string> };
   const err = (status: number, title: string, code = status === 404 ? 'NOT_FOUND' : status === 409 ? 'CONFLICT' : 'BAD_REQUEST'): Out => ({ status, json: { errors: [{ status, code, title, detail: null }] } });
 
   /** 404 for a page created moments ago, while the count lasts. */
@@ -296,72 +297,11 @@ export async function startConfluenceStandIn(opts: StandInOptions = {}): Promise
       const l = [...(labels.get(pg.id)?.entries() ?? [])];
       return { status: 200, json: { results: l.map(([name, id]) => ({ id, name, prefix: 'global' })), _links: {} } };
     }
-    if ((m = new RegExp(`^${V1}/content/(\\d+)/child/attachment$`).exec(p))) {
-      if (method === 'GET') {
-        const pg = livePage(m[1]!);
-        if (!pg) return err(404, 'Content not found');
-        const list = [...(atts.get(pg.id)?.values() ?? [])];
-        return { status: 200, json: { results: list.map((a) => attJson(pg, a)), start: 0, limit: 50, size: list.length, _links: {} } };
-      }
-      if (method === 'PUT' || method === 'POST') return upload(m[1]!, method, raw, contentType, headers);
+    if (p.startsWith(V1)) {
+      const v1 = v1Routes(method, p, body, raw, contentType, headers);
+      if (v1) return v1;
     }
-    if ((m = new RegExp(`^${V1}/content/(\\d+)/label$`).exec(p)) && method === 'POST') {
-      if (headers['x-atlassian-token'] !== 'no-check') return err(403, 'XSRF check failed');
-      const pg = livePage(m[1]!);
-      if (!pg) return err(404, 'Content not found');
-      const list = Array.isArray(body) ? (body as { prefix?: string; name?: string }[]) : [];
-      if (list.length === 0 || list.some((l) => typeof l.name !== 'string' || /\s/.test(l.name))) return err(400, 'Invalid label');
-      const map = labels.get(pg.id) ?? new Map<string, string>();
-      labels.set(pg.id, map);
-      for (const l of list) if (!map.has(l.name!)) map.set(l.name!, newId());
-      return { status: 200, json: { results: [...map.entries()].map(([name, id]) => ({ prefix: 'global', name, id, label: name })), start: 0, limit: 200, size: map.size, _links: {} } };
-    }
-    if ((m = new RegExp(`^${V1}/content/(\\d+)/label/([^/]+)$`).exec(p)) && method === 'DELETE') {
-      const pg = livePage(m[1]!);
-      if (!pg) return err(404, 'Content not found');
-      labels.get(pg.id)?.delete(decodeURIComponent(m[2]!));
-      return { status: 204 };
-    }
-    if (p === `${V1}/content/archive` && method === 'POST') return archive(body);
-    if ((m = new RegExp(`^${V1}/longtask/([^/]+)$`).exec(p)) && method === 'GET') return longTask(m[1]!);
     return err(404, `No route for ${method} ${p}`);
-  }
-
-  /** v1 archive: a long task; one page per request when the plan has no bulk archive (Standard). */
-  function archive(body: unknown): Out {
-    const list = (body as { pages?: { id?: unknown }[] } | undefined)?.pages;
-    if (!Array.isArray(list) || list.length === 0) return err(400, 'pages is required');
-    if (list.length > 300) return err(413, 'at most 300 pages can be archived in one request');
-    if (list.length > 1 && opts.singlePageArchive !== false) return err(400, 'You are not entitled to bulk archiving: archive one page at a time');
-    const ids = list.map((x) => String(x.id));
-    for (const id of ids) {
-      const pg = pages.get(id);
-      if (!pg || pg.status !== 'current') return err(400, `Content ${id} is not a current page, so it cannot be archived`);
-    }
-    for (const id of ids) pages.get(id)!.status = 'archived';
-    const task = newId();
-    tasks.set(task, { left: opts.archiveSteps ?? 1, started: Date.now() });
-    return { status: 202, json: { id: task, links: { status: `${V1}/longtask/${task}` } } };
-  }
-
-  function longTask(id: string): Out {
-    const t = tasks.get(id);
-    if (!t) return err(404, `No long task ${id}`);
-    const finished = t.left <= 0;
-    t.left--;
-    return {
-      status: 200,
-      json: {
-        id,
-        name: { key: 'com.atlassian.confluence.pages.archive.longtask', args: [] },
-        elapsedTime: Date.now() - t.started,
-        percentageComplete: finished ? 100 : 50,
-        successful: finished,
-        finished,
-        messages: [],
-        _links: { self: `${V1}/longtask/${id}` },
-      },
-    };
   }
 
   function listPages(q: URLSearchParams): Out {
@@ -434,47 +374,8 @@ export async function startConfluenceStandIn(opts: StandInOptions = {}): Promise
     return { status: 200, json: pageJson(pg, 'storage') };
   }
 
-  async function upload(id: string, method: string, raw: Buffer, contentType: string | undefined, headers: IncomingMessage['headers']): Promise<Out> {
-    if (headers['x-atlassian-token'] !== 'no-check') return err(403, 'XSRF check failed: send X-Atlassian-Token: no-check');
-    const pg = livePage(id);
-    if (!pg) return err(404, 'Content not found');
-    if (!contentType?.startsWith('multipart/form-data')) return err(415, 'multipart/form-data expected', 'UNSUPPORTED_MEDIA_TYPE');
-    let form: FormData;
-    try {
-      form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
-    } catch {
-      return err(400, 'malformed multipart body');
-    }
-    const files = form.getAll('file').filter((f) => typeof f !== 'string') as unknown as { name: string; type: string; arrayBuffer(): Promise<ArrayBuffer> }[];
-    if (files.length === 0) return err(400, 'no "file" part');
-    const map = atts.get(pg.id) ?? new Map<string, StoredAttachment>();
-    atts.set(pg.id, map);
-    const results = [];
-    for (const f of files) {
-      const existing = map.get(f.name);
-      if (existing && method === 'POST') return err(400, `Cannot add a new attachment with same file name as an existing attachment: ${f.name}`);
-      const data = Buffer.from(await f.arrayBuffer());
-      const a: StoredAttachment = existing
-        ? { ...existing, data, version: existing.version + 1 }
-        : { id: `att${newId()}`, filename: f.name, mediaType: f.type || 'application/octet-stream', data, version: 1 };
-      map.set(f.name, a);
-      results.push(attJson(pg, a));
-    }
-    return { status: 200, json: { results, start: 0, limit: 50, size: results.length, _links: {} } };
-  }
-
   const propJson = (x: StoredProperty): Record<string, unknown> => ({ id: x.id, key: x.key, value: x.value, version: { number: x.version, message: '', createdAt: now(), minorEdit: false, authorId: accountId } });
-  const attJson = (pg: StoredPage, a: StoredAttachment): Record<string, unknown> => ({
-    id: a.id,
-    type: 'attachment',
-    status: 'current',
-    title: a.filename,
-    version: { number: a.version, when: now(), minorEdit: false },
-    metadata: { mediaType: a.mediaType },
-    extensions: { mediaType: a.mediaType, fileSize: a.data.length },
-    container: { id: pg.id, type: 'page', status: 'current', title: pg.title },
-    _links: { download: `/download/attachments/${pg.id}/${encodeURIComponent(a.filename)}` },
-  });
+  const v1Routes = createV1Routes({ pages, atts, labels, livePage, newId, now, err, opts });
 
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
