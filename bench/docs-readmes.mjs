@@ -35,14 +35,19 @@ async function measureProject(dir) {
       const t0 = performance.now();
       const { page, problems } = await set.prepare(key);
       const ms = performance.now() - t0;
+      const t1 = performance.now();
+      const independentHtml = renderIndependently(source);
+      const msIndependent = performance.now() - t1;
       const ours = readStorage(page.xhtml);
-      const theirs = readHtml(renderIndependently(source));
+      const theirs = readHtml(independentHtml);
       rows.push({
         key,
         ms,
+        msIndependent,
         refused: problems.some((p) => !p.warning),
         wellFormed: wellFormed(page.xhtml),
         warnings: problems.filter((p) => p.warning).length,
+        noAnchor: problems.filter((p) => p.warning && /no heading or anchor of that name/.test(p.message)).map((p) => `${key}:${p.line} ${p.message.replace(/:.*/, '')}`),
         extraTags: extraTagsAsText(ours.text, theirs.text),
         coverage: wordCoverage(`${ours.text} ${ours.code} ${page.title}`, `${theirs.text} ${theirs.code}`),
         broken: brokenAnchors(ours),
@@ -83,9 +88,12 @@ console.log(`files: ${all.length} (${all.filter((r) => r.rawHtml).length} with r
 console.log(`refused: ${all.filter((r) => r.refused).length}; not well-formed: ${all.filter((r) => r.wellFormed !== true).length}`);
 console.log(`tags shown as text (beyond markdown-it's own): ${all.reduce((a, r) => a + r.extraTags.length, 0)}`);
 console.log(`visible words present (vs markdown-it): ${pct(total.f / total.w)} of ${total.w}; lowest file ${pct(Math.min(...all.map((r) => r.coverage.share)))}`);
-console.log(`in-page anchor links resolved: ${anchors - broken}/${anchors}; warnings: ${all.reduce((a, r) => a + r.warnings, 0)}`);
+const noAnchor = all.flatMap((r) => r.noAnchor.map((x) => `${r.project}/${x}`));
+console.log(`in-page anchor links resolved: ${anchors - broken}/${anchors} written as links; ${noAnchor.length} kept as text (no heading or anchor of that name in the markdown); warnings: ${all.reduce((a, r) => a + r.warnings, 0)}`);
+if (process.env.VERBOSE) for (const x of noAnchor) console.log(`  no such anchor: ${x}`);
 console.log(`round trip (render, back to markdown, render again) gives the same storage: ${all.filter((r) => r.roundTrip).length}/${all.length}`);
-console.log(`conversion time: median ${median(all.map((r) => r.ms)).toFixed(1)} ms, max ${Math.max(...all.map((r) => r.ms)).toFixed(1)} ms per file`);
+const sum = (f) => all.reduce((a, r) => a + f(r), 0);
+console.log(`conversion time: median ${median(all.map((r) => r.ms)).toFixed(1)} ms, max ${Math.max(...all.map((r) => r.ms)).toFixed(1)} ms per file; all files ${sum((r) => r.ms).toFixed(0)} ms (markdown-it to HTML: ${sum((r) => r.msIndependent).toFixed(0)} ms, ratio ${(sum((r) => r.ms) / sum((r) => r.msIndependent)).toFixed(1)}; ssot's includes reading and parsing the docs linked to)`);
 if (process.env.VERBOSE) for (const r of all) if (r.coverage.share < 0.99 || r.extraTags.length || r.broken.length || !r.roundTrip) console.log(r.project, r.key, r.coverage.missing.slice(0, 40).join(' '), r.extraTags, r.broken, r.roundTrip);
 
 function median(xs) {

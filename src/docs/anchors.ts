@@ -6,7 +6,7 @@ import { textContent } from './hast.js';
  * The anchors of one page, by GitHub's rules: every heading (markdown or raw
  * HTML) gets github-slugger's slug of its text, repeats numbered `-1`, `-2`;
  * a heading with an id (`{#id}`, `<h2 id>`) and any element with an `id` or
- * an `<a name>` is an anchor by that name. A link's fragment matches exactly,
+ * a `name` is an anchor by that name. A link's fragment matches exactly,
  * else case-insensitively (GitHub's page script does the same), else without
  * the `user-content-` prefix GitHub puts on ids.
  */
@@ -67,7 +67,8 @@ export function assignAnchors(tree: HastRoot, title?: string): { anchors: Anchor
         if (HEADING.test(n.tagName)) slugger.slug(id, true);
         anchors.add(id);
       }
-      const name = n.tagName === 'a' ? stringProp(n.properties['name']) : undefined;
+      // `<a name>`, and the `<h3 name>` READMEs use too (GitHub's page script finds it).
+      const name = stringProp(n.properties['name']);
       if (name !== undefined) anchors.add(name);
     }
     if ('children' in n) for (const c of n.children as HastContent[]) visit(c);

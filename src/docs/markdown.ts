@@ -31,8 +31,12 @@ export interface Prepared {
   h1Title?: string;
 }
 
-/** `## Heading {#custom-id}`: the id is the anchor, the braces are not shown (kramdown, pandoc, mark). */
-const CUSTOM_ID = /[ \t]*\{#([^\s{}]+)\}[ \t]*$/;
+/**
+ * `## Heading {#custom-id}`: the id is the anchor, the braces are not shown
+ * (kramdown, pandoc, mark); also an attribute list holding an id, as MkDocs
+ * writes it (`{ #custom-id }`, `{: #id .class }`).
+ */
+const CUSTOM_ID = /[ \t]*\{:?[ \t]*#([^\s{}]+)(?:[ \t]+[^{}]*)?\}[ \t]*$/;
 
 export function prepareTree(root: Root, opts: { titleFromH1?: boolean }): Prepared {
   walk(root);

@@ -49,10 +49,10 @@ export class Writer {
     return anchor(name);
   }
 
-  /** The anchors an element carries (`id`, and `name` on `<a>`). */
+  /** The anchors an element carries (`id`, `name`). */
   anchorsOf(el: Element): string {
     const id = stringProp(el.properties['id']);
-    const name = el.tagName === 'a' ? stringProp(el.properties['name']) : undefined;
+    const name = stringProp(el.properties['name']);
     return this.anchorOnce(id) + this.anchorOnce(name);
   }
 
