@@ -92,6 +92,7 @@ export function publishSettings(config: LoadedConfig): PublishSettings {
     mermaidMacro: d.mermaidMacro ?? 'mermaid-cloud',
     strict: d.strict ?? false,
     ...(d.siteUrl ? { siteUrl: d.siteUrl } : {}),
+    repoRoot: config.dir,
     cacheFile: defaultCacheFile(d.mapping ?? path.join(config.dir, 'mapping', 'confluence.json')),
   };
 }
@@ -109,6 +110,7 @@ export function localSettings(config: LoadedConfig | undefined, fallbackRoot: st
     mermaidMacro: d.mermaidMacro ?? 'mermaid-cloud',
     strict: d.strict ?? false,
     ...(d.siteUrl ? { siteUrl: d.siteUrl } : {}),
+    ...(config ? { repoRoot: config.dir } : {}),
   };
 }
 

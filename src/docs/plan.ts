@@ -98,7 +98,7 @@ async function preparer(settings: PlanSettings, plan: Plan, onDisk: string[], re
   }
   const global = digest({
     v: CONVERTER_VERSION,
-    settings: [settings.root, settings.space, settings.mermaid ?? 'code', settings.mermaidMacro ?? '', settings.siteUrl ?? ''],
+    settings: [settings.root, settings.space, settings.mermaid ?? 'code', settings.mermaidMacro ?? '', settings.siteUrl ?? '', settings.repoRoot ?? ''],
     mapping: Object.keys(mapping.pages).sort().map((k) => [k, mapping.pages[k]!.parent ?? null]),
     onDisk,
     metas,

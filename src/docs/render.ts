@@ -28,6 +28,8 @@ export interface DocsSettings {
   mermaidMacro?: string;
   /** Site-absolute links (`/guide/x`) not found under the root go under this URL. */
   siteUrl?: string;
+  /** The repository's root (the config's folder): GitHub reads `/x` from there. */
+  repoRoot?: string;
 }
 
 export interface AttachmentFile {
@@ -214,7 +216,7 @@ export class DocSet {
   private async resolveContext(doc: ParsedDoc, attachments: Attachments, warn: ResolveContext['warn']): Promise<ResolveContext> {
     const { linkedKeys, linksOf } = await converter();
     const linked = new Map<string, LinkedDoc>();
-    for (const k of linkedKeys(this.settings.root, doc.file, this.onDisk, linksOf(doc.tree.hast).map((l) => l.href))) {
+    for (const k of linkedKeys({ root: this.settings.root, ...(this.settings.repoRoot ? { repoRoot: this.settings.repoRoot } : {}) }, doc.file, this.onDisk, linksOf(doc.tree.hast).map((l) => l.href))) {
       if (!(k in this.mapping.pages) || (!isFolderKey(k) && !this.onDisk.has(k))) continue;
       if (!(await this.publishes(k))) {
         linked.set(k, {});
@@ -228,6 +230,7 @@ export class DocSet {
       key: doc.key,
       file: doc.file,
       ...(this.settings.siteUrl ? { siteUrl: this.settings.siteUrl } : {}),
+      ...(this.settings.repoRoot ? { repoRoot: this.settings.repoRoot } : {}),
       mapped: (k) => k in this.mapping.pages,
       onDisk: this.onDisk,
       linked,

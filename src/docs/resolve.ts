@@ -16,7 +16,8 @@ import type { ImageTarget, LinkTarget } from './types.js';
  * | `https://…`, `mailto:` and the other link protocols | a link |
  * | `other.md#part`, a folder | a page link (the anchor matched as on GitHub), when mapped and published |
  * | a file | an attachment |
- * | `/site/path` not under docs.root | a link under `docs.siteUrl`, else text |
+ * | `/path` | read from docs.root, else from the repository's root, as GitHub does |
+ * | `/site/path` that is no file | a link under `docs.siteUrl`, else text |
  * | `git@host:repo`, an unknown protocol | text, the target shown as code |
  * | a missing file, an unpublished doc | text |
  */
@@ -34,6 +35,8 @@ export interface ResolveContext {
   key: string;
   file: string;
   siteUrl?: string;
+  /** Where `/x` is read from when it is not under the docs root (GitHub reads it from the repository's root). */
+  repoRoot?: string;
   /** Keys of the mapping. */
   mapped: (key: string) => boolean;
   onDisk: ReadonlySet<string>;
@@ -129,13 +132,14 @@ function missing(ctx: ResolveContext, url: string, filePath: string, line: numbe
 }
 
 /** Keys of the docs a doc links to (their titles and anchors are loaded before it is converted). */
-export function linkedKeys(root: string, file: string, onDisk: ReadonlySet<string>, hrefs: readonly string[]): Set<string> {
+export function linkedKeys(roots: { root: string; repoRoot?: string }, file: string, onDisk: ReadonlySet<string>, hrefs: readonly string[]): Set<string> {
   const keys = new Set<string>();
+  const root = roots.root;
   for (const href of hrefs) {
     if (SCHEME.test(href) || href.startsWith('#') || href.startsWith('//') || SCP.test(href)) continue;
     const { filePath } = splitUrl(href);
     if (filePath === '') continue;
-    const abs = filePath.startsWith('/') ? path.join(root, filePath) : path.resolve(path.dirname(file), filePath);
+    const abs = absolute({ ...roots, file }, filePath);
     const stat = statSafe(abs);
     const key = stat ? keyOf({ root, onDisk }, abs, stat) : undefined;
     if (key !== undefined) keys.add(key);
@@ -150,9 +154,13 @@ function keyOf(ctx: { root: string; onDisk: ReadonlySet<string> }, abs: string, 
   return MD_EXT.test(abs) ? rel : undefined;
 }
 
-function absolute(ctx: ResolveContext, filePath: string): string {
-  if (filePath.startsWith('/')) return path.join(ctx.root, filePath);
-  return path.resolve(path.dirname(ctx.file), filePath);
+/** `/x`: under the docs root, else under the repository's root; anything else: beside the doc. */
+function absolute(ctx: { root: string; repoRoot?: string; file: string }, filePath: string): string {
+  if (!filePath.startsWith('/')) return path.resolve(path.dirname(ctx.file), filePath);
+  const underRoot = path.join(ctx.root, filePath);
+  if (!ctx.repoRoot || statSafe(underRoot)) return underRoot;
+  const underRepo = path.join(ctx.repoRoot, filePath);
+  return statSafe(underRepo) ? underRepo : underRoot;
 }
 
 /** Path (percent-decoded, query dropped) and fragment of a relative URL. */

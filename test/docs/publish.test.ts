@@ -274,6 +274,17 @@ describe('docs push: a link that cannot be resolved never costs the page', () =>
     expect(r.warnings.some((w) => w.line === 5)).toBe(false);
   });
 
+  it('a site-absolute link is read as GitHub reads it: from docs.root, else from the repository (the config\'s folder)', async () => {
+    const p = await mappedProject({ 'a.md': '# A\n\n[b](/docs/b.md), [b again](/b.md), [licence](/LICENSE), [gone](/nowhere)\n', 'b.md': '# B\n' });
+    await fs.writeFile(path.join(p.dir, 'LICENSE'), 'MIT\n');
+    const r = await push(p);
+    expect(r.exitCode).toBe(0);
+    expect(r.warnings.map((w) => w.message)).toEqual(['link to /nowhere: not under docs.root, and no docs.siteUrl to put before it (kept as text)']);
+    const body = s.pageByTitle('A')!.body;
+    expect(body.match(/<ri:page ri:content-title="B"\/>/g)).toHaveLength(2);
+    expect(body).toContain('<ri:attachment ri:filename="LICENSE"/>');
+  });
+
   it('--strict (or docs.strict: true) makes every warning an error: exit 2, nothing sent', async () => {
     for (const [opts, extra] of [[{ strict: true }, ''], [{}, '  strict: true\n']] as const) {
       const p = await mappedProject({ 'a.md': doc, 'ok.md': '# Fine\n' });
