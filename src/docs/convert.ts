@@ -1,6 +1,7 @@
 import type { Element, Root as HastRoot, RootContent as HastContent } from 'hast';
 import type { Root } from 'mdast';
 import { Anchors, assignAnchors } from './anchors.js';
+import { replaceEmoji } from './emoji.js';
 import { markdownToHast } from './hast.js';
 import { parseMarkdown, prepareTree } from './markdown.js';
 import { Writer } from './storage/writer.js';
@@ -32,6 +33,7 @@ export function toDocTree(tree: Root, source: string, opts: { titleFromH1?: bool
   const prepared = prepareTree(tree, { titleFromH1: opts.titleFromH1 === true });
   const hast = markdownToHast(prepared.tree, source);
   dropFootnoteLabel(hast);
+  emoji(hast);
   const { anchors, titleAnchor } = assignAnchors(hast, prepared.h1Title);
   return { hast, anchors, ...(titleAnchor !== undefined ? { titleAnchor } : {}), ...(prepared.h1Title !== undefined ? { h1Title: prepared.h1Title } : {}) };
 }
@@ -74,6 +76,13 @@ export function linksOf(tree: HastRoot): { href: string; line?: number }[] {
   };
   visit(tree);
   return out;
+}
+
+/** `:tada:` in text, markdown or raw HTML alike (GitHub's emoji filter), never in code. */
+function emoji(node: HastRoot | HastContent): void {
+  if (node.type === 'text') node.value = replaceEmoji(node.value);
+  else if (node.type === 'element' && (node.tagName === 'code' || node.tagName === 'pre')) return;
+  if ('children' in node) for (const c of node.children as HastContent[]) emoji(c);
 }
 
 /** GFM's "Footnotes" heading is for screen readers (GitHub hides it): not written. */

@@ -6,8 +6,8 @@ import { replaceEmoji } from './emoji.js';
 
 /**
  * Markdown (CommonMark + GFM) to an mdast tree, and the few rewrites made on
- * that tree before it becomes HTML: emoji shortcodes, `{#id}` heading ids, and
- * the first level-1 heading taken out as the page title.
+ * that tree before it becomes HTML: `{#id}` heading ids, and the first
+ * level-1 heading taken out as the page title.
  */
 
 export function parseMarkdown(text: string): Root {
@@ -50,7 +50,6 @@ export function prepareTree(root: Root, opts: { titleFromH1?: boolean }): Prepar
 
 function walk(node: Nodes): void {
   if (node.type === 'heading') customId(node);
-  if (node.type === 'text') node.value = replaceEmoji(node.value);
   if ('children' in node) for (const c of node.children as Nodes[]) walk(c);
 }
 
