@@ -98,10 +98,19 @@ export function buildProgram(onExit: (code: number) => void): Command {
 
   const docs = program.command('docs').description('markdown docs published to Confluence');
   def(docs, 'push [paths...]', 'publish changed docs', sub('docs', 'push'), (c) =>
-    c.option('-n, --dry-run', 'print create / update / skip per doc').option('--force', 'overwrite pages edited in Confluence'),
+    c
+      .option('-n, --dry-run', 'print create / update / skip per doc')
+      .option('--force', 'overwrite pages edited in Confluence')
+      .option('--strict', 'every warning (a link that cannot be resolved, …) is an error: nothing is published'),
   );
   def(docs, 'map', 'list unmapped docs', sub('docs', 'map'), (c) => c.option('--write', 'add them to the mapping'));
-  def(docs, 'render <path>', 'print the Confluence storage XHTML of one file', sub('docs', 'render'));
+  def(docs, 'render <path>', 'print the Confluence storage XHTML of one file', sub('docs', 'render'), (c) =>
+    c.option('--strict', 'every warning is an error'),
+  );
+  def(docs, 'pull <paths...>', "take a page's version in Confluence into its doc (as markdown)", sub('docs', 'pull'));
+  def(docs, 'prune', 'archive the pages of docs that were removed', sub('docs', 'prune'), (c) =>
+    c.option('-n, --dry-run', 'list the pages; archive nothing').option('--yes', 'do not ask for confirmation'),
+  );
 
   const tickets = program.command('tickets').description('session notes to Jira');
   def(tickets, 'sync [notes...]', 'open, update and close Jira issues from session notes', sub('tickets', 'sync'), (c) =>

@@ -105,6 +105,10 @@ export const docsSchema = z.strictObject({
   mermaid: z.enum(['code', 'macro']).default('code'),
   /** Name of the mermaid macro where `mermaid: macro`. */
   mermaidMacro: nonEmpty.default('mermaid-cloud'),
+  /** Every warning (a link that cannot be resolved, …) is an error: nothing is published (CI). */
+  strict: z.boolean().default(false),
+  /** Site-absolute links (`/guide/x`) not found under `root` link to this site. */
+  siteUrl: z.url().optional(),
 });
 
 export const jiraSchema = z.strictObject({

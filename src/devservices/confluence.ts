@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { XMLValidator } from 'fast-xml-parser';
+import { createV1Routes } from './confluence-v1.js';
 
 /**
  * A local stand-in for Confluence Cloud: the v2 pages, spaces and content
@@ -10,7 +11,8 @@ import { XMLValidator } from 'fast-xml-parser';
  * out and real tenants do: versions (409 on a stale one), 400 on a body that
  * is not well-formed XML and on a title already used in the space, 404 just
  * after a create (eventual consistency), 429 with Retry-After, and answers
- * lost after the write happened. Used by the tests, the demo and
+ * lost after the write happened, and archiving (a v1 long task, one page
+ * per request as on the Standard plan). Used by the tests, the demo and
  * `ssot dev-services`; loopback only.
  */
 
@@ -23,6 +25,10 @@ export interface StandInOptions {
   token?: string;
   /** After a create, this many requests touching that page answer 404 (eventual consistency). */
   notFoundAfterCreate?: number;
+  /** Several pages in one archive request are refused, as on Confluence's Standard plan (default true). */
+  singlePageArchive?: boolean;
+  /** Each archive task answers "running" this many times before it is finished (default 1). */
+  archiveSteps?: number;
   /** Called for every request, before it is handled (tests validate requests against the spec here). */
   onRequest?: (req: RecordedRequest) => void;
   /** Called with every answer (tests validate the stand-in's own answers against the spec). */
@@ -59,7 +65,7 @@ export interface StoredPage {
   spaceId: string;
   title: string;
   parentId?: string;
-  status: 'current' | 'trashed';
+  status: 'current' | 'trashed' | 'archived';
   body: string;
   version: number;
   message: string;
@@ -75,7 +81,7 @@ interface StoredProperty {
   version: number;
 }
 
-interface StoredAttachment {
+export interface StoredAttachment {
   id: string;
   filename: string;
   mediaType: string;
@@ -106,6 +112,8 @@ export interface ConfluenceStandIn {
 
 const V2 = '/wiki/api/v2';
 const V1 = '/wiki/rest/api';
+
+export type Out = { status: number; json?: unknown; headers?: Record<string, string> };
 const NS = 'xmlns:ac="http://atlassian.com/content" xmlns:ri="http://atlassian.com/resource/identifier" xmlns:at="http://atlassian.com/template"';
 
 export async function startConfluenceStandIn(opts: StandInOptions = {}): Promise<ConfluenceStandIn> {
@@ -217,7 +225,6 @@ export async function startConfluenceStandIn(opts: StandInOptions = {}): Promise
     return Buffer.from(h.slice(6), 'base64').toString('utf8') === `${opts.email}:${opts.token ?? ''}`;
   }
 
-  type Out = { status: number; json?: unknown; headers?: Record<string, string> };
   const err = (status: number, title: string, code = status === 404 ? 'NOT_FOUND' : status === 409 ? 'CONFLICT' : 'BAD_REQUEST'): Out => ({ status, json: { errors: [{ status, code, title, detail: null }] } });
 
   /** 404 for a page created moments ago, while the count lasts. */
@@ -246,7 +253,8 @@ export async function startConfluenceStandIn(opts: StandInOptions = {}): Promise
     if ((m = new RegExp(`^${V2}/pages/(\\d+)$`).exec(p))) {
       const id = m[1]!;
       if (method === 'GET') {
-        const pg = livePage(id);
+        // Archived pages can still be read.
+        const pg = pages.get(id)?.status === 'archived' ? pages.get(id) : livePage(id);
         return pg ? { status: 200, json: pageJson(pg, q.get('body-format')) } : err(404, `Cannot find page ${id}`);
       }
       if (method === 'PUT') return updatePage(id, body);
@@ -289,31 +297,9 @@ export async function startConfluenceStandIn(opts: StandInOptions = {}): Promise
       const l = [...(labels.get(pg.id)?.entries() ?? [])];
       return { status: 200, json: { results: l.map(([name, id]) => ({ id, name, prefix: 'global' })), _links: {} } };
     }
-    if ((m = new RegExp(`^${V1}/content/(\\d+)/child/attachment$`).exec(p))) {
-      if (method === 'GET') {
-        const pg = livePage(m[1]!);
-        if (!pg) return err(404, 'Content not found');
-        const list = [...(atts.get(pg.id)?.values() ?? [])];
-        return { status: 200, json: { results: list.map((a) => attJson(pg, a)), start: 0, limit: 50, size: list.length, _links: {} } };
-      }
-      if (method === 'PUT' || method === 'POST') return upload(m[1]!, method, raw, contentType, headers);
-    }
-    if ((m = new RegExp(`^${V1}/content/(\\d+)/label$`).exec(p)) && method === 'POST') {
-      if (headers['x-atlassian-token'] !== 'no-check') return err(403, 'XSRF check failed');
-      const pg = livePage(m[1]!);
-      if (!pg) return err(404, 'Content not found');
-      const list = Array.isArray(body) ? (body as { prefix?: string; name?: string }[]) : [];
-      if (list.length === 0 || list.some((l) => typeof l.name !== 'string' || /\s/.test(l.name))) return err(400, 'Invalid label');
-      const map = labels.get(pg.id) ?? new Map<string, string>();
-      labels.set(pg.id, map);
-      for (const l of list) if (!map.has(l.name!)) map.set(l.name!, newId());
-      return { status: 200, json: { results: [...map.entries()].map(([name, id]) => ({ prefix: 'global', name, id, label: name })), start: 0, limit: 200, size: map.size, _links: {} } };
-    }
-    if ((m = new RegExp(`^${V1}/content/(\\d+)/label/([^/]+)$`).exec(p)) && method === 'DELETE') {
-      const pg = livePage(m[1]!);
-      if (!pg) return err(404, 'Content not found');
-      labels.get(pg.id)?.delete(decodeURIComponent(m[2]!));
-      return { status: 204 };
+    if (p.startsWith(V1)) {
+      const v1 = v1Routes(method, p, body, raw, contentType, headers);
+      if (v1) return v1;
     }
     return err(404, `No route for ${method} ${p}`);
   }
@@ -364,6 +350,7 @@ export async function startConfluenceStandIn(opts: StandInOptions = {}): Promise
 
   function updatePage(id: string, body: unknown): Out {
     const pg = pages.get(id);
+    if (pg?.status === 'archived') return err(400, `Page ${id} is archived: restore it before editing`);
     if (!pg || pg.status !== 'current' || notYet(id)) return err(404, `Cannot find page ${id}`);
     const b = body as { id?: unknown; status?: unknown; title?: unknown; parentId?: unknown; body?: { representation?: unknown; value?: unknown }; version?: { number?: unknown; message?: unknown } } | undefined;
     if (b?.id !== id) return err(400, 'id in the body must match the path');
@@ -387,47 +374,8 @@ export async function startConfluenceStandIn(opts: StandInOptions = {}): Promise
     return { status: 200, json: pageJson(pg, 'storage') };
   }
 
-  async function upload(id: string, method: string, raw: Buffer, contentType: string | undefined, headers: IncomingMessage['headers']): Promise<Out> {
-    if (headers['x-atlassian-token'] !== 'no-check') return err(403, 'XSRF check failed: send X-Atlassian-Token: no-check');
-    const pg = livePage(id);
-    if (!pg) return err(404, 'Content not found');
-    if (!contentType?.startsWith('multipart/form-data')) return err(415, 'multipart/form-data expected', 'UNSUPPORTED_MEDIA_TYPE');
-    let form: FormData;
-    try {
-      form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
-    } catch {
-      return err(400, 'malformed multipart body');
-    }
-    const files = form.getAll('file').filter((f) => typeof f !== 'string') as unknown as { name: string; type: string; arrayBuffer(): Promise<ArrayBuffer> }[];
-    if (files.length === 0) return err(400, 'no "file" part');
-    const map = atts.get(pg.id) ?? new Map<string, StoredAttachment>();
-    atts.set(pg.id, map);
-    const results = [];
-    for (const f of files) {
-      const existing = map.get(f.name);
-      if (existing && method === 'POST') return err(400, `Cannot add a new attachment with same file name as an existing attachment: ${f.name}`);
-      const data = Buffer.from(await f.arrayBuffer());
-      const a: StoredAttachment = existing
-        ? { ...existing, data, version: existing.version + 1 }
-        : { id: `att${newId()}`, filename: f.name, mediaType: f.type || 'application/octet-stream', data, version: 1 };
-      map.set(f.name, a);
-      results.push(attJson(pg, a));
-    }
-    return { status: 200, json: { results, start: 0, limit: 50, size: results.length, _links: {} } };
-  }
-
   const propJson = (x: StoredProperty): Record<string, unknown> => ({ id: x.id, key: x.key, value: x.value, version: { number: x.version, message: '', createdAt: now(), minorEdit: false, authorId: accountId } });
-  const attJson = (pg: StoredPage, a: StoredAttachment): Record<string, unknown> => ({
-    id: a.id,
-    type: 'attachment',
-    status: 'current',
-    title: a.filename,
-    version: { number: a.version, when: now(), minorEdit: false },
-    metadata: { mediaType: a.mediaType },
-    extensions: { mediaType: a.mediaType, fileSize: a.data.length },
-    container: { id: pg.id, type: 'page', status: 'current', title: pg.title },
-    _links: { download: `/download/attachments/${pg.id}/${encodeURIComponent(a.filename)}` },
-  });
+  const v1Routes = createV1Routes({ pages, atts, labels, livePage, newId, now, err, opts });
 
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

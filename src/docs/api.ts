@@ -37,6 +37,8 @@ export interface ApiOptions {
   attempts?: number;
   baseDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** How many times an archive task is checked before giving up (default 60). */
+  archivePolls?: number;
   /** Told of each retry (for logs). */
   onRetry?: (what: string, status: number | undefined, waitMs: number) => void;
 }
@@ -46,7 +48,10 @@ export interface ConfluenceApi {
   /** Versions of many pages; ids not returned do not exist (or are trashed). */
   pagesByIds(ids: readonly string[]): Promise<Map<string, RemotePage>>;
   findByTitle(spaceId: string, title: string): Promise<RemotePage | undefined>;
-  pageBody(id: string): Promise<string>;
+  /** A page with its storage body (one read). */
+  pageWithBody(id: string): Promise<RemotePage & { body: string }>;
+  /** Archive a page (v1, a long task) and wait until it is archived. */
+  archivePage(id: string): Promise<void>;
   createPage(p: { spaceId: string; parentId?: string; title: string; body: string }): Promise<RemotePage>;
   updatePage(p: { id: string; parentId?: string; title: string; body: string; version: number; message: string }): Promise<RemotePage>;
   getProperty(pageId: string, key: string, fresh?: boolean): Promise<RemoteProperty | undefined>;
@@ -117,10 +122,26 @@ export function createApi(o: ApiOptions): ConfluenceApi {
       return undefined;
     },
 
-    async pageBody(id) {
+    async pageWithBody(id) {
       const r = await call(`page ${id}`, 'read', false, () => v2.getPageById(client, { id: Number(id), bodyFormat: 'storage' }));
       const body = r.body as { storage?: { value?: string } } | undefined;
-      return body?.storage?.value ?? '';
+      const rp = toRemote(r);
+      if (!rp) throw new RemoteError(`page ${id}: the answer has no page id`);
+      return { ...rp, body: body?.storage?.value ?? '' };
+    },
+
+    async archivePage(id) {
+      // One page per request: Confluence's Standard plan refuses to archive several at once.
+      const task = await call(`archive page ${id}`, 'write', false, () => v1.archivePages(client, { pages: [{ id: Number(id) }] }));
+      for (let i = 0; ; i++) {
+        const t = await call(`archive page ${id}`, 'read', false, () => v1.getTask(client, { id: task.id }));
+        if (t.finished) {
+          if (!t.successful) throw new RemoteError(`archive page ${id}: Confluence did not archive it${t.messages[0]?.translation ? ` (${t.messages[0].translation})` : ''}`);
+          return;
+        }
+        if (i >= (o.archivePolls ?? 60)) throw new RemoteError(`archive page ${id}: still running after ${i} checks`, { retryable: true });
+        await (o.sleep ?? sleep)(Math.min(1000, 100 * 2 ** i));
+      }
     },
 
     async createPage(p) {
@@ -242,6 +263,10 @@ function toRemote(p: unknown): RemotePage | undefined {
     ...(x.parentId !== undefined && x.parentId !== null ? { parentId: String(x.parentId) } : {}),
     ...(typeof x.status === 'string' ? { status: x.status } : {}),
   };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function nextCursor(next: string | undefined): string | undefined {

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeJsonAtomic } from '../core/atomic.js';
 import { stateDir } from '../core/paths.js';
-import type { AttachmentFile, DocMeta, PreparedPage } from './render.js';
+import type { AttachmentFile, DocMeta, DocProblem, PreparedPage } from './render.js';
 
 /**
  * Per-machine cache (under $XDG_STATE_HOME/ssot/docs/) that lets a re-run skip
@@ -21,6 +21,8 @@ export interface CachedPage {
   labels: string[];
   hash: string;
   attachments: AttachmentFile[];
+  /** The doc's warnings, shown again when the cache spares converting it. */
+  warnings?: DocProblem[];
 }
 
 export interface DocsCache {

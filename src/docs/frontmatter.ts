@@ -1,6 +1,6 @@
 import matter from 'gray-matter';
 import { LineCounter, parseDocument } from 'yaml';
-import type { Problem } from './convert.js';
+import type { Problem } from './types.js';
 
 /** What ssot reads from a doc's front matter; other keys belong to other tools and are ignored. */
 export interface FrontMatter {

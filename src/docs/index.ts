@@ -3,11 +3,14 @@ import type { LoadedConfig } from '../config/load.js';
 import type { DocsConfig } from '../config/schema.js';
 import { UsageError } from '../core/errors.js';
 import { redactor } from '../core/redact.js';
-import { createApi, type ApiOptions } from './api.js';
+import { stateDir } from '../core/paths.js';
+import { createApi, type ApiOptions, type ConfluenceApi } from './api.js';
 import { defaultCacheFile } from './cache.js';
 import { readMapping, writeMapping, type Mapping } from './mapping.js';
 import { folderKey, isFolderKey, listDocs, parentFolderOf } from './project.js';
-import { publishDocs, type DocsEvent, type DocsSyncResult, type Finding, type PublishSettings } from './publish.js';
+import { publishDocs, type DocsEvent, type DocsSyncResult, type Finding, type PublishSettings, type SecretCheck } from './publish.js';
+import { pullDocs, type PullResult } from './pull.js';
+import { pruneDocs, type PruneOptions, type PruneResult } from './prune.js';
 import { DocSet, type DocProblem } from './render.js';
 
 /**
@@ -16,6 +19,10 @@ import { DocSet, type DocProblem } from './render.js';
  */
 export type { DocAction, DocOutcome, DocsEvent, DocsSyncResult, Finding } from './publish.js';
 export type { DocProblem } from './render.js';
+export type { PullOutcome, PullResult } from './pull.js';
+export type { Orphan, PruneOutcome, PruneResult } from './prune.js';
+export { findOrphans, orphanLabel } from './prune.js';
+export { checkDocsSetup, ensureMapping, type DocsCheck } from './setup.js';
 
 export interface SyncDocsOptions {
   dryRun: boolean;
@@ -26,28 +33,50 @@ export interface SyncDocsOptions {
   paths?: readonly string[];
   /** The guard: a doc with findings is not published. */
   secretCheck?: (text: string, file: string) => Promise<Finding[]>;
+  /** `--strict`: every warning is an error (also `docs.strict: true`). */
+  strict?: boolean;
   /** Tests and the benchmark: retry pacing. */
-  retry?: Pick<ApiOptions, 'sleep' | 'attempts' | 'baseDelayMs'>;
+  retry?: Pick<ApiOptions, 'sleep' | 'attempts' | 'baseDelayMs' | 'archivePolls'>;
 }
 
 /** Called by `ssot sync` and `ssot docs push`. Never throws for one doc's failure. */
 export async function syncDocs(config: LoadedConfig, opts: SyncDocsOptions): Promise<DocsSyncResult> {
   const settings = publishSettings(config);
-  redactor.add(opts.credentials.token);
-  const api = createApi({
-    baseUrl: config.confluence!.baseUrl,
-    email: opts.credentials.email,
-    token: opts.credentials.token,
-    ...opts.retry,
-    onRetry: (what, status, waitMs) => opts.log?.({ type: 'retry', what, ...(status !== undefined ? { status } : {}), waitMs }),
-  });
-  return publishDocs(settings, api, {
+  return publishDocs(settings, confluenceApi(config, opts), {
     dryRun: opts.dryRun,
     force: opts.force,
+    ...(opts.strict ? { strict: true } : {}),
     ...(opts.paths ? { paths: opts.paths } : {}),
     ...(opts.secretCheck ? { secretCheck: opts.secretCheck } : {}),
     ...(opts.log ? { log: opts.log } : {}),
   });
+}
+
+type ApiCaller = Pick<SyncDocsOptions, 'credentials' | 'retry' | 'log'>;
+
+/** The Confluence client of a config, made when first needed; the token is redacted from all output. */
+function confluenceApi(config: LoadedConfig, opts: ApiCaller): () => Promise<ConfluenceApi> {
+  redactor.add(opts.credentials.token);
+  let api: ConfluenceApi | undefined;
+  return async () =>
+    (api ??= createApi({
+      baseUrl: config.confluence!.baseUrl,
+      email: opts.credentials.email,
+      token: opts.credentials.token,
+      ...opts.retry,
+      onRetry: (what, status, waitMs) => opts.log?.({ type: 'retry', what, ...(status !== undefined ? { status } : {}), waitMs }),
+    }));
+}
+
+/** `ssot docs pull PATH…`: take each page's version in Confluence into its doc. */
+export async function pullFromConfluence(config: LoadedConfig, opts: ApiCaller & { paths: readonly string[]; secretCheck?: SecretCheck; env?: NodeJS.ProcessEnv }): Promise<PullResult> {
+  const backupDir = path.join(stateDir(opts.env ?? process.env), 'docs', 'backups');
+  return pullDocs(publishSettings(config), confluenceApi(config, opts), { paths: opts.paths, backupDir, ...(opts.secretCheck ? { secretCheck: opts.secretCheck } : {}) });
+}
+
+/** `ssot docs prune`: archive the pages of docs that were removed. */
+export async function pruneFromConfluence(config: LoadedConfig, opts: ApiCaller & PruneOptions): Promise<PruneResult> {
+  return pruneDocs(publishSettings(config), confluenceApi(config, opts), { dryRun: opts.dryRun, confirm: opts.confirm });
 }
 
 /** The docs settings of a config; `confluence` is required, `docs` has defaults. */
@@ -61,6 +90,9 @@ export function publishSettings(config: LoadedConfig): PublishSettings {
     space: config.confluence.space,
     mermaid: d.mermaid ?? 'code',
     mermaidMacro: d.mermaidMacro ?? 'mermaid-cloud',
+    strict: d.strict ?? false,
+    ...(d.siteUrl ? { siteUrl: d.siteUrl } : {}),
+    repoRoot: config.dir,
     cacheFile: defaultCacheFile(d.mapping ?? path.join(config.dir, 'mapping', 'confluence.json')),
   };
 }
@@ -76,6 +108,9 @@ export function localSettings(config: LoadedConfig | undefined, fallbackRoot: st
     space: config?.confluence?.space ?? '',
     mermaid: d.mermaid ?? 'code',
     mermaidMacro: d.mermaidMacro ?? 'mermaid-cloud',
+    strict: d.strict ?? false,
+    ...(d.siteUrl ? { siteUrl: d.siteUrl } : {}),
+    ...(config ? { repoRoot: config.dir } : {}),
   };
 }
 
@@ -90,7 +125,7 @@ export interface MapResult {
 /** `ssot docs map [--write]`: unmapped docs; with write, add them with a parent page per folder. */
 export async function mapDocs(settings: PublishSettings, opts: { write: boolean }): Promise<MapResult> {
   const space = settings.space;
-  const mapping: Mapping = await readMapping(settings.mappingFile, space || 'UNSET');
+  const mapping: Mapping = await readMapping(settings.mappingFile, space || undefined);
   const onDisk = await listDocs(settings.root, settings.exclude);
   const docs = new Set(onDisk);
   const unmapped = onDisk.filter((k) => !(k in mapping.pages));
@@ -112,7 +147,7 @@ export async function mapDocs(settings: PublishSettings, opts: { write: boolean 
       mapping.pages[k] = { ...(parent && parent !== k ? { parent } : {}) };
       added.push(k);
     }
-    if (space) mapping.space = space;
+    if (space && !mapping.space) mapping.space = space;
     await writeMapping(settings.mappingFile, mapping);
   }
   return { unmapped, added: added.sort(), mappingFile: settings.mappingFile };
@@ -124,11 +159,11 @@ export async function renderDoc(settings: PublishSettings, file: string): Promis
   const key = path.relative(settings.root, abs).split(path.sep).join('/');
   if (key.startsWith('..') || path.isAbsolute(key)) {
     // Outside the docs root: rendered on its own, links resolved next to it.
-    const set = new DocSet({ ...settings, root: path.dirname(abs) }, { version: 1, space: settings.space || 'UNSET', pages: {} }, [path.basename(abs)]);
+    const set = new DocSet({ ...settings, root: path.dirname(abs) }, { version: 1, pages: {} }, [path.basename(abs)]);
     const { page, problems } = await set.prepare(path.basename(abs));
     return { title: page.title, xhtml: page.xhtml, problems };
   }
-  const mapping = await readMapping(settings.mappingFile, settings.space || 'UNSET');
+  const mapping = await readMapping(settings.mappingFile, settings.space || undefined);
   const onDisk = await listDocs(settings.root, settings.exclude);
   const set = new DocSet(settings, mapping, onDisk.includes(key) ? onDisk : [...onDisk, key]);
   const { page, problems } = await set.prepare(key);

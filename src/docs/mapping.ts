@@ -34,7 +34,8 @@ export const pageEntrySchema = z.strictObject({
 export const mappingSchema = z.strictObject({
   $schema: z.string().optional(),
   version: z.literal(1),
-  space: z.string().min(1),
+  /** The space key; empty or absent: the config's `confluence.space`. */
+  space: z.string().optional(),
   /** The space's numeric id, remembered to save a request. */
   spaceId: pageId.optional(),
   pages: z.record(
@@ -46,12 +47,16 @@ export const mappingSchema = z.strictObject({
 export type PageEntry = z.infer<typeof pageEntrySchema>;
 export type Mapping = z.infer<typeof mappingSchema>;
 
-export function emptyMapping(space: string): Mapping {
-  return { version: 1, space, pages: {} };
+export function emptyMapping(space?: string): Mapping {
+  return { version: 1, ...(space ? { space } : {}), pages: {} };
 }
 
-/** Read and validate; a missing file is an empty mapping. */
-export async function readMapping(file: string, space: string): Promise<Mapping> {
+/**
+ * Read and validate; a missing file is an empty mapping. A mapping without a
+ * space (or with `"space": ""`, as `ssot init` wrote before the config had a
+ * confluence section) takes the config's.
+ */
+export async function readMapping(file: string, space?: string): Promise<Mapping> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
@@ -59,7 +64,12 @@ export async function readMapping(file: string, space: string): Promise<Mapping>
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyMapping(space);
     throw new InputError(ErrorCode.Input, `cannot read the mapping: ${(e as Error).message}`, { file });
   }
-  return parseMapping(text, file);
+  const m = parseMapping(text, file);
+  if (!m.space) {
+    if (space) m.space = space;
+    else delete m.space;
+  }
+  return m;
 }
 
 export function parseMapping(text: string, file: string): Mapping {
@@ -94,7 +104,7 @@ export function parseMapping(text: string, file: string): Mapping {
 export async function writeMapping(file: string, m: Mapping): Promise<void> {
   const pages: Record<string, PageEntry> = {};
   for (const k of Object.keys(m.pages).sort()) pages[k] = orderEntry(m.pages[k]!);
-  await writeJsonAtomic(file, { ...(m.$schema ? { $schema: m.$schema } : {}), version: 1, space: m.space, ...(m.spaceId ? { spaceId: m.spaceId } : {}), pages });
+  await writeJsonAtomic(file, { ...(m.$schema ? { $schema: m.$schema } : {}), version: 1, ...(m.space ? { space: m.space } : {}), ...(m.spaceId ? { spaceId: m.spaceId } : {}), pages });
 }
 
 function lineCol(text: string, offset: number): { line: number; column: number } {

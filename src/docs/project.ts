@@ -8,6 +8,8 @@ import path from 'node:path';
  */
 
 export const MD_EXT = /\.(md|markdown)$/i;
+/** `NAME.confluence.md`: a page's version in Confluence saved for review (a conflict), never a doc. */
+const CONFLICT_COPY = /\.confluence\.md$/i;
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.ssot']);
 
 export async function listDocs(root: string, exclude: readonly string[]): Promise<string[]> {
@@ -27,7 +29,7 @@ export async function listDocs(root: string, exclude: readonly string[]): Promis
         if (SKIP_DIRS.has(ent.name) || ent.name.startsWith('.')) continue;
         if (matchers.some((m) => m.test(key) || m.test(`${key}/`))) continue;
         await walk(path.join(dir, ent.name), key);
-      } else if (ent.isFile() && MD_EXT.test(ent.name)) {
+      } else if (ent.isFile() && MD_EXT.test(ent.name) && !CONFLICT_COPY.test(ent.name)) {
         if (!matchers.some((m) => m.test(key))) out.push(key);
       }
     }

@@ -1,22 +1,24 @@
 import { createHash } from 'node:crypto';
-import { promises as fs, readFileSync, statSync, type Stats } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Root } from 'mdast';
-import type { ImageTarget, LinkTarget, Problem } from './convert.js';
+import type { Anchors } from './anchors.js';
+import type { DocTree } from './convert.js';
 import type { FrontMatter } from './frontmatter.js';
 import type { Mapping } from './mapping.js';
-import { folderKey, isFolderKey, MD_EXT } from './project.js';
-import { Slugger } from './slug.js';
+import { isFolderKey, MD_EXT } from './project.js';
+import type { LinkedDoc, ResolveContext } from './resolve.js';
+import type { Problem } from './types.js';
 import { macro } from './xml.js';
 
 /**
  * From files on disk to what gets published: title, parent, labels, storage
- * XHTML, attachments and the content hash, for every doc of the mapping. Links
- * and images are resolved here, against the mapping and the file system.
+ * XHTML, attachments and the content hash, for every doc of the mapping.
+ * Links and images are resolved against the mapping and the file system
+ * (resolve.ts).
  */
 
 /** Bumped when the converter's output changes, so every page is rewritten once. */
-export const CONVERTER_VERSION = 1;
+export const CONVERTER_VERSION = 2;
 
 export interface DocsSettings {
   /** Absolute docs root. */
@@ -24,6 +26,10 @@ export interface DocsSettings {
   space: string;
   mermaid?: 'code' | 'macro';
   mermaidMacro?: string;
+  /** Site-absolute links (`/guide/x`) not found under the root go under this URL. */
+  siteUrl?: string;
+  /** The repository's root (the config's folder): GitHub reads `/x` from there. */
+  repoRoot?: string;
 }
 
 export interface AttachmentFile {
@@ -58,10 +64,8 @@ interface ParsedDoc {
   file: string;
   source: string;
   fm: FrontMatter;
-  tree: Root;
+  tree: DocTree;
   title: string;
-  /** The first h1 is the title (no front matter title): leave it out of the body. */
-  titleFromH1: boolean;
   problems: Problem[];
 }
 
@@ -117,30 +121,23 @@ export class DocSet {
   private async load(key: string): Promise<ParsedDoc> {
     const file = this.fileOf(key);
     const src = await this.source(key);
+    const { splitFrontMatter, parseMarkdown, plainText, toDocTree } = await converter();
     if (!src) {
-      let message = 'the mapped file does not exist';
-      try {
-        await fs.access(file);
-        message = 'the file cannot be read';
-      } catch {
-        /* missing */
-      }
-      return { key, file, source: '', fm: { labels: [], publish: true, lines: {} }, tree: { type: 'root', children: [] }, title: fileTitle(key), titleFromH1: false, problems: [{ message }] };
+      const message = (await exists(file)) ? 'the file cannot be read' : 'the mapped file does not exist';
+      const fm: FrontMatter = { labels: [], publish: true, lines: {} };
+      return { key, file, source: '', fm, tree: toDocTree({ type: 'root', children: [] }, ''), title: fileTitle(key), problems: [{ message }] };
     }
     const source = src.source;
-    const { splitFrontMatter, parseMarkdown, plainText } = await converter();
     const split = splitFrontMatter(source.replace(/^\uFEFF/, ''));
-    const tree = parseMarkdown(split.body);
+    const mdast = parseMarkdown(split.body);
     let title = split.fm.title;
-    let titleFromH1 = false;
     if (title === undefined) {
-      const h1 = findH1(tree, plainText);
-      if (h1 !== undefined && h1 !== '') {
-        title = h1;
-        titleFromH1 = true;
-      }
+      const h1 = mdast.children.find((n) => n.type === 'heading' && n.depth === 1);
+      const text = h1 ? plainText(h1).trim() : '';
+      if (text !== '') title = text;
     }
-    const doc: ParsedDoc = { key, file, source, fm: split.fm, tree, title: title ?? fileTitle(key), titleFromH1, problems: split.problems };
+    const tree = toDocTree(mdast, split.body, { titleFromH1: split.fm.title === undefined && title !== undefined });
+    const doc: ParsedDoc = { key, file, source, fm: split.fm, tree, title: title ?? fileTitle(key), problems: split.problems };
     if (doc.problems.length === 0) this.metaBySource.set(`${key}\0${src.hash}`, { title: doc.title, publish: doc.fm.publish });
     return doc;
   }
@@ -165,90 +162,41 @@ export class DocSet {
     return (await this.meta(key)).publish;
   }
 
+  /** Where a doc's title comes from: its front matter, its first level-1 heading, or its file name. */
+  async titleSource(key: string): Promise<'front-matter' | 'h1' | 'file'> {
+    const doc = await this.parse(key);
+    return doc.fm.title !== undefined ? 'front-matter' : doc.tree.h1Title !== undefined ? 'h1' : 'file';
+  }
+
+  /** The anchors of a doc's page (a folder page has none). */
+  async anchorsOf(key: string): Promise<Anchors | undefined> {
+    if (isFolderKey(key)) return undefined;
+    return (await this.parse(key)).tree.anchors;
+  }
+
   /** Prepare one mapping key. Problems are returned, never thrown. */
   async prepare(key: string): Promise<{ page: PreparedPage; problems: DocProblem[] }> {
     if (isFolderKey(key)) return this.prepareFolder(key);
     const doc = await this.parse(key);
     const problems: DocProblem[] = doc.problems.map((p) => ({ ...p, file: doc.file, key }));
-    const add = (line: number | undefined, message: string, warning = false): void => {
-      problems.push({ file: doc.file, key, message, ...(line !== undefined ? { line } : {}), ...(warning ? { warning } : {}) });
-    };
-    const attachments = new Map<string, AttachmentFile>();
-    const byPath = new Map<string, string>();
-    // Links and images are resolved synchronously during conversion: targets' titles are loaded first.
-    const titles = await this.linkTitles(doc);
-    const attach = (abs: string, line: number | undefined, what: string): string | undefined => {
-      const known = byPath.get(abs);
-      if (known) return known;
-      let bytes: Buffer;
-      try {
-        bytes = readFileSyncSafe(abs);
-      } catch {
-        add(line, `${what} ${path.relative(path.dirname(doc.file), abs)} does not exist`);
-        return undefined;
-      }
-      const h = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-      let name = path.basename(abs);
-      // Two files of one name in different folders: the second gets a prefix.
-      if (attachments.has(name) && attachments.get(name)!.file !== abs) name = `${h.slice(7, 15)}-${name}`;
-      attachments.set(name, { filename: name, file: abs, hash: h });
-      byPath.set(abs, name);
-      return name;
-    };
-
-    const resolveLink = (url: string, line: number | undefined): LinkTarget => {
-      if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('//')) return { kind: 'url', href: url };
-      if (url === '') return { kind: 'none' };
-      const hashAt = url.indexOf('#');
-      const rawPath = (hashAt >= 0 ? url.slice(0, hashAt) : url).replace(/\?.*$/, '');
-      const frag = hashAt >= 0 ? decodeURIComponentSafe(url.slice(hashAt + 1)) : undefined;
-      if (rawPath === '') return frag ? { kind: 'anchor', anchor: frag } : { kind: 'none' };
-      const abs = this.resolvePath(doc.file, decodeURIComponentSafe(rawPath));
-      const rel = path.relative(this.settings.root, abs).split(path.sep).join('/');
-      const inside = !rel.startsWith('..') && !path.isAbsolute(rel);
-      const stat = statSafe(abs);
-      if (!stat) {
-        add(line, `link to a missing file: ${rawPath}`);
-        return { kind: 'none' };
-      }
-      let targetKey: string | undefined;
-      if (stat.isDirectory()) targetKey = inside ? folderKey(rel === '' ? '' : rel, this.onDisk) : undefined;
-      else if (MD_EXT.test(abs)) targetKey = inside ? rel : undefined;
-      else {
-        const name = attach(abs, line, 'linked file');
-        return name ? { kind: 'attachment', filename: name } : { kind: 'none' };
-      }
-      if (targetKey === undefined || !(targetKey in this.mapping.pages) || titles.get(targetKey) === undefined) {
-        add(line, `link to ${rawPath}, which is not published (not in the mapping, or confluence: false): kept as text`, true);
-        return { kind: 'none' };
-      }
-      if (targetKey === key) return frag ? { kind: 'anchor', anchor: frag } : { kind: 'none' };
-      return { kind: 'page', title: titles.get(targetKey)!, ...(frag ? { anchor: frag } : {}) };
-    };
-
-    const resolveImage = (src: string, line: number | undefined): ImageTarget => {
-      if (/^data:/i.test(src)) {
-        add(line, 'data: URI images are not published; use a file', true);
-        return { kind: 'none' };
-      }
-      if (/^[a-z][a-z0-9+.-]*:/i.test(src) || src.startsWith('//')) return { kind: 'url', url: src };
-      const abs = this.resolvePath(doc.file, decodeURIComponentSafe(src.replace(/[?#].*$/, '')));
-      const name = attach(abs, line, 'image');
-      return name ? { kind: 'attachment', filename: name } : { kind: 'none' };
-    };
-
-    const { convertTree } = await converter();
-    const conv = convertTree(doc.tree, {
-      resolveLink,
-      resolveImage,
-      titleFromH1: doc.titleFromH1,
+    const attachments = new Attachments();
+    const ctx = await this.resolveContext(doc, attachments, (line, message) => {
+      problems.push({ file: doc.file, key, message, ...(line !== undefined ? { line } : {}), warning: true });
+    });
+    const { writeStorage, resolveLink, resolveImage } = await converter();
+    const conv = writeStorage(doc.tree, {
+      resolveLink: (url, line) => resolveLink(ctx, url, line),
+      resolveImage: (src, line) => resolveImage(ctx, src, line),
       mermaid: this.settings.mermaid ?? 'code',
       ...(this.settings.mermaidMacro ? { mermaidMacro: this.settings.mermaidMacro } : {}),
     });
     for (const p of conv.problems) problems.push({ ...p, file: doc.file, key });
+    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
 
-    const parent = this.resolveParent(key, doc.fm.parent, doc.fm.parent !== undefined ? doc.fm.lines['parent'] : undefined, (line, msg) => add(line, msg));
-    const atts = [...attachments.values()].sort((a, b) => a.filename.localeCompare(b.filename));
+    const parent = this.resolveParent(key, doc.fm.parent, doc.fm.parent !== undefined ? doc.fm.lines['parent'] : undefined, (line, message) => {
+      problems.push({ file: doc.file, key, message, ...(line !== undefined ? { line } : {}) });
+    });
+    const atts = attachments.list();
     const page: PreparedPage = {
       key,
       file: doc.file,
@@ -262,6 +210,33 @@ export class DocSet {
       publish: doc.fm.publish,
     };
     return { page, problems };
+  }
+
+  /** Links and images resolve synchronously during conversion: the linked docs' titles and anchors are loaded first. */
+  private async resolveContext(doc: ParsedDoc, attachments: Attachments, warn: ResolveContext['warn']): Promise<ResolveContext> {
+    const { linkedKeys, linksOf } = await converter();
+    const linked = new Map<string, LinkedDoc>();
+    for (const k of linkedKeys({ root: this.settings.root, ...(this.settings.repoRoot ? { repoRoot: this.settings.repoRoot } : {}) }, doc.file, this.onDisk, linksOf(doc.tree.hast).map((l) => l.href))) {
+      if (!(k in this.mapping.pages) || (!isFolderKey(k) && !this.onDisk.has(k))) continue;
+      if (!(await this.publishes(k))) {
+        linked.set(k, {});
+        continue;
+      }
+      const anchors = k === doc.key ? doc.tree.anchors : await this.anchorsOf(k);
+      linked.set(k, { title: await this.titleOf(k), ...(anchors ? { anchors } : {}) });
+    }
+    return {
+      root: this.settings.root,
+      key: doc.key,
+      file: doc.file,
+      ...(this.settings.siteUrl ? { siteUrl: this.settings.siteUrl } : {}),
+      ...(this.settings.repoRoot ? { repoRoot: this.settings.repoRoot } : {}),
+      mapped: (k) => k in this.mapping.pages,
+      onDisk: this.onDisk,
+      linked,
+      attach: (abs) => attachments.add(abs),
+      warn,
+    };
   }
 
   private prepareFolder(key: string): { page: PreparedPage; problems: DocProblem[] } {
@@ -301,39 +276,32 @@ export class DocSet {
     }
     return { key: found };
   }
+}
 
-  private resolvePath(fromFile: string, p: string): string {
-    if (p.startsWith('/')) return path.join(this.settings.root, p);
-    return path.resolve(path.dirname(fromFile), p);
+/** The files a doc attaches: one name each (two files of one name in different folders: the second gets a prefix). */
+class Attachments {
+  private readonly byName = new Map<string, AttachmentFile>();
+  private readonly byPath = new Map<string, string>();
+
+  add(abs: string): string | undefined {
+    const known = this.byPath.get(abs);
+    if (known) return known;
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(abs);
+    } catch {
+      return undefined;
+    }
+    const hash = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    let name = path.basename(abs);
+    if (this.byName.has(name) && this.byName.get(name)!.file !== abs) name = `${hash.slice(7, 15)}-${name}`;
+    this.byName.set(name, { filename: name, file: abs, hash });
+    this.byPath.set(abs, name);
+    return name;
   }
 
-  /** Titles of the mapped docs this doc links to (undefined: not published). */
-  private async linkTitles(doc: ParsedDoc): Promise<Map<string, string | undefined>> {
-    const out = new Map<string, string | undefined>();
-    const keys = new Set<string>();
-    const visit = (n: { type: string; url?: string; children?: unknown[] }): void => {
-      if ((n.type === 'link' || n.type === 'definition') && typeof n.url === 'string') {
-        const u = n.url;
-        if (!/^[a-z][a-z0-9+.-]*:/i.test(u) && !u.startsWith('#') && u !== '') {
-          const rawPath = decodeURIComponentSafe(u.replace(/[#?].*$/, ''));
-          const abs = this.resolvePath(doc.file, rawPath);
-          const rel = path.relative(this.settings.root, abs).split(path.sep).join('/');
-          const st = statSafe(abs);
-          if (st?.isDirectory()) {
-            const fk = folderKey(rel, this.onDisk);
-            if (fk) keys.add(fk);
-          } else keys.add(rel);
-        }
-      }
-      for (const c of (n.children ?? []) as { type: string }[]) visit(c);
-    };
-    visit(doc.tree as unknown as { type: string });
-    for (const k of keys) {
-      if (!(k in this.mapping.pages)) continue;
-      if (!isFolderKey(k) && !this.onDisk.has(k)) continue;
-      out.set(k, (await this.publishes(k)) ? await this.titleOf(k) : undefined);
-    }
-    return out;
+  list(): AttachmentFile[] {
+    return [...this.byName.values()].sort((a, b) => a.filename.localeCompare(b.filename));
   }
 }
 
@@ -344,44 +312,30 @@ export function contentHash(title: string, parent: PreparedPage['parent'], label
 }
 
 /** The file name; for a folder's index.md / README.md without a title, the folder's name. */
-function fileTitle(key: string): string {
+export function fileTitle(key: string): string {
   const base = path.posix.basename(key);
   const dir = path.posix.dirname(key);
   if (/^(index|readme)\.(md|markdown)$/i.test(base) && dir !== '.') return path.posix.basename(dir);
   return base.replace(MD_EXT, '');
 }
 
-function findH1(tree: Root, plainText: (n: Root['children'][number]) => string): string | undefined {
-  for (const n of tree.children) if (n.type === 'heading' && n.depth === 1) return plainText(n).trim();
-  return undefined;
-}
-
-function statSafe(p: string): Stats | undefined {
+async function exists(file: string): Promise<boolean> {
   try {
-    return statSync(p);
+    await fs.access(file);
+    return true;
   } catch {
-    return undefined;
+    return false;
   }
 }
 
-function readFileSyncSafe(p: string): Buffer {
-  return readFileSync(p);
-}
+type Converter = typeof import('./convert.js') & typeof import('./frontmatter.js') & typeof import('./resolve.js');
 
 /**
- * remark and gray-matter load only when a doc is parsed: a re-run where the
- * cache says nothing changed never pays for them.
+ * remark, parse5 and gray-matter load only when a doc is parsed: a re-run
+ * where the cache says nothing changed never pays for them.
  */
-let loading: Promise<typeof import('./convert.js') & typeof import('./frontmatter.js')> | undefined;
-function converter(): Promise<typeof import('./convert.js') & typeof import('./frontmatter.js')> {
-  loading ??= Promise.all([import('./convert.js'), import('./frontmatter.js')]).then(([c, f]) => ({ ...c, ...f }));
+let loading: Promise<Converter> | undefined;
+function converter(): Promise<Converter> {
+  loading ??= Promise.all([import('./convert.js'), import('./frontmatter.js'), import('./resolve.js')]).then(([c, f, r]) => ({ ...c, ...f, ...r }));
   return loading;
-}
-
-function decodeURIComponentSafe(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
 }

@@ -30,7 +30,7 @@ export async function runDocsPart(
       action,
       ...(d.message ? { detail: d.message } : d.version ? { detail: `version ${d.version}` } : {}),
       ...(d.action === 'error' || d.action === 'conflict'
-        ? { error: new SsotError(d.action === 'conflict' ? ErrorCode.Conflict : ErrorCode.Remote, d.message ?? d.action, { exitCode: d.action === 'conflict' ? 3 : 1, ...(d.savedRemote ? { hint: `the page's current body is saved in ${d.savedRemote}; review it, then push with --force to overwrite` } : {}) }) }
+        ? { error: new SsotError(d.action === 'conflict' ? ErrorCode.Conflict : ErrorCode.Remote, d.message ?? d.action, { exitCode: d.action === 'conflict' ? 3 : 1, ...(d.savedRemote ? { hint: `Confluence's version is saved as markdown in ${d.savedRemote}: merge it into the doc and push with --force, or take it with \`ssot docs pull\`` } : {}) }) }
         : {}),
     });
   }

@@ -60,16 +60,57 @@ describe.skipIf(!existsSync(path.join(root, 'dist', 'cli', 'main.js')))('ssot do
     expect(r.stdout).toContain('<ri:page ri:content-title="Beta"/>');
   });
 
-  it('bad input exits 2 naming file and line; a hand edit exits 3', async () => {
+  it('a missing image is a warning naming file and line (the page is published); --strict makes it exit 2', async () => {
     await p.write('sub/b.md', '# Beta\n\n![x](missing.png)\n');
-    const bad = await ssot('docs', 'push');
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('docs/sub/b.md:3: image missing.png does not exist');
+    const warned = await ssot('docs', 'push');
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toContain('docs/sub/b.md:3: image missing.png: no such file (its alt text is kept)');
+    expect(warned.stdout).toContain('1 updated');
+    await p.write('sub/b.md', '# Beta\n\n![y](missing.png)\n');
+    const strict = await ssot('docs', 'push', '--strict');
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toContain('docs/sub/b.md:3');
+    expect(strict.stderr).toContain('--strict');
+    expect((await ssot('docs', 'render', 'docs/sub/b.md', '--strict')).code).toBe(2);
+  });
+
+  it('a hand edit exits 3 with the page as markdown beside the doc; `docs pull` takes it in and the next push is clean', async () => {
     await p.write('sub/b.md', '# Beta\n\nchanged\n');
     const id = (await p.mapping()).pages['sub/b.md']!.id!;
-    s.editPage(id, '<p>by hand</p>');
+    s.editPage(id, '<p>by <strong>hand</strong></p>');
     const c = await ssot('docs', 'push');
     expect(c.code).toBe(3);
-    expect(c.stderr).toContain('b.confluence.xhtml');
+    expect(c.stderr).toContain('b.confluence.md');
+    expect(await fs.readFile(path.join(p.docs, 'sub', 'b.confluence.md'), 'utf8')).toBe('# Beta\n\nby **hand**\n');
+    expect((await ssot('status')).stdout).toContain('conflict: sub/b.confluence.md');
+
+    const pulled = await ssot('docs', 'pull', 'docs/sub/b.md');
+    expect(pulled.code).toBe(0);
+    expect(pulled.stdout).toMatch(/pulled\s+docs\/sub\/b\.md \(page \d+, v\d+\); its text before is saved in /);
+    expect(await fs.readFile(path.join(p.docs, 'sub', 'b.md'), 'utf8')).toBe('# Beta\n\nby **hand**\n');
+    expect(existsSync(path.join(p.docs, 'sub', 'b.confluence.md'))).toBe(false);
+    const before = s.writes();
+    const again = await ssot('docs', 'push', '--json');
+    expect(again.code).toBe(0);
+    expect(s.writes()).toBe(before);
+  });
+
+  it('a removed doc: status lists its page as an orphan, prune archives it (asking first) and updates the mapping', async () => {
+    await fs.rm(path.join(p.docs, 'a.md'));
+    const id = (await p.mapping()).pages['a.md']!.id!;
+    expect((await ssot('status')).stdout).toContain(`orphan: docs/a.md → page ${id} "Alpha"`);
+    const dry = await ssot('docs', 'prune', '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/would archive\s+a\.md/);
+    const unconfirmed = await ssot('docs', 'prune');
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toContain('--yes');
+    expect(s.page(id)!.status).toBe('current');
+    const done = await ssot('docs', 'prune', '--yes');
+    expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(/archive\s+a\.md: page \d+ archived/);
+    expect(s.page(id)!.status).toBe('archived');
+    expect((await p.mapping()).pages['a.md']).toBeUndefined();
+    expect((await ssot('docs', 'prune')).stdout).toContain('no orphan pages');
   });
 });

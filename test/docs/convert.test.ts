@@ -9,7 +9,7 @@ import { ALERT_MACROS, codeLanguage, convertMarkdown } from '../../src/docs/conv
 import { splitFrontMatter } from '../../src/docs/frontmatter.js';
 import { mappingSchema, parseMapping } from '../../src/docs/mapping.js';
 import { globToRegExp } from '../../src/docs/project.js';
-import { Slugger } from '../../src/docs/slug.js';
+import { Anchors } from '../../src/docs/anchors.js';
 import { cdata } from '../../src/docs/xml.js';
 import { validateStorage } from './xml-helpers.js';
 
@@ -69,13 +69,15 @@ describe('conversion rules', () => {
   it('takes the first h1 as title and leaves it out; keeps it when front matter has a title', () => {
     const r = convertMarkdown('# Title\n\ntext\n', { titleFromH1: true });
     expect(r.h1Title).toBe('Title');
-    expect(r.xhtml).toBe('<p>text</p>');
+    // Its anchor stays at the top of the page, so `[x](#title)` still lands.
+    expect(r.xhtml).toBe('<ac:structured-macro ac:name="anchor" ac:schema-version="1"><ac:parameter ac:name="">title</ac:parameter></ac:structured-macro><p>text</p>');
     expect(convertMarkdown('# Title\n', { titleFromH1: false }).xhtml).toContain('<h1>');
   });
 
-  it('names the line of a broken same-page anchor as a warning', () => {
+  it('names the line of a broken same-page anchor as a warning, and keeps its text', () => {
     const r = convertMarkdown('# A\n\n## B\n\n[x](#nope) [y](#b)\n');
-    expect(r.problems).toEqual([{ line: 5, column: 1, message: 'link to #nope: no heading with that anchor in this doc', warning: true }]);
+    expect(r.problems).toEqual([{ line: 5, message: 'link to #nope: no heading or anchor of that name in this doc (kept as text)', warning: true }]);
+    expect(r.xhtml).toContain('<p>x <ac:link ac:anchor="b">');
   });
 
   it('maps fence names to the code macro languages, passing unknown ones through', () => {
@@ -87,8 +89,22 @@ describe('conversion rules', () => {
   });
 
   it('slugs like GitHub, numbering repeats', () => {
-    const s = new Slugger();
-    expect(['Hello World', 'Hello World', 'Hello, World!', 'Über Größe', 'a-b'].map((t) => s.slug(t))).toEqual(['hello-world', 'hello-world-1', 'hello-world-2', 'über-größe', 'a-b']);
+    const md = ['Hello World', 'Hello World', 'Hello, World!', 'Über Größe', 'a-b'].map((t) => `## ${t}\n`).join('\n');
+    const anchors = [...convertMarkdown(md).xhtml.matchAll(/<ac:parameter ac:name="">([^<]*)</g)].map((m) => m[1]);
+    expect(anchors).toEqual(['hello-world', 'hello-world-1', 'hello-world-2', 'über-größe', 'a-b']);
+  });
+
+  it('matches a fragment exactly, else case-insensitively, else without GitHub\'s user-content- prefix', () => {
+    const a = new Anchors();
+    a.add('basic-features');
+    a.add('Custom');
+    expect([a.resolve('basic-features'), a.resolve('Basic-Features'), a.resolve('custom'), a.resolve('user-content-basic-features'), a.resolve('nope')]).toEqual([
+      'basic-features',
+      'basic-features',
+      'Custom',
+      'basic-features',
+      undefined,
+    ]);
   });
 });
 
@@ -119,7 +135,8 @@ describe('mapping', () => {
     [{ version: 1, space: 'PC', pages: { 'a.md': { hash: 'md5:x' } } }, false],
     [{ version: 1, space: 'PC', pages: { 'a.md': { colour: 'red' } } }, false],
     [{ version: 1, space: 'PC', pages: { '../a.md': {} } }, false],
-    [{ version: 1, pages: {} }, false],
+    [{ version: 1, pages: {} }, true],
+    [{ version: 1, space: '', pages: {} }, true],
   ];
   it('the JSON Schema in the repository and the loader agree', () => {
     for (const [m, ok] of samples) {

@@ -45,3 +45,28 @@ describe('converter fixtures', () => {
     });
   }
 });
+
+describe('converter fixtures: the warnings', () => {
+  const warnings = async (name: string): Promise<string[]> => {
+    const { problems } = await (await docSet('code')).prepare(`${name}.md`);
+    return problems.map((p) => `${p.line}: ${p.message}`);
+  };
+
+  it('a link or image that cannot be resolved names its line and says what was kept', async () => {
+    expect(await warnings('links-unresolved')).toEqual([
+      '1: link to git@github.com:org/test_keys.git: an scp-style git address, not a URL (kept as text)',
+      '1: link to /guide/learn/mock-functions: not under docs.root, and no docs.siteUrl to put before it (kept as text)',
+      '1: link to missing.md: no such file (kept as text)',
+      '2: link to vscode:extension/esbenp.prettier-vscode: vscode: is not a link protocol Confluence keeps (kept as text)',
+      '2: link to javascript:alert(1): javascript: is not a link protocol Confluence keeps (kept as text)',
+      '5: image img/none.png: no such file (its alt text is kept)',
+      '5: a data: URI image is not published; use a file (its alt text is kept)',
+    ]);
+  });
+
+  it('a custom heading id replaces the slug, as in mark and pandoc', async () => {
+    expect(await warnings('heading-custom-ids')).toEqual(['3: link to #my-heading: no heading or anchor of that name in this doc (kept as text)']);
+    expect(await warnings('html-anchors')).toEqual([]);
+    expect(await warnings('raw-storage-block')).toEqual(['7: the {=confluence} block is not well-formed storage format (<p> is not closed): shown as code']);
+  });
+});

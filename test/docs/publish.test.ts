@@ -88,7 +88,7 @@ describe('docs push', () => {
     expect(s.attachments(id)).toEqual([{ filename: 'logo.png', version: 2, size: 3 }]);
   });
 
-  it('a page edited in Confluence is a conflict (exit 3): its body is saved beside the doc; --force overwrites', async () => {
+  it('a page edited in Confluence is a conflict (exit 3): its text is saved beside the doc as markdown; --force overwrites', async () => {
     const p = await mappedProject(basic);
     await push(p);
     const m = await p.mapping();
@@ -99,10 +99,12 @@ describe('docs push', () => {
     expect(r.exitCode).toBe(3);
     const c = r.docs.find((d) => d.key === 'guides/faq.md')!;
     expect(c.action).toBe('conflict');
-    const saved = path.join(p.docs, 'guides', 'faq.confluence.xhtml');
+    // Confluence's version, as markdown beside the doc, to diff and merge.
+    const saved = path.join(p.docs, 'guides', 'faq.confluence.md');
     expect(c.savedRemote).toBe(saved);
-    expect(c.message).toContain('faq.confluence.xhtml');
-    expect(await fs.readFile(saved, 'utf8')).toBe('<p>edited by a person</p>');
+    expect(c.message).toContain('faq.confluence.md');
+    expect(c.message).toContain('ssot docs pull');
+    expect(await fs.readFile(saved, 'utf8')).toBe('# FAQ\n\nedited by a person\n');
     expect(s.page(id)!.body).toBe('<p>edited by a person</p>');
     expect((await p.mapping()).pages['guides/faq.md']!.version).toBe(1);
 
@@ -194,8 +196,6 @@ describe('docs push', () => {
 describe('docs push: bad input stops everything before the first request', () => {
   const cases: [string, Record<string, string>, RegExp, number | undefined][] = [
     ['invalid front matter', { 'a.md': '---\ntitle: [oops\nlabels: x\n---\nbody\n' }, /invalid front matter/, 3],
-    ['a link to a missing file', { 'a.md': '# A\n\ntext\n\nsee [gone](missing.md)\n' }, /link to a missing file: missing\.md/, 5],
-    ['an image that is not there', { 'a.md': '# A\n\n![x](img/none.png)\n' }, /image img\/none\.png does not exist/, 3],
     ['an unmapped parent', { 'a.md': '---\nparent: nowhere.md\n---\n# A\n' }, /parent "nowhere\.md" is not in the mapping/, 2],
   ];
   for (const [name, files, message, line] of cases) {
@@ -226,6 +226,84 @@ describe('docs push: bad input stops everything before the first request', () =>
     const r = await push(p);
     expect(r.exitCode).toBe(2);
     expect(r.invalid[0]).toMatchObject({ file: p.mappingFile, line: 4 });
+  });
+});
+
+describe('docs push: a link that cannot be resolved never costs the page', () => {
+  const doc = [
+    '# A', // 1
+    '',
+    'See [gone](missing.md) and [keys](git@github.com:org/test_keys.git).', // 3
+    '',
+    'Guide: [mocks](/guide/learn/mock-functions), [globals](/config/globals).', // 5
+    '',
+    '![x](img/none.png) <a href="nowhere.md">raw</a>', // 7
+    '',
+    '[jump](#Basic-Features) to [b](#nope)', // 9
+    '',
+    '## Basic features', // 11
+  ].join('\n');
+
+  it('each is a warning naming its line, rendered sensibly, and the page is published', async () => {
+    const p = await mappedProject({ 'a.md': doc });
+    const r = await push(p);
+    expect(r.exitCode).toBe(0);
+    expect(r.invalid).toEqual([]);
+    expect(r.warnings.map((w) => [w.line, w.message.replace(/:.*/, '')])).toEqual([
+      [3, 'link to missing.md'],
+      [3, 'link to git@github.com'],
+      [5, 'link to /guide/learn/mock-functions'],
+      [5, 'link to /config/globals'],
+      [7, 'image img/none.png'],
+      [7, 'link to nowhere.md'],
+      [9, 'link to #nope'],
+    ]);
+    const body = s.pageByTitle('A')!.body;
+    expect(body).toContain('See gone and keys (<code>git@github.com:org/test_keys.git</code>).');
+    expect(body).toContain('Guide: mocks, globals.');
+    expect(body).toContain('<p>x raw</p>');
+    // Anchors match as on GitHub: case-insensitively.
+    expect(body).toContain('<ac:link ac:anchor="basic-features"><ac:plain-text-link-body><![CDATA[jump]]></ac:plain-text-link-body></ac:link> to b');
+  });
+
+  it('docs.siteUrl turns site-absolute links into links to the site', async () => {
+    const p = await mappedProject({ 'a.md': doc });
+    const r = await push(p, {}, '  siteUrl: https://jestjs.io/\n');
+    expect(r.exitCode).toBe(0);
+    expect(s.pageByTitle('A')!.body).toContain('<a href="https://jestjs.io/guide/learn/mock-functions">mocks</a>');
+    expect(r.warnings.some((w) => w.line === 5)).toBe(false);
+  });
+
+  it('a site-absolute link is read as GitHub reads it: from docs.root, else from the repository (the config\'s folder)', async () => {
+    const p = await mappedProject({ 'a.md': '# A\n\n[b](/docs/b.md), [b again](/b.md), [licence](/LICENSE), [gone](/nowhere)\n', 'b.md': '# B\n' });
+    await fs.writeFile(path.join(p.dir, 'LICENSE'), 'MIT\n');
+    const r = await push(p);
+    expect(r.exitCode).toBe(0);
+    expect(r.warnings.map((w) => w.message)).toEqual(['link to /nowhere: not under docs.root, and no docs.siteUrl to put before it (kept as text)']);
+    const body = s.pageByTitle('A')!.body;
+    expect(body.match(/<ri:page ri:content-title="B"\/>/g)).toHaveLength(2);
+    expect(body).toContain('<ri:attachment ri:filename="LICENSE"/>');
+  });
+
+  it('--strict (or docs.strict: true) makes every warning an error: exit 2, nothing sent', async () => {
+    for (const [opts, extra] of [[{ strict: true }, ''], [{}, '  strict: true\n']] as const) {
+      const p = await mappedProject({ 'a.md': doc, 'ok.md': '# Fine\n' });
+      s.resetRequests();
+      const r = await push(p, opts, extra);
+      expect(r.exitCode).toBe(2);
+      expect(r.invalid).toHaveLength(7);
+      expect(r.invalid[0]).toMatchObject({ file: path.join(p.docs, 'a.md'), line: 3 });
+      expect(s.requests).toEqual([]);
+    }
+  });
+
+  it('warnings are shown again on a re-run that converts nothing (the cache keeps them)', async () => {
+    const p = await mappedProject({ 'a.md': '# A\n\n[gone](missing.md)\n' });
+    expect((await push(p)).warnings).toHaveLength(1);
+    const again = await push(p);
+    expect(actions(again)).toEqual({ 'a.md': 'skip' });
+    expect(again.warnings.map((w) => w.line)).toEqual([3]);
+    expect((await push(p, { strict: true })).exitCode).toBe(2);
   });
 });
 

@@ -152,7 +152,7 @@ export function createSpecValidator(specFile = findSpec()): SpecValidator {
   return Object.assign(check, { response });
 }
 
-/** v1 calls ssot makes: attachments (multipart, no-check) and labels. */
+/** v1 calls ssot makes: attachments (multipart, no-check), labels, archiving and its long task. */
 function checkV1(req: RecordedRequest): string[] {
   const where = `${req.method} ${req.path}`;
   const p: string[] = [];
@@ -174,5 +174,12 @@ function checkV1(req: RecordedRequest): string[] {
     return p;
   }
   if (/^\/wiki\/rest\/api\/content\/\d+\/label\/[^/]+$/.test(req.path) && req.method === 'DELETE') return p;
+  if (req.path === '/wiki/rest/api/content/archive' && req.method === 'POST') {
+    // Archive pages: { pages: [{ id }] } (ids as numbers, as the v1 document has them).
+    const pages = (req.body as Json | undefined)?.['pages'];
+    if (!Array.isArray(pages) || pages.length === 0 || !pages.every((x: unknown) => typeof (x as Json)['id'] === 'number')) p.push(`${where}: body must be { pages: [{ id: number }] }`);
+    return p;
+  }
+  if (/^\/wiki\/rest\/api\/longtask\/[^/]+$/.test(req.path) && req.method === 'GET') return p;
   return [`${where}: not a v1 call ssot is expected to make`];
 }

@@ -56,6 +56,25 @@ describe('Confluence stand-in', () => {
     expect(s.violations).toEqual([]);
   });
 
+  it('archives one page per request (the Standard plan refuses more) as a long task; an archived page is read, not edited', async () => {
+    const { v1, v2 } = clients();
+    const a = s.seedPage({ title: 'Old A' });
+    const b = s.seedPage({ title: 'Old B' });
+    await expect(v1.content.archivePages({ pages: [{ id: Number(a.id) }, { id: Number(b.id) }] })).rejects.toMatchObject({ status: 400 });
+    const task = await v1.content.archivePages({ pages: [{ id: Number(a.id) }] });
+    expect(task.links.status).toBe(`/wiki/rest/api/longtask/${task.id}`);
+    expect((await v1.longRunningTask.getTask({ id: task.id })).finished).toBe(false);
+    expect(await v1.longRunningTask.getTask({ id: task.id })).toMatchObject({ finished: true, successful: true, percentageComplete: 100 });
+    expect(s.page(a.id)!.status).toBe('archived');
+    await expect(v1.content.archivePages({ pages: [{ id: Number(a.id) }] })).rejects.toMatchObject({ status: 400 });
+    expect((await v2.page.getPages({ id: [Number(a.id), Number(b.id)], limit: 250 })).results?.map((p) => [p.id, p.status])).toEqual([[a.id, 'archived'], [b.id, 'current']]);
+    expect((await v2.page.getPageById({ id: Number(a.id) })).status).toBe('archived');
+    await expect(
+      v2.page.updatePage({ id: Number(a.id), body: { id: a.id, status: 'current', title: 'Old A', body: { representation: 'storage', value: '<p/>' }, version: { number: 2 } } }),
+    ).rejects.toMatchObject({ status: 400 });
+    expect(s.violations).toEqual([]);
+  });
+
   it('answers 429 with Retry-After, 404 just after a create, 401 on bad credentials', async () => {
     const { v2 } = clients();
     s.failNext({ status: 429, retryAfter: '3', path: '/pages' });

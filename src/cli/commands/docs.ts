@@ -7,7 +7,7 @@ import { guardCheck } from '../secret-check.js';
 import type { DocOutcome, DocProblem, DocsEvent, DocsSyncResult } from '../../docs/index.js';
 
 /**
- * `ssot docs push|map|render`: parse, call src/docs, print. The docs code
+ * `ssot docs push|map|render|pull|prune`: parse, call src/docs, print. The docs code
  * knows nothing of the terminal; this file knows nothing of Confluence.
  */
 
@@ -27,6 +27,7 @@ export async function push(ctx: CommandContext, args: unknown[], opts: Record<st
   const result = await syncDocs(config, {
     dryRun,
     force: opts['force'] === true,
+    ...(opts['strict'] === true ? { strict: true } : {}),
     credentials,
     ...(paths.length > 0 ? { paths } : {}),
     secretCheck: await guardCheck(ctx, config),
@@ -73,7 +74,9 @@ function report(ctx: CommandContext, r: DocsSyncResult): number {
       ErrorCode.Input,
       `${first.message}${r.invalid.length > 1 ? ` (and ${r.invalid.length - 1} more problem${r.invalid.length > 2 ? 's' : ''} above)` : ''}`,
       { file: path.relative(ctx.cwd, first.file) || first.file, ...(first.line !== undefined ? { line: first.line } : {}), ...(first.column !== undefined ? { column: first.column } : {}) },
-      'nothing was published: fix the docs and run again',
+      r.invalid.some((p) => p.message.endsWith('[strict]'))
+        ? 'nothing was published: fix the docs (--strict / docs.strict makes every warning an error)'
+        : 'nothing was published: fix the docs and run again',
     );
   }
   const count = (a: string): number => r.docs.filter((d) => d.action === a).length;
@@ -105,20 +108,74 @@ export async function map(ctx: CommandContext, _args: unknown[], opts: Record<st
   return 0;
 }
 
-export async function render(ctx: CommandContext, args: unknown[]): Promise<number> {
+export async function render(ctx: CommandContext, args: unknown[], opts: Record<string, unknown>): Promise<number> {
   const file = path.resolve(ctx.cwd, String(args[0]));
   const config = await ctx.maybeConfig();
   const { renderDoc, localSettings } = await import('../../docs/index.js');
   const settings = localSettings(config, path.dirname(file));
   const r = await renderDoc(settings, file);
-  const errors = r.problems.filter((p) => !p.warning);
-  for (const p of r.problems.filter((x) => x.warning)) ctx.out.warn(describeProblem(p, ctx.cwd));
+  const strict = opts['strict'] === true || settings.strict === true;
+  const errors = r.problems.filter((p) => strict || !p.warning);
+  for (const p of r.problems.filter((x) => !errors.includes(x))) ctx.out.warn(describeProblem(p, ctx.cwd));
   if (errors.length > 0) {
     for (const p of errors.slice(1)) ctx.out.warn(describeProblem(p, ctx.cwd));
     const first = errors[0]!;
-    throw new InputError(ErrorCode.Input, first.message, { file: path.relative(ctx.cwd, first.file) || first.file, ...(first.line !== undefined ? { line: first.line } : {}) });
+    throw new InputError(ErrorCode.Input, first.message, { file: path.relative(ctx.cwd, first.file) || first.file, ...(first.line !== undefined ? { line: first.line } : {}) }, strict && first.warning ? '--strict / docs.strict makes every warning an error' : undefined);
   }
   if (ctx.out.json) ctx.out.record({ type: 'render', title: r.title, xhtml: r.xhtml });
   else process.stdout.write(`${r.xhtml}\n`);
   return 0;
+}
+
+/** `ssot docs pull PATH…`: each page's version in Confluence into its doc, as markdown. */
+export async function pull(ctx: CommandContext, args: unknown[]): Promise<number> {
+  const config = await ctx.config();
+  const { pullFromConfluence } = await import('../../docs/index.js');
+  const credentials = await confluenceCredentials(ctx, config);
+  const paths = ((args[0] as string[] | undefined) ?? []).map((p) => path.resolve(ctx.cwd, p));
+  const r = await pullFromConfluence(config, { credentials, paths, secretCheck: await guardCheck(ctx, config), env: ctx.env });
+  if (r.invalid.length > 0) {
+    for (const p of r.invalid.slice(1)) ctx.out.warn(describeProblem(p, ctx.cwd));
+    const first = r.invalid[0]!;
+    throw new InputError(ErrorCode.Input, first.message, { file: path.relative(ctx.cwd, first.file) || first.file }, 'nothing was pulled');
+  }
+  for (const d of r.docs) {
+    ctx.out.record({ type: 'pull', ...d });
+    const where = path.relative(ctx.cwd, d.file) || d.file;
+    if (d.action === 'error') {
+      ctx.out.warn(`error        ${where}${d.pageId ? ` (page ${d.pageId})` : ''}: ${d.message ?? ''}`);
+      continue;
+    }
+    ctx.out.info(`pulled       ${where} (page ${d.pageId}, v${d.version})${d.backup ? `; its text before is saved in ${d.backup}` : ''}`);
+    for (const n of d.notes) ctx.out.warn(`${where}: ${n}`);
+  }
+  return r.exitCode;
+}
+
+/** `ssot docs prune [--dry-run] [--yes]`: archive the pages of removed docs. */
+export async function prune(ctx: CommandContext, _args: unknown[], opts: Record<string, unknown>): Promise<number> {
+  const config = await ctx.config();
+  const { pruneFromConfluence, orphanLabel, publishSettings } = await import('../../docs/index.js');
+  const root = publishSettings(config).root;
+  const credentials = await confluenceCredentials(ctx, config);
+  const dryRun = opts['dryRun'] === true;
+  const r = await pruneFromConfluence(config, {
+    credentials,
+    dryRun,
+    confirm: async (pages) => {
+      for (const o of pages) ctx.out.info(`  ${orphanLabel(root, o, ctx.cwd)}`);
+      if (opts['yes'] === true) return true;
+      if (!ctx.interactive) throw new UsageError(`prune archives ${pages.length} page(s) in Confluence`, 'pass --yes to confirm when not on a terminal (--dry-run lists them)');
+      const { confirm } = await import('../prompt.js');
+      return confirm(`Archive ${pages.length} page(s) in Confluence (they can be restored there)?`);
+    },
+  });
+  if (r.docs.length === 0) ctx.out.info('no orphan pages: every page in the mapping has its doc');
+  for (const d of r.docs) {
+    ctx.out.record({ type: 'prune', ...d, dryRun });
+    const line = `${(dryRun && d.action !== 'keep' ? `would ${d.action}` : d.action).padEnd(15)} ${d.key}${d.message ? `: ${d.message}` : ''}`;
+    if (d.action === 'error' || d.action === 'keep') ctx.out.warn(line);
+    else ctx.out.info(line);
+  }
+  return r.exitCode;
 }

@@ -77,6 +77,7 @@ export async function run(ctx: CommandContext): Promise<number> {
       const id = await api.spaceId(c.space);
       return `${c.baseUrl}: signed in, space ${c.space} found (id ${id})`;
     }, 'see docs/confluence-setup.md');
+    await docsChecks(ctx, config, record);
   }
   if (config.jira) {
     const j = config.jira;
@@ -93,6 +94,12 @@ export async function run(ctx: CommandContext): Promise<number> {
   const failed = checks.filter((c) => !c.ok).length;
   ctx.out.info(`\n${checks.length - failed} passed, ${failed} failed`);
   return failed > 0 ? ExitCode.FAILURE : ExitCode.OK;
+}
+
+/** The docs mapping: valid, and for the space the config names (an empty space takes the config's). */
+async function docsChecks(ctx: CommandContext, config: LoadedConfig, record: (c: Check) => void): Promise<void> {
+  const { checkDocsSetup, publishSettings } = await import('../../docs/index.js');
+  for (const c of await checkDocsSetup(publishSettings(config), ctx.cwd)) record(c);
 }
 
 /** A git copy is writable when a dry-run push is accepted by the remote. */

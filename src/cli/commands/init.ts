@@ -38,7 +38,8 @@ vaults: []
 #   notes: docs/session_notes
 
 guard:
-  blockPaths: [".secrets_tmp/**", "**/*.secrets.md", "**/*.env"]
+  # *.confluence.md: a page's version saved beside its doc on a conflict, for review only (never commit it)
+  blockPaths: [".secrets_tmp/**", "**/*.secrets.md", "**/*.env", "**/*.confluence.md"]
 `;
 
 /**
@@ -62,10 +63,7 @@ export async function run(ctx: CommandContext, _args: unknown[], opts: Record<st
   const mappingDir = path.join(config.dir, 'mapping');
   const confluenceMap = config.docs?.mapping ?? path.join(mappingDir, 'confluence.json');
   const jiraMap = config.tickets?.mapping ?? path.join(mappingDir, 'jira.json');
-  if (!(await exists(confluenceMap))) {
-    await writeJsonAtomic(confluenceMap, { version: 1, space: config.confluence?.space ?? '', pages: {} });
-    ctx.out.info(`wrote ${confluenceMap}`);
-  }
+  await docsMapping(ctx, confluenceMap, config.confluence?.space);
   if (!(await exists(jiraMap))) {
     await writeJsonAtomic(jiraMap, { version: 1, items: {} });
     ctx.out.info(`wrote ${jiraMap}`);
@@ -84,6 +82,14 @@ export async function run(ctx: CommandContext, _args: unknown[], opts: Record<st
   if (rclone.note && !config.vaults.some((v) => v.copies.some((c) => 'rclone' in c))) ctx.out.info(rclone.note);
   ctx.out.record({ type: 'init', config: config.file });
   return ExitCode.OK;
+}
+
+/** The docs mapping: written without a space until the config names one, then given the config's. */
+async function docsMapping(ctx: CommandContext, file: string, space: string | undefined): Promise<void> {
+  const { ensureMapping } = await import('../../docs/setup.js');
+  const done = await ensureMapping(file, space);
+  if (done === 'wrote') ctx.out.info(`wrote ${file}`);
+  if (done === 'filled') ctx.out.info(`${file}: space set to ${space} (from confluence.space)`);
 }
 
 const ATTRIBUTE = '*.kdbx -text -diff merge=ssot-kdbx';

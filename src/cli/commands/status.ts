@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ExitCode } from '../../core/errors.js';
 import { stateDir } from '../../core/paths.js';
 import type { ConflictCopyRecord } from '../../vault/state.js';
+import type { LoadedConfig } from '../../config/load.js';
 import type { CommandContext } from '../context.js';
 
 /**
@@ -37,19 +38,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     for (const v of config.vaults) await showConflictCopies(ctx, v.name, (await readVaultState(dir, v.name)).conflictCopies ?? [], age);
   }
 
-  if (config.confluence) {
-    const { localSettings, mapDocs } = await import('../../docs/index.js');
-    const settings = localSettings(config, path.join(config.dir, 'docs'));
-    const { readMapping } = await import('../../docs/mapping.js');
-    const mapping = await readMapping(settings.mappingFile, config.confluence.space);
-    const entries = Object.entries(mapping.pages);
-    const published = entries.filter(([, p]) => p.id !== undefined);
-    const { unmapped } = await mapDocs(settings, { write: false });
-    const conflicts = await conflictFiles(settings.root);
-    ctx.out.info(`\ndocs: ${entries.length} mapped, ${published.length} published, ${unmapped.length} unmapped, ${conflicts.length} conflict(s) saved for review`);
-    for (const c of conflicts) ctx.out.info(`  conflict: ${c}`);
-    ctx.out.record({ type: 'docs', mapped: entries.length, published: published.length, unmapped, conflicts, pages: Object.fromEntries(published.map(([k, p]) => [k, { id: p.id, version: p.version }])) });
-  }
+  if (config.confluence) await docsSection(ctx, config);
 
   if (config.jira) {
     const { listNotes, loadMapping } = await import('../../tickets/index.js');
@@ -90,21 +79,13 @@ async function showConflictCopies(ctx: CommandContext, vault: string, records: C
   }
 }
 
-async function conflictFiles(root: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if (e.name.endsWith('.confluence.xhtml')) out.push(path.relative(root, p));
-    }
-  };
-  await walk(root);
-  return out;
+/** The docs: mapping, unmapped docs, conflict copies waiting for a person, pages of removed docs. */
+async function docsSection(ctx: CommandContext, config: LoadedConfig): Promise<void> {
+  const { docsStatus } = await import('../../docs/status.js');
+  const { orphanLabel } = await import('../../docs/prune.js');
+  const d = await docsStatus(config);
+  ctx.out.info(`\ndocs: ${d.mapped} mapped, ${d.published} published, ${d.unmapped.length} unmapped, ${d.conflicts.length} conflict(s) saved for review, ${d.orphans.length} orphan page(s)`);
+  for (const c of d.conflicts) ctx.out.info(`  conflict: ${c} (merge it into the doc, or \`ssot docs pull\`)`);
+  for (const o of d.orphans) ctx.out.info(`  orphan: ${orphanLabel(d.root, o, ctx.cwd)} (\`ssot docs prune\` archives it)`);
+  ctx.out.record({ type: 'docs', mapped: d.mapped, published: d.published, unmapped: d.unmapped, conflicts: d.conflicts, orphans: d.orphans, pages: d.pages });
 }
