@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeJsonAtomic } from '../core/atomic.js';
+import { ensurePrivateDir } from '../core/paths.js';
 
 /**
  * What this machine last synced, per vault: the merge base of the next sync.
@@ -45,6 +46,6 @@ export async function readVaultState(stateDir: string, vault: string): Promise<V
 }
 
 export async function writeVaultState(stateDir: string, vault: string, s: VaultState): Promise<void> {
-  await fs.mkdir(path.dirname(vaultStateFile(stateDir, vault)), { recursive: true, mode: 0o700 });
+  await ensurePrivateDir(path.dirname(vaultStateFile(stateDir, vault)));
   await writeJsonAtomic(vaultStateFile(stateDir, vault), s, { mode: 0o600 });
 }

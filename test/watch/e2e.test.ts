@@ -8,6 +8,7 @@ import { BIN } from '../support/cli.js';
 import { hasKeepassxc, keepassxc } from '../support/keepassxc.js';
 import { makeVaultWorkspace, titles, type VaultWorkspace } from '../support/vault-workspace.js';
 import { TEST_ACCESS_TOKEN, useDriveStandIn } from '../standins/drive/index.js';
+import { runnerIsCI } from '../support/runner.js';
 
 // `ssot watch` end to end: the built CLI as the watcher, a vault with a folder,
 // a git (bare remote) and a Drive (stand-in) copy, docs published to the
@@ -15,7 +16,7 @@ import { TEST_ACCESS_TOKEN, useDriveStandIn } from '../standins/drive/index.js';
 
 const drive = await useDriveStandIn();
 const confluence = await startConfluenceStandIn({ email: 'dev@example.com', token: 'dev-token' });
-const needsKpxc = !hasKeepassxc() && !process.env['CI'];
+const needsKpxc = !hasKeepassxc() && !runnerIsCI();
 const children: ChildProcess[] = [];
 afterEach(() => {
   for (const c of children.splice(0)) c.kill('SIGKILL');

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { drive_v3 } from '@googleapis/drive';
 import { writeJsonAtomic } from '../../core/atomic.js';
-import { resolveUserPath, stateDir } from '../../core/paths.js';
+import { ensurePrivateDir, resolveUserPath, stateDir } from '../../core/paths.js';
 import { resolveCredential, type CredentialContext } from '../../config/credentials.js';
 import type { CopyConfig, GdriveConfig } from '../../config/schema.js';
 import type { Copy } from './copy.js';
@@ -82,7 +82,7 @@ export function fileDriveState(key: string, dir = path.join(stateDir(), 'copies'
       }
     },
     async set(value: DriveCopyStateValue): Promise<void> {
-      await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+      await ensurePrivateDir(dir);
       await writeJsonAtomic(file, value, { mode: 0o600 });
     },
   };
