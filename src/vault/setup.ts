@@ -78,7 +78,7 @@ async function makeCopies(v: VaultConfig, codec: VaultCodec<VaultDatabase>, deps
           codec.merge(a, b);
           return a.save();
         },
-        ...(g ? { driveClient: () => (drive ??= driveClientFromConfig(g, deps.creds)) } : {}),
+        ...(g ? { driveClient: () => (drive ??= driveClientFromConfig(g, deps.creds)), driveScope: g.scope } : {}),
         driveState: (key) => fileDriveState(key, path.join(stateDir, 'copies')),
       }),
     );

@@ -24,6 +24,8 @@ export interface CopyFactoryDeps {
   merge: MergeBytes;
   /** The Drive client, built once per run by the caller (see driveClientFromConfig). */
   driveClient?: () => Promise<drive_v3.Drive>;
+  /** The scope the Drive credentials were granted (`gdrive.scope`). */
+  driveScope?: 'drive' | 'drive.file';
   /** Where a Drive copy remembers its ids; default a 0600 JSON file under the state folder. */
   driveState?: (key: string) => DriveCopyState;
 }
@@ -63,6 +65,7 @@ export async function copyFromConfig(entry: CopyConfig, deps: CopyFactoryDeps): 
     ...(d.folder ? { folder: d.folder } : {}),
     ...(d.folderId ? { folderId: d.folderId } : {}),
     ...(d.fileId ? { fileId: d.fileId } : {}),
+    ...(deps.driveScope ? { scope: deps.driveScope } : {}),
     state: (deps.driveState ?? fileDriveState)(key),
   });
 }
@@ -75,7 +78,7 @@ export function fileDriveState(key: string, dir = path.join(stateDir(), 'copies'
       try {
         const v = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>;
         const out: DriveCopyStateValue = {};
-        for (const k of ['folderId', 'fileId', 'lastRev'] as const) if (typeof v[k] === 'string') out[k] = v[k];
+        for (const k of ['folderId', 'fileId', 'lastRev', 'madeFolderId'] as const) if (typeof v[k] === 'string') out[k] = v[k];
         return out;
       } catch {
         return {}; // absent or unreadable: the ids are found again by name
