@@ -1,7 +1,9 @@
 import type { CredentialContext } from '../config/credentials.js';
 import type { LoadedConfig } from '../config/load.js';
-import { ExitCode, isSsotError } from '../core/errors.js';
+import { ExitCode, isSsotError, type SsotError } from '../core/errors.js';
 import type { VaultDb } from '../vault/codec.js';
+import type { VaultRuntime } from '../vault/setup.js';
+import { PRIMARY, type SyncVaultResult } from '../vault/sync.js';
 import type { Action, PartOptions, PartResult } from './types.js';
 
 /**
@@ -16,6 +18,7 @@ export async function runVaultPart(
 ): Promise<PartResult> {
   const { prepareVault } = await import('../vault/setup.js');
   const { syncVault } = await import('../vault/sync.js');
+  const { keyCheckNeeded, keyVerified } = await import('./key-check.js');
   const actions: Action[] = [];
   const warnings: string[] = [];
   let exitCode: ExitCode = ExitCode.OK;
@@ -24,7 +27,6 @@ export async function runVaultPart(
     opts.progress?.(`vault ${v.name}: reading ${v.copies.length + 1} locations`);
     try {
       const rt = await prepareVault(v, { config, creds });
-      const labels = new Map<string, string>([['primary', rt.primaryPath], ...rt.copies.map((c) => [c.id, c.label] as [string, string])]);
       const r = await syncVault({
         vault: v.name,
         primaryPath: rt.primaryPath,
@@ -33,27 +35,57 @@ export async function runVaultPart(
         stateDir: rt.stateDir,
         dryRun: opts.dryRun,
         backupsKeep: v.backups?.keep ?? 20,
+        verifyKey: keyCheckNeeded(v.name, rt.key),
       });
+      keyVerified(v.name, rt.key);
       if (r.db && r.outcome === 'updated') dbs.set(v.name, r.db);
-      for (const id of r.written) {
-        actions.push({ part: 'vault', target: `${v.name}: ${labels.get(id) ?? id}`, action: opts.dryRun ? 'would write' : 'written', detail: r.merged ? 'merged' : 'updated' });
-      }
-      if (r.written.length === 0 && r.errors.length === 0) actions.push({ part: 'vault', target: v.name, action: 'unchanged' });
+      actions.push(...describeSync(v.name, rt, r, opts.dryRun));
       for (const c of r.report?.conflicts ?? []) {
         warnings.push(`vault ${v.name}: entry ${c.uuid} was edited on two sides in the same second; the ${c.kept} version was kept, the other is in its history`);
       }
-      for (const e of r.errors) {
-        actions.push({ part: 'vault', target: `${v.name}: ${labels.get(e.location) ?? e.location}`, action: 'error', error: e.error });
-        exitCode = worse(exitCode, e.error.exitCode);
-      }
+      for (const e of r.errors) exitCode = worse(exitCode, e.error.exitCode);
     } catch (e) {
       if (!isSsotError(e)) throw e;
       actions.push({ part: 'vault', target: v.name, action: 'error', error: e });
       exitCode = worse(exitCode, e.exitCode);
+      // Failed before the sync could say where (a missing credential): `ssot status` still shows it.
+      if (!opts.dryRun) await recordSetupError(v.name, creds, e);
     }
   }
   if (dbs.size > 0 && !opts.dryRun && opts.onSynced) await opts.onSynced(dbs);
   return { part: 'vault', actions, exitCode, warnings };
+}
+
+/**
+ * One row per location that was written, adopted or failed. Adopting an
+ * existing setup says what was taken in; a primary replaced by a merge says
+ * where the previous one was backed up.
+ */
+function describeSync(vault: string, rt: VaultRuntime, r: SyncVaultResult, dryRun: boolean): Action[] {
+  const labels = new Map<string, string>([[PRIMARY, rt.primaryPath], ...rt.copies.map((c) => [c.id, c.label] as [string, string])]);
+  const target = (id: string): string => `${vault}: ${labels.get(id) ?? id}`;
+  const actions: Action[] = [];
+  for (const id of r.adopted) {
+    const kind = rt.copies.find((c) => c.id === id)?.kind;
+    const what = kind === 'git' ? 'the existing file and its git history' : kind === 'gdrive' ? 'the existing Drive file (same id, its revisions kept)' : 'the existing file';
+    const then = r.written.includes(id) ? `; ${dryRun ? 'would be' : 'was'} updated with the merge` : '; it already held the same content';
+    actions.push({ part: 'vault', target: target(id), action: dryRun ? 'would adopt' : 'adopted', detail: `${what}, merged in${then}` });
+  }
+  for (const id of r.written.filter((x) => !r.adopted.includes(x))) {
+    let detail = r.merged ? 'merged' : 'updated';
+    if (id === PRIMARY && r.merged) detail = 'replaced by the merge';
+    if (id === PRIMARY && r.backup) detail += `; the previous version is backed up at ${r.backup}`;
+    actions.push({ part: 'vault', target: target(id), action: dryRun ? 'would write' : 'written', detail });
+  }
+  if (r.written.length === 0 && r.adopted.length === 0 && r.errors.length === 0) actions.push({ part: 'vault', target: vault, action: 'unchanged' });
+  for (const e of r.errors) actions.push({ part: 'vault', target: target(e.location), action: 'error', error: e.error });
+  return actions;
+}
+
+async function recordSetupError(vault: string, creds: CredentialContext, e: SsotError): Promise<void> {
+  const { recordVaultError } = await import('../vault/state.js');
+  const { stateDir } = await import('../core/paths.js');
+  await recordVaultError(stateDir(creds.env), vault, e).catch(() => undefined);
 }
 
 export function worse(a: ExitCode, b: ExitCode): ExitCode {

@@ -14,9 +14,18 @@ export interface LocationState {
   /** Content digest of the decrypted database (same content = same digest, whatever the salts). */
   digest: string;
   syncedAt: string;
-  /** The last error met on this location, cleared by a successful sync. */
-  lastError?: { code: string; message: string; at: string };
+  /** Written by earlier versions; `VaultState.errors` holds the last errors now. */
+  lastError?: LastError;
 }
+
+export interface LastError {
+  code: string;
+  message: string;
+  at: string;
+}
+
+/** The key of a failure that belongs to no one location (a missing credential, a lock). */
+export const VAULT_WIDE = 'vault';
 
 export interface VaultState {
   version: 1;
@@ -24,6 +33,12 @@ export interface VaultState {
   primary?: LocationState;
   copies: Record<string, LocationState>;
   lastSync?: { at: string; outcome: 'ok' | 'error'; conflicts: number };
+  /**
+   * The errors of the last sync, by location id (`primary`, a copy's id) or
+   * VAULT_WIDE: a wrong password, a branch mismatch, a refused token. Kept
+   * until a sync succeeds there, so `ssot status` can show them.
+   */
+  errors?: Record<string, LastError>;
 }
 
 export function emptyState(): VaultState {
@@ -48,4 +63,18 @@ export async function readVaultState(stateDir: string, vault: string): Promise<V
 export async function writeVaultState(stateDir: string, vault: string, s: VaultState): Promise<void> {
   await ensurePrivateDir(path.dirname(vaultStateFile(stateDir, vault)));
   await writeJsonAtomic(vaultStateFile(stateDir, vault), s, { mode: 0o600 });
+}
+
+/**
+ * Record a failure of a whole sync (it stopped before writing anything): the
+ * location it belongs to when known, else the vault as a whole.
+ */
+export async function recordVaultError(stateDir: string, vault: string, error: { code: string; message: string }, location = VAULT_WIDE): Promise<void> {
+  const s = await readVaultState(stateDir, vault);
+  const at = new Date().toISOString();
+  await writeVaultState(stateDir, vault, {
+    ...s,
+    lastSync: { at, outcome: 'error', conflicts: 0 },
+    errors: { ...s.errors, [location]: { code: error.code, message: error.message, at } },
+  });
 }

@@ -37,11 +37,14 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
   throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
 }
 
+let workspaces = 0;
+
 async function workspace(): Promise<VaultWorkspace & { docs: string; env: NodeJS.ProcessEnv }> {
   for (const f of drive.findByName('chronos.kdbx')) f.trashed = true;
+  // A folder of its own: a folder left by another workspace, with no file ssot can see, is refused (drive.file).
   const ws = await makeVaultWorkspace({
     copies: `      - git: { repo: home/keepass_versions }
-      - gdrive: { folder: watch-test }
+      - gdrive: { folder: watch-test-${++workspaces} }
       - folder: { path: usb }`,
     extraYaml: `gdrive:
   auth: { accessToken: { env: GDRIVE_TOKEN } }
