@@ -6,6 +6,7 @@ import { DriveLocator } from './gdrive-find.js';
 import { md5, readOnlyState, short, type DriveCopyState, type DriveCopyStateValue, type FileMeta } from './gdrive-meta.js';
 import { drivePolicy, type DrivePolicy, type DriveRetry } from './gdrive-policy.js';
 import { DriveUploader } from './gdrive-upload.js';
+import { driveWhere } from './ids.js';
 
 export { createDriveClient, DRIVE_SCOPES, type DriveAuth, type DriveClientOptions, type DriveScopeName } from './gdrive-client.js';
 export { memoryDriveState, type DriveCopyState, type DriveCopyStateValue } from './gdrive-meta.js';
@@ -73,7 +74,7 @@ export class DriveCopy implements Copy {
     // Per call, so that uploads (built from their own media URL) go to rootUrl too; no
     // client-side retries: one policy (ours, with Retry-After) for every call.
     this.callOpts = { ...(rootUrl ? { rootUrl } : {}), retry: false };
-    const where = opts.fileId ? `file ${opts.fileId}` : opts.folder ? `${opts.folder.replace(/^\/+|\/+$/g, '')}/${opts.name}` : `folder ${opts.folderId}/${opts.name}`;
+    const where = driveWhere(opts, opts.name);
     this.id = `gdrive:${where}`;
     this.label = `Google Drive ${where}`;
     this.policy = drivePolicy(this.label, opts.retry);

@@ -5,6 +5,7 @@ import { writeFileAtomic } from '../../core/atomic.js';
 import { ConflictError, ErrorCode, ExitCode, RemoteError, SsotError } from '../../core/errors.js';
 import { redactor } from '../../core/redact.js';
 import { CopyConflictError, type Copy, type CopyRead, type CopyVersion, type WriteInfo, type WriteResult } from './copy.js';
+import { gitCopyId, gitRelPath } from './ids.js';
 
 /**
  * Merges two versions of the copy's file (bytes in, bytes out). Supplied by the
@@ -100,10 +101,10 @@ export class GitCopy implements Copy {
     this.repo = path.resolve(opts.repo);
     this.remote = opts.remote ?? 'origin';
     this.branch = opts.branch ?? 'main';
-    this.relPath = sub ? `${sub}/${opts.name}` : opts.name;
+    this.relPath = gitRelPath(sub, opts.name);
     this.merge = opts.merge;
     this.pushAttempts = opts.pushAttempts ?? 3;
-    this.id = `git:${path.join(this.repo, this.relPath)}`;
+    this.id = gitCopyId(this.repo, this.relPath);
     this.label = `git ${this.remote}/${this.branch} in ${this.repo}`;
   }
 
