@@ -28,7 +28,8 @@ const gitCopy = z.strictObject({
   git: z.strictObject({
     repo: nonEmpty,
     remote: nonEmpty.default('origin'),
-    branch: nonEmpty.default('main'),
+    /** Default: the remote's default branch (main, master ...), else the one the clone is on. */
+    branch: nonEmpty.optional(),
     /** Subfolder of the repository that holds the file. */
     path: z.string().optional(),
     name: fileName.optional(),
@@ -79,6 +80,8 @@ export const gdriveSchema = z.strictObject({
   rootUrl: z.url().optional(),
   /** OAuth token endpoint override (the dev stand-in serves one at `<rootUrl>token`). */
   tokenUrl: z.url().optional(),
+  /** OAuth authorization endpoint override, for `ssot auth gdrive` (the stand-in: `<rootUrl>o/oauth2/v2/auth`). */
+  authUrl: z.url().optional(),
 });
 
 export const confluenceSchema = z.strictObject({

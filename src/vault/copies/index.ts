@@ -42,7 +42,7 @@ export async function copyFromConfig(entry: CopyConfig, deps: CopyFactoryDeps): 
     return new GitCopy({
       repo: resolveUserPath(g.repo, deps.baseDir),
       remote: g.remote,
-      branch: g.branch,
+      ...(g.branch ? { branch: g.branch } : {}),
       ...(g.path ? { path: g.path } : {}),
       name: g.name ?? defaultName,
       merge: deps.merge,
