@@ -101,7 +101,7 @@ export async function accountCredentials(
  * Where a reference takes its value from, and whether a value is there,
  * without the value: what `ssot doctor` shows for each credential.
  */
-export async function credentialSource(ref: CredentialRef, ctx: CredentialContext): Promise<{ from: string; found: boolean | undefined; problem?: string }> {
+export async function credentialSource(ref: CredentialRef, ctx: CredentialContext): Promise<{ from: string; found: boolean | undefined; problem?: string; fix?: string }> {
   const env = ctx.env ?? process.env;
   if ('env' in ref) return { from: `environment variable ${ref.env}`, found: Boolean(env[ref.env]) };
   if ('prompt' in ref) return { from: `asked on the terminal ("${ref.prompt}")`, found: undefined };
@@ -117,7 +117,7 @@ export async function credentialSource(ref: CredentialRef, ctx: CredentialContex
     const st = await fs.stat(file).catch(() => undefined);
     if (!st) return { from: `file ${file}`, found: false };
     const loose = (st.mode & 0o077) !== 0;
-    return { from: `file ${file}`, found: st.size > 0, ...(loose ? { problem: `readable by others (mode ${(st.mode & 0o777).toString(8)}): chmod 600 ${file}` } : {}) };
+    return { from: `file ${file}`, found: st.size > 0, ...(loose ? { problem: `readable by others (mode ${(st.mode & 0o777).toString(8)})`, fix: `chmod 600 ${file}` } : {}) };
   }
   const from = `entry "${ref.entry}" (${ref.field ?? 'Password'}) of vault ${ref.vault}`;
   if (!ctx.vaultEntry) return { from, found: undefined };

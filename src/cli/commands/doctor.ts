@@ -93,7 +93,7 @@ async function credentialChecks(config: LoadedConfig, creds: CredentialContext, 
     const name = `credential ${use.key} (${use.label})`;
     if (s.problem || s.found === false) {
       const fix = 'keyring' in use.ref ? `\`ssot keyring set ${use.ref.keyring}\`${use.key === 'gdrive.auth.refreshToken' ? ' or `ssot auth gdrive`' : ''}` : `give ${describeRef(use.ref)} a value`;
-      record({ name, ok: false, detail: `${s.from}: ${s.problem ?? 'no value'}`, fix: s.problem ? s.problem : fix });
+      record({ name, ok: false, detail: `${s.from}: ${s.problem ?? 'no value'}`, fix: s.fix ?? fix });
     } else {
       record({ name, ok: true, detail: `${s.from}${s.found ? ': set' : ''}` });
     }
