@@ -1,6 +1,6 @@
 import type { CredentialContext } from '../config/credentials.js';
 import type { LoadedConfig } from '../config/load.js';
-import { ExitCode, isSsotError, type SsotError } from '../core/errors.js';
+import { ErrorCode, ExitCode, isSsotError, type SsotError } from '../core/errors.js';
 import type { VaultDb } from '../vault/codec.js';
 import type { VaultRuntime } from '../vault/setup.js';
 import { PRIMARY, type SyncVaultResult } from '../vault/sync.js';
@@ -82,10 +82,25 @@ function describeSync(vault: string, rt: VaultRuntime, r: SyncVaultResult, dryRu
   return actions;
 }
 
+/**
+ * Under the vault's lock, as every state write is: another process (the
+ * watcher) may be writing the state. A lock that is taken is no reason worth
+ * recording (its holder is syncing), and if it stays taken the record is skipped.
+ */
 async function recordSetupError(vault: string, creds: CredentialContext, e: SsotError): Promise<void> {
+  if (e.code === ErrorCode.Locked) return;
+  const path = await import('node:path');
   const { recordVaultError } = await import('../vault/state.js');
   const { stateDir } = await import('../core/paths.js');
-  await recordVaultError(stateDir(creds.env), vault, e).catch(() => undefined);
+  const { acquireLock } = await import('../core/lock.js');
+  const dir = stateDir(creds.env);
+  const lock = await acquireLock(path.join(dir, 'locks', `${vault}.lock`), { command: 'ssot sync', waitMs: 2000 }).catch(() => undefined);
+  if (!lock) return;
+  try {
+    await recordVaultError(dir, vault, e).catch(() => undefined);
+  } finally {
+    await lock.release();
+  }
 }
 
 export function worse(a: ExitCode, b: ExitCode): ExitCode {
