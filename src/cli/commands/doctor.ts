@@ -35,8 +35,9 @@ export async function run(ctx: CommandContext): Promise<number> {
     record({ name: 'config', ok: false, detail: describe(e), fix: isSsotError(e) ? (e.hint ?? 'fix the config') : 'fix the config' });
     return ExitCode.FAILURE;
   }
-  // Doctor reports; it does not prompt: a missing credential is a failed check with its fix.
-  const creds = credentialContext({ ...ctx, interactive: false }, config);
+  // The credential lines never prompt (a missing value is a failed check with its fix); opening a
+  // vault whose password is a { prompt } reference asks a person at a terminal, as a sync would.
+  const creds = credentialContext(ctx, config);
   const attempt = async (name: string | (() => string), fn: () => Promise<string>, fix: string): Promise<boolean> => {
     try {
       const detail = await fn();
