@@ -4,7 +4,9 @@
 // git bare remote and the Drive stand-in, publishes sample docs to the
 // Confluence stand-in, opens Jira issues from a session note, edits the vault
 // as another machine would and syncs again to show the merge, and runs the
-// guard on a staged secret. It stops every stand-in before it exits.
+// guard on a staged secret. It stops every stand-in before it exits; with
+// `--keep` (`npm run demo -- --keep`) it leaves the workspace and the
+// stand-ins running and prints the commands to try in a second terminal.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,8 +18,10 @@ const bin = path.join(root, 'bin', 'ssot');
 const { startDevServices } = await import(path.join(root, 'dist/devservices/index.js'));
 const { VaultDatabase } = await import(path.join(root, 'dist/vault/kdbx/database.js'));
 
+const keep = process.argv.includes('--keep');
 const work = mkdtempSync(path.join(os.tmpdir(), 'ssot-demo-'));
-const say = (s) => console.log(`\n\x1b[1m== ${s}\x1b[0m`);
+const bold = process.stdout.isTTY && !process.env.NO_COLOR;
+const say = (s) => console.log(bold ? `\n\x1b[1m== ${s}\x1b[0m` : `\n== ${s}`);
 const sh = (cwd, cmd, ...args) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 const password = 'demo: correct horse battery staple';
 /** A session summary in the user's own style (test/tickets/fixtures/real). */
@@ -150,9 +154,51 @@ tickets:
   console.log(`  the vault's git history: git -C ${repo} log --stat`);
   console.log(`  the docs mapping:        ${path.join(work, 'mapping', 'confluence.json')}`);
   console.log(`  the note, keys written:  ${path.join(work, 'docs', 'session_notes', NOTE)}`);
-  console.log('  try: ssot status / ssot doctor with SSOT_CONFIG set as above, while `ssot dev-services` runs the stand-ins');
+  if (keep) await keepRunning(repo, primary);
+  else console.log('\n  To try `ssot status`, `ssot doctor` and `ssot watch` on this workspace: npm run demo -- --keep');
 } finally {
   await services.close();
+}
+
+/**
+ * `--keep`: the stand-ins stay up in this process and the workspace stays on
+ * disk. The environment a second terminal needs goes into a 0600 file there;
+ * the commands are printed; Ctrl-C here stops the stand-ins.
+ */
+async function keepRunning(repo, primary) {
+  const envFile = path.join(work, 'demo.env');
+  const shellEnv = {
+    SSOT_CONFIG: env.SSOT_CONFIG,
+    XDG_STATE_HOME: env.XDG_STATE_HOME,
+    XDG_CONFIG_HOME: env.XDG_CONFIG_HOME,
+    SSOT_KEYRING: 'file',
+    DEMO_VAULT_PASSWORD: password,
+    ...services.env,
+  };
+  const lines = Object.entries(shellEnv).map(([k, v]) => `${k}='${v.replace(/'/g, "'\\''")}'`);
+  // `ssot` and this very node first on PATH, for the shell that sources the file.
+  lines.push(`PATH='${path.dirname(process.execPath)}:${path.join(root, 'bin')}':"$PATH"`);
+  writeFileSync(envFile, `# ssot demo: source this in a second terminal (set -a; . ${envFile}; set +a)\n${lines.join('\n')}\n`, { mode: 0o600 });
+  say('The workspace and the stand-ins keep running. In a second terminal:');
+  console.log(`
+  cd ${work}
+  set -a; . ./demo.env; set +a        # the demo's config, state folder and stand-in credentials; ssot on PATH
+  ssot status                         # every copy, doc and note, as this machine knows them
+  ssot doctor                         # each credential, vault and remote checked, read-only
+  ssot watch                          # the watcher (stays in the foreground; Ctrl-C stops it)
+
+  Then, in a third terminal (after the same cd and set -a line), an edit to see it travel:
+  node ${path.join(root, 'scripts', 'demo-edit.mjs')} ${primary}
+  git -C ${repo} log --oneline -3     # a few seconds later: the watcher's commit
+  ssot status                         # the Drive and folder copies hold it too
+
+  To stop it all: Ctrl-C in the watch terminal, then Ctrl-C here (the stand-ins stop);
+  rm -rf ${work} removes the workspace.`);
+  await new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  console.log('\nstopping the stand-ins; the workspace stays in', work);
 }
 
 function writeSampleDocs(dir) {

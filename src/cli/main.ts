@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ExitCode } from '../core/errors.js';
 import { createContext, type CommandContext, type GlobalOptions } from './context.js';
 import { exitCodeFor } from './exit.js';
+import { addHelpExtras } from './help.js';
 import { createPrinter } from './output.js';
 
 /**
@@ -28,10 +29,12 @@ export function buildProgram(onExit: (code: number) => void): Command {
     .version(VERSION, '-V, --version')
     .showSuggestionAfterError(true)
     .exitOverride();
+  addHelpExtras(program, '');
 
   const def = (parent: Command, spec: string, description: string, load: Loader, configure?: (c: Command) => void): Command => {
     const cmd = withGlobals(parent.command(spec).description(description)).exitOverride();
     configure?.(cmd);
+    addHelpExtras(cmd);
     cmd.action(async (...all: unknown[]) => {
       const self = all[all.length - 1] as Command;
       const args = all.slice(0, -2);
@@ -73,15 +76,17 @@ export function buildProgram(onExit: (code: number) => void): Command {
       .option('--force', 'docs: overwrite pages edited in Confluence')
       .option('--yes', 'tickets: create more than a few issues without asking'),
   );
-  def(program, 'watch', 'background watcher, in the foreground process', cmd('watch'));
-  const service = program.command('service').description('run `ssot watch` as a systemd --user unit or a launchd agent');
-  def(service, 'install', 'install and start the user service', sub('service', 'install'));
+  def(program, 'watch', 'background watcher, in the foreground process (Ctrl-C stops it)', cmd('watch'));
+  const service = group(program, 'service', 'run `ssot watch` as a systemd --user unit or a launchd agent');
+  def(service, 'install', 'install and start the user service', sub('service', 'install'), (c) =>
+    c.option('--copy-env', 'copy the variables that { env: NAME } references need from this shell into the service\'s 0600 environment file'),
+  );
   def(service, 'uninstall', 'stop and remove the user service', sub('service', 'uninstall'));
   def(service, 'status', 'show whether the service runs', sub('service', 'status'));
   def(program, 'status', 'every vault copy, doc and ticket link, with ages', cmd('status'));
   def(program, 'doctor', 'check config, credentials and every remote', cmd('doctor'));
 
-  const vault = program.command('vault').description('KeePassXC databases and their copies');
+  const vault = group(program, 'vault', 'KeePassXC databases and their copies');
   def(vault, 'verify [name]', 'decrypt every copy, compare them, check required entries', sub('vault', 'verify'), (c) =>
     c.option('--keepassxc', 'also open every location with keepassxc-cli (the password on its standard input)'),
   );
@@ -96,7 +101,7 @@ export function buildProgram(onExit: (code: number) => void): Command {
   def(vault, 'fingerprint', "rebuild the guard's index of vault values", sub('vault', 'fingerprint'));
   def(vault, 'create <name>', 'create a new database at the vault\'s configured path', sub('vault', 'create'));
 
-  const docs = program.command('docs').description('markdown docs published to Confluence');
+  const docs = group(program, 'docs', 'markdown docs published to Confluence');
   def(docs, 'push [paths...]', 'publish changed docs', sub('docs', 'push'), (c) =>
     c
       .option('-n, --dry-run', 'print create / update / skip per doc')
@@ -112,7 +117,7 @@ export function buildProgram(onExit: (code: number) => void): Command {
     c.option('-n, --dry-run', 'list the pages; archive nothing').option('--yes', 'do not ask for confirmation'),
   );
 
-  const tickets = program.command('tickets').description('session notes to Jira');
+  const tickets = group(program, 'tickets', 'session notes to Jira');
   def(tickets, 'sync [notes...]', 'open, update and close Jira issues from session notes', sub('tickets', 'sync'), (c) =>
     c.option('-n, --dry-run', 'print the plan; change nothing').option('--yes', 'create more than a few issues without asking'),
   );
@@ -128,9 +133,14 @@ export function buildProgram(onExit: (code: number) => void): Command {
   def(guard, 'install', 'install the git pre-commit hook (chains an existing one)', sub('guard', 'install'));
   def(guard, 'uninstall', 'remove the hook and restore what was there', sub('guard', 'uninstall'));
 
-  const keyring = program.command('keyring').description('store credentials referenced as { keyring: "service/account" }');
+  const keyring = group(program, 'keyring', 'store credentials referenced as { keyring: "service/account" }');
   def(keyring, 'set <ref>', 'store a value (read from stdin or a prompt)', sub('keyring', 'set'));
   def(keyring, 'delete <ref>', 'remove a value', sub('keyring', 'remove'));
+
+  const auth = group(program, 'auth', "sign in to the services that need a browser's consent");
+  def(auth, 'gdrive', "Google's OAuth flow for installed apps; stores the refresh token where gdrive.auth.refreshToken points", sub('auth', 'gdrive'), (c) =>
+    c.option('--no-browser', 'print the address to open instead of opening a browser'),
+  );
 
   def(program, 'dev-services', 'start local stand-ins of Confluence, Jira and Drive (tests, demo)', cmd('dev-services'), (c) =>
     c.option('--port <n>', 'first port', '0'),
@@ -138,9 +148,33 @@ export function buildProgram(onExit: (code: number) => void): Command {
   return program;
 }
 
+/** A command that only groups subcommands (`ssot vault`): its --help has the exit codes and the docs too. */
+function group(parent: Command, name: string, description: string): Command {
+  const g = parent.command(name).description(description);
+  addHelpExtras(g);
+  return g;
+}
+
 export const VERSION = '0.1.0';
 
+/**
+ * `ssot status | head -1`: the reader is gone. Unix tools die of SIGPIPE
+ * without a word; Node ignores SIGPIPE and reports EPIPE as a stream error,
+ * which, unhandled, is a stack trace. Output to a closed pipe is dropped
+ * instead, and the command finishes what it was doing (a sync is never cut
+ * in the middle because nobody reads its summary).
+ */
+export function dropOutputToClosedPipes(streams: NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
+  for (const s of streams) {
+    s.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
+      throw e;
+    });
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
+  dropOutputToClosedPipes();
   let code: number | undefined;
   const program = buildProgram((c) => {
     code = c;

@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { CredentialError, ErrorCode } from '../core/errors.js';
 import { resolveUserPath } from '../core/paths.js';
 import { redactor } from '../core/redact.js';
@@ -94,6 +95,69 @@ export async function accountCredentials(
     email: await resolveCredential(account.email, ctx, `${service} account email (${section}.email)`),
     token: await resolveCredential(account.token, ctx, `${service} API token (${section}.token)`),
   };
+}
+
+/**
+ * Where a reference takes its value from, and whether a value is there,
+ * without the value: what `ssot doctor` shows for each credential.
+ */
+export async function credentialSource(ref: CredentialRef, ctx: CredentialContext): Promise<{ from: string; found: boolean | undefined; problem?: string; fix?: string }> {
+  const env = ctx.env ?? process.env;
+  if ('env' in ref) return { from: `environment variable ${ref.env}`, found: Boolean(env[ref.env]) };
+  if ('prompt' in ref) return { from: `asked on the terminal ("${ref.prompt}")`, found: undefined };
+  if ('keyring' in ref) {
+    if (!ctx.store) return { from: `keyring ${ref.keyring}`, found: undefined };
+    const store = await ctx.store();
+    const slash = ref.keyring.indexOf('/');
+    const value = await store.get(ref.keyring.slice(0, slash), ref.keyring.slice(slash + 1)).catch(() => undefined);
+    return { from: `keyring ${ref.keyring}, in ${store.where}`, found: value !== undefined && value !== '' };
+  }
+  if ('file' in ref) {
+    const file = resolveUserPath(ref.file, ctx.baseDir);
+    const st = await fs.stat(file).catch(() => undefined);
+    if (!st) return { from: `file ${file}`, found: false };
+    const loose = (st.mode & 0o077) !== 0;
+    return { from: `file ${file}`, found: st.size > 0, ...(loose ? { problem: `readable by others (mode ${(st.mode & 0o777).toString(8)})`, fix: `chmod 600 ${file}` } : {}) };
+  }
+  const from = `entry "${ref.entry}" (${ref.field ?? 'Password'}) of vault ${ref.vault}`;
+  if (!ctx.vaultEntry) return { from, found: undefined };
+  try {
+    const v = await ctx.vaultEntry(ref.vault, ref.entry, ref.field ?? 'Password');
+    if (v) redactor.add(v);
+    return { from, found: v !== undefined && v !== '' };
+  } catch (e) {
+    return { from, found: false, problem: (e as Error).message };
+  }
+}
+
+/**
+ * Can a value be stored where this reference points? Only a keyring entry or
+ * a file can be written; an environment variable, a vault entry or a prompt
+ * cannot. Checked before anything is asked of the person.
+ */
+export function assertStorable(ref: CredentialRef, ctx: CredentialContext, key: string): void {
+  if ('keyring' in ref || 'file' in ref) return;
+  throw new CredentialError(ErrorCode.Credential, `${key} is ${describeRef(ref)}: ssot cannot store a value there`, {
+    place: { file: ctx.configFile, path: key },
+    hint: `point it at the keyring or a file, e.g. ${key.split('.').pop()}: { keyring: "ssot/gdrive" }`,
+  });
+}
+
+/** Store a value where a reference points; returns where, for a person (never the value). */
+export async function storeCredential(ref: CredentialRef, value: string, ctx: CredentialContext, key: string): Promise<string> {
+  assertStorable(ref, ctx, key);
+  redactor.add(value);
+  if ('keyring' in ref) {
+    const store = ctx.store ? await ctx.store() : await (await import('./keyring.js')).defaultSecretStore(ctx.env);
+    const slash = ref.keyring.indexOf('/');
+    await store.set(ref.keyring.slice(0, slash), ref.keyring.slice(slash + 1), value);
+    return `${store.where} (keyring ${ref.keyring})`;
+  }
+  const file = resolveUserPath((ref as { file: string }).file, ctx.baseDir);
+  const { writeFileAtomic } = await import('../core/atomic.js');
+  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  await writeFileAtomic(file, `${value}\n`, { mode: 0o600 });
+  return `the file ${file} (mode 0600)`;
 }
 
 export function describeRef(ref: CredentialRef): string {

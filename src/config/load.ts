@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { ErrorCode, InputError } from '../core/errors.js';
 import { resolveUserPath } from '../core/paths.js';
@@ -35,7 +35,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
     const pos = lines.linePos(err.pos[0]);
     throw new InputError(ErrorCode.Config, `not valid YAML: ${err.message.split('\n')[0]}`, { file, line: pos.line, column: pos.col });
   }
-  const raw: unknown = doc.toJS() ?? {};
+  const raw = toPlain(doc, lines, file);
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     const issue = pickIssue(result.error.issues);
@@ -46,6 +46,52 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   }
   const dir = path.dirname(path.resolve(file));
   return { ...absolutise(result.data, dir), file: path.resolve(file), dir };
+}
+
+/** YAML aliases that expand without bound ("billion laughs") hang or exhaust memory: bounded, and named. */
+const MAX_ALIASES = 100;
+
+function toPlain(doc: Document, lines: LineCounter, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {};
+  } catch (e) {
+    if (!/alias/i.test((e as Error).message)) throw e;
+    const where = firstAlias(doc, lines);
+    throw new InputError(
+      ErrorCode.Config,
+      `too many YAML aliases: they expand beyond ${MAX_ALIASES} copies (a pattern used to exhaust memory)`,
+      { file, ...where },
+      'write the values out; a config has no need for nested aliases',
+    );
+  }
+}
+
+/** The line and key path of the first alias (`*name`) in the document. */
+function firstAlias(doc: Document, lines: LineCounter): { line?: number; column?: number; path?: string } {
+  let found: { line?: number; column?: number; path?: string } = {};
+  visit(doc, {
+    Alias(_key, node, ancestry) {
+      const keys: PropertyKey[] = [];
+      for (const [i, a] of ancestry.entries()) {
+        if (isPair(a) && isScalar(a.key)) keys.push(String(a.key.value));
+        else if (isSeq(a)) {
+          const child = ancestry[i + 1] ?? node;
+          const at = a.items.indexOf(child as never);
+          if (at >= 0) keys.push(at);
+        }
+      }
+      const pos = node.range ? lines.linePos(node.range[0]) : undefined;
+      found = { ...(pos ? { line: pos.line, column: pos.col } : {}), path: keyPath(keys) || '(top level)' };
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+function keyPath(p: readonly PropertyKey[]): string {
+  let s = '';
+  for (const k of p) s += typeof k === 'number' ? `[${k}]` : s === '' ? String(k) : `.${String(k)}`;
+  return s;
 }
 
 type Issue = z.core.$ZodIssue;
@@ -82,6 +128,7 @@ function describeIssue(issue: Issue): { message: string; hint?: string } {
   if (issue.code === 'invalid_union') {
     return { message: 'not one of the accepted forms', hint: unionHint(issue.path) };
   }
+  if (issue.code === 'custom' && typeof issue.params?.['hint'] === 'string') return { message: issue.message, hint: issue.params['hint'] };
   if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) {
     return { message: `missing required key (expected ${issue.expected})` };
   }
@@ -96,8 +143,7 @@ function unionHint(p: readonly PropertyKey[]): string {
 }
 
 function formatPath(p: readonly PropertyKey[], issue: Issue): string {
-  let s = '';
-  for (const k of p) s += typeof k === 'number' ? `[${k}]` : s === '' ? String(k) : `.${String(k)}`;
+  let s = keyPath(p);
   if (issue.code === 'unrecognized_keys') s += (s ? '.' : '') + issue.keys[0]!;
   return s || '(top level)';
 }

@@ -6,6 +6,13 @@ import { z } from 'zod';
  */
 
 const nonEmpty = z.string().min(1, 'must not be empty');
+/** A file name (a copy's `name`): one path segment, within what file systems take. */
+const fileName = nonEmpty.max(255, 'at most 255 characters (a file name)');
+/** A vault's name is part of file names under the state folder (locks, state, backups). */
+const vaultName = z
+  .string()
+  .max(64, 'at most 64 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'letters, digits, "_", "." and "-" only');
 
 /** A credential is never written in the config: each is a reference. */
 export const credentialRef = z.union([
@@ -21,10 +28,11 @@ const gitCopy = z.strictObject({
   git: z.strictObject({
     repo: nonEmpty,
     remote: nonEmpty.default('origin'),
-    branch: nonEmpty.default('main'),
+    /** Default: the remote's default branch (main, master ...), else the one the clone is on. */
+    branch: nonEmpty.optional(),
     /** Subfolder of the repository that holds the file. */
     path: z.string().optional(),
-    name: nonEmpty.optional(),
+    name: fileName.optional(),
   }),
 });
 const gdriveCopy = z.strictObject({
@@ -34,14 +42,14 @@ const gdriveCopy = z.strictObject({
       folder: nonEmpty.optional(),
       folderId: nonEmpty.optional(),
       fileId: nonEmpty.optional(),
-      name: nonEmpty.optional(),
+      name: fileName.optional(),
     })
     .refine((g) => g.folder !== undefined || g.folderId !== undefined || g.fileId !== undefined, {
       message: 'give folder, folderId or fileId',
     }),
 });
 const folderCopy = z.strictObject({
-  folder: z.strictObject({ path: nonEmpty, name: nonEmpty.optional() }),
+  folder: z.strictObject({ path: nonEmpty, name: fileName.optional() }),
 });
 const rcloneCopy = z.strictObject({
   rclone: z.strictObject({
@@ -56,7 +64,7 @@ export const copySchema = z.union([gitCopy, gdriveCopy, folderCopy, rcloneCopy])
 export type CopyConfig = z.infer<typeof copySchema>;
 
 export const vaultSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'letters, digits, "_", "." and "-" only'),
+  name: vaultName,
   path: nonEmpty,
   password: credentialRef.optional(),
   keyFile: nonEmpty.optional(),
@@ -81,6 +89,8 @@ export const gdriveSchema = z.strictObject({
   rootUrl: z.url().optional(),
   /** OAuth token endpoint override (the dev stand-in serves one at `<rootUrl>token`). */
   tokenUrl: z.url().optional(),
+  /** OAuth authorization endpoint override, for `ssot auth gdrive` (the stand-in: `<rootUrl>o/oauth2/v2/auth`). */
+  authUrl: z.url().optional(),
 });
 
 /** The user's own rclone: which binary, which config, the config's password (a reference). */
@@ -141,7 +151,7 @@ export const watchSchema = z.strictObject({
 });
 
 export const configSchema = z.strictObject({
-  vaults: z.array(vaultSchema).default([]),
+  vaults: z.array(vaultSchema).default([]).superRefine(uniqueVaultNames),
   gdrive: gdriveSchema.optional(),
   rclone: rcloneSchema.optional(),
   confluence: confluenceSchema.optional(),
@@ -151,6 +161,23 @@ export const configSchema = z.strictObject({
   guard: guardSchema.optional(),
   watch: watchSchema.optional(),
 });
+
+/** Two vaults of one name would share their state, lock and backups: refused. */
+function uniqueVaultNames(vaults: readonly { name: string }[], ctx: z.RefinementCtx): void {
+  const first = new Map<string, number>();
+  vaults.forEach((v, i) => {
+    const seen = first.get(v.name);
+    if (seen === undefined) first.set(v.name, i);
+    else {
+      ctx.addIssue({
+        code: 'custom',
+        path: [i, 'name'],
+        message: `vault name "${v.name}" is already used by vaults[${seen}]`,
+        params: { hint: 'give each vault its own name: it names its state, lock and backups' },
+      });
+    }
+  });
+}
 
 export type RawConfig = z.infer<typeof configSchema>;
 export type GdriveConfig = z.infer<typeof gdriveSchema>;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeJsonAtomic } from '../core/atomic.js';
-import { stateDir } from '../core/paths.js';
+import { ensurePrivateDir, stateDir } from '../core/paths.js';
 import type { AttachmentFile, DocMeta, DocProblem, PreparedPage } from './render.js';
 
 /**
@@ -49,7 +49,9 @@ export async function loadCache(file: string | undefined): Promise<DocsCache> {
 
 export async function saveCache(file: string | undefined, c: DocsCache): Promise<void> {
   if (!file) return;
-  await writeJsonAtomic(file, c, { mode: 0o600 }).catch(() => undefined);
+  await ensurePrivateDir(path.dirname(file))
+    .then(() => writeJsonAtomic(file, c, { mode: 0o600 }))
+    .catch(() => undefined);
 }
 
 export async function fileStamps(files: readonly string[]): Promise<Record<string, string> | undefined> {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
+import { ensurePrivateDir } from '../core/paths.js';
 import type { CopyVersion } from './copies/copy.js';
 
 /**
@@ -14,7 +15,7 @@ export function backupDir(stateDir: string, vault: string): string {
 
 export async function backupPrimary(stateDir: string, vault: string, data: Uint8Array, keep: number): Promise<string> {
   const dir = backupDir(stateDir, vault);
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  await ensurePrivateDir(dir);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const hash = createHash('sha256').update(data).digest('hex').slice(0, 8);
   const name = `${stamp}-${hash}.kdbx`;

@@ -79,7 +79,7 @@ async function makeCopies(v: VaultConfig, codec: VaultCodec<VaultDatabase>, deps
           codec.merge(a, b);
           return a.save();
         },
-        ...(g ? { driveClient: () => (drive ??= driveClientFromConfig(g, deps.creds)) } : {}),
+        ...(g ? { driveClient: () => (drive ??= driveClientFromConfig(g, deps.creds)), driveScope: g.scope } : {}),
         driveState: (key) => fileDriveState(key, path.join(stateDir, 'copies')),
         rclone: rcloneRunnerFromConfig(deps.config.rclone, deps.creds),
         rcloneState: (key) => fileRcloneState(key, path.join(stateDir, 'copies')),

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeJsonAtomic } from '../core/atomic.js';
+import { ensurePrivateDir } from '../core/paths.js';
 
 /**
  * What this machine last synced, per vault: the merge base of the next sync.
@@ -13,9 +14,18 @@ export interface LocationState {
   /** Content digest of the decrypted database (same content = same digest, whatever the salts). */
   digest: string;
   syncedAt: string;
-  /** The last error met on this location, cleared by a successful sync. */
-  lastError?: { code: string; message: string; at: string };
+  /** Written by earlier versions; `VaultState.errors` holds the last errors now. */
+  lastError?: LastError;
 }
+
+export interface LastError {
+  code: string;
+  message: string;
+  at: string;
+}
+
+/** The key of a failure that belongs to no one location (a missing credential, a lock). */
+export const VAULT_WIDE = 'vault';
 
 export interface VaultState {
   version: 1;
@@ -23,6 +33,12 @@ export interface VaultState {
   primary?: LocationState;
   copies: Record<string, LocationState>;
   lastSync?: { at: string; outcome: 'ok' | 'error'; conflicts: number };
+  /**
+   * The errors of the last sync, by location id (`primary`, a copy's id) or
+   * VAULT_WIDE: a wrong password, a branch mismatch, a refused token. Kept
+   * until a sync succeeds there, so `ssot status` can show them.
+   */
+  errors?: Record<string, LastError>;
   /** Conflict copies of file-sync tools met beside a location: those left alone, the last ones merged. */
   conflictCopies?: ConflictCopyRecord[];
 }
@@ -59,6 +75,20 @@ export async function readVaultState(stateDir: string, vault: string): Promise<V
 }
 
 export async function writeVaultState(stateDir: string, vault: string, s: VaultState): Promise<void> {
-  await fs.mkdir(path.dirname(vaultStateFile(stateDir, vault)), { recursive: true, mode: 0o700 });
+  await ensurePrivateDir(path.dirname(vaultStateFile(stateDir, vault)));
   await writeJsonAtomic(vaultStateFile(stateDir, vault), s, { mode: 0o600 });
+}
+
+/**
+ * Record a failure of a whole sync (it stopped before writing anything): the
+ * location it belongs to when known, else the vault as a whole.
+ */
+export async function recordVaultError(stateDir: string, vault: string, error: { code: string; message: string }, location = VAULT_WIDE): Promise<void> {
+  const s = await readVaultState(stateDir, vault);
+  const at = new Date().toISOString();
+  await writeVaultState(stateDir, vault, {
+    ...s,
+    lastSync: { at, outcome: 'error', conflicts: 0 },
+    errors: { ...s.errors, [location]: { code: error.code, message: error.message, at } },
+  });
 }

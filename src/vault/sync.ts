@@ -4,12 +4,12 @@ import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
 import { ErrorCode, InputError, SsotError, isSsotError } from '../core/errors.js';
 import { acquireLock } from '../core/lock.js';
-import { backupPrimary } from './backup.js';
-import { lookBeside } from './beside.js';
+import { backupDir, backupPrimary } from './backup.js';
+import { lookBeside, type Beside } from './beside.js';
 import type { MergeSummary, VaultCodec, VaultDb } from './codec.js';
 import type { ConflictCopyReport } from './conflict-copies.js';
 import { CopyConflictError, type Copy } from './copies/copy.js';
-import { readVaultState, writeVaultState, type LocationState, type VaultState } from './state.js';
+import { readVaultState, recordVaultError, writeVaultState, type LastError, type LocationState, type VaultState } from './state.js';
 
 /**
  * One sync of one vault (DESIGN "Vault: 3-2-1 copies with merge"):
@@ -38,6 +38,12 @@ export interface SyncVaultOptions {
   primaryWins?: boolean;
   /** Files of the other configured vaults: never taken for conflict copies of this one. */
   otherVaultFiles?: readonly string[];
+  /**
+   * When nothing changed: decrypt one location anyway, to find a wrong
+   * password before it matters (one key derivation). The vault part asks for
+   * it once per process and key (see sync/key-check.ts).
+   */
+  verifyKey?: boolean;
 }
 
 export type SyncEvent =
@@ -56,6 +62,10 @@ export interface SyncVaultResult {
   report?: MergeSummary;
   /** Locations that could not be read or written (reported; the others still synced). */
   errors: { location: string; error: SsotError }[];
+  /** Copies that held a file this machine had no record of (first sync, a new copy): taken in, merged. */
+  adopted: string[];
+  /** The safety backup of the primary, when the primary was replaced. */
+  backup?: string;
   /** The resulting database, when it was decrypted (for the guard's index). */
   db?: VaultDb;
   dryRun: boolean;
@@ -76,6 +86,8 @@ interface Location {
   rev: string | null;
   missed: Uint8Array[];
   changed: boolean;
+  /** Present, but this machine has no record of it: an existing file taken in (first sync, or a new copy). */
+  adopted: boolean;
   db?: VaultDb;
   digest?: string;
 }
@@ -91,6 +103,10 @@ export async function syncVault(o: SyncVaultOptions): Promise<SyncVaultResult> {
         o.log?.({ type: 'retry', location: e.location, reason: e.message });
       }
     }
+  } catch (e) {
+    // A sync that stopped (a wrong password, a copy of another database) leaves its reason for `ssot status`.
+    if (isSsotError(e) && !o.dryRun) await recordVaultError(o.stateDir, o.vault, e, failedAt.get(e)).catch(() => undefined);
+    throw e;
   } finally {
     await lock.release();
   }
@@ -105,7 +121,68 @@ class Retry extends Error {
   }
 }
 
+/** Which location an error that stopped the sync came from (a file that does not decrypt). */
+const failedAt = new WeakMap<object, string>();
+function atLocation(e: unknown, location: string): unknown {
+  if (e && typeof e === 'object') failedAt.set(e, location);
+  return e;
+}
+
+/** What the reads found, before anything is decrypted. */
+interface Plan {
+  state: VaultState;
+  locations: Location[];
+  errors: SyncVaultResult['errors'];
+  changed: Location[];
+  absent: Location[];
+  unchanged: Location[];
+  /** Conflict copies of file-sync tools and stale temp files beside the vault's files. */
+  beside: Beside;
+  /** The content digest this machine recorded for a location. */
+  recorded(l: Location): string | undefined;
+}
+
 async function syncOnce(o: SyncVaultOptions): Promise<SyncVaultResult> {
+  const plan = await readPlan(o);
+  const { changed, absent, unchanged, errors } = plan;
+  const heldDigests = new Set(unchanged.map(plan.recorded));
+  const adopted = plan.locations.filter((l) => l.adopted && l.copy).map((l) => l.id);
+  const base: SyncVaultResult = {
+    vault: o.vault, outcome: 'unchanged', changed: changed.map((l) => l.id), written: [], merged: false, errors, adopted, dryRun: Boolean(o.dryRun),
+    conflictCopies: plan.beside.conflictCopies.reports, staleTemps: plan.beside.staleTemps,
+  };
+  // Unchanged since their last sync, but not all synced to the same content: a
+  // copy that was unreachable during a sync is behind, and must catch up.
+  if (changed.length === 0 && absent.length === 0 && heldDigests.size <= 1 && !plan.beside.conflictCopies.hasPending) {
+    if (o.verifyKey) await verifyKey(o, plan.locations);
+    if (!o.dryRun) await keepErrors(o, plan.state, errors);
+    return base;
+  }
+  const { result, report, toOpen } = await openAndMerge(o, plan, heldDigests);
+  const digest = result.contentDigest();
+  const problems = o.codec.check(result);
+  if (problems.length > 0) {
+    throw new SsotError(ErrorCode.RequireFailed, `vault ${o.vault} is missing what it requires: ${problems.join('; ')}`, {
+      hint: 'nothing was written; restore the missing entries (ssot vault restore) or edit `require` in the config',
+    });
+  }
+  // Save once; when some location already holds exactly this content, reuse its bytes (no new salts, no KDF).
+  const holder = toOpen.find((l) => l.digest === digest);
+  const bytes = holder ? holder.bytes! : await result.save();
+  const message = commitMessage(o.vault, report, result, changed.map((l) => l.label));
+  const w = await writeEverywhere(o, plan, { bytes, digest, message, rootUuid: result.rootUuid, conflicts: report?.conflicts.length ?? 0 });
+  return {
+    ...base,
+    outcome: w.written.length > 0 ? 'updated' : 'unchanged',
+    written: w.written,
+    merged: report !== undefined,
+    ...(report ? { report } : {}),
+    ...(w.backup ? { backup: w.backup } : {}),
+    db: result,
+  };
+}
+
+async function readPlan(o: SyncVaultOptions): Promise<Plan> {
   const state = await readVaultState(o.stateDir, o.vault);
   const errors: SyncVaultResult['errors'] = [];
   const locations = await readAll(o, state, errors);
@@ -115,100 +192,144 @@ async function syncOnce(o: SyncVaultOptions): Promise<SyncVaultResult> {
     if (errors.length > 0) throw errors[0]!.error;
     throw new InputError(ErrorCode.NotFound, `no database found for vault ${o.vault}`, { file: o.primaryPath }, `create it with \`ssot vault create ${o.vault}\``);
   }
-  const changed = present.filter((l) => l.changed);
-  const absent = locations.filter((l) => !l.bytes && !errors.some((e) => e.location === l.id));
-  const recorded = (l: Location): string | undefined => (l.id === PRIMARY ? state.primary?.digest : state.copies[l.id]?.digest);
-  // Unchanged since their last sync, but not all synced to the same content: a
-  // copy that was unreachable during a sync is behind, and must catch up.
-  const unchanged = present.filter((l) => !l.changed);
-  const heldDigests = new Set(unchanged.map(recorded));
-  const base: SyncVaultResult = { vault: o.vault, outcome: 'unchanged', changed: changed.map((l) => l.id), written: [], merged: false, errors, dryRun: Boolean(o.dryRun) };
-  Object.assign(base, { conflictCopies: beside.conflictCopies.reports, staleTemps: beside.staleTemps });
-  if (changed.length === 0 && absent.length === 0 && heldDigests.size <= 1 && !beside.conflictCopies.hasPending) return base;
+  return {
+    state,
+    locations,
+    errors,
+    changed: present.filter((l) => l.changed),
+    absent: locations.filter((l) => !l.bytes && !errors.some((e) => e.location === l.id)),
+    unchanged: present.filter((l) => !l.changed),
+    beside,
+    recorded: (l) => (l.id === PRIMARY ? state.primary?.digest : state.copies[l.id]?.digest),
+  };
+}
 
-  // Decrypt what changed, plus one unchanged location per content it holds as
-  // the base: a copy saved from a stale file (a machine that had not synced for
-  // a while) is merged into what we had, never written over it.
+/**
+ * Decrypt what changed, plus one unchanged location per content it holds as
+ * the base (a copy saved from a stale file on a machine that had not synced
+ * for a while is merged into what we had, never written over it), and fold
+ * them together.
+ */
+async function openAndMerge(o: SyncVaultOptions, plan: Plan, heldDigests: Set<string | undefined>): Promise<{ result: VaultDb; report?: MergeSummary; toOpen: Location[] }> {
+  const { changed, unchanged, locations, state } = plan;
   const primaryWins = o.primaryWins === true && changed.some((l) => l.id === PRIMARY);
-  const representatives = primaryWins ? [] : [...heldDigests].map((d) => unchanged.find((l) => recorded(l) === d)!);
+  const representatives = primaryWins ? [] : [...heldDigests].map((d) => unchanged.find((l) => plan.recorded(l) === d)!);
   const toOpen = [...changed, ...representatives];
   // Key derivations run on native threads: decrypt the locations side by side.
   await Promise.all(
     toOpen.map(async (l) => {
-      l.db = await o.codec.open(l.bytes!, l.label);
+      try {
+        l.db = await o.codec.open(l.bytes!, l.label);
+      } catch (e) {
+        throw atLocation(e, l.id);
+      }
       l.digest = l.db.contentDigest();
     }),
   );
   const missed: { from: string; db: VaultDb }[] = [];
   for (const l of changed) {
-    for (const [i, m] of l.missed.entries()) missed.push({ from: `${l.label} (raced version ${i + 1})`, db: await o.codec.open(m, `${l.label} (raced version ${i + 1})`) });
+    for (const [i, m] of l.missed.entries()) {
+      const from = `${l.label} (raced version ${i + 1})`;
+      missed.push({ from, db: await o.codec.open(m, from).catch((e: unknown) => Promise.reject(atLocation(e, l.id))) });
+    }
   }
   checkSameDatabase(o, state, [...toOpen.map((l) => ({ label: l.label, db: l.db! })), ...missed.map((m) => ({ label: m.from, db: m.db }))]);
-
   // Fold in a fixed order (primary, then copies in config order); the merge is order-independent in content anyway.
   const opened = toOpen.sort((a, b) => locations.indexOf(a) - locations.indexOf(b));
-  missed.push(...(await beside.conflictCopies.open(o.codec, state.rootUuid ?? opened[0]!.db!.rootUuid)));
-  let result = opened[0]!.db!;
+  missed.push(...(await plan.beside.conflictCopies.open(o.codec, state.rootUuid ?? opened[0]!.db!.rootUuid)));
+  const result = opened[0]!.db!;
   let report: MergeSummary | undefined;
   for (const next of [...opened.slice(1).map((l) => l.db!), ...missed.map((m) => m.db)]) {
     if (next.contentDigest() === result.contentDigest()) continue;
     report = sumReports(report, o.codec.merge(result, next));
   }
   if (report) o.log?.({ type: 'merge', sources: opened.map((l) => l.label), report });
-  const digest = result.contentDigest();
-  const problems = o.codec.check(result);
-  if (problems.length > 0) {
-    throw new SsotError(ErrorCode.RequireFailed, `vault ${o.vault} is missing what it requires: ${problems.join('; ')}`, {
-      hint: 'nothing was written; restore the missing entries (ssot vault restore) or edit `require` in the config',
-    });
-  }
+  return { result, ...(report ? { report } : {}), toOpen };
+}
 
-  // Save once; when some location already holds exactly this content, reuse its bytes (no new salts, no KDF).
-  const holder = toOpen.find((l) => l.digest === digest);
-  const bytes = holder ? holder.bytes! : await result.save();
-  const digestOf = (l: Location): string | undefined => l.digest ?? recorded(l);
-
-  const message = commitMessage(o.vault, report, result, changed.map((l) => l.label));
+/**
+ * Write the result wherever the content differs: the copies at once (a git
+ * push and a Drive upload overlap), the primary last (it is what KeePassXC has
+ * open, and it changes only once the copies hold the result). A location that
+ * fails is reported; the others still sync. Then the state.
+ */
+async function writeEverywhere(
+  o: SyncVaultOptions,
+  plan: Plan,
+  r: { bytes: Uint8Array; digest: string; message: string; rootUuid: string; conflicts: number },
+): Promise<{ written: string[]; backup?: string }> {
+  const { state, locations, errors } = plan;
   const written: string[] = [];
+  let backup: string | undefined;
   const now = new Date().toISOString();
-  const next: VaultState = { ...state, rootUuid: result.rootUuid, copies: { ...state.copies } };
+  const next: VaultState = { ...state, rootUuid: r.rootUuid, copies: { ...state.copies } };
   const record = (l: Location, rev: string): void => {
-    const ls: LocationState = { rev, digest, syncedAt: now };
+    const ls: LocationState = { rev, digest: r.digest, syncedAt: now };
     if (l.id === PRIMARY) next.primary = ls;
     else next.copies[l.id] = ls;
   };
   const writeOne = async (l: Location): Promise<void> => {
     if (errors.some((e) => e.location === l.id)) return;
-    if (l.bytes && digestOf(l) === digest) return record(l, l.rev!);
+    if (l.bytes && (l.digest ?? plan.recorded(l)) === r.digest) return record(l, l.rev!);
     o.log?.({ type: 'write', location: l.id, dryRun: Boolean(o.dryRun) });
-    written.push(l.id);
-    if (o.dryRun) return record(l, l.rev ?? '');
+    if (o.dryRun) {
+      written.push(l.id);
+      return record(l, l.rev ?? '');
+    }
     try {
-      record(l, l.copy ? await writeCopy(l, bytes, message) : await writePrimary(o, l, bytes));
+      if (l.copy) record(l, await writeCopy(l, r.bytes, r.message));
+      else {
+        const p = await writePrimary(o, l, r.bytes);
+        backup = p.backup;
+        record(l, p.rev);
+      }
+      written.push(l.id); // only once it is there: a failed write is an error, never also "written"
     } catch (e) {
       if (e instanceof Retry || !isSsotError(e)) throw e;
       errors.push({ location: l.id, error: e });
       o.log?.({ type: 'location-error', location: l.id, code: e.code, message: e.message });
     }
   };
-  // The copies at once (a git push and a Drive upload overlap), the primary
-  // last: it is what KeePassXC has open, and it changes only once the copies hold the result.
   const settled = await Promise.allSettled(locations.filter((x) => x.copy).map(writeOne));
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
   if (failed) throw failed.reason;
   await writeOne(locations.find((x) => !x.copy)!);
-  for (const e of errors) {
-    const prev = e.location === PRIMARY ? next.primary : next.copies[e.location];
-    if (prev) prev.lastError = { code: e.error.code, message: e.error.message, at: now };
-  }
-  next.lastSync = { at: now, outcome: errors.length > 0 ? 'error' : 'ok', conflicts: report?.conflicts.length ?? 0 };
-  await beside.conflictCopies.moveAway({ ...o, dryRun: Boolean(o.dryRun), primaryHoldsResult: next.primary?.digest === digest && !errors.some((e) => e.location === PRIMARY) });
+  next.errors = errorMap(errors, now);
+  next.lastSync = { at: now, outcome: errors.length > 0 ? 'error' : 'ok', conflicts: r.conflicts };
+  await plan.beside.conflictCopies.moveAway({ ...o, dryRun: Boolean(o.dryRun), primaryHoldsResult: next.primary?.digest === r.digest && !errors.some((e) => e.location === PRIMARY) });
   if (!o.dryRun) {
-    next.conflictCopies = beside.conflictCopies.records(now, state.conflictCopies);
+    next.conflictCopies = plan.beside.conflictCopies.records(now, state.conflictCopies);
     await writeVaultState(o.stateDir, o.vault, next);
     for (const l of locations) if (l.copy?.synced && next.copies[l.id]) await l.copy.synced(next.copies[l.id]!.rev);
   }
-  return { ...base, outcome: written.length > 0 ? 'updated' : 'unchanged', written, merged: report !== undefined, ...(report ? { report } : {}), db: result };
+  return { written, ...(backup ? { backup } : {}) };
+}
+
+function errorMap(errors: SyncVaultResult['errors'], at: string): Record<string, LastError> {
+  return Object.fromEntries(errors.map((e) => [e.location, { code: e.error.code, message: e.error.message, at }]));
+}
+
+/**
+ * Nothing changed, so nothing needed the key: decrypt one location anyway, so
+ * that a wrong password is found now, while nothing is at stake, and not at the
+ * first edit, which would then wait unsynced until someone reads the error.
+ */
+async function verifyKey(o: SyncVaultOptions, locations: Location[]): Promise<void> {
+  const l = locations.find((x) => x.bytes)!;
+  try {
+    await o.codec.open(l.bytes!, l.label);
+  } catch (e) {
+    throw atLocation(e, l.id);
+  }
+}
+
+/** A sync with nothing to write still records what failed (a branch mismatch) and clears what no longer does. */
+async function keepErrors(o: SyncVaultOptions, state: VaultState, errors: SyncVaultResult['errors']): Promise<void> {
+  const before = Object.entries(state.errors ?? {}).map(([k, v]) => `${k}\n${v.code}\n${v.message}`).sort();
+  const after = errors.map((e) => `${e.location}\n${e.error.code}\n${e.error.message}`).sort();
+  if (before.join('\0') === after.join('\0')) return;
+  const at = new Date().toISOString();
+  await writeVaultState(o.stateDir, o.vault, { ...state, errors: errorMap(errors, at), ...(errors.length > 0 ? { lastSync: { at, outcome: 'error', conflicts: 0 } } : {}) });
 }
 
 async function readAll(o: SyncVaultOptions, state: VaultState, errors: SyncVaultResult['errors']): Promise<Location[]> {
@@ -220,7 +341,7 @@ async function readAll(o: SyncVaultOptions, state: VaultState, errors: SyncVault
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   const pRev = primary ? sha256(primary) : null;
-  locations.push({ id: PRIMARY, label: o.primaryPath, bytes: primary, rev: pRev, missed: [], changed: primary !== null && state.primary?.rev !== pRev });
+  locations.push({ id: PRIMARY, label: o.primaryPath, bytes: primary, rev: pRev, missed: [], changed: primary !== null && state.primary?.rev !== pRev, adopted: primary !== null && !state.primary });
   const reads = await Promise.all(
     o.copies.map(async (copy) => {
       try {
@@ -235,13 +356,14 @@ async function readAll(o: SyncVaultOptions, state: VaultState, errors: SyncVault
     if ('error' in r && r.error) {
       errors.push({ location: r.copy.id, error: r.error });
       o.log?.({ type: 'location-error', location: r.copy.id, code: r.error.code, message: r.error.message });
-      locations.push({ id: r.copy.id, label: r.copy.label, copy: r.copy, bytes: null, rev: null, missed: [], changed: false });
+      locations.push({ id: r.copy.id, label: r.copy.label, copy: r.copy, bytes: null, rev: null, missed: [], changed: false, adopted: false });
       continue;
     }
     const read = 'read' in r ? r.read : null;
     const missed = read?.missed ?? [];
-    const changed = read !== null && (state.copies[r.copy.id]?.rev !== read.rev || missed.length > 0);
-    locations.push({ id: r.copy.id, label: r.copy.label, copy: r.copy, bytes: read?.data ?? null, rev: read?.rev ?? null, missed, changed });
+    const known = state.copies[r.copy.id];
+    const changed = read !== null && (known?.rev !== read.rev || missed.length > 0);
+    locations.push({ id: r.copy.id, label: r.copy.label, copy: r.copy, bytes: read?.data ?? null, rev: read?.rev ?? null, missed, changed, adopted: read !== null && !known });
   }
   for (const l of locations) o.log?.({ type: 'read', location: l.id, changed: l.changed, absent: !l.bytes });
   return locations;
@@ -260,7 +382,7 @@ async function writeCopy(l: Location, bytes: Uint8Array, message: string): Promi
   }
 }
 
-async function writePrimary(o: SyncVaultOptions, l: Location, bytes: Uint8Array): Promise<string> {
+async function writePrimary(o: SyncVaultOptions, l: Location, bytes: Uint8Array): Promise<{ rev: string; backup?: string }> {
   // Compare-and-swap on the primary: KeePassXC may have saved while we merged.
   let current: Uint8Array | null = null;
   try {
@@ -271,9 +393,9 @@ async function writePrimary(o: SyncVaultOptions, l: Location, bytes: Uint8Array)
   if ((current ? sha256(current) : null) !== l.rev) {
     throw new Retry(PRIMARY, `${o.primaryPath} changed while syncing`, new Error('primary changed'));
   }
-  if (current) await backupPrimary(o.stateDir, o.vault, current, o.backupsKeep ?? 20);
+  const backup = current ? path.join(backupDir(o.stateDir, o.vault), await backupPrimary(o.stateDir, o.vault, current, o.backupsKeep ?? 20)) : undefined;
   await writeFileAtomic(o.primaryPath, bytes, current ? {} : { mode: 0o600 });
-  return sha256(bytes);
+  return { rev: sha256(bytes), ...(backup ? { backup } : {}) };
 }
 
 function checkSameDatabase(o: SyncVaultOptions, state: VaultState, dbs: { label: string; db: VaultDb }[]): void {

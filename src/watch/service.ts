@@ -35,6 +35,12 @@ export interface ServiceSpec {
   path: string;
   /** Environment passed through (XDG_STATE_HOME, SSOT_CONFIG ...), never secrets. */
   env?: Record<string, string>;
+  /**
+   * A 0600 file of NAME=value lines for what `{ env: NAME }` references need
+   * (secrets stay out of the unit, which is world-readable): systemd reads it
+   * (EnvironmentFile), and on macOS node does (--env-file-if-exists).
+   */
+  envFile?: string;
 }
 
 export function defaultBinPath(): string {
@@ -48,8 +54,9 @@ export function servicePath(extra: readonly string[] = []): string {
   return [...new Set(dirs.filter(Boolean))].join(':');
 }
 
-export function programArguments(spec: ServiceSpec): string[] {
-  return [spec.node, spec.bin, 'watch', ...(spec.config ? ['--config', spec.config] : [])];
+export function programArguments(spec: ServiceSpec, nodeReadsEnvFile = false): string[] {
+  const envFile = nodeReadsEnvFile && spec.envFile ? [`--env-file-if-exists=${spec.envFile}`] : [];
+  return [spec.node, ...envFile, spec.bin, 'watch', ...(spec.config ? ['--config', spec.config] : [])];
 }
 
 /** systemd quoting: each word in double quotes when needed; `%` and `$` escaped (specifiers, variables). */
@@ -82,6 +89,8 @@ export function systemdUnit(spec: ServiceSpec): string {
     'TimeoutStopSec=90',
     'KillMode=mixed',
     ...Object.entries(env).map(([k, v]) => systemdEnv(k, v)),
+    // "-": a missing file is fine (no { env: … } references, or none copied yet).
+    ...(spec.envFile ? [`EnvironmentFile=-${spec.envFile.replace(/%/g, '%%')}`] : []),
     'NoNewPrivileges=yes',
     '',
     '[Install]',
@@ -104,7 +113,7 @@ export function launchdPlist(spec: ServiceSpec, label = LAUNCHD_LABEL): string {
     `  ${str(label)}`,
     '  <key>ProgramArguments</key>',
     '  <array>',
-    ...programArguments(spec).map((a) => `    ${str(a)}`),
+    ...programArguments(spec, true).map((a) => `    ${str(a)}`),
     '  </array>',
     '  <key>RunAtLoad</key>',
     '  <true/>',
@@ -168,7 +177,7 @@ export function detectPlatform(p: NodeJS.Platform = process.platform): ServicePl
 }
 
 /** Everything needed to install for the current user and process. */
-export async function defaultServiceEnv(opts: { config?: string; env?: NodeJS.ProcessEnv; runner?: Runner } = {}): Promise<ServiceEnv> {
+export async function defaultServiceEnv(opts: { config?: string; env?: NodeJS.ProcessEnv; runner?: Runner; envFile?: string } = {}): Promise<ServiceEnv> {
   const env = opts.env ?? process.env;
   const runner = opts.runner ?? execRunner;
   const gitDir = await which('git', runner);
@@ -182,6 +191,7 @@ export async function defaultServiceEnv(opts: { config?: string; env?: NodeJS.Pr
     logDir: path.join(stateDir(env), 'logs'),
     path: servicePath([path.dirname(process.execPath), ...(gitDir ? [gitDir] : [])]),
     env: passEnv,
+    ...(opts.envFile ? { envFile: opts.envFile } : {}),
   };
   return { platform: detectPlatform(), home: os.homedir(), uid: process.getuid?.() ?? 0, runner, spec };
 }

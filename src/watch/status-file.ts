@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeJsonAtomic } from '../core/atomic.js';
-import { stateDir } from '../core/paths.js';
+import { ensurePrivateDir, stateDir } from '../core/paths.js';
 import type { TargetState } from './scheduler.js';
 
 /**
@@ -66,6 +66,7 @@ export function createStatusWriter(opts: {
         const doc = latest;
         latest = undefined;
         try {
+          await ensurePrivateDir(path.dirname(file));
           await writeJsonAtomic(file, doc, { mode: 0o600 });
         } catch (e) {
           opts.onError?.(e);

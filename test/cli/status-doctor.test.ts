@@ -28,7 +28,7 @@ describe('ssot status and ssot doctor', () => {
     const bad = await runSsot(['doctor', '--json'], { cwd: ws.dir, env: ws.env });
     expect(bad.code).toBe(1);
     const failed = jsonLines(bad.stdout).filter((l) => l['type'] === 'check' && l['ok'] === false);
-    expect(failed.map((f) => f['name'])).toEqual([expect.stringContaining('git origin/main')]);
+    expect(failed.map((f) => f['name'])).toEqual([expect.stringContaining('git origin')]);
     expect(String(failed[0]!['fix'])).not.toBe('');
     expect(bad.stdout).not.toContain(ws.password);
   });

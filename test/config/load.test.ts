@@ -28,7 +28,7 @@ docs: { root: docs }
       '/work/repo/ssot.config.yaml',
     );
     expect(c.vaults[0]!.path).toBe('/work/repo/secrets/chronos.kdbx');
-    expect(c.vaults[0]!.copies[0]).toEqual({ git: { repo: '/work/versions', remote: 'origin', branch: 'main' } });
+    expect(c.vaults[0]!.copies[0]).toEqual({ git: { repo: '/work/versions', remote: 'origin' } });
     expect(c.docs!.mapping).toBe('/work/repo/mapping/confluence.json');
   });
 

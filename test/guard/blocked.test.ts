@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_BLOCK_PATHS, detectExport, globToRegExp, isKdbx, pathMatcher } from '../../src/guard/blocked.js';
 import { parseAddedLines, unquoteGitPath } from '../../src/guard/git.js';
 import { tempDir } from './helpers.js';
+import { runnerIsCI } from '../support/runner.js';
 
 describe('blocked paths', () => {
   const blocked = pathMatcher(DEFAULT_BLOCK_PATHS);
@@ -39,7 +40,7 @@ describe('plaintext KeePass exports', () => {
   const cli = spawnSync('keepassxc-cli', ['--version'], { encoding: 'utf8' });
   const db = path.join(dir, 't.kdbx');
   const pw = 'test-only-pw-1';
-  const have = cli.status === 0 || Boolean(process.env['CI']); // under CI a missing keepassxc-cli is a failure, not a skip
+  const have = cli.status === 0 || runnerIsCI(); // under CI a missing keepassxc-cli is a failure, not a skip
   if (have) {
     spawnSync('keepassxc-cli', ['db-create', '-p', db], { input: `${pw}\n${pw}\n` });
     spawnSync('keepassxc-cli', ['add', '-u', 'alice', '-p', db, 'Entry'], { input: `${pw}\nvalue-${Date.now()}\n` });

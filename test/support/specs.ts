@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runnerIsCI } from './runner.js';
 
 /**
  * The published API documents (Confluence v2, Jira v3 OpenAPI) that the
@@ -18,6 +19,6 @@ export function apiSpec(file: string): string | undefined {
   }
   candidates.push(path.join('/work/shared/api-specs', file));
   const found = candidates.find((c) => existsSync(c));
-  if (!found && process.env['CI']) throw new Error(`API document ${file} not found (looked beside the clone in shared/api-specs; set SSOT_API_SPECS)`);
+  if (!found && runnerIsCI()) throw new Error(`API document ${file} not found (looked beside the clone in shared/api-specs; set SSOT_API_SPECS)`);
   return found;
 }

@@ -10,10 +10,13 @@ import { TEST_ACCESS_TOKEN, TEST_OAUTH, useDriveStandIn } from '../standins/driv
 
 const drive = await useDriveStandIn();
 
+let workspaces = 0;
+
+/** Each workspace is a machine with its own Drive folder (a folder left by another, showing no file, is refused under drive.file). */
 async function driveWorkspace(auth = `{ accessToken: { env: GDRIVE_TOKEN } }`) {
   return makeVaultWorkspace({
     copies: `      - git: { repo: home/keepass_versions }
-      - gdrive: { folder: Backups/security }
+      - gdrive: { folder: Backups/security-${++workspaces} }
       - folder: { path: usb }`,
     extraYaml: `gdrive:\n  auth: ${auth}\n  rootUrl: ${drive.url}\n  tokenUrl: ${drive.tokenUrl}\n`,
   });
@@ -33,7 +36,7 @@ describe('ssot sync with a Drive copy (stand-in)', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     const file = driveFile()!;
-    expect(drive.file(file.parents[0]!)!.name).toBe('security');
+    expect(drive.file(file.parents[0]!)!.name).toMatch(/^security-\d+$/);
     expect(await titles(ws.primary, ws.password)).toEqual(['AWS SSO']);
     const revisions = file.revisions.length;
     const again = await runSsot(['sync', '--only', 'vault', '--json'], { cwd: ws.dir, env });

@@ -5,11 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { BIN, jsonLines, runSsot } from '../support/cli.js';
 import { hasKeepassxc, keepassxc } from '../support/keepassxc.js';
 import { git, makeVaultWorkspace, openAt, titles, type VaultWorkspace } from '../support/vault-workspace.js';
+import { runnerIsCI } from '../support/runner.js';
 
 // `ssot sync --only vault` end to end: the built CLI, real kdbx crypto, real git
 // with a bare remote, a folder copy, and the real KeePassXC editing the files.
 
-const needsKpxc = !hasKeepassxc() && !process.env['CI'];
+const needsKpxc = !hasKeepassxc() && !runnerIsCI();
 
 function sync(ws: VaultWorkspace, ...extra: string[]) {
   return runSsot(['sync', '--only', 'vault', ...extra], { cwd: ws.dir, env: ws.env });

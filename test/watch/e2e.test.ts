@@ -8,6 +8,7 @@ import { BIN } from '../support/cli.js';
 import { hasKeepassxc, keepassxc } from '../support/keepassxc.js';
 import { makeVaultWorkspace, titles, type VaultWorkspace } from '../support/vault-workspace.js';
 import { TEST_ACCESS_TOKEN, useDriveStandIn } from '../standins/drive/index.js';
+import { runnerIsCI } from '../support/runner.js';
 
 // `ssot watch` end to end: the built CLI as the watcher, a vault with a folder,
 // a git (bare remote) and a Drive (stand-in) copy, docs published to the
@@ -15,7 +16,7 @@ import { TEST_ACCESS_TOKEN, useDriveStandIn } from '../standins/drive/index.js';
 
 const drive = await useDriveStandIn();
 const confluence = await startConfluenceStandIn({ email: 'dev@example.com', token: 'dev-token' });
-const needsKpxc = !hasKeepassxc() && !process.env['CI'];
+const needsKpxc = !hasKeepassxc() && !runnerIsCI();
 const children: ChildProcess[] = [];
 afterEach(() => {
   for (const c of children.splice(0)) c.kill('SIGKILL');
@@ -36,11 +37,14 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
   throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
 }
 
+let workspaces = 0;
+
 async function workspace(): Promise<VaultWorkspace & { docs: string; env: NodeJS.ProcessEnv }> {
   for (const f of drive.findByName('chronos.kdbx')) f.trashed = true;
+  // A folder of its own: a folder left by another workspace, with no file ssot can see, is refused (drive.file).
   const ws = await makeVaultWorkspace({
     copies: `      - git: { repo: home/keepass_versions }
-      - gdrive: { folder: watch-test }
+      - gdrive: { folder: watch-test-${++workspaces} }
       - folder: { path: usb }`,
     extraYaml: `gdrive:
   auth: { accessToken: { env: GDRIVE_TOKEN } }

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { ExitCode, isSsotError } from '../../core/errors.js';
-import { accountCredentials } from '../../config/credentials.js';
+import { accountCredentials, type CredentialContext } from '../../config/credentials.js';
 import type { LoadedConfig } from '../../config/load.js';
 import type { CommandContext } from '../context.js';
 import { credentialContext } from '../credentials.js';
@@ -14,9 +14,11 @@ interface Check {
 }
 
 /**
- * `ssot doctor`: the config, every credential, every remote reached and
- * authorised, the git remote writable, the Drive file found, the vaults
- * readable. Each check passes or fails with the fix; exit 1 if any fails.
+ * `ssot doctor`: the config, where each credential comes from, every vault
+ * opened with its credentials, every remote reached and authorised, the git
+ * remote writable, the Drive file found. Each check passes or fails with the
+ * fix; exit 1 if any fails. It never writes: no fetch, no commit, no state,
+ * no prompt.
  */
 export async function run(ctx: CommandContext): Promise<number> {
   const checks: Check[] = [];
@@ -33,40 +35,22 @@ export async function run(ctx: CommandContext): Promise<number> {
     record({ name: 'config', ok: false, detail: describe(e), fix: isSsotError(e) ? (e.hint ?? 'fix the config') : 'fix the config' });
     return ExitCode.FAILURE;
   }
+  // The credential lines never prompt (a missing value is a failed check with its fix); opening a
+  // vault whose password is a { prompt } reference asks a person at a terminal, as a sync would.
   const creds = credentialContext(ctx, config);
-  const attempt = async (name: string, fn: () => Promise<string>, fix: string): Promise<boolean> => {
+  const attempt = async (name: string | (() => string), fn: () => Promise<string>, fix: string): Promise<boolean> => {
     try {
-      record({ name, ok: true, detail: await fn() });
+      const detail = await fn();
+      record({ name: typeof name === 'string' ? name : name(), ok: true, detail });
       return true;
     } catch (e) {
-      record({ name, ok: false, detail: describe(e), fix: isSsotError(e) && e.hint ? e.hint : fix });
+      record({ name: typeof name === 'string' ? name : name(), ok: false, detail: describe(e), fix: isSsotError(e) && e.hint ? e.hint : fix });
       return false;
     }
   };
-
-  for (const v of config.vaults) {
-    const { prepareVault } = await import('../../vault/setup.js');
-    let rt: Awaited<ReturnType<typeof prepareVault>> | undefined;
-    await attempt(`vault ${v.name}: credentials`, async () => {
-      rt = await prepareVault(v, { config, creds });
-      return 'password / key file resolved';
-    }, `see docs/configuration.md#credentials`);
-    if (!rt) continue;
-    const runtime = rt;
-    await attempt(`vault ${v.name}: primary`, async () => {
-      const db = await runtime.codec.open(await fs.readFile(v.path), v.path);
-      return `${v.path} decrypts (${db.summary().entries} entries)`;
-    }, `check vaults[].path and the password; \`ssot vault create ${v.name}\` makes a new one`);
-    for (const copy of runtime.copies) {
-      await attempt(`vault ${v.name}: ${copy.label}`, async () => {
-        if (copy.kind === 'rclone') return (await import('../../vault/copies/rclone-doctor.js')).checkRcloneCopy(copy);
-        const head = await copy.head();
-        let detail = head ? `reachable, at revision ${head.slice(0, 12)}` : 'reachable; the file is not there yet (the next sync creates it)';
-        if (copy.kind === 'git') detail += await gitWritable(copy.id);
-        return detail;
-      }, copy.kind === 'gdrive' ? 'see docs/drive-setup.md' : copy.kind === 'git' ? 'check the clone, its remote and your push rights' : copy.kind === 'rclone' ? 'see docs/rclone.md' : 'check that the folder is mounted and writable');
-    }
-  }
+  await credentialChecks(config, creds, record);
+  await vaultChecks(config, creds, attempt);
+  await driveAuthCheck(config, creds, attempt);
 
   if (config.confluence) {
     const c = config.confluence;
@@ -102,15 +86,70 @@ async function docsChecks(ctx: CommandContext, config: LoadedConfig, record: (c:
   for (const c of await checkDocsSetup(publishSettings(config), ctx.cwd)) record(c);
 }
 
-/** A git copy is writable when a dry-run push is accepted by the remote. */
-async function gitWritable(copyId: string): Promise<string> {
-  const file = copyId.replace(/^git:/, '');
-  const { simpleGit } = await import('simple-git');
-  const path = await import('node:path');
-  const git = simpleGit(path.dirname(file));
-  const branch = (await git.revparse(['--abbrev-ref', 'HEAD'])).trim();
-  const upstream = await git.raw(['rev-parse', '--abbrev-ref', '--symbolic-full-name', '@{u}']).catch(() => '');
-  const remote = upstream.trim().split('/')[0] || 'origin';
-  await git.raw(['push', '--dry-run', '--porcelain', remote, `HEAD:refs/heads/${branch}`]);
-  return `; push to ${remote}/${branch} accepted (dry run)`;
+type Attempt = (name: string | (() => string), fn: () => Promise<string>, fix: string) => Promise<boolean>;
+
+/**
+ * Where each credential comes from (env, which keyring store, a file, a vault
+ * entry), and whether a value is there; never the value.
+ */
+async function credentialChecks(config: LoadedConfig, creds: CredentialContext, record: (c: Check) => void): Promise<void> {
+  const { credentialRefs } = await import('../../config/refs.js');
+  const { credentialSource, describeRef } = await import('../../config/credentials.js');
+  for (const use of credentialRefs(config)) {
+    const s = await credentialSource(use.ref, creds);
+    const name = `credential ${use.key} (${use.label})`;
+    if (s.problem || s.found === false) {
+      const fix = 'keyring' in use.ref ? `\`ssot keyring set ${use.ref.keyring}\`${use.key === 'gdrive.auth.refreshToken' ? ' or `ssot auth gdrive`' : ''}` : `give ${describeRef(use.ref)} a value`;
+      record({ name, ok: false, detail: `${s.from}: ${s.problem ?? 'no value'}`, fix: s.fix ?? fix });
+    } else {
+      record({ name, ok: true, detail: `${s.from}${s.found ? ': set' : ''}` });
+    }
+  }
+}
+
+/**
+ * Each vault: its key opens the primary (a wrong password found before
+ * anything changes), and each copy answers what a sync would find, read-only.
+ */
+async function vaultChecks(config: LoadedConfig, creds: CredentialContext, attempt: Attempt): Promise<void> {
+  const { prepareVault } = await import('../../vault/setup.js');
+  for (const v of config.vaults) {
+    let rt: Awaited<ReturnType<typeof prepareVault>> | undefined;
+    await attempt(`vault ${v.name}: credentials`, async () => {
+      rt = await prepareVault(v, { config, creds });
+      return `${[rt.key.password !== undefined ? 'password' : '', rt.key.keyFile ? 'key file' : ''].filter(Boolean).join(' and ')} resolved`;
+    }, 'see docs/configuration.md#credentials');
+    if (!rt) continue;
+    const runtime = rt;
+    await attempt(`vault ${v.name}: primary`, async () => {
+      const db = await runtime.codec.open(await fs.readFile(v.path), v.path);
+      return `${v.path} opens with the configured credentials (${db.summary().entries} entries)`;
+    }, `check vaults[].path and the password; \`ssot vault create ${v.name}\` makes a new one`);
+    for (const copy of runtime.copies) {
+      const fix = copy.kind === 'gdrive' ? 'see docs/drive-setup.md' : copy.kind === 'git' ? 'check the clone, its remote and your push rights' : copy.kind === 'rclone' ? 'see docs/rclone.md' : 'check that the folder is mounted and writable';
+      await attempt(() => `vault ${v.name}: ${copy.label}`, async () => {
+        if (copy.probe) return copy.probe();
+        const head = await copy.head();
+        return head ? `reachable, at revision ${head.slice(0, 12)}` : 'reachable; the file is not there yet (the next sync creates it)';
+      }, fix);
+    }
+  }
+}
+
+/** The Drive sign-in itself (`ssot auth gdrive` wrote it): the refresh token gets an access token for the configured scope. */
+async function driveAuthCheck(config: LoadedConfig, creds: CredentialContext, attempt: Attempt): Promise<void> {
+  const g = config.gdrive;
+  if (!g || !('clientId' in g.auth)) return;
+  const a = g.auth;
+  await attempt('gdrive: sign-in', async () => {
+    const { resolveCredential } = await import('../../config/credentials.js');
+    const { checkRefreshToken } = await import('../../vault/copies/gdrive-auth.js');
+    return checkRefreshToken({
+      clientId: a.clientId,
+      clientSecret: await resolveCredential(a.clientSecret, creds, 'Google OAuth client secret (gdrive.auth.clientSecret)'),
+      refreshToken: await resolveCredential(a.refreshToken, creds, 'Google Drive refresh token (gdrive.auth.refreshToken)'),
+      scope: g.scope,
+      ...(g.tokenUrl ? { tokenUrl: g.tokenUrl } : {}),
+    });
+  }, 'run `ssot auth gdrive` (docs/drive-setup.md)');
 }

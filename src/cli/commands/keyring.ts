@@ -23,8 +23,9 @@ export async function set(ctx: CommandContext, args: unknown[]): Promise<number>
   if (!value) throw new UsageError('empty value: nothing stored');
   const store = await defaultSecretStore(ctx.env);
   await store.set(service, account, value);
-  ctx.out.info(`stored ${service}/${account} in the ${store.kind === 'file' ? '0600 credentials file (no OS keyring answered)' : 'OS keyring'}`);
-  ctx.out.record({ type: 'keyring', action: 'set', ref: `${service}/${account}`, store: store.kind });
+  const why = store.kind === 'file' && ctx.env['SSOT_KEYRING'] !== 'file' ? ` (no OS keyring answered${process.platform === 'linux' ? ': no Secret Service on this session' : ''})` : '';
+  ctx.out.info(`stored ${service}/${account} in ${store.where}${why}`);
+  ctx.out.record({ type: 'keyring', action: 'set', ref: `${service}/${account}`, store: store.kind, where: store.where });
   return 0;
 }
 
@@ -32,6 +33,6 @@ export async function remove(ctx: CommandContext, args: unknown[]): Promise<numb
   const [service, account] = split(args[0]);
   const store = await defaultSecretStore(ctx.env);
   await store.delete(service, account);
-  ctx.out.info(`removed ${service}/${account}`);
+  ctx.out.info(`removed ${service}/${account} from ${store.where}`);
   return 0;
 }

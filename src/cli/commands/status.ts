@@ -14,29 +14,7 @@ import type { CommandContext } from '../context.js';
  */
 export async function run(ctx: CommandContext): Promise<number> {
   const config = await ctx.config();
-  const dir = stateDir(ctx.env);
-  const { readVaultState } = await import('../../vault/state.js');
-  const { formatAge } = await import('../../watch/status-file.js');
-  const now = Date.now();
-  const age = (iso: string | undefined): string => (iso ? `${formatAge(now - Date.parse(iso))} ago` : 'never');
-
-  if (config.vaults.length > 0) {
-    const rows = [['VAULT', 'LOCATION', 'CONTENT', 'LAST SYNC', 'LAST ERROR']];
-    for (const v of config.vaults) {
-      const s = await readVaultState(dir, v.name);
-      const ref = s.primary?.digest;
-      const locs: [string, typeof s.primary][] = [['primary ' + v.path, s.primary], ...Object.entries(s.copies)];
-      for (const [id, ls] of locs) {
-        const agrees = ls !== undefined && ls.digest === ref;
-        rows.push([v.name, id, ls ? (agrees ? 'same' : 'DIFFERS') : 'never synced', age(ls?.syncedAt), ls?.lastError ? `${ls.lastError.code}: ${ls.lastError.message}` : '']);
-        ctx.out.record({ type: 'vault-location', vault: v.name, location: id, agrees, lastSync: ls?.syncedAt ?? null, lastError: ls?.lastError ?? null });
-      }
-      const missing = v.copies.length - Object.keys(s.copies).length;
-      if (missing > 0) rows.push([v.name, `${missing} configured cop${missing === 1 ? 'y' : 'ies'}`, 'never synced', '', '']);
-    }
-    ctx.out.table(rows);
-    for (const v of config.vaults) await showConflictCopies(ctx, v.name, (await readVaultState(dir, v.name)).conflictCopies ?? [], age);
-  }
+  if (config.vaults.length > 0) await vaultSection(ctx, config);
 
   if (config.confluence) await docsSection(ctx, config);
 
@@ -57,15 +35,81 @@ export async function run(ctx: CommandContext): Promise<number> {
     ctx.out.record({ type: 'tickets', tied, pending });
   }
 
+  await watcherSection(ctx, config);
+  return ExitCode.OK;
+}
+
+/**
+ * One row per location the config has now (the state may remember copies
+ * that were removed since): its content against the primary's, as of the
+ * last sync; a primary or folder copy saved since then (KeePassXC) shows as
+ * changed, without a password (a hash of the file); and the last error, from
+ * a failed sync too (a wrong password, a branch mismatch).
+ */
+async function vaultSection(ctx: CommandContext, config: LoadedConfig): Promise<void> {
+  const dir = stateDir(ctx.env);
+  const { readVaultState, VAULT_WIDE } = await import('../../vault/state.js');
+  const { copyIdentity } = await import('../../vault/copies/ids.js');
+  const { formatAge } = await import('../../watch/status-file.js');
+  const now = Date.now();
+  const age = (iso: string | undefined): string => (iso ? `${formatAge(now - Date.parse(iso))} ago` : 'never');
+  const rows = [['VAULT', 'LOCATION', 'CONTENT', 'LAST SYNC', 'LAST ERROR']];
+  for (const v of config.vaults) {
+    const s = await readVaultState(dir, v.name);
+    const ref = s.primary?.digest;
+    const locs = [
+      { id: 'primary', name: `primary ${v.path}`, file: v.path as string | undefined, ls: s.primary },
+      ...v.copies.map((c) => {
+        const { id, kind } = copyIdentity(c, v.path);
+        return { id, name: id, file: kind === 'folder' ? id.slice('folder:'.length) : undefined, ls: s.copies[id] };
+      }),
+    ];
+    for (const l of locs) {
+      const err = s.errors?.[l.id] ?? l.ls?.lastError;
+      const saved = l.ls && l.file ? await changedOnDisk(l.file, l.ls.rev) : false;
+      const content = !l.ls ? 'never synced' : saved ? 'CHANGED, not synced yet' : l.ls.digest === ref ? 'same' : 'DIFFERS';
+      rows.push([v.name, l.name, content, age(l.ls?.syncedAt), err ? `${err.code}: ${err.message}` : '']);
+      ctx.out.record({ type: 'vault-location', vault: v.name, location: l.id, agrees: l.ls !== undefined && !saved && l.ls.digest === ref, changedSinceSync: saved, lastSync: l.ls?.syncedAt ?? null, lastError: err ?? null });
+    }
+    const wide = s.errors?.[VAULT_WIDE];
+    if (wide) {
+      rows.push([v.name, '(the vault)', '', age(s.lastSync?.at), `${wide.code}: ${wide.message}`]);
+      ctx.out.record({ type: 'vault-error', vault: v.name, lastError: wide });
+    }
+  }
+  ctx.out.table(rows);
+  for (const v of config.vaults) await showConflictCopies(ctx, v.name, (await readVaultState(dir, v.name)).conflictCopies ?? [], age);
+}
+
+/** A file whose bytes are not the ones last synced (a hash; no password needed). */
+async function changedOnDisk(file: string, rev: string): Promise<boolean> {
+  const { createHash } = await import('node:crypto');
+  try {
+    return createHash('sha256').update(await fs.readFile(file)).digest('hex') !== rev;
+  } catch {
+    return true; // gone since the sync
+  }
+}
+
+/** The watcher, and only the targets of this config (its status file may be from another config, or an older one). */
+async function watcherSection(ctx: CommandContext, config: LoadedConfig): Promise<void> {
   const { readWatchStatus, describeTargets, defaultStatusFile } = await import('../../watch/status-file.js');
   const w = await readWatchStatus(defaultStatusFile(ctx.env));
-  if (!w) ctx.out.info('\nwatcher: has not run on this machine (`ssot watch`, or `ssot service install`)');
-  else {
-    ctx.out.info(`\nwatcher: ${w.running ? `running (pid ${w.pid})` : 'not running'}`);
-    ctx.out.table(describeTargets(w));
-    ctx.out.record({ type: 'watcher', running: w.running, pid: w.pid, targets: w.targets });
+  if (!w) {
+    ctx.out.info('\nwatcher: has not run on this machine (`ssot watch`, or `ssot service install`)');
+    return;
   }
-  return ExitCode.OK;
+  const state = w.running ? `running (pid ${w.pid})` : 'not running';
+  if (w.configFile && w.configFile !== config.file) {
+    ctx.out.info(`\nwatcher: ${state}, for another config (${w.configFile}); its targets are not this config's`);
+    ctx.out.record({ type: 'watcher', running: w.running, pid: w.pid, configFile: w.configFile, targets: [] });
+    return;
+  }
+  const wanted = new Set<string>(['config', ...config.vaults.map((v) => `vault:${v.name}`), ...(config.confluence ? ['docs'] : []), ...(config.jira ? ['tickets'] : [])]);
+  const view = { ...w, targets: w.targets.filter((t) => wanted.has(t.id)) };
+  ctx.out.info(`\nwatcher: ${state}`);
+  ctx.out.table(describeTargets(view));
+  ctx.out.record({ type: 'watcher', running: w.running, pid: w.pid, targets: view.targets });
 }
 
 /** File-sync tools' conflict copies the last syncs met: merged (and where they went), or left alone (and why). */

@@ -48,6 +48,14 @@ export interface Copy {
    * or wrote it). A copy that reports `missed` versions counts from here.
    */
   synced?(rev: string): Promise<void>;
+
+  /**
+   * Optional: what `ssot doctor` says of this copy: the checks a sync would
+   * make (reachable, authorised, the file found, refusals included), with
+   * nothing written anywhere (no fetch, no state, no commit). Without it,
+   * doctor asks `head()`.
+   */
+  probe?(): Promise<string>;
 }
 
 export type CopyKind = 'folder' | 'git' | 'gdrive' | 'rclone';

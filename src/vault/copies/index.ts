@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { drive_v3 } from '@googleapis/drive';
 import { writeJsonAtomic } from '../../core/atomic.js';
-import { resolveUserPath, stateDir } from '../../core/paths.js';
+import { ensurePrivateDir, resolveUserPath, stateDir } from '../../core/paths.js';
 import { resolveCredential, type CredentialContext } from '../../config/credentials.js';
 import type { CopyConfig, GdriveConfig, RcloneConfig } from '../../config/schema.js';
 import type { Copy } from './copy.js';
@@ -26,6 +26,8 @@ export interface CopyFactoryDeps {
   merge: MergeBytes;
   /** The Drive client, built once per run by the caller (see driveClientFromConfig). */
   driveClient?: () => Promise<drive_v3.Drive>;
+  /** The scope the Drive credentials were granted (`gdrive.scope`). */
+  driveScope?: 'drive' | 'drive.file';
   /** Where a Drive copy remembers its ids; default a 0600 JSON file under the state folder. */
   driveState?: (key: string) => DriveCopyState;
   /** The user's rclone (top-level `rclone:`); default: `rclone` on PATH with its default config. */
@@ -46,7 +48,7 @@ export async function copyFromConfig(entry: CopyConfig, deps: CopyFactoryDeps): 
     return new GitCopy({
       repo: resolveUserPath(g.repo, deps.baseDir),
       remote: g.remote,
-      branch: g.branch,
+      ...(g.branch ? { branch: g.branch } : {}),
       ...(g.path ? { path: g.path } : {}),
       name: g.name ?? defaultName,
       merge: deps.merge,
@@ -70,6 +72,7 @@ export async function copyFromConfig(entry: CopyConfig, deps: CopyFactoryDeps): 
     ...(d.folder ? { folder: d.folder } : {}),
     ...(d.folderId ? { folderId: d.folderId } : {}),
     ...(d.fileId ? { fileId: d.fileId } : {}),
+    ...(deps.driveScope ? { scope: deps.driveScope } : {}),
     state: (deps.driveState ?? fileDriveState)(key),
   });
 }
@@ -105,14 +108,14 @@ export function fileDriveState(key: string, dir = path.join(stateDir(), 'copies'
       try {
         const v = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, unknown>;
         const out: DriveCopyStateValue = {};
-        for (const k of ['folderId', 'fileId', 'lastRev'] as const) if (typeof v[k] === 'string') out[k] = v[k];
+        for (const k of ['folderId', 'fileId', 'lastRev', 'madeFolderId'] as const) if (typeof v[k] === 'string') out[k] = v[k];
         return out;
       } catch {
         return {}; // absent or unreadable: the ids are found again by name
       }
     },
     async set(value: DriveCopyStateValue): Promise<void> {
-      await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+      await ensurePrivateDir(dir);
       await writeJsonAtomic(file, value, { mode: 0o600 });
     },
   };

@@ -3,6 +3,7 @@ import { ErrorCode, ExitCode, SsotError } from '../../core/errors.js';
 import { CopyConflictError, type Copy, type CopyRead, type CopyVersion, type WriteInfo, type WriteResult } from './copy.js';
 import { rcloneError, rcloneOk, runRclone, type RcloneRunner, type RcloneTarget } from './rclone-run.js';
 import type { RcloneCopyMeta, RcloneCopyState } from './rclone-state.js';
+import { rcloneFile } from './ids.js';
 import { listS3Versions, s3VersionPath } from './rclone-versions.js';
 
 export interface RcloneCopyOptions {
@@ -65,7 +66,7 @@ export class RcloneCopy implements Copy {
     }
     this.folder = opts.remote.replace(/\/+$/, '');
     this.name = opts.name;
-    this.file = this.folder.endsWith(':') ? `${this.folder}${opts.name}` : `${this.folder}/${opts.name}`;
+    this.file = rcloneFile(opts.remote, opts.name);
     this.id = `rclone:${this.file}`;
     this.label = `rclone ${this.file}`;
     this.runner = opts.runner;
@@ -88,6 +89,12 @@ export class RcloneCopy implements Copy {
       return { data: bytes, rev };
     }
     throw new SsotError(ErrorCode.Remote, `${this.label} kept changing while it was read`, { hint: 'another machine is writing it; sync again in a moment' });
+  }
+
+  /** `ssot doctor`: the remote, its folder and the file's hash, read-only (rclone-doctor.ts). */
+  async probe(): Promise<string> {
+    const { checkRcloneCopy } = await import('./rclone-doctor.js');
+    return checkRcloneCopy(this);
   }
 
   async head(): Promise<string | null> {

@@ -4,6 +4,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { copySchema, gdriveSchema } from '../../../src/config/schema.js';
 import { copyFromConfig, driveClientFromConfig, fileDriveState } from '../../../src/vault/copies/index.js';
+import { copyIdentity } from '../../../src/vault/copies/ids.js';
+import { memoryDriveState } from '../../../src/vault/copies/gdrive.js';
+import { memoryRcloneState } from '../../../src/vault/copies/rclone-state.js';
 import { TEST_OAUTH, useDriveStandIn } from '../../standins/drive/index.js';
 import { gitWorld } from './gitfixture.js';
 
@@ -49,5 +52,36 @@ describe('copies from config', () => {
     expect(saved.lastRev).toBe(rev);
     expect(drive.file(saved.fileId!)!.name).toBe('chronos.kdbx');
     expect(await fs.readFile(st, 'utf8')).not.toContain(TEST_OAUTH.refreshToken);
+  });
+
+  it('a copy\'s id from its config alone is the id the copy has (status lists configured copies by it)', async () => {
+    const w = await gitWorld();
+    const dir = w.clone('ids');
+    const primaryPath = path.join(tmp, 'p', 'chronos.kdbx');
+    const deps = {
+      primaryPath,
+      baseDir: tmp,
+      merge,
+      driveClient: async () => driveClientFromConfig(gdriveSchema.parse({ auth: { accessToken: { env: 'T' } }, rootUrl: drive.url }), { configFile: 'c', baseDir: tmp, env: { T: 'x' } }),
+      driveState: () => memoryDriveState(),
+      rcloneState: () => memoryRcloneState(),
+    };
+    const entries = [
+      { folder: { path: path.join(tmp, 'usb') } },
+      { folder: { path: path.join(tmp, 'nas'), name: 'other.kdbx' } },
+      { git: { repo: dir } },
+      { git: { repo: dir, path: '/vaults/', name: 'x.kdbx' } },
+      { gdrive: { folder: '/Backups/security/' } },
+      { gdrive: { folderId: 'F1', name: 'y.kdbx' } },
+      { gdrive: { fileId: 'X1' } },
+      { rclone: { remote: 'nas:vault/' } },
+      { rclone: { remote: 'sftpbox:', name: 'z.kdbx' } },
+    ];
+    for (const e of entries) {
+      const parsed = copySchema.parse(e);
+      const copy = await copyFromConfig(parsed, deps);
+      expect(copyIdentity(parsed, primaryPath)).toEqual({ id: copy.id, kind: copy.kind });
+    }
+    await w.cleanup();
   });
 });

@@ -44,7 +44,7 @@ describe('DriveCopy against the Drive v3 stand-in', () => {
     const files = drive.findByName('chronos.kdbx', subs[0]!.id);
     expect(files.length).toBe(1);
     expect(files[0]!.revisions.map((r) => r.id)).toEqual([r1, r2]);
-    expect(state.value).toEqual({ folderId: subs[0]!.id, fileId: files[0]!.id, lastRev: r2 });
+    expect(state.value).toEqual({ folderId: subs[0]!.id, madeFolderId: subs[0]!.id, fileId: files[0]!.id, lastRev: r2 });
     // A second copy over the same folder path (another run) finds both, makes nothing.
     const before = drive.files().length;
     const again = makeCopy({ folder });
@@ -265,7 +265,8 @@ describe('DriveCopy against the Drive v3 stand-in', () => {
 
   it('works with a folderId instead of a path', async () => {
     const f = drive.createFile({ name: 'Shared', mimeType: 'application/vnd.google-apps.folder' });
-    const { copy } = makeCopy({ folder: undefined, folderId: f.id });
+    // A folder the user made in the web UI: reachable under the drive scope.
+    const { copy } = makeCopy({ folder: undefined, folderId: f.id, scope: 'drive' });
     await copy.write(bytes('a'), null, msg);
     expect(drive.findByName('chronos.kdbx', f.id).length).toBe(1);
     expect(copy.id).toBe(`gdrive:folder ${f.id}/chronos.kdbx`);

@@ -12,6 +12,7 @@ import type { VaultKey } from '../../../src/vault/kdbx/key.js';
 import { mergeDatabases } from '../../../src/vault/kdbx/merge.js';
 import { hasKeepassxc, keepassxc } from '../../support/keepassxc.js';
 import { tmpDir } from '../../support/tmp.js';
+import { runnerIsCI } from '../../support/runner.js';
 
 const PW = 'interop-pw';
 const dir = tmpDir('ssot-kdbx-interop-');
@@ -36,7 +37,7 @@ function cliKey(key: VaultKey, keyPath?: string): { flags: string[]; stdin: stri
   return { flags, stdin: key.password === undefined ? [] : [key.password] };
 }
 
-describe.skipIf(!hasKeepassxc() && !process.env['CI'])('KeePassXC opens what ssot writes', () => {
+describe.skipIf(!hasKeepassxc() && !runnerIsCI())('KeePassXC opens what ssot writes', () => {
   const small = { memoryKiB: 1024, iterations: 2, parallelism: 1 };
   const cases: [string, CreateOptions, 'pw' | 'kf' | 'both'][] = [
     ['Argon2id', { kdf: 'argon2id', ...small }, 'pw'],
@@ -71,7 +72,7 @@ describe.skipIf(!hasKeepassxc() && !process.env['CI'])('KeePassXC opens what sso
   }
 });
 
-describe.skipIf(!hasKeepassxc() && !process.env['CI'])('ssot opens and merges what KeePassXC writes', () => {
+describe.skipIf(!hasKeepassxc() && !runnerIsCI())('ssot opens and merges what KeePassXC writes', () => {
   const kinds: ['pw' | 'kf' | 'both', string][] = [
     ['pw', 'password'],
     ['kf', 'key file'],
@@ -161,7 +162,7 @@ describe.skipIf(!hasKeepassxc() && !process.env['CI'])('ssot opens and merges wh
   });
 });
 
-describe.skipIf(!hasKeepassxc() && !process.env['CI'])('a KeePassXC save changes no content it did not edit', () => {
+describe.skipIf(!hasKeepassxc() && !runnerIsCI())('a KeePassXC save changes no content it did not edit', () => {
   it('entries (custom data, attachments, history, protected fields) and settings keep their digest', async () => {
     const { databaseView } = await import('../../../src/vault/kdbx/canonical.js');
     const { rawKdbx } = await import('../../../src/vault/kdbx/database.js');
