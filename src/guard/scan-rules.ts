@@ -1,3 +1,4 @@
+import { TEXT_CONTEXT, type FileContext } from './filekind.js';
 import { acceptSecret, RULES, type Rule, type RuleHit } from './rules.js';
 
 /**
@@ -173,26 +174,34 @@ function undiff(part: string): string {
   return part.replace(/(^|\n)\+/g, '$1 ');
 }
 
+export interface ScanRuleOptions {
+  /** The text is added lines of a diff, each still led by its `+`. */
+  diffLines?: boolean;
+  /** What kind of file the text comes from (default: text, written by a person). */
+  context?: FileContext;
+}
+
 /** Run the rules over a string; hits' offsets are character offsets. */
-export function scanRules(text: string, rules: readonly Rule[] = RULES, opts: { diffLines?: boolean } = {}): RuleHit[] {
+export function scanRules(text: string, rules: readonly Rule[] = RULES, opts: ScanRuleOptions = {}): RuleHit[] {
   if (text.length === 0) return [];
   return scanSource(stringSource(text), triggers(text, compile(rules)), rules, opts);
 }
 
 /** Run the rules over a file's bytes; hits' offsets are byte offsets. */
-export function scanRulesInBytes(bytes: Buffer, encoding: 'utf8' | 'latin1', rules: readonly Rule[] = RULES, opts: { diffLines?: boolean } = {}): RuleHit[] {
+export function scanRulesInBytes(bytes: Buffer, encoding: 'utf8' | 'latin1', rules: readonly Rule[] = RULES, opts: ScanRuleOptions = {}): RuleHit[] {
   if (bytes.length === 0) return [];
   return scanSource(bytesSource(bytes, encoding), triggersBytes(bytes, compile(rules)), rules, opts);
 }
 
-function scanSource(src: Source, pos: number[][], rules: readonly Rule[], opts: { diffLines?: boolean }): RuleHit[] {
+function scanSource(src: Source, pos: number[][], rules: readonly Rule[], opts: ScanRuleOptions): RuleHit[] {
   const hits: RuleHit[] = [];
   const fix = opts.diffLines ? undiff : (s: string): string => s;
+  const ctx = opts.context ?? TEXT_CONTEXT;
   rules.forEach((rule, ri) => {
     const at = pos[ri]!;
-    if (at.length === 0) return;
+    if (at.length === 0 || (rule.contextual && ctx.machine)) return;
     if (rule.find) {
-      rule.find(src, at, (h) => hits.push(h), fix);
+      rule.find(src, at, { emit: (h) => hits.push(h), fix, ctx });
       return;
     }
     const regex = rule.regex;
@@ -209,7 +218,9 @@ function scanSource(src: Source, pos: number[][], rules: readonly Rule[], opts: 
         const secret = m.groups?.['s'] ?? m[0];
         if (!acceptSecret(rule, secret, m, part)) continue;
         const rel = m[0].lastIndexOf(secret);
-        hits.push({ rule: rule.id, index: src.offsetIn(s, part, m.index + (rel < 0 ? 0 : rel)), secret });
+        const hit: RuleHit = { rule: rule.id, index: src.offsetIn(s, part, m.index + (rel < 0 ? 0 : rel)), secret };
+        if (rule.describe) hit.description = rule.describe(m);
+        hits.push(hit);
       }
     }
   });

@@ -3,7 +3,8 @@ import { fingerprintOf } from './baseline.js';
 import { DEFAULT_BLOCK_PATHS, detectExport, isKdbx, pathMatcher } from './blocked.js';
 import type { FingerprintIndex } from './fingerprint.js';
 import type { ReadResult, Skipped, Target } from './git.js';
-import { RULES, type Rule } from './rules.js';
+import { fileContext } from './filekind.js';
+import { FORMAT_RULES, RULES } from './rules.js';
 import { scanRulesInBytes } from './scan-rules.js';
 
 /**
@@ -45,7 +46,6 @@ export interface ScanReport {
 
 export const ALLOW_MARK = 'ssot:allow';
 const RULE_BY_ID = new Map(RULES.map((r) => [r.id, r]));
-const BINARY_RULES: readonly Rule[] = RULES.filter((r) => r.id !== 'generic-secret');
 
 /** A short, safe view of a secret: at most 4 leading characters (a quarter of it), and its length. */
 export function redact(secret: string): string {
@@ -152,7 +152,8 @@ export function scanTargets(read: ReadResult, opts: ScanOptions = {}): ScanRepor
       };
     };
 
-    for (const h of scanRulesInBytes(bytes, encoding, t.binary ? BINARY_RULES : RULES, { diffLines: prefix > 0 })) {
+    const context = fileContext(t.path, prefix > 0 ? bytes.subarray(prefix) : bytes, t.fromStart);
+    for (const h of scanRulesInBytes(bytes, encoding, t.binary ? FORMAT_RULES : RULES, { diffLines: prefix > 0, context })) {
       const P = place(h.index);
       if (P.text.includes(ALLOW_MARK)) {
         inlineAllowed++;
@@ -164,7 +165,7 @@ export function scanTargets(read: ReadResult, opts: ScanOptions = {}): ScanRepor
         line: lineNo(P.idx),
         column: P.column,
         rule: h.rule,
-        description: (rule?.description ?? h.rule) + (t.binary ? ' (in a binary file)' : ''),
+        description: (h.description ?? rule?.description ?? h.rule) + (t.binary ? ' (in a binary file)' : ''),
         redacted: redact(h.secret),
         fingerprint: fingerprintOf(h.rule, t.path, h.secret),
       };
