@@ -23,15 +23,29 @@ export interface GuardConfig {
   maxFileBytes: number;
   /** The config names vaults: their values should be indexed. */
   hasVaults: boolean;
+  /**
+   * With vaults configured, must the index of their values be usable?
+   * `required` (default): the guard fails when it is missing or cannot be opened;
+   * `optional`: it warns and runs the credential rules only.
+   */
+  vaultIndex: 'required' | 'optional';
 }
 
 export const DEFAULT_BASELINE = '.ssot-guard-baseline.json';
 export const DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024;
-const KEYS = ['blockPaths', 'baseline', 'ignorePaths', 'maxFileBytes'] as const;
+const KEYS = ['blockPaths', 'baseline', 'ignorePaths', 'maxFileBytes', 'vaultIndex'] as const;
 
 
 export function defaults(): GuardConfig {
-  return { blockPaths: [], baseline: DEFAULT_BASELINE, baselineRelative: true, ignorePaths: [], maxFileBytes: DEFAULT_MAX_FILE_BYTES, hasVaults: false };
+  return {
+    blockPaths: [],
+    baseline: DEFAULT_BASELINE,
+    baselineRelative: true,
+    ignorePaths: [],
+    maxFileBytes: DEFAULT_MAX_FILE_BYTES,
+    hasVaults: false,
+    vaultIndex: 'required',
+  };
 }
 
 export async function loadGuardConfig(opts: { explicit?: string | undefined; cwd: string; env: NodeJS.ProcessEnv }): Promise<GuardConfig> {
@@ -90,6 +104,10 @@ export async function loadGuardConfig(opts: { explicit?: string | undefined; cwd
     const n = g['maxFileBytes'];
     if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) throw bad('maxFileBytes', 'a positive integer');
     cfg.maxFileBytes = n;
+  }
+  if (g['vaultIndex'] !== undefined) {
+    if (g['vaultIndex'] !== 'required' && g['vaultIndex'] !== 'optional') throw bad('vaultIndex', '`required` or `optional`');
+    cfg.vaultIndex = g['vaultIndex'];
   }
   return cfg;
 }

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
 import { guessBits } from './entropy.js';
+import { createIndexKey, readIndexKey, removeOldKeys } from './index-key.js';
 import { VARIANTS, variantsOf, type Variant } from './variants.js';
 
 /**
@@ -17,8 +18,8 @@ import { VARIANTS, variantsOf, type Variant } from './variants.js';
  *   matches, it HMACs the window of each candidate length and compares tags;
  * - the file is encrypted with AES-256-GCM (counts, lengths and entry names
  *   hidden, tampering detected); every key is derived from one random 256-bit
- *   key kept apart from the file (OS keyring, else a 0600 file in the config
- *   folder) and replaced on every rebuild.
+ *   key of this index alone (index-key.ts: beside it in the 0700 state folder,
+ *   named in its header, new on every rebuild, never overwritten).
  */
 
 export const WINDOW = 8;
@@ -26,8 +27,7 @@ const FP_BITS = 28;
 const BITMAP_BITS = 22;
 const TAG_BYTES = 16;
 const MAGIC = Buffer.from('SSOTGIX2', 'latin1');
-export const KEY_SERVICE = 'ssot';
-export const KEY_ACCOUNT = 'guard-index-key';
+const FORMAT = 2;
 
 export const DEFAULT_MIN_LENGTH = 8;
 export const DEFAULT_MIN_BITS = 44;
@@ -52,14 +52,8 @@ export interface BuildResult {
   /** Index entries written (values x encodings). */
   entries: number;
   file: string;
-  keyStore: string;
-}
-
-/** Where the key goes: the shape of config/keyring.ts's SecretStore. */
-export interface KeyStore {
-  readonly kind: string;
-  get(service: string, account: string): Promise<string | undefined>;
-  set(service: string, account: string, value: string): Promise<void>;
+  /** The id of the index's own key (its file is guard/keys/<id>.key). */
+  keyId: string;
 }
 
 export interface VaultSource {
@@ -71,9 +65,6 @@ export interface VaultSource {
 
 export interface BuildOptions {
   stateDir: string;
-  /** Where the index key is kept; default: config/keyring.ts defaultSecretStore (OS keyring, else a 0600 file). */
-  keyStore?: KeyStore;
-  env?: NodeJS.ProcessEnv;
   minLength?: number;
   /** Minimum estimated guessing resistance, in bits; weaker values are skipped. */
   minBits?: number;
@@ -85,6 +76,10 @@ export interface BuildOptions {
 
 export function indexPath(stateDir: string): string {
   return path.join(stateDir, 'guard', 'index.bin');
+}
+
+function guardDir(stateDir: string): string {
+  return path.join(stateDir, 'guard');
 }
 
 interface Keys {
@@ -134,11 +129,6 @@ export function classifyValue(value: string, minLength: number, minBits: number,
   return undefined;
 }
 
-async function defaultKeyStore(env: NodeJS.ProcessEnv): Promise<KeyStore> {
-  const { defaultSecretStore } = await import('../config/keyring.js');
-  return defaultSecretStore(env);
-}
-
 /**
  * Build the index from plain values (the vault reader unlocks the vaults and
  * passes them in) and write it with a fresh key. Values too short or too weak
@@ -149,7 +139,10 @@ export async function buildFingerprintIndex(values: Iterable<VaultValue>, opts: 
   const minBits = opts.minBits ?? DEFAULT_MIN_BITS;
   const skippedReasons: Record<SkipReason, number> = { empty: 0, 'too-short': 0, weak: 0, placeholder: 0 };
   const skippedEntries: BuildResult['skippedEntries'] = [];
-  const master = randomBytes(32);
+  const dir = guardDir(opts.stateDir);
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  // The key first: an index is never on disk without the key that opens it.
+  const { id: keyId, key: master } = await createIndexKey(dir);
   const keys = deriveKeys(master);
 
   const refs: { vault: string; entryPath: string; field: string }[] = [];
@@ -192,8 +185,7 @@ export async function buildFingerprintIndex(values: Iterable<VaultValue>, opts: 
   head.writeUInt32LE(meta.length, 4);
   const plain = Buffer.concat([head, meta, Buffer.from(fps.buffer), Buffer.from(lens.buffer), Buffer.from(refIdx.buffer), tags]);
 
-  const store = opts.keyStore ?? (await defaultKeyStore(opts.env ?? process.env));
-  const header = Buffer.from(JSON.stringify({ version: 1, keyStore: store.kind, keyService: KEY_SERVICE, keyAccount: KEY_ACCOUNT }), 'utf8');
+  const header = Buffer.from(JSON.stringify({ version: FORMAT, keyId }), 'utf8');
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', keys.enc, iv);
   cipher.setAAD(header);
@@ -201,13 +193,11 @@ export async function buildFingerprintIndex(values: Iterable<VaultValue>, opts: 
   const hl = Buffer.alloc(4);
   hl.writeUInt32LE(header.length, 0);
   const file = indexPath(opts.stateDir);
-  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  // The key first: an index is never on disk without the key that opens it.
-  await store.set(KEY_SERVICE, KEY_ACCOUNT, master.toString('base64'));
   await writeFileAtomic(file, Buffer.concat([MAGIC, hl, header, iv, cipher.getAuthTag(), body]), { mode: 0o600 });
   master.fill(0);
+  await removeOldKeys(dir, keyId);
   const skipped = skippedEntries.length;
-  return { indexed, skipped, skippedReasons, skippedEntries, entries: n, file, keyStore: store.kind };
+  return { indexed, skipped, skippedReasons, skippedEntries, entries: n, file, keyId };
 }
 
 /** A loaded index, ready to scan bytes. */
@@ -227,23 +217,26 @@ export interface VaultHit {
   variant: Variant;
 }
 
+/** Why an index on disk cannot be used. */
+export type Unusable = 'damaged' | 'old-format' | 'key-missing' | 'key-mismatch' | 'unreadable';
+
 export type LoadOutcome =
   | { status: 'ok'; index: FingerprintIndex; warnings: string[] }
   | { status: 'missing' }
-  | { status: 'unusable'; reason: string };
+  | { status: 'unusable'; problem: Unusable; reason: string };
 
 interface IndexHeader {
   version: number;
-  keyStore: string;
-  keyService: string;
-  keyAccount: string;
+  keyId?: string;
 }
 
 /**
- * Read the index and its key. Never throws for a bad index: a missing, corrupt
- * or keyless index is reported so the caller can warn and still run the rules.
+ * Read the index and its key. Never throws for a bad index: a missing index,
+ * or one that cannot be used (damaged, an older format, its key missing or not
+ * the one it was written with), is reported so the caller decides: the guard
+ * fails closed when vaults are configured.
  */
-export async function loadFingerprintIndex(stateDir: string, opts: { env?: NodeJS.ProcessEnv; keyStore?: KeyStore } = {}): Promise<LoadOutcome> {
+export async function loadFingerprintIndex(stateDir: string, _opts: { env?: NodeJS.ProcessEnv } = {}): Promise<LoadOutcome> {
   const file = indexPath(stateDir);
   let data: Buffer;
   const warnings: string[] = [];
@@ -253,62 +246,71 @@ export async function loadFingerprintIndex(stateDir: string, opts: { env?: NodeJ
     data = await fs.readFile(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
-    return { status: 'unusable', reason: `cannot read ${file}: ${(e as Error).message}` };
+    return { status: 'unusable', problem: 'unreadable', reason: `cannot read ${file}: ${(e as Error).message}` };
   }
+  const head = readHeader(data);
+  if ('problem' in head) return { status: 'unusable', ...head };
+  const key = await readIndexKey(guardDir(stateDir), head.header.keyId ?? '');
+  if (key.status === 'missing') return { status: 'unusable', problem: 'key-missing', reason: `the key this index was written with is gone from ${path.join(guardDir(stateDir), 'keys')}` };
+  if (key.status === 'unreadable') return { status: 'unusable', problem: 'unreadable', reason: key.reason };
+  warnings.push(...key.warnings);
+  const keys = deriveKeys(key.key);
+  key.key.fill(0);
+  let plain: Buffer;
   try {
-    if (data.length < 12 || !data.subarray(0, 8).equals(MAGIC)) throw new Error('not an ssot guard index');
-    const hl = data.readUInt32LE(8);
-    const headerBuf = data.subarray(12, 12 + hl);
-    const header = JSON.parse(headerBuf.toString('utf8')) as IndexHeader;
-    if (header.version !== 1) throw new Error(`unknown index version ${String(header.version)}`);
-    const store = opts.keyStore ?? (await storeFor(header.keyStore, opts.env ?? process.env));
-    const keyText = store ? await store.get(header.keyService, header.keyAccount) : undefined;
-    if (!keyText) return { status: 'unusable', reason: `the index key is missing from the ${header.keyStore} store` };
-    const master = Buffer.from(keyText, 'base64');
-    const keys = deriveKeys(master);
-    master.fill(0);
-    let p = 12 + hl;
+    let p = 12 + head.headerBuf.length;
     const iv = data.subarray(p, p + 12);
     p += 12;
-    const authTag = data.subarray(p, p + 16);
-    p += 16;
     const decipher = createDecipheriv('aes-256-gcm', keys.enc, iv);
-    decipher.setAAD(headerBuf);
-    decipher.setAuthTag(authTag);
-    const plain = Buffer.concat([decipher.update(data.subarray(p)), decipher.final()]);
-    const n = plain.readUInt32LE(0);
-    const ml = plain.readUInt32LE(4);
-    const meta = JSON.parse(plain.subarray(8, 8 + ml).toString('utf8')) as {
-      refs: { vault: string; entryPath: string; field: string }[];
-      sources: VaultSource[];
-      built: string;
-    };
-    let q = 8 + ml;
-    const arr = (): Uint32Array => {
-      const copy = new Uint32Array(n);
-      Buffer.from(copy.buffer).set(plain.subarray(q, q + n * 4));
-      q += n * 4;
-      return copy;
-    };
-    const fps = arr();
-    const lens = arr();
-    const refIdx = arr();
-    const tags = plain.subarray(q, q + n * TAG_BYTES);
-    if (tags.length !== n * TAG_BYTES) throw new Error('truncated');
-    return { status: 'ok', index: makeIndex(keys, fps, lens, refIdx, tags, meta), warnings };
+    decipher.setAAD(head.headerBuf);
+    decipher.setAuthTag(data.subarray(p, p + 16));
+    plain = Buffer.concat([decipher.update(data.subarray(p + 16)), decipher.final()]);
+  } catch {
+    return { status: 'unusable', problem: 'key-mismatch', reason: 'the index does not match its key (or was changed since it was written)' };
+  }
+  try {
+    return { status: 'ok', index: parseBody(plain, keys), warnings };
   } catch (e) {
-    const msg = (e as Error).message;
-    return { status: 'unusable', reason: /auth|decrypt/i.test(msg) ? 'the index does not match its key or is damaged' : `the index is damaged (${msg})` };
+    return { status: 'unusable', problem: 'damaged', reason: `the index is damaged (${(e as Error).message})` };
   }
 }
 
-async function storeFor(kind: string, env: NodeJS.ProcessEnv): Promise<KeyStore | undefined> {
-  const k = await import('../config/keyring.js');
-  if (kind === 'file') {
-    const { configDir } = await import('../core/paths.js');
-    return k.fileStore(path.join(configDir(env), 'credentials.json'));
+/** The clear header: the format and which key opens the rest. */
+function readHeader(data: Buffer): { header: IndexHeader; headerBuf: Buffer } | { problem: Unusable; reason: string } {
+  try {
+    if (data.length < 12 || !data.subarray(0, 8).equals(MAGIC)) throw new Error('not an ssot guard index');
+    const headerBuf = data.subarray(12, 12 + data.readUInt32LE(8));
+    const header = JSON.parse(headerBuf.toString('utf8')) as IndexHeader;
+    if (header.version === 1) return { problem: 'old-format', reason: 'the index was built by an older ssot (its key was kept elsewhere)' };
+    if (header.version !== FORMAT) throw new Error(`unknown index version ${String(header.version)}`);
+    return { header, headerBuf };
+  } catch (e) {
+    return { problem: 'damaged', reason: `the index is damaged (${(e as Error).message})` };
   }
-  return (await k.osKeyring()) ?? undefined;
+}
+
+/** The decrypted body: counts, the entries' references, then the sorted arrays and the tags. */
+function parseBody(plain: Buffer, keys: Keys): FingerprintIndex {
+  const n = plain.readUInt32LE(0);
+  const ml = plain.readUInt32LE(4);
+  const meta = JSON.parse(plain.subarray(8, 8 + ml).toString('utf8')) as {
+    refs: { vault: string; entryPath: string; field: string }[];
+    sources: VaultSource[];
+    built: string;
+  };
+  let q = 8 + ml;
+  const arr = (): Uint32Array => {
+    const copy = new Uint32Array(n);
+    Buffer.from(copy.buffer).set(plain.subarray(q, q + n * 4));
+    q += n * 4;
+    return copy;
+  };
+  const fps = arr();
+  const lens = arr();
+  const refIdx = arr();
+  const tags = plain.subarray(q, q + n * TAG_BYTES);
+  if (tags.length !== n * TAG_BYTES) throw new Error('truncated');
+  return makeIndex(keys, fps, lens, refIdx, tags, meta);
 }
 
 function makeIndex(

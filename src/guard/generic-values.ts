@@ -177,10 +177,11 @@ export function isSecretValue(value: string, opts: ValueOptions = {}): boolean {
   const v = value;
   // prose (a message, a translation) is not a secret: spaces, or letters outside ASCII
   if (v.length < 8 || v.length > 512 || /\s/.test(v) || /[^\x00-\x7f]/.test(v)) return false;
-  if (isPlaceholder(v) || looksLikeCode(v) || isPublicKey(v) || looksLikeRegex(v)) return false;
+  if (isPlaceholder(v)) return false;
+  if (opts.password && /^[A-Za-z]{3,}(?:[-_.][A-Za-z]{3,}){3,}$/.test(v) && v.length >= 20) return true; // a passphrase
+  if (looksLikeCode(v) || isPublicKey(v) || looksLikeRegex(v)) return false;
   const decoded = decodedText(v);
   if (decoded !== undefined && (isPlaceholder(decoded) || looksLikeCode(decoded) || looksWordy(decoded))) return false;
-  if (opts.password && /^[A-Za-z]{3,}(?:[-_.][A-Za-z]{3,}){3,}$/.test(v) && v.length >= 20) return true; // a passphrase
   if (/^[A-Za-z]+(?:[-_.:/][A-Za-z]+)+$/.test(v) || looksWordy(v)) return false;
   const h = shannon(v);
   const c = classes(v);

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fileStore } from '../../src/config/keyring.js';
 import { buildFingerprintIndex, indexPath } from '../../src/guard/fingerprint.js';
 import { join, makeRepo, rand, ssot, tempDir, UPPER_DIGITS, type Repo } from './helpers.js';
 
@@ -261,8 +260,7 @@ describe('ssot guard: accepting findings', () => {
 describe('ssot guard: vault values', () => {
   const value = `Zq8${rand(10)}@/:%${rand(4)}`;
   async function withIndex(): Promise<void> {
-    const store = fileStore(path.join(home, 'config', 'ssot', 'credentials.json'));
-    const r = await buildFingerprintIndex([{ vault: 'chronos', entryPath: 'Prod/DB', field: 'Password', value }], { stateDir: path.join(home, 'state', 'ssot'), keyStore: store });
+    const r = await buildFingerprintIndex([{ vault: 'chronos', entryPath: 'Prod/DB', field: 'Password', value }], { stateDir: path.join(home, 'state', 'ssot') });
     expect(r.indexed).toBe(1);
   }
 

@@ -23,7 +23,7 @@ const POSITIVE: [string, string, string][] = [
   ['GitHub fine-grained PAT', `token: ${join('github', '_pat_', rand(82, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789_'))}`, 'github-fine-grained-pat'],
   ['GitLab PAT', `GITLAB_TOKEN=${join('gl', 'pat-', rand(20))}`, 'gitlab-token'],
   ['Bitbucket app password', `BITBUCKET_APP_PASSWORD=${join('AT', 'BB', rand(32))}`, 'bitbucket-app-password'],
-  ['Atlassian API token (new)', `jira_token: ${join('ATA', 'TT3', rand(180))}`, 'bitbucket-app-password'],
+  ['Atlassian API token (new)', `jira_token: ${join('ATA', 'TT3', rand(180))}`, 'atlassian-api-token'],
   ['Atlassian API token (classic)', `confluence_api_token = "${rand(24, LOWER_DIGITS, 11)}"`, 'atlassian-api-token'],
   ['Slack bot token', `SLACK_BOT_TOKEN=${join('xo', 'xb-')}${rand(12, '0123456789')}-${rand(13, '0123456789')}-${rand(24)}`, 'slack-token'],
   ['Slack webhook', `url = "https://${join('hooks.', 'slack.com')}/services/T${rand(8, UPPER_DIGITS)}/B${rand(8, UPPER_DIGITS)}/${rand(24)}"`, 'slack-webhook'],
