@@ -48,7 +48,7 @@ const MACHINE_PATHS: readonly RegExp[] = [
   /(?:^|\/)\.yarn\/(?:releases|plugins|sdks|unplugged|cache)\//,
   /(?:^|\/)\.pnp\.(?:c?js|loader\.mjs)$/,
   /(?:^|\/)(?:vendor|node_modules|third_party|third-party|bower_components|jspm_packages|Pods|Carthage)\//,
-  /(?:^|\/)(?:dist|build|out)\/.*\.(?:js|mjs|cjs|css)$/,
+  /(?:^|\/)dist\/.*\.(?:js|mjs|cjs|css)$/,
   /(?:^|\/)__snapshots__\/|\.snap$/,
   /(?:_pb2(?:_grpc)?\.pyi?|\.pb\.go|\.pb\.(?:cc|h)|_generated\.\w+|\.generated\.\w+|\.g\.dart|\.freezed\.dart|\.designer\.cs)$/i,
 ];

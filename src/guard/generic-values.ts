@@ -114,6 +114,8 @@ export function looksLikeCode(value: string): boolean {
   if (/^(?:application|text|image|audio|video|multipart|font)\/[\w.+-]+$/.test(v)) return true;
   if (/^(?:sha(?:1|224|256|384|512)|md5|blake2[bs]?|sha3-\d+|crc32)[-:]/i.test(v)) return true;
   if (/^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d)?/.test(v)) return true;
+  // a short name with a number in it: Argon2id, utf8mb4, sha256sum
+  if (v.length < 12 && /^[A-Za-z]{3,}\d{1,5}[a-z]{0,4}$/.test(v)) return true;
   // an ordinary word or CamelCase identifier without digits
   if (/^[A-Za-z]+$/.test(v) && (v.length < 20 || shannon(v) < 3.8)) return true;
   return false;
@@ -180,6 +182,7 @@ export function isSecretValue(value: string, opts: ValueOptions = {}): boolean {
   if (isPlaceholder(v)) return false;
   if (opts.password && /^[A-Za-z]{3,}(?:[-_.][A-Za-z]{3,}){3,}$/.test(v) && v.length >= 20) return true; // a passphrase
   if (looksLikeCode(v) || isPublicKey(v) || looksLikeRegex(v)) return false;
+  if (/^ey[A-Za-z0-9_-]{10,}\.ey/.test(v)) return false; // a JWT: the jwt rule judges it
   const decoded = decodedText(v);
   if (decoded !== undefined && (isPlaceholder(decoded) || looksLikeCode(decoded) || looksWordy(decoded))) return false;
   if (/^[A-Za-z]+(?:[-_.:/][A-Za-z]+)+$/.test(v) || looksWordy(v)) return false;

@@ -32,7 +32,8 @@ function weakPassword(pw: string): boolean {
 export function urlPassword(raw: string, user: string, host: string): boolean {
   const pw = percentDecode(raw);
   if (pw.length < 4 || /\s/.test(pw) && pw.length < 8) return false;
-  if (/^[$%<{[]|[}>\]]$/.test(raw) || /\$\{|\{\{|<%|%\(|\*\*\*|x{3,}|X{3,}|\.{3}|…/.test(raw) || /^\$[A-Za-z_({]/.test(raw)) return false;
+  // placeholders: ${PW}, {{ pw }}, <password>, [password], %(pw)s, %PW%, $PW, ***, xxx, ...
+  if (/^\{.*\}$|^\[.*\]$|^<.*>$|^%\w+%$/.test(pw) || /\$\{|\{\{|<%|%\(|\*\*\*|x{3,}|X{3,}|\.{3}|…/.test(raw) || /^\$[A-Za-z_({]/.test(raw)) return false;
   const lower = pw.toLowerCase();
   if (EXAMPLE_PASSWORDS.has(lower) || URL_PLACEHOLDER.test(lower) || /^(.)\1+$/.test(pw) || /^\{.*\}$/.test(pw)) return false;
   const u = percentDecode(user).toLowerCase();
@@ -134,7 +135,7 @@ export const CONTEXT_RULES: readonly Rule[] = [
   },
   {
     id: 'atlassian-api-token',
-    description: 'Atlassian (Jira, Confluence) API token',
+    description: 'Atlassian API token (Jira, Confluence, Bitbucket)',
     keywords: ['atlassian', 'confluence', 'jira'],
     span: 256,
     regex: re(
