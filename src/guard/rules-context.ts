@@ -18,7 +18,7 @@ const EXAMPLE_PASSWORDS = new Set([
 ]);
 
 /** Parts of a URL password that say it is a placeholder (a real password may hold "secret" or "pass"). */
-const URL_PLACEHOLDER = /^(?:some|my)[_-]|password|passwd|example|changeme|change_me|your[_-]|replace|redacted|placeholder|dummy|xxxx|\*\*\*|abcdefgh|12345678|qwer|asdf/;
+const URL_PLACEHOLDER = /^(?:some|my)[_-]|password|passwd|example|changeme|change_me|your[_-]|replace|redacted|placeholder|dummy|xxxx|\*\*\*|abcd|1234|qwer|asdf/;
 
 /** Hosts of examples and local services. */
 const LOCAL_HOST = /^(?:localhost|127(?:\.\d+){3}|0\.0\.0\.0|\[::1?\]|::1|host|hostname|server|db|database|example|[\w.-]*\.(?:example|invalid|test|local|localhost|localdomain)|[\w.-]*example\.(?:com|org|net))(?::\d+|$)/i;

@@ -50,7 +50,8 @@ function firstBodyOffset(raw: string): number {
   for (const m of raw.matchAll(/[A-Za-z0-9+/=]{16,}/g)) {
     const before = raw.slice(0, m.index);
     const lineStart = Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\\n') + 1);
-    if (/^[\s"'+,\\]*$/.test(raw.slice(lineStart + 1, m.index))) return m.index;
+    // before it on its line only quotes, `+`, comment or margin marks (` * `, `|`, `#`, `//`, `>`)
+    if (/^[\s"'+,\\|*#/;>]*$/.test(raw.slice(lineStart + 1, m.index))) return m.index;
   }
   return 0;
 }
