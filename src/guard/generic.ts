@@ -168,6 +168,8 @@ function parseAssignment(w: string, k: number, lineStart: number, lineEnd: numbe
     if (w[s - 2] === '[' && w[i] === ']') i++; // ENV["X_TOKEN"] = …
   } else if (w[e] === '>' && w[s - 1] === '<') return xmlValue(w, s, e);
   const prefix = w.slice(lineStart, quotedName ? nameStart - 1 : s);
+  // `<add key="DB_PASSWORD" value="…"/>`, `- name: API_KEY` then `value: …`: the name is a value, its secret beside it
+  if (/(?:\b(?:key|name)[ \t]*=[ \t]*|["']?\b(?:key|name)["']?[ \t]*:[ \t]*)$/i.test(prefix)) return pairedValue(w, w.slice(nameStart, e), e, lineEnd, ctx);
   const keyStart = /^\s*(?:-\s+)?$/.test(prefix) || /[{,([;]\s*$/.test(prefix);
   let op = operator(w, i, quotedName, keyStart);
   if (!op && /#\s*define\s+$/.test(prefix)) op = { op: ' ', next: i };
@@ -193,6 +195,20 @@ function parseAssignment(w: string, k: number, lineStart: number, lineEnd: numbe
   const v = quoted ?? (/[?&]$/.test(prefix) ? queryValue(w, j, end) : bareValue(w, j, end, ctx));
   if (!v) return undefined;
   return { name: w.slice(nameStart, e), value: v.value, at: v.at };
+}
+
+const VALUE_BESIDE = /^["']?[ \t]*,?[ \t]*(?:\r?\n[ \t]*)?["']?value["']?[ \t]*[=:][ \t]*/;
+
+/** The value of a name/value pair (`key="X" value="…"`, `name: X` / `value: …`, `{"name": "X", "value": "…"}`). */
+function pairedValue(w: string, name: string, after: number, lineEnd: number, ctx: FileContext): Parsed | undefined {
+  const m = VALUE_BESIDE.exec(w.slice(after, after + 200));
+  if (!m) return undefined;
+  const j = after + m[0].length;
+  const nl = w.indexOf('\n', j);
+  const end = nl < 0 ? w.length : nl;
+  const quoted = quotedValue(w, j, end, ctx);
+  const v = quoted === null ? bareValue(w, j, end, { ...ctx, kind: 'config' }) : quoted;
+  return v && j <= Math.max(lineEnd, end) ? { name, value: v.value, at: v.at } : undefined;
 }
 
 /** `<authToken>value</authToken>`, the value maybe on the next line. */

@@ -91,7 +91,8 @@ export const KEY_RULES: readonly Rule[] = [
     description: 'PuTTY private key',
     keywords: ['putty-user-key-file'],
     span: 8192,
-    regex: re(`PuTTY-User-Key-File-\\d:[^\\n]*\\n[\\s\\S]{0,6000}?Private-Lines:[ \\t]*\\d+[ \\t]*\\r?\\n[ \\t]*(?<s>[A-Za-z0-9+/=]{40,})`),
+    // also JSON-escaped (`\n` for each line break)
+    regex: re(`PuTTY-User-Key-File-\\d:[^\\n]*?(?:\\n|\\\\n)[\\s\\S]{0,6000}?Private-Lines:[ \\t]*\\d+[ \\t]*(?:\\r?\\n|(?:\\\\r)?\\\\n)[ \\t]*(?<s>[A-Za-z0-9+/=]{40,})`),
     check: (s) => !/x{4,}|\.\.\./i.test(s) && shannon(s) >= 3.5,
   },
 ];
