@@ -363,6 +363,21 @@ describe('ssot guard: import budget', () => {
     expect(heavy(run)).toEqual([]);
   });
 
+  it("runs the hook's exact call without the command-line parser, with the same verdict and output", () => {
+    fresh();
+    repo.write('a.txt', `k=${awsKey()}\n`);
+    repo.git('add', '.');
+    const urls = loaded(['guard', '--hook', 'pre-commit'], repo.dir);
+    expect(urls.some((u) => u.includes('/dist/guard/scan.js'))).toBe(true);
+    expect(urls.filter((u) => u.includes('/node_modules/commander/') || u.endsWith('/dist/cli/main.js'))).toEqual([]);
+    const hook = guard('--hook', 'pre-commit');
+    expect(hook.status).toBe(1);
+    expect(hook.stdout).toMatch(/a\.txt:1:3\s+aws-access-key-id/);
+    expect(hook.stdout).toContain('git commit --no-verify');
+    repo.git('rm', '-q', '--cached', 'a.txt');
+    expect(guard('--hook', 'pre-commit').status).toBe(0);
+  });
+
   it('loads yaml (only) when a config exists', () => {
     fresh();
     repo.write('ssot.config.yaml', 'guard:\n  blockPaths: []\n');
