@@ -1,8 +1,9 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
 import { guessBits } from './entropy.js';
+import { anchorBitmap, anchorOf, BITMAP_BYTES, deriveKeys, scanBytes, tagOf, TAG_BYTES, WINDOW, type IndexTables, type Keys } from './index-hash.js';
 import { createIndexKey, readIndexKey, removeOldKeys } from './index-key.js';
 import { VARIANTS, variantsOf, type Variant } from './variants.js';
 
@@ -22,10 +23,7 @@ import { VARIANTS, variantsOf, type Variant } from './variants.js';
  *   named in its header, new on every rebuild, never overwritten).
  */
 
-export const WINDOW = 8;
-const FP_BITS = 28;
-const BITMAP_BITS = 22;
-const TAG_BYTES = 16;
+export { WINDOW };
 const MAGIC = Buffer.from('SSOTGIX2', 'latin1');
 const FORMAT = 2;
 
@@ -82,42 +80,6 @@ function guardDir(stateDir: string): string {
   return path.join(stateDir, 'guard');
 }
 
-interface Keys {
-  base: number;
-  mix: number;
-  mul: number;
-  confirm: Buffer;
-  enc: Buffer;
-}
-
-function deriveKeys(master: Buffer): Keys {
-  const d = (info: string, n: number): Buffer => Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `ssot-guard/${info}`, n));
-  return {
-    base: d('roll', 4).readUInt32LE(0) | 1,
-    mix: d('mix', 4).readUInt32LE(0) | 0,
-    mul: d('mul', 4).readUInt32LE(0) | 1,
-    confirm: d('confirm', 32),
-    enc: d('enc', 32),
-  };
-}
-
-/**
- * The anchor of 8 bytes: a polynomial hash with a secret odd base, offset by a
- * secret mixer and multiplied by a secret odd constant, top 28 bits (the
- * multiplication carries the last bytes, which the polynomial leaves in the low
- * bits, up into them). Not a cryptographic function — it only picks where to
- * compute an HMAC — and cheap enough to run at every byte of the text.
- */
-function anchorOf(bytes: Uint8Array, at: number, k: Keys): number {
-  let h = 0;
-  for (let j = 0; j < WINDOW; j++) h = (Math.imul(h, k.base) + bytes[at + j]!) | 0;
-  return Math.imul((h + k.mix) | 0, k.mul) >>> (32 - FP_BITS);
-}
-
-function tagOf(confirm: Buffer, bytes: Uint8Array): Buffer {
-  return createHmac('sha256', confirm).update(bytes).digest().subarray(0, TAG_BYTES);
-}
-
 const PLACEHOLDERS = new Set(['changeme', 'change_me', 'changeit', 'password', 'passw0rd', 'placeholder', 'example', 'redacted', 'secret', 'letmein', 'qwertyuiop', 'administrator']);
 
 export function classifyValue(value: string, minLength: number, minBits: number, includeWeak: boolean): SkipReason | undefined {
@@ -135,56 +97,13 @@ export function classifyValue(value: string, minLength: number, minBits: number,
  * to index safely are skipped and counted.
  */
 export async function buildFingerprintIndex(values: Iterable<VaultValue>, opts: BuildOptions): Promise<BuildResult> {
-  const minLength = opts.minLength ?? DEFAULT_MIN_LENGTH;
-  const minBits = opts.minBits ?? DEFAULT_MIN_BITS;
-  const skippedReasons: Record<SkipReason, number> = { empty: 0, 'too-short': 0, weak: 0, placeholder: 0 };
-  const skippedEntries: BuildResult['skippedEntries'] = [];
   const dir = guardDir(opts.stateDir);
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   // The key first: an index is never on disk without the key that opens it.
   const { id: keyId, key: master } = await createIndexKey(dir);
   const keys = deriveKeys(master);
-
-  const refs: { vault: string; entryPath: string; field: string }[] = [];
-  const rows: { fp: number; len: number; ref: number; tag: Buffer }[] = [];
-  const seenRows = new Set<string>();
-  let indexed = 0;
-  for (const v of values) {
-    const reason = classifyValue(v.value, minLength, minBits, opts.includeWeak ?? false);
-    if (reason) {
-      skippedReasons[reason]++;
-      skippedEntries.push({ vault: v.vault, entryPath: v.entryPath, field: v.field, reason });
-      continue;
-    }
-    indexed++;
-    const refIndex = refs.push({ vault: v.vault, entryPath: v.entryPath, field: v.field }) - 1;
-    for (const variant of variantsOf(v.value, WINDOW)) {
-      const tag = tagOf(keys.confirm, variant.bytes);
-      const dedupe = `${tag.toString('hex')}:${refIndex}`;
-      if (seenRows.has(dedupe)) continue;
-      seenRows.add(dedupe);
-      rows.push({ fp: anchorOf(variant.bytes, 0, keys), len: variant.bytes.length, ref: refIndex * 16 + VARIANTS.indexOf(variant.variant), tag });
-    }
-  }
-  rows.sort((a, b) => a.fp - b.fp || a.len - b.len);
-
-  const n = rows.length;
-  const fps = new Uint32Array(n);
-  const lens = new Uint32Array(n);
-  const refIdx = new Uint32Array(n);
-  const tags = Buffer.alloc(n * TAG_BYTES);
-  rows.forEach((r, i) => {
-    fps[i] = r.fp;
-    lens[i] = r.len;
-    refIdx[i] = r.ref;
-    r.tag.copy(tags, i * TAG_BYTES);
-  });
-  const meta = Buffer.from(JSON.stringify({ refs, sources: opts.sources ?? [], built: new Date().toISOString() }), 'utf8');
-  const head = Buffer.alloc(8);
-  head.writeUInt32LE(n, 0);
-  head.writeUInt32LE(meta.length, 4);
-  const plain = Buffer.concat([head, meta, Buffer.from(fps.buffer), Buffer.from(lens.buffer), Buffer.from(refIdx.buffer), tags]);
-
+  const rows = indexRows(values, keys, opts);
+  const plain = encodeBody(tablesOf(rows.rows), rows.refs, { sources: opts.sources ?? [], built: new Date().toISOString() });
   const header = Buffer.from(JSON.stringify({ version: FORMAT, keyId }), 'utf8');
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', keys.enc, iv);
@@ -196,8 +115,59 @@ export async function buildFingerprintIndex(values: Iterable<VaultValue>, opts: 
   await writeFileAtomic(file, Buffer.concat([MAGIC, hl, header, iv, cipher.getAuthTag(), body]), { mode: 0o600 });
   master.fill(0);
   await removeOldKeys(dir, keyId);
-  const skipped = skippedEntries.length;
-  return { indexed, skipped, skippedReasons, skippedEntries, entries: n, file, keyId };
+  const { indexed, skippedReasons, skippedEntries } = rows;
+  return { indexed, skipped: skippedEntries.length, skippedReasons, skippedEntries, entries: rows.rows.length, file, keyId };
+}
+
+interface Row {
+  fp: number;
+  len: number;
+  ref: number;
+  tag: Buffer;
+}
+
+/** Every encoding of every value that is safe to index, as rows sorted by anchor; and what was left out. */
+function indexRows(values: Iterable<VaultValue>, keys: Keys, opts: BuildOptions) {
+  const minLength = opts.minLength ?? DEFAULT_MIN_LENGTH;
+  const minBits = opts.minBits ?? DEFAULT_MIN_BITS;
+  const skippedReasons: Record<SkipReason, number> = { empty: 0, 'too-short': 0, weak: 0, placeholder: 0 };
+  const skippedEntries: BuildResult['skippedEntries'] = [];
+  const refs: Ref[] = [];
+  const rows: Row[] = [];
+  const seenRows = new Set<string>();
+  for (const v of values) {
+    const reason = classifyValue(v.value, minLength, minBits, opts.includeWeak ?? false);
+    if (reason) {
+      skippedReasons[reason]++;
+      skippedEntries.push({ vault: v.vault, entryPath: v.entryPath, field: v.field, reason });
+      continue;
+    }
+    const refIndex = refs.push({ vault: v.vault, entryPath: v.entryPath, field: v.field }) - 1;
+    for (const variant of variantsOf(v.value, WINDOW)) {
+      const tag = tagOf(keys.confirm, variant.bytes);
+      const dedupe = `${tag.toString('hex')}:${refIndex}`;
+      if (seenRows.has(dedupe)) continue;
+      seenRows.add(dedupe);
+      rows.push({ fp: anchorOf(variant.bytes, 0, keys), len: variant.bytes.length, ref: refIndex * 16 + VARIANTS.indexOf(variant.variant), tag });
+    }
+  }
+  rows.sort((a, b) => a.fp - b.fp || a.len - b.len);
+  return { rows, refs, indexed: refs.length, skippedReasons, skippedEntries };
+}
+
+function tablesOf(rows: Row[]): IndexTables {
+  const n = rows.length;
+  const fps = new Uint32Array(n);
+  const lens = new Uint32Array(n);
+  const refIdx = new Uint32Array(n);
+  const tags = Buffer.alloc(n * TAG_BYTES);
+  rows.forEach((r, i) => {
+    fps[i] = r.fp;
+    lens[i] = r.len;
+    refIdx[i] = r.ref;
+    r.tag.copy(tags, i * TAG_BYTES);
+  });
+  return { fps, lens, refIdx, tags, bitmap: anchorBitmap(fps) };
 }
 
 /** A loaded index, ready to scan bytes. */
@@ -289,101 +259,59 @@ function readHeader(data: Buffer): { header: IndexHeader; headerBuf: Buffer } | 
   }
 }
 
-/** The decrypted body: counts, the entries' references, then the sorted arrays and the tags. */
+interface Meta {
+  sources: VaultSource[];
+  built: string;
+}
+type Ref = { vault: string; entryPath: string; field: string };
+
+/**
+ * The plaintext body: counts, the metadata (read on every scan), the entries'
+ * references (parsed only when a value is found), then the sorted arrays, the
+ * tags and the anchor bitmap.
+ */
+function encodeBody(t: IndexTables, refs: Ref[], meta: Meta): Buffer {
+  const metaBuf = Buffer.from(JSON.stringify(meta), 'utf8');
+  const refsBuf = Buffer.from(JSON.stringify(refs), 'utf8');
+  const head = Buffer.alloc(12);
+  head.writeUInt32LE(t.fps.length, 0);
+  head.writeUInt32LE(metaBuf.length, 4);
+  head.writeUInt32LE(refsBuf.length, 8);
+  const arr = (a: Uint32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  return Buffer.concat([head, metaBuf, refsBuf, arr(t.fps), arr(t.lens), arr(t.refIdx), t.tags, t.bitmap]);
+}
+
 function parseBody(plain: Buffer, keys: Keys): FingerprintIndex {
   const n = plain.readUInt32LE(0);
   const ml = plain.readUInt32LE(4);
-  const meta = JSON.parse(plain.subarray(8, 8 + ml).toString('utf8')) as {
-    refs: { vault: string; entryPath: string; field: string }[];
-    sources: VaultSource[];
-    built: string;
+  const rl = plain.readUInt32LE(8);
+  const meta = JSON.parse(plain.toString('utf8', 12, 12 + ml)) as Meta;
+  const refsBuf = plain.subarray(12 + ml, 12 + ml + rl);
+  let q = 12 + ml + rl;
+  const take = (bytes: number): Buffer => {
+    const part = plain.subarray(q, q + bytes);
+    if (part.length !== bytes) throw new Error('truncated');
+    q += bytes;
+    return part;
   };
-  let q = 8 + ml;
-  const arr = (): Uint32Array => {
+  // Copies: a Uint32Array view needs 4-byte alignment, which the body's layout does not promise.
+  const u32 = (): Uint32Array => {
     const copy = new Uint32Array(n);
-    Buffer.from(copy.buffer).set(plain.subarray(q, q + n * 4));
-    q += n * 4;
+    Buffer.from(copy.buffer).set(take(n * 4));
     return copy;
   };
-  const fps = arr();
-  const lens = arr();
-  const refIdx = arr();
-  const tags = plain.subarray(q, q + n * TAG_BYTES);
-  if (tags.length !== n * TAG_BYTES) throw new Error('truncated');
-  return makeIndex(keys, fps, lens, refIdx, tags, meta);
-}
-
-function makeIndex(
-  keys: Keys,
-  fps: Uint32Array,
-  lens: Uint32Array,
-  refIdx: Uint32Array,
-  tags: Buffer,
-  meta: { refs: { vault: string; entryPath: string; field: string }[]; sources: VaultSource[]; built: string },
-): FingerprintIndex {
-  const n = fps.length;
-  const bitmap = new Uint8Array(1 << (BITMAP_BITS - 3));
-  for (let i = 0; i < n; i++) {
-    const b = fps[i]! >>> (FP_BITS - BITMAP_BITS);
-    bitmap[b >>> 3]! |= 1 << (b & 7);
-  }
-  // base^(WINDOW-1): the weight of the byte leaving the window
-  let pow = 1;
-  for (let j = 0; j < WINDOW - 1; j++) pow = Math.imul(pow, keys.base);
-  const { base, mix, mul } = keys;
-
-  const firstIndexOf = (fp: number): number => {
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (fps[mid]! < fp) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < n && fps[lo] === fp ? lo : -1;
-  };
-
+  const t: IndexTables = { fps: u32(), lens: u32(), refIdx: u32(), tags: take(n * TAG_BYTES), bitmap: take(BITMAP_BYTES) };
+  let refs: Ref[] | undefined;
   return {
     entries: n,
     sources: meta.sources,
     built: meta.built,
     scan(input, emit) {
-      // One element type in the hot loop (a Buffer is a Uint8Array subclass: keep V8's code monomorphic).
-      const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-      const len = bytes.length;
-      if (n === 0 || len < WINDOW) return;
-      const last = len - WINDOW;
-      const shift = 32 - FP_BITS;
-      const bmShift = FP_BITS - BITMAP_BITS;
-      let h = 0;
-      for (let j = 0; j < WINDOW; j++) h = (Math.imul(h, base) + bytes[j]!) | 0;
-      for (let i = 0; ; i++) {
-        const fp = Math.imul((h + mix) | 0, mul) >>> shift;
-        const b = fp >>> bmShift;
-        if ((bitmap[b >>> 3]! & (1 << (b & 7))) !== 0) {
-          const first = firstIndexOf(fp);
-          if (first >= 0) {
-            let lastLen = -1;
-            let tag: Buffer | undefined;
-            for (let e = first; e < n && fps[e] === fp; e++) {
-              const L = lens[e]!;
-              if (i + L > len) continue;
-              if (L !== lastLen) {
-                tag = tagOf(keys.confirm, bytes.subarray(i, i + L));
-                lastLen = L;
-              }
-              if (tag && tags.compare(tag, 0, TAG_BYTES, e * TAG_BYTES, (e + 1) * TAG_BYTES) === 0) {
-                const r = refIdx[e]!;
-                const ref = meta.refs[Math.floor(r / 16)]!;
-                emit({ index: i, length: L, vault: ref.vault, entryPath: ref.entryPath, field: ref.field, variant: VARIANTS[r % 16] ?? 'raw' });
-              }
-            }
-          }
-        }
-        if (i === last) break;
-        // roll: drop bytes[i]·base^(W-1), shift, add bytes[i+W] (all mod 2^32)
-        h = (Math.imul(h - Math.imul(bytes[i]!, pow), base) + bytes[i + WINDOW]!) | 0;
-      }
+      scanBytes(keys, t, input, (index, length, r) => {
+        refs ??= JSON.parse(refsBuf.toString('utf8')) as Ref[];
+        const ref = refs[Math.floor(r / 16)]!;
+        emit({ index, length, vault: ref.vault, entryPath: ref.entryPath, field: ref.field, variant: VARIANTS[r % 16] ?? 'raw' });
+      });
     },
   };
 }
