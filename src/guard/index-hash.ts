@@ -13,7 +13,7 @@ export const BITMAP_BYTES = 1 << (BITMAP_BITS - 3);
 export const TAG_BYTES = 16;
 
 export interface Keys {
-  /** Odd, below 2^21: `h * base` stays exact in a double, so the roll needs no Math.imul. */
+  /** Odd: the polynomial hash's base. */
   base: number;
   mix: number;
   mul: number;
@@ -24,7 +24,7 @@ export interface Keys {
 export function deriveKeys(master: Buffer): Keys {
   const d = (info: string, n: number): Buffer => Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `ssot-guard/${info}`, n));
   return {
-    base: (d('roll', 4).readUInt32LE(0) & 0xfffff) | 0x100001,
+    base: d('roll', 4).readUInt32LE(0) | 1,
     mix: d('mix', 4).readUInt32LE(0) | 0,
     mul: d('mul', 4).readUInt32LE(0) | 1,
     confirm: d('confirm', 32),
@@ -100,10 +100,9 @@ function confirm(keys: Keys, t: IndexTables, bytes: Uint8Array, i: number, fp: n
 }
 
 /**
- * One pass over the bytes. The hot loop does one multiplication per byte: the
- * roll subtracts the leaving byte's weight from a 256-entry table and
- * multiplies by a base below 2^21 (exact in a double, then `| 0`), so it runs
- * fast even before the JIT has compiled it — a commit's text is small.
+ * One pass over the bytes: two multiplications per byte (the anchor's mix and
+ * the roll; the leaving byte's weight comes from a 256-entry table), a bitmap
+ * read, and an HMAC only where a full anchor matches.
  */
 export function scanBytes(keys: Keys, t: IndexTables, input: Uint8Array, emit: RawHit): void {
   // One element type in the hot loop (a Buffer is a Uint8Array subclass: keep V8's code monomorphic).
@@ -126,6 +125,6 @@ export function scanBytes(keys: Keys, t: IndexTables, input: Uint8Array, emit: R
     const b = m >>> bmShift;
     if ((bitmap[b >>> 3]! & (1 << (b & 7))) !== 0) confirm(keys, t, bytes, i, m >>> (32 - FP_BITS), emit);
     if (i === last) break;
-    h = (((h - leaving[bytes[i]!]!) | 0) * base + bytes[i + WINDOW]!) | 0;
+    h = (Math.imul(h - leaving[bytes[i]!]!, base) + bytes[i + WINDOW]!) | 0;
   }
 }

@@ -13,7 +13,13 @@ interface Compiled {
   rules: readonly Rule[];
   /** By bigram code (two 7-bit ASCII letters): the keywords starting with it and their rules. */
   byBigram: ({ kw: string; rules: number[] }[] | undefined)[];
+  /** 1 where byBigram has keywords: the hot loop reads one byte per position (no polymorphic array load). */
+  has: Uint8Array;
 }
+
+/** A byte, lower-cased; 0 for non-ASCII bytes (no keyword holds them). */
+const FOLD = new Uint8Array(256);
+for (let b = 1; b < 128; b++) FOLD[b] = b >= 65 && b <= 90 ? b + 32 : b;
 
 const cache = new WeakMap<readonly Rule[], Compiled>();
 
@@ -31,11 +37,13 @@ function compile(rules: readonly Rule[]): Compiled {
       byKw.set(kw, list);
     }
   });
+  const has = new Uint8Array(128 * 128);
   for (const [kw, list] of byKw) {
     const code = (kw.charCodeAt(0) << 7) | kw.charCodeAt(1);
     (byBigram[code] ??= []).push({ kw, rules: list });
+    has[code] = 1;
   }
-  const c = { rules, byBigram };
+  const c = { rules, byBigram, has };
   cache.set(rules, c);
   return c;
 }
@@ -84,18 +92,14 @@ function triggersBytes(bytes: Uint8Array, c: Compiled): number[][] {
   const pos: number[][] = c.rules.map(() => []);
   const n = bytes.length;
   if (n < 2) return pos;
-  const table = c.byBigram;
-  let c0 = bytes[0]!;
-  if (c0 >= 65 && c0 <= 90) c0 += 32;
+  const { has, byBigram } = c;
+  let c0 = FOLD[bytes[0]!]!;
   for (let i = 0; i < n - 1; i++) {
-    let c1 = bytes[i + 1]!;
-    if (c1 >= 65 && c1 <= 90) c1 += 32;
-    if (c0 < 128 && c1 < 128) {
-      const list = table[(c0 << 7) | c1];
-      if (list !== undefined) {
-        for (const k of list) {
-          if (matchesAtBytes(bytes, i, k.kw)) for (const r of k.rules) pos[r]!.push(i);
-        }
+    const c1 = FOLD[bytes[i + 1]!]!;
+    const code = (c0 << 7) | c1;
+    if (has[code] === 1) {
+      for (const k of byBigram[code]!) {
+        if (matchesAtBytes(bytes, i, k.kw)) for (const r of k.rules) pos[r]!.push(i);
       }
     }
     c0 = c1;
@@ -118,18 +122,15 @@ function triggers(text: string, c: Compiled): number[][] {
   const pos: number[][] = c.rules.map(() => []);
   const n = text.length;
   if (n < 2) return pos;
-  const table = c.byBigram;
-  let c0 = text.charCodeAt(0);
-  if (c0 >= 65 && c0 <= 90) c0 += 32;
+  const { has, byBigram } = c;
+  const fold = (u: number): number => (u < 256 ? FOLD[u]! : 0);
+  let c0 = fold(text.charCodeAt(0));
   for (let i = 0; i < n - 1; i++) {
-    let c1 = text.charCodeAt(i + 1);
-    if (c1 >= 65 && c1 <= 90) c1 += 32;
-    if (c0 < 128 && c1 < 128) {
-      const list = table[(c0 << 7) | c1];
-      if (list !== undefined) {
-        for (const k of list) {
-          if (matchesAt(text, i, k.kw)) for (const r of k.rules) pos[r]!.push(i);
-        }
+    const c1 = fold(text.charCodeAt(i + 1));
+    const code = (c0 << 7) | c1;
+    if (has[code] === 1) {
+      for (const k of byBigram[code]!) {
+        if (matchesAt(text, i, k.kw)) for (const r of k.rules) pos[r]!.push(i);
       }
     }
     c0 = c1;
