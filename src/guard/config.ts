@@ -34,7 +34,7 @@ export interface GuardConfig {
 
 export const DEFAULT_BASELINE = '.ssot-guard-baseline.json';
 export const DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024;
-const KEYS = ['blockPaths', 'baseline', 'ignorePaths', 'maxFileBytes', 'vaultIndex'] as const;
+export const GUARD_KEYS = ['blockPaths', 'baseline', 'ignorePaths', 'maxFileBytes', 'vaultIndex'] as const;
 
 
 export function defaults(): GuardConfig {
@@ -89,8 +89,8 @@ function applyGuardSection(cfg: GuardConfig, guard: unknown, file: string, doc: 
   };
   if (typeof guard !== 'object' || guard === null || Array.isArray(guard)) throw bad('', 'a mapping');
   for (const k of Object.keys(guard)) {
-    if (!(KEYS as readonly string[]).includes(k)) {
-      throw new InputError(ErrorCode.Config, `unknown key guard.${k}`, { file, path: `guard.${k}` }, `known keys: ${KEYS.join(', ')}`);
+    if (!(GUARD_KEYS as readonly string[]).includes(k)) {
+      throw new InputError(ErrorCode.Config, `unknown key guard.${k}`, { file, path: `guard.${k}` }, `known keys: ${GUARD_KEYS.join(', ')}`);
     }
   }
   const g = guard as Record<string, unknown>;
