@@ -1,7 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../core/atomic.js';
 import { guessBits } from './entropy.js';
 import { anchorBitmap, anchorOf, BITMAP_BYTES, deriveKeys, scanBytes, tagOf, TAG_BYTES, WINDOW, type IndexTables, type Keys } from './index-hash.js';
 import { createIndexKey, readIndexKey, removeOldKeys } from './index-key.js';
@@ -112,6 +111,8 @@ export async function buildFingerprintIndex(values: Iterable<VaultValue>, opts: 
   const hl = Buffer.alloc(4);
   hl.writeUInt32LE(header.length, 0);
   const file = indexPath(opts.stateDir);
+  // (loaded here: the guard, which only reads the index, does not pay for it)
+  const { writeFileAtomic } = await import('../core/atomic.js');
   await writeFileAtomic(file, Buffer.concat([MAGIC, hl, header, iv, cipher.getAuthTag(), body]), { mode: 0o600 });
   master.fill(0);
   await removeOldKeys(dir, keyId);
@@ -234,7 +235,9 @@ export async function loadFingerprintIndex(stateDir: string, _opts: { env?: Node
     const decipher = createDecipheriv('aes-256-gcm', keys.enc, iv);
     decipher.setAAD(head.headerBuf);
     decipher.setAuthTag(data.subarray(p, p + 16));
-    plain = Buffer.concat([decipher.update(data.subarray(p + 16)), decipher.final()]);
+    plain = decipher.update(data.subarray(p + 16));
+    const rest = decipher.final(); // empty for GCM: no copy of the body
+    if (rest.length > 0) plain = Buffer.concat([plain, rest]);
   } catch {
     return { status: 'unusable', problem: 'key-mismatch', reason: 'the index does not match its key (or was changed since it was written)' };
   }

@@ -67,7 +67,7 @@ async function readTargets(ctx: CommandContext, mode: 'all' | 'paths' | 'staged'
       const { readPaths } = await import('../../guard/files.js');
       return await readPaths(ctx.cwd, inputs, readOpts);
     }
-    return mode === 'all' ? readAll(ctx.cwd, readOpts) : readStaged(ctx.cwd, readOpts);
+    return mode === 'all' ? readAll(ctx.cwd, readOpts) : await readStaged(ctx.cwd, readOpts);
   } catch (e) {
     if (e instanceof GitError && e.notARepo) throw new UsageError('not inside a git repository', 'pass the files or folders to scan: `ssot guard PATH...`');
     throw e;
