@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { promises as fs, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonLines, runSsot } from '../support/cli.js';
 import { makeVaultWorkspace, openAt, type VaultWorkspace } from '../support/vault-workspace.js';
-import { join, rand, UPPER_DIGITS } from './helpers.js';
+import { cleanEnv, isolateEnv, join, rand, UPPER_DIGITS } from './helpers.js';
 
 // With vaults configured, `ssot guard` never lets a commit through unchecked for
 // their values: a missing, damaged or keyless index is exit 1 with the fix, unless
@@ -16,8 +16,9 @@ let ws: VaultWorkspace;
 let proj: string;
 let stateDir: string;
 
-const sh = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8' });
-const guard = (env: NodeJS.ProcessEnv = {}, ...args: string[]) => runSsot(['guard', ...args], { cwd: proj, env: { ...ws.env, ...env } });
+const sh = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, encoding: 'utf8', env: cleanEnv({ GIT_CONFIG_NOSYSTEM: '1' }) });
+const run = (args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) => runSsot(args, { cwd, env: cleanEnv({ ...ws.env, ...env }) });
+const guard = (env: NodeJS.ProcessEnv = {}, ...args: string[]) => run(['guard', ...args], proj, env);
 const keysDir = (): string => path.join(stateDir, 'guard', 'keys');
 
 function stage(name: string, text: string): void {
@@ -25,7 +26,11 @@ function stage(name: string, text: string): void {
   sh(proj, 'add', name);
 }
 
+let restoreEnv: () => void = () => undefined;
+afterAll(() => restoreEnv());
+
 beforeAll(async () => {
+  restoreEnv = isolateEnv();
   ws = await makeVaultWorkspace({ copies: '      []' });
   await fs.writeFile(ws.config, (await fs.readFile(ws.config, 'utf8')).replace('    copies:\n      []\n', ''));
   const db = await openAt(ws.primary, ws.password);
@@ -67,7 +72,7 @@ describe('ssot guard with vaults configured fails closed', () => {
   });
 
   it('after `ssot vault fingerprint`: a clean change passes and the vault value is found', async () => {
-    const fp = await runSsot(['vault', 'fingerprint'], { cwd: ws.dir, env: ws.env });
+    const fp = await run(['vault', 'fingerprint'], ws.dir);
     expect(fp.code).toBe(0);
     expect((await guard()).code).toBe(0);
     stage('grafana.env', `GRAFANA_URL=https://admin:${encodeURIComponent(VALUE)}@grafana.internal/\n`);
@@ -80,7 +85,7 @@ describe('ssot guard with vaults configured fails closed', () => {
 
   it('building the index from another state folder (another config, a test run) does not break this one', async () => {
     const other = path.join(ws.dir, 'other-state');
-    expect((await runSsot(['vault', 'fingerprint'], { cwd: ws.dir, env: { ...ws.env, XDG_STATE_HOME: other } })).code).toBe(0);
+    expect((await run(['vault', 'fingerprint'], ws.dir, { XDG_STATE_HOME: other })).code).toBe(0);
     expect(readdirSync(path.join(other, 'ssot', 'guard', 'keys'))).toHaveLength(1);
     expect((await guard()).code).toBe(0);
     stage('leak.txt', `password: ${VALUE}\n`);

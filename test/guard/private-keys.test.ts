@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readPaths } from '../../src/guard/files.js';
 import { scanTargets } from '../../src/guard/scan.js';
 import { scanRules } from '../../src/guard/scan-rules.js';
-import { tempDir } from './helpers.js';
+import { cleanEnv, tempDir } from './helpers.js';
 
 // Private keys made at test time by the tools people use (ssh-keygen, openssl,
 // gpg, puttygen: Debian packages openssh-client, openssl, gnupg, putty-tools),
@@ -14,12 +14,12 @@ import { tempDir } from './helpers.js';
 
 const dir = tempDir('ssot-keys-');
 afterAll(() => {
-  spawnSync('gpgconf', ['--kill', 'gpg-agent'], { env: { ...process.env, GNUPGHOME: path.join(dir, 'gnupg') } });
+  spawnSync('gpgconf', ['--kill', 'gpg-agent'], { env: cleanEnv({ GNUPGHOME: path.join(dir, 'gnupg') }) });
   rmSync(dir, { recursive: true, force: true });
 });
 
 function run(cmd: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): string {
-  const r = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', input: opts.input ?? '', env: { ...process.env, ...opts.env } });
+  const r = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', input: opts.input ?? '', env: cleanEnv(opts.env) });
   if (r.error || r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.error?.message ?? r.stderr}`);
   return r.stdout;
 }
