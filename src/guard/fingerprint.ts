@@ -276,21 +276,27 @@ type Ref = { vault: string; entryPath: string; field: string };
 function encodeBody(t: IndexTables, refs: Ref[], meta: Meta): Buffer {
   const metaBuf = Buffer.from(JSON.stringify(meta), 'utf8');
   const refsBuf = Buffer.from(JSON.stringify(refs), 'utf8');
-  const head = Buffer.alloc(12);
+  // The bitmap (512 KB) is stored only for a large index, where building it at every scan would cost more.
+  const bitmap = t.fps.length >= STORED_BITMAP_FROM ? t.bitmap : Buffer.alloc(0);
+  const head = Buffer.alloc(16);
   head.writeUInt32LE(t.fps.length, 0);
   head.writeUInt32LE(metaBuf.length, 4);
   head.writeUInt32LE(refsBuf.length, 8);
+  head.writeUInt32LE(bitmap.length, 12);
   const arr = (a: Uint32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-  return Buffer.concat([head, metaBuf, refsBuf, arr(t.fps), arr(t.lens), arr(t.refIdx), t.tags, t.bitmap]);
+  return Buffer.concat([head, metaBuf, refsBuf, arr(t.fps), arr(t.lens), arr(t.refIdx), t.tags, bitmap]);
 }
+
+const STORED_BITMAP_FROM = 4096;
 
 function parseBody(plain: Buffer, keys: Keys): FingerprintIndex {
   const n = plain.readUInt32LE(0);
   const ml = plain.readUInt32LE(4);
   const rl = plain.readUInt32LE(8);
-  const meta = JSON.parse(plain.toString('utf8', 12, 12 + ml)) as Meta;
-  const refsBuf = plain.subarray(12 + ml, 12 + ml + rl);
-  let q = 12 + ml + rl;
+  const bl = plain.readUInt32LE(12);
+  const meta = JSON.parse(plain.toString('utf8', 16, 16 + ml)) as Meta;
+  const refsBuf = plain.subarray(16 + ml, 16 + ml + rl);
+  let q = 16 + ml + rl;
   const take = (bytes: number): Buffer => {
     const part = plain.subarray(q, q + bytes);
     if (part.length !== bytes) throw new Error('truncated');
@@ -303,7 +309,8 @@ function parseBody(plain: Buffer, keys: Keys): FingerprintIndex {
     Buffer.from(copy.buffer).set(take(n * 4));
     return copy;
   };
-  const t: IndexTables = { fps: u32(), lens: u32(), refIdx: u32(), tags: take(n * TAG_BYTES), bitmap: take(BITMAP_BYTES) };
+  const fps = u32();
+  const t: IndexTables = { fps, lens: u32(), refIdx: u32(), tags: take(n * TAG_BYTES), bitmap: bl === BITMAP_BYTES ? take(bl) : anchorBitmap(fps) };
   let refs: Ref[] | undefined;
   return {
     entries: n,

@@ -38,7 +38,7 @@ async function indexOf(values: { vault: string; entryPath: string; field: string
 const VALUES = [
   { vault: 'chronos', entryPath: 'DB/app', field: 'Password', value: V1 },
   { vault: 'chronos', entryPath: 'AWS SSO', field: 'Password', value: V2 },
-  { vault: 'chronos', entryPath: 'API', field: 'token', value: V3 },
+  { vault: 'chronos', entryPath: 'API token entry', field: 'token', value: V3 },
 ];
 
 describe('fingerprint index: finding vault values', () => {
@@ -120,6 +120,14 @@ describe('fingerprint index: safety', () => {
         expect(bytes.includes(Buffer.from(form))).toBe(false);
       }
     }
+  });
+
+  it('finds values in a large index (its anchor bitmap stored) as in a small one (bitmap built when loaded)', async () => {
+    const many = Array.from({ length: 800 }, (_, i) => ({ vault: 'big', entryPath: `E${i}`, field: 'Password', value: rand(20, undefined, 1000 + i) }));
+    const { built, find } = await indexOf(many);
+    expect(built.entries).toBeGreaterThan(4096);
+    expect(find(`x=${many[417]!.value}\n`)).toMatchObject([{ entryPath: 'E417', variant: 'raw' }]);
+    expect(find(`u=https://a:${encodeURIComponent(many[3]!.value)}@h/`).map((h) => h.entryPath)).toContain('E3');
   });
 
   it('gives each index its own key, beside it (0600, folder 0700), never in it, and a new one on every rebuild', async () => {
