@@ -123,7 +123,7 @@ describe('fingerprint index: safety', () => {
   });
 
   it('finds values in a large index (its anchor bitmap stored) as in a small one (bitmap built when loaded)', async () => {
-    const many = Array.from({ length: 800 }, (_, i) => ({ vault: 'big', entryPath: `E${i}`, field: 'Password', value: rand(20, undefined, 1000 + i) }));
+    const many = Array.from({ length: 1400 }, (_, i) => ({ vault: 'big', entryPath: `E${i}`, field: 'Password', value: rand(20, undefined, 1000 + i) }));
     const { built, find } = await indexOf(many);
     expect(built.entries).toBeGreaterThan(4096);
     expect(find(`x=${many[417]!.value}\n`)).toMatchObject([{ entryPath: 'E417', variant: 'raw' }]);
