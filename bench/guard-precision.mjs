@@ -12,8 +12,10 @@
 // The repositories live outside this repository:
 //   node bench/guard-precision.mjs [--repos DIR] [-v]
 // DIR (default: $SSOT_BENCH_REPOS, else ../bench-data/guard-repos or ../../bench-data/guard-repos)
-// holds one git work tree per repository, named owner+name (as the `fetch` tool names them),
-// checked out at the commit in bench/guard-repos.json; the bench says so when it is absent.
+// holds one git work tree per repository, named owner+name, checked out at the commit in
+// bench/guard-repos.json (e.g. `git clone https://github.com/OWNER/NAME DIR/OWNER+NAME && git -C … checkout COMMIT`;
+// a tree extracted without history may name its commit in .git/ssot-bench-commit); the bench says so when it is absent.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,7 +55,8 @@ export async function precision() {
       notes.push(`${r.name}: absent from ${dir}`);
       continue;
     }
-    const pinned = readFileSync(path.join(repo, '.git', 'ssot-bench-commit'), 'utf8').trim();
+    const marker = path.join(repo, '.git', 'ssot-bench-commit');
+    const pinned = existsSync(marker) ? readFileSync(marker, 'utf8').trim() : spawnSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).stdout.trim();
     if (pinned !== r.commit) notes.push(`${r.name}: at ${pinned.slice(0, 12)}, not the pinned ${r.commit.slice(0, 12)}: labels may not match`);
     const t0 = performance.now();
     const report = scanTargets(readAll(repo, { maxFileBytes: 50 * 1024 * 1024 }), {});
