@@ -26,10 +26,12 @@ const args = process.argv.slice(2);
 const verbose = args.includes('-v');
 const GOAL_FILES_PER_FP = 2000;
 
+/** The folder given (--repos, else $SSOT_BENCH_REPOS), else the first default that exists. */
 function reposDir() {
   const i = args.indexOf('--repos');
-  const cands = [i >= 0 ? args[i + 1] : undefined, process.env.SSOT_BENCH_REPOS, path.resolve(ROOT, '../bench-data/guard-repos'), path.resolve(ROOT, '../../bench-data/guard-repos')];
-  return cands.filter(Boolean).find((c) => existsSync(c));
+  const given = (i >= 0 ? args[i + 1] : undefined) ?? (process.env.SSOT_BENCH_REPOS || undefined);
+  if (given) return existsSync(given) ? given : undefined;
+  return [path.resolve(ROOT, '../bench-data/guard-repos'), path.resolve(ROOT, '../../bench-data/guard-repos')].find((c) => existsSync(c));
 }
 
 /** The label of a finding: by `repo:path:line:rule`, else by `repo:path:rule`, else by `repo:path`. */
