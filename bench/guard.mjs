@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Benchmark of `ssot guard` (run after `npx tsc -p tsconfig.json`):
+// Benchmark of `ssot guard` (run after `npm run build`; precision on real repositories and
+// recall on generated samples are bench/guard-precision.mjs and bench/guard-recall.mjs):
 //  1. detection: recall and false positives on the peer scanners' labelled examples
 //     (gitleaks, secretlint, detect-secrets), read from the shared corpora at run time;
 //  2. speed: the hook's wall time against `git secrets` and secretlint on the same staged
@@ -115,7 +116,6 @@ const big = repo('big');
 
 // 5,000 vault values in the index.
 const { buildFingerprintIndex } = await import(path.join(ROOT, 'dist', 'guard', 'fingerprint.js'));
-const { fileStore } = await import(path.join(ROOT, 'dist', 'config', 'keyring.js'));
 const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789!@#$%^&*-_=+:/?';
 const values = [];
 for (let i = 0; i < 5000; i++) {
@@ -125,10 +125,7 @@ for (let i = 0; i < 5000; i++) {
   values.push({ vault: 'bench', entryPath: `Group/Entry ${i}`, field: 'Password', value: v });
 }
 let t0 = performance.now();
-const built = await buildFingerprintIndex(values, {
-  stateDir: path.join(home, 'state', 'ssot'),
-  keyStore: fileStore(path.join(home, 'config', 'ssot', 'credentials.json')),
-});
+const built = await buildFingerprintIndex(values, { stateDir: path.join(home, 'state', 'ssot') });
 const buildMs = performance.now() - t0;
 
 // secretlint, installed outside the repository at bench time.

@@ -108,8 +108,8 @@ tickets:
   await ssot(['vault', 'create', 'chronos']);
   const primary = path.join(work, 'security', 'chronos_secrets.kdbx');
   const db = await VaultDatabase.open(readFileSync(primary), { password }, primary);
-  db.addEntry('Cloud', { Title: 'AWS SSO', UserName: 'ops', Password: 'Demo-AWS-pw-7Qx9!rT2' });
-  db.addEntry('Servers', { Title: 'Lightsail SSH', UserName: 'ubuntu', Password: 'Demo-SSH-pw-Lp3#vN8w' });
+  db.addEntry('Cloud', { Title: 'AWS SSO', UserName: 'ops', Password: 'Demo-AWS-pw-7Qx9!rT2' }); // ssot:allow: a made-up test value
+  db.addEntry('Servers', { Title: 'Lightsail SSH', UserName: 'ubuntu', Password: 'Demo-SSH-pw-Lp3#vN8w' }); // ssot:allow: a made-up test value
   db.addEntry('Atlassian', { Title: 'Atlassian API token', UserName: 'dev@example.com', Password: 'ATATT3xDemoTokenValue0123456789' });
   writeFileSync(primary, await db.save());
 
@@ -129,10 +129,10 @@ tickets:
   say('Another machine edits the Drive copy while this one edits its primary');
   const file = services.drive.findByName('chronos_secrets.kdbx')[0];
   const theirs = await VaultDatabase.open(services.drive.content(file.id), { password }, 'drive');
-  theirs.addEntry('Cloud', { Title: 'Stripe (added on the laptop)', Password: 'Demo-Stripe-pw-9Kd2' });
+  theirs.addEntry('Cloud', { Title: 'Stripe (added on the laptop)', Password: 'Demo-Stripe-pw-9Kd2' }); // ssot:allow: a made-up test value
   services.drive.uploadRevision(file.id, await theirs.save(), 'laptop');
   const mine = await VaultDatabase.open(readFileSync(primary), { password }, primary);
-  mine.addEntry('Servers', { Title: 'Grafana (added here)', Password: 'Demo-Grafana-pw-3Wm7' });
+  mine.addEntry('Servers', { Title: 'Grafana (added here)', Password: 'Demo-Grafana-pw-3Wm7' }); // ssot:allow: a made-up test value
   writeFileSync(primary, await mine.save());
   await ssot(['sync', '--only', 'vault']);
   console.log('\n  entries in every copy after the merge:');

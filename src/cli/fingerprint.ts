@@ -26,7 +26,6 @@ export async function rebuildFingerprints(
   }
   const r = await buildFingerprintIndex(values, {
     stateDir: stateDir(ctx.env),
-    env: ctx.env,
     sources: await Promise.all(
       config.vaults.map(async (v) => {
         const st = await fs.stat(v.path);

@@ -143,6 +143,8 @@ export const guardSchema = z.strictObject({
   /** Paths never scanned (generated files, fixtures of fake keys). */
   ignorePaths: z.array(nonEmpty).default([]),
   maxFileBytes: z.number().int().positive().default(50 * 1024 * 1024),
+  /** With vaults configured: `required` fails the guard when the index of vault values cannot be used; `optional` warns. */
+  vaultIndex: z.enum(['required', 'optional']).default('required'),
 });
 
 export const watchSchema = z.strictObject({

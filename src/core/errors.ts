@@ -26,6 +26,8 @@ export const ErrorCode = {
   RemoteAuth: 'REMOTE_AUTH',
   NotFound: 'NOT_FOUND',
   Input: 'BAD_INPUT',
+  /** The guard's index of vault values is missing or cannot be opened. */
+  GuardIndex: 'GUARD_INDEX_UNUSABLE',
   Internal: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

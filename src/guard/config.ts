@@ -3,6 +3,7 @@ import path from 'node:path';
 import { findConfig } from '../config/find.js';
 import { ErrorCode, InputError } from '../core/errors.js';
 import { resolveUserPath } from '../core/paths.js';
+import type { Document, LineCounter } from 'yaml';
 
 /**
  * The guard's part of ssot.config.yaml, read cheaply: a commit hook must not
@@ -23,15 +24,29 @@ export interface GuardConfig {
   maxFileBytes: number;
   /** The config names vaults: their values should be indexed. */
   hasVaults: boolean;
+  /**
+   * With vaults configured, must the index of their values be usable?
+   * `required` (default): the guard fails when it is missing or cannot be opened;
+   * `optional`: it warns and runs the credential rules only.
+   */
+  vaultIndex: 'required' | 'optional';
 }
 
 export const DEFAULT_BASELINE = '.ssot-guard-baseline.json';
 export const DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024;
-const KEYS = ['blockPaths', 'baseline', 'ignorePaths', 'maxFileBytes'] as const;
+export const GUARD_KEYS = ['blockPaths', 'baseline', 'ignorePaths', 'maxFileBytes', 'vaultIndex'] as const;
 
 
 export function defaults(): GuardConfig {
-  return { blockPaths: [], baseline: DEFAULT_BASELINE, baselineRelative: true, ignorePaths: [], maxFileBytes: DEFAULT_MAX_FILE_BYTES, hasVaults: false };
+  return {
+    blockPaths: [],
+    baseline: DEFAULT_BASELINE,
+    baselineRelative: true,
+    ignorePaths: [],
+    maxFileBytes: DEFAULT_MAX_FILE_BYTES,
+    hasVaults: false,
+    vaultIndex: 'required',
+  };
 }
 
 export async function loadGuardConfig(opts: { explicit?: string | undefined; cwd: string; env: NodeJS.ProcessEnv }): Promise<GuardConfig> {
@@ -43,8 +58,8 @@ export async function loadGuardConfig(opts: { explicit?: string | undefined; cwd
   } catch (e) {
     throw new InputError(ErrorCode.Config, `cannot read the config: ${(e as Error).message}`, { file });
   }
-  const { parseDocument, LineCounter } = await import('yaml');
-  const lines = new LineCounter();
+  const { parseDocument, LineCounter: Counter } = await import('yaml');
+  const lines = new Counter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length > 0) {
     const err = doc.errors[0]!;
@@ -61,15 +76,21 @@ export async function loadGuardConfig(opts: { explicit?: string | undefined; cwd
   cfg.baselineRelative = false;
   const guard = (root as Record<string, unknown>)['guard'];
   if (guard === undefined || guard === null) return cfg;
+  applyGuardSection(cfg, guard, file, doc, lines);
+  return cfg;
+}
+
+/** The `guard:` section, checked key by key; an error names the key and its line. */
+function applyGuardSection(cfg: GuardConfig, guard: unknown, file: string, doc: Document, lines: LineCounter): void {
   const bad = (key: string, what: string): InputError => {
     const node = doc.getIn(['guard', key], true) as { range?: [number, number, number] } | undefined;
     const pos = node?.range ? lines.linePos(node.range[0]) : undefined;
     return new InputError(ErrorCode.Config, `guard.${key} must be ${what}`, { file, ...(pos ? { line: pos.line, column: pos.col } : {}), path: `guard.${key}` });
   };
-  if (typeof guard !== 'object' || Array.isArray(guard)) throw bad('', 'a mapping');
+  if (typeof guard !== 'object' || guard === null || Array.isArray(guard)) throw bad('', 'a mapping');
   for (const k of Object.keys(guard)) {
-    if (!(KEYS as readonly string[]).includes(k)) {
-      throw new InputError(ErrorCode.Config, `unknown key guard.${k}`, { file, path: `guard.${k}` }, `known keys: ${KEYS.join(', ')}`);
+    if (!(GUARD_KEYS as readonly string[]).includes(k)) {
+      throw new InputError(ErrorCode.Config, `unknown key guard.${k}`, { file, path: `guard.${k}` }, `known keys: ${GUARD_KEYS.join(', ')}`);
     }
   }
   const g = guard as Record<string, unknown>;
@@ -91,5 +112,8 @@ export async function loadGuardConfig(opts: { explicit?: string | undefined; cwd
     if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) throw bad('maxFileBytes', 'a positive integer');
     cfg.maxFileBytes = n;
   }
-  return cfg;
+  if (g['vaultIndex'] !== undefined) {
+    if (g['vaultIndex'] !== 'required' && g['vaultIndex'] !== 'optional') throw bad('vaultIndex', '`required` or `optional`');
+    cfg.vaultIndex = g['vaultIndex'];
+  }
 }

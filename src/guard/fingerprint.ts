@@ -1,8 +1,9 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../core/atomic.js';
 import { guessBits } from './entropy.js';
+import { anchorBitmap, anchorOf, BITMAP_BYTES, deriveKeys, scanBytes, tagOf, TAG_BYTES, WINDOW, type IndexTables, type Keys } from './index-hash.js';
+import { createIndexKey, readIndexKey, removeOldKeys } from './index-key.js';
 import { VARIANTS, variantsOf, type Variant } from './variants.js';
 
 /**
@@ -17,17 +18,13 @@ import { VARIANTS, variantsOf, type Variant } from './variants.js';
  *   matches, it HMACs the window of each candidate length and compares tags;
  * - the file is encrypted with AES-256-GCM (counts, lengths and entry names
  *   hidden, tampering detected); every key is derived from one random 256-bit
- *   key kept apart from the file (OS keyring, else a 0600 file in the config
- *   folder) and replaced on every rebuild.
+ *   key of this index alone (index-key.ts: beside it in the 0700 state folder,
+ *   named in its header, new on every rebuild, never overwritten).
  */
 
-export const WINDOW = 8;
-const FP_BITS = 28;
-const BITMAP_BITS = 22;
-const TAG_BYTES = 16;
+export { WINDOW };
 const MAGIC = Buffer.from('SSOTGIX2', 'latin1');
-export const KEY_SERVICE = 'ssot';
-export const KEY_ACCOUNT = 'guard-index-key';
+const FORMAT = 2;
 
 export const DEFAULT_MIN_LENGTH = 8;
 export const DEFAULT_MIN_BITS = 44;
@@ -52,14 +49,8 @@ export interface BuildResult {
   /** Index entries written (values x encodings). */
   entries: number;
   file: string;
-  keyStore: string;
-}
-
-/** Where the key goes: the shape of config/keyring.ts's SecretStore. */
-export interface KeyStore {
-  readonly kind: string;
-  get(service: string, account: string): Promise<string | undefined>;
-  set(service: string, account: string, value: string): Promise<void>;
+  /** The id of the index's own key (its file is guard/keys/<id>.key). */
+  keyId: string;
 }
 
 export interface VaultSource {
@@ -71,9 +62,6 @@ export interface VaultSource {
 
 export interface BuildOptions {
   stateDir: string;
-  /** Where the index key is kept; default: config/keyring.ts defaultSecretStore (OS keyring, else a 0600 file). */
-  keyStore?: KeyStore;
-  env?: NodeJS.ProcessEnv;
   minLength?: number;
   /** Minimum estimated guessing resistance, in bits; weaker values are skipped. */
   minBits?: number;
@@ -87,40 +75,8 @@ export function indexPath(stateDir: string): string {
   return path.join(stateDir, 'guard', 'index.bin');
 }
 
-interface Keys {
-  base: number;
-  mix: number;
-  mul: number;
-  confirm: Buffer;
-  enc: Buffer;
-}
-
-function deriveKeys(master: Buffer): Keys {
-  const d = (info: string, n: number): Buffer => Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `ssot-guard/${info}`, n));
-  return {
-    base: d('roll', 4).readUInt32LE(0) | 1,
-    mix: d('mix', 4).readUInt32LE(0) | 0,
-    mul: d('mul', 4).readUInt32LE(0) | 1,
-    confirm: d('confirm', 32),
-    enc: d('enc', 32),
-  };
-}
-
-/**
- * The anchor of 8 bytes: a polynomial hash with a secret odd base, offset by a
- * secret mixer and multiplied by a secret odd constant, top 28 bits (the
- * multiplication carries the last bytes, which the polynomial leaves in the low
- * bits, up into them). Not a cryptographic function — it only picks where to
- * compute an HMAC — and cheap enough to run at every byte of the text.
- */
-function anchorOf(bytes: Uint8Array, at: number, k: Keys): number {
-  let h = 0;
-  for (let j = 0; j < WINDOW; j++) h = (Math.imul(h, k.base) + bytes[at + j]!) | 0;
-  return Math.imul((h + k.mix) | 0, k.mul) >>> (32 - FP_BITS);
-}
-
-function tagOf(confirm: Buffer, bytes: Uint8Array): Buffer {
-  return createHmac('sha256', confirm).update(bytes).digest().subarray(0, TAG_BYTES);
+function guardDir(stateDir: string): string {
+  return path.join(stateDir, 'guard');
 }
 
 const PLACEHOLDERS = new Set(['changeme', 'change_me', 'changeit', 'password', 'passw0rd', 'placeholder', 'example', 'redacted', 'secret', 'letmein', 'qwertyuiop', 'administrator']);
@@ -134,28 +90,52 @@ export function classifyValue(value: string, minLength: number, minBits: number,
   return undefined;
 }
 
-async function defaultKeyStore(env: NodeJS.ProcessEnv): Promise<KeyStore> {
-  const { defaultSecretStore } = await import('../config/keyring.js');
-  return defaultSecretStore(env);
-}
-
 /**
  * Build the index from plain values (the vault reader unlocks the vaults and
  * passes them in) and write it with a fresh key. Values too short or too weak
  * to index safely are skipped and counted.
  */
 export async function buildFingerprintIndex(values: Iterable<VaultValue>, opts: BuildOptions): Promise<BuildResult> {
+  const dir = guardDir(opts.stateDir);
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  // The key first: an index is never on disk without the key that opens it.
+  const { id: keyId, key: master } = await createIndexKey(dir);
+  const keys = deriveKeys(master);
+  const rows = indexRows(values, keys, opts);
+  const plain = encodeBody(tablesOf(rows.rows), rows.refs, { sources: opts.sources ?? [], built: new Date().toISOString() });
+  const header = Buffer.from(JSON.stringify({ version: FORMAT, keyId }), 'utf8');
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', keys.enc, iv);
+  cipher.setAAD(header);
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  const hl = Buffer.alloc(4);
+  hl.writeUInt32LE(header.length, 0);
+  const file = indexPath(opts.stateDir);
+  // (loaded here: the guard, which only reads the index, does not pay for it)
+  const { writeFileAtomic } = await import('../core/atomic.js');
+  await writeFileAtomic(file, Buffer.concat([MAGIC, hl, header, iv, cipher.getAuthTag(), body]), { mode: 0o600 });
+  master.fill(0);
+  await removeOldKeys(dir, keyId);
+  const { indexed, skippedReasons, skippedEntries } = rows;
+  return { indexed, skipped: skippedEntries.length, skippedReasons, skippedEntries, entries: rows.rows.length, file, keyId };
+}
+
+interface Row {
+  fp: number;
+  len: number;
+  ref: number;
+  tag: Buffer;
+}
+
+/** Every encoding of every value that is safe to index, as rows sorted by anchor; and what was left out. */
+function indexRows(values: Iterable<VaultValue>, keys: Keys, opts: BuildOptions) {
   const minLength = opts.minLength ?? DEFAULT_MIN_LENGTH;
   const minBits = opts.minBits ?? DEFAULT_MIN_BITS;
   const skippedReasons: Record<SkipReason, number> = { empty: 0, 'too-short': 0, weak: 0, placeholder: 0 };
   const skippedEntries: BuildResult['skippedEntries'] = [];
-  const master = randomBytes(32);
-  const keys = deriveKeys(master);
-
-  const refs: { vault: string; entryPath: string; field: string }[] = [];
-  const rows: { fp: number; len: number; ref: number; tag: Buffer }[] = [];
+  const refs: Ref[] = [];
+  const rows: Row[] = [];
   const seenRows = new Set<string>();
-  let indexed = 0;
   for (const v of values) {
     const reason = classifyValue(v.value, minLength, minBits, opts.includeWeak ?? false);
     if (reason) {
@@ -163,7 +143,6 @@ export async function buildFingerprintIndex(values: Iterable<VaultValue>, opts: 
       skippedEntries.push({ vault: v.vault, entryPath: v.entryPath, field: v.field, reason });
       continue;
     }
-    indexed++;
     const refIndex = refs.push({ vault: v.vault, entryPath: v.entryPath, field: v.field }) - 1;
     for (const variant of variantsOf(v.value, WINDOW)) {
       const tag = tagOf(keys.confirm, variant.bytes);
@@ -174,7 +153,10 @@ export async function buildFingerprintIndex(values: Iterable<VaultValue>, opts: 
     }
   }
   rows.sort((a, b) => a.fp - b.fp || a.len - b.len);
+  return { rows, refs, indexed: refs.length, skippedReasons, skippedEntries };
+}
 
+function tablesOf(rows: Row[]): IndexTables {
   const n = rows.length;
   const fps = new Uint32Array(n);
   const lens = new Uint32Array(n);
@@ -186,28 +168,7 @@ export async function buildFingerprintIndex(values: Iterable<VaultValue>, opts: 
     refIdx[i] = r.ref;
     r.tag.copy(tags, i * TAG_BYTES);
   });
-  const meta = Buffer.from(JSON.stringify({ refs, sources: opts.sources ?? [], built: new Date().toISOString() }), 'utf8');
-  const head = Buffer.alloc(8);
-  head.writeUInt32LE(n, 0);
-  head.writeUInt32LE(meta.length, 4);
-  const plain = Buffer.concat([head, meta, Buffer.from(fps.buffer), Buffer.from(lens.buffer), Buffer.from(refIdx.buffer), tags]);
-
-  const store = opts.keyStore ?? (await defaultKeyStore(opts.env ?? process.env));
-  const header = Buffer.from(JSON.stringify({ version: 1, keyStore: store.kind, keyService: KEY_SERVICE, keyAccount: KEY_ACCOUNT }), 'utf8');
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', keys.enc, iv);
-  cipher.setAAD(header);
-  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-  const hl = Buffer.alloc(4);
-  hl.writeUInt32LE(header.length, 0);
-  const file = indexPath(opts.stateDir);
-  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  // The key first: an index is never on disk without the key that opens it.
-  await store.set(KEY_SERVICE, KEY_ACCOUNT, master.toString('base64'));
-  await writeFileAtomic(file, Buffer.concat([MAGIC, hl, header, iv, cipher.getAuthTag(), body]), { mode: 0o600 });
-  master.fill(0);
-  const skipped = skippedEntries.length;
-  return { indexed, skipped, skippedReasons, skippedEntries, entries: n, file, keyStore: store.kind };
+  return { fps, lens, refIdx, tags, bitmap: anchorBitmap(fps) };
 }
 
 /** A loaded index, ready to scan bytes. */
@@ -227,23 +188,26 @@ export interface VaultHit {
   variant: Variant;
 }
 
+/** Why an index on disk cannot be used. */
+export type Unusable = 'damaged' | 'old-format' | 'key-missing' | 'key-mismatch' | 'unreadable';
+
 export type LoadOutcome =
   | { status: 'ok'; index: FingerprintIndex; warnings: string[] }
   | { status: 'missing' }
-  | { status: 'unusable'; reason: string };
+  | { status: 'unusable'; problem: Unusable; reason: string };
 
 interface IndexHeader {
   version: number;
-  keyStore: string;
-  keyService: string;
-  keyAccount: string;
+  keyId?: string;
 }
 
 /**
- * Read the index and its key. Never throws for a bad index: a missing, corrupt
- * or keyless index is reported so the caller can warn and still run the rules.
+ * Read the index and its key. Never throws for a bad index: a missing index,
+ * or one that cannot be used (damaged, an older format, its key missing or not
+ * the one it was written with), is reported so the caller decides: the guard
+ * fails closed when vaults are configured.
  */
-export async function loadFingerprintIndex(stateDir: string, opts: { env?: NodeJS.ProcessEnv; keyStore?: KeyStore } = {}): Promise<LoadOutcome> {
+export async function loadFingerprintIndex(stateDir: string, _opts: { env?: NodeJS.ProcessEnv } = {}): Promise<LoadOutcome> {
   const file = indexPath(stateDir);
   let data: Buffer;
   const warnings: string[] = [];
@@ -253,135 +217,111 @@ export async function loadFingerprintIndex(stateDir: string, opts: { env?: NodeJ
     data = await fs.readFile(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
-    return { status: 'unusable', reason: `cannot read ${file}: ${(e as Error).message}` };
+    return { status: 'unusable', problem: 'unreadable', reason: `cannot read ${file}: ${(e as Error).message}` };
   }
+  const head = readHeader(data);
+  if ('problem' in head) return { status: 'unusable', ...head };
+  const key = await readIndexKey(guardDir(stateDir), head.header.keyId ?? '');
+  if (key.status === 'missing') return { status: 'unusable', problem: 'key-missing', reason: `the key this index was written with is gone from ${path.join(guardDir(stateDir), 'keys')}` };
+  if (key.status === 'unreadable') return { status: 'unusable', problem: 'unreadable', reason: key.reason };
+  warnings.push(...key.warnings);
+  const keys = deriveKeys(key.key);
+  key.key.fill(0);
+  let plain: Buffer;
   try {
-    if (data.length < 12 || !data.subarray(0, 8).equals(MAGIC)) throw new Error('not an ssot guard index');
-    const hl = data.readUInt32LE(8);
-    const headerBuf = data.subarray(12, 12 + hl);
-    const header = JSON.parse(headerBuf.toString('utf8')) as IndexHeader;
-    if (header.version !== 1) throw new Error(`unknown index version ${String(header.version)}`);
-    const store = opts.keyStore ?? (await storeFor(header.keyStore, opts.env ?? process.env));
-    const keyText = store ? await store.get(header.keyService, header.keyAccount) : undefined;
-    if (!keyText) return { status: 'unusable', reason: `the index key is missing from the ${header.keyStore} store` };
-    const master = Buffer.from(keyText, 'base64');
-    const keys = deriveKeys(master);
-    master.fill(0);
-    let p = 12 + hl;
+    let p = 12 + head.headerBuf.length;
     const iv = data.subarray(p, p + 12);
     p += 12;
-    const authTag = data.subarray(p, p + 16);
-    p += 16;
     const decipher = createDecipheriv('aes-256-gcm', keys.enc, iv);
-    decipher.setAAD(headerBuf);
-    decipher.setAuthTag(authTag);
-    const plain = Buffer.concat([decipher.update(data.subarray(p)), decipher.final()]);
-    const n = plain.readUInt32LE(0);
-    const ml = plain.readUInt32LE(4);
-    const meta = JSON.parse(plain.subarray(8, 8 + ml).toString('utf8')) as {
-      refs: { vault: string; entryPath: string; field: string }[];
-      sources: VaultSource[];
-      built: string;
-    };
-    let q = 8 + ml;
-    const arr = (): Uint32Array => {
-      const copy = new Uint32Array(n);
-      Buffer.from(copy.buffer).set(plain.subarray(q, q + n * 4));
-      q += n * 4;
-      return copy;
-    };
-    const fps = arr();
-    const lens = arr();
-    const refIdx = arr();
-    const tags = plain.subarray(q, q + n * TAG_BYTES);
-    if (tags.length !== n * TAG_BYTES) throw new Error('truncated');
-    return { status: 'ok', index: makeIndex(keys, fps, lens, refIdx, tags, meta), warnings };
+    decipher.setAAD(head.headerBuf);
+    decipher.setAuthTag(data.subarray(p, p + 16));
+    plain = decipher.update(data.subarray(p + 16));
+    const rest = decipher.final(); // empty for GCM: no copy of the body
+    if (rest.length > 0) plain = Buffer.concat([plain, rest]);
+  } catch {
+    return { status: 'unusable', problem: 'key-mismatch', reason: 'the index does not match its key (or was changed since it was written)' };
+  }
+  try {
+    return { status: 'ok', index: parseBody(plain, keys), warnings };
   } catch (e) {
-    const msg = (e as Error).message;
-    return { status: 'unusable', reason: /auth|decrypt/i.test(msg) ? 'the index does not match its key or is damaged' : `the index is damaged (${msg})` };
+    return { status: 'unusable', problem: 'damaged', reason: `the index is damaged (${(e as Error).message})` };
   }
 }
 
-async function storeFor(kind: string, env: NodeJS.ProcessEnv): Promise<KeyStore | undefined> {
-  const k = await import('../config/keyring.js');
-  if (kind === 'file') {
-    const { configDir } = await import('../core/paths.js');
-    return k.fileStore(path.join(configDir(env), 'credentials.json'));
+/** The clear header: the format and which key opens the rest. */
+function readHeader(data: Buffer): { header: IndexHeader; headerBuf: Buffer } | { problem: Unusable; reason: string } {
+  try {
+    if (data.length < 12 || !data.subarray(0, 8).equals(MAGIC)) throw new Error('not an ssot guard index');
+    const headerBuf = data.subarray(12, 12 + data.readUInt32LE(8));
+    const header = JSON.parse(headerBuf.toString('utf8')) as IndexHeader;
+    if (header.version === 1) return { problem: 'old-format', reason: 'the index was built by an older ssot (its key was kept elsewhere)' };
+    if (header.version !== FORMAT) throw new Error(`unknown index version ${String(header.version)}`);
+    return { header, headerBuf };
+  } catch (e) {
+    return { problem: 'damaged', reason: `the index is damaged (${(e as Error).message})` };
   }
-  return (await k.osKeyring()) ?? undefined;
 }
 
-function makeIndex(
-  keys: Keys,
-  fps: Uint32Array,
-  lens: Uint32Array,
-  refIdx: Uint32Array,
-  tags: Buffer,
-  meta: { refs: { vault: string; entryPath: string; field: string }[]; sources: VaultSource[]; built: string },
-): FingerprintIndex {
-  const n = fps.length;
-  const bitmap = new Uint8Array(1 << (BITMAP_BITS - 3));
-  for (let i = 0; i < n; i++) {
-    const b = fps[i]! >>> (FP_BITS - BITMAP_BITS);
-    bitmap[b >>> 3]! |= 1 << (b & 7);
-  }
-  // base^(WINDOW-1): the weight of the byte leaving the window
-  let pow = 1;
-  for (let j = 0; j < WINDOW - 1; j++) pow = Math.imul(pow, keys.base);
-  const { base, mix, mul } = keys;
+interface Meta {
+  sources: VaultSource[];
+  built: string;
+}
+type Ref = { vault: string; entryPath: string; field: string };
 
-  const firstIndexOf = (fp: number): number => {
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (fps[mid]! < fp) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < n && fps[lo] === fp ? lo : -1;
+/**
+ * The plaintext body: counts, the metadata (read on every scan), the entries'
+ * references (parsed only when a value is found), then the sorted arrays, the
+ * tags and the anchor bitmap.
+ */
+function encodeBody(t: IndexTables, refs: Ref[], meta: Meta): Buffer {
+  const metaBuf = Buffer.from(JSON.stringify(meta), 'utf8');
+  const refsBuf = Buffer.from(JSON.stringify(refs), 'utf8');
+  // The bitmap (512 KB) is stored only for a large index, where building it at every scan would cost more.
+  const bitmap = t.fps.length >= STORED_BITMAP_FROM ? t.bitmap : Buffer.alloc(0);
+  const head = Buffer.alloc(16);
+  head.writeUInt32LE(t.fps.length, 0);
+  head.writeUInt32LE(metaBuf.length, 4);
+  head.writeUInt32LE(refsBuf.length, 8);
+  head.writeUInt32LE(bitmap.length, 12);
+  const arr = (a: Uint32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  return Buffer.concat([head, metaBuf, refsBuf, arr(t.fps), arr(t.lens), arr(t.refIdx), t.tags, bitmap]);
+}
+
+const STORED_BITMAP_FROM = 4096;
+
+function parseBody(plain: Buffer, keys: Keys): FingerprintIndex {
+  const n = plain.readUInt32LE(0);
+  const ml = plain.readUInt32LE(4);
+  const rl = plain.readUInt32LE(8);
+  const bl = plain.readUInt32LE(12);
+  const meta = JSON.parse(plain.toString('utf8', 16, 16 + ml)) as Meta;
+  const refsBuf = plain.subarray(16 + ml, 16 + ml + rl);
+  let q = 16 + ml + rl;
+  const take = (bytes: number): Buffer => {
+    const part = plain.subarray(q, q + bytes);
+    if (part.length !== bytes) throw new Error('truncated');
+    q += bytes;
+    return part;
   };
-
+  // Copies: a Uint32Array view needs 4-byte alignment, which the body's layout does not promise.
+  const u32 = (): Uint32Array => {
+    const copy = new Uint32Array(n);
+    Buffer.from(copy.buffer).set(take(n * 4));
+    return copy;
+  };
+  const fps = u32();
+  const t: IndexTables = { fps, lens: u32(), refIdx: u32(), tags: take(n * TAG_BYTES), bitmap: bl === BITMAP_BYTES ? take(bl) : anchorBitmap(fps) };
+  let refs: Ref[] | undefined;
   return {
     entries: n,
     sources: meta.sources,
     built: meta.built,
     scan(input, emit) {
-      // One element type in the hot loop (a Buffer is a Uint8Array subclass: keep V8's code monomorphic).
-      const bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-      const len = bytes.length;
-      if (n === 0 || len < WINDOW) return;
-      const last = len - WINDOW;
-      const shift = 32 - FP_BITS;
-      const bmShift = FP_BITS - BITMAP_BITS;
-      let h = 0;
-      for (let j = 0; j < WINDOW; j++) h = (Math.imul(h, base) + bytes[j]!) | 0;
-      for (let i = 0; ; i++) {
-        const fp = Math.imul((h + mix) | 0, mul) >>> shift;
-        const b = fp >>> bmShift;
-        if ((bitmap[b >>> 3]! & (1 << (b & 7))) !== 0) {
-          const first = firstIndexOf(fp);
-          if (first >= 0) {
-            let lastLen = -1;
-            let tag: Buffer | undefined;
-            for (let e = first; e < n && fps[e] === fp; e++) {
-              const L = lens[e]!;
-              if (i + L > len) continue;
-              if (L !== lastLen) {
-                tag = tagOf(keys.confirm, bytes.subarray(i, i + L));
-                lastLen = L;
-              }
-              if (tag && tags.compare(tag, 0, TAG_BYTES, e * TAG_BYTES, (e + 1) * TAG_BYTES) === 0) {
-                const r = refIdx[e]!;
-                const ref = meta.refs[Math.floor(r / 16)]!;
-                emit({ index: i, length: L, vault: ref.vault, entryPath: ref.entryPath, field: ref.field, variant: VARIANTS[r % 16] ?? 'raw' });
-              }
-            }
-          }
-        }
-        if (i === last) break;
-        // roll: drop bytes[i]·base^(W-1), shift, add bytes[i+W] (all mod 2^32)
-        h = (Math.imul(h - Math.imul(bytes[i]!, pow), base) + bytes[i + WINDOW]!) | 0;
-      }
+      scanBytes(keys, t, input, (index, length, r) => {
+        refs ??= JSON.parse(refsBuf.toString('utf8')) as Ref[];
+        const ref = refs[Math.floor(r / 16)]!;
+        emit({ index, length, vault: ref.vault, entryPath: ref.entryPath, field: ref.field, variant: VARIANTS[r % 16] ?? 'raw' });
+      });
     },
   };
 }

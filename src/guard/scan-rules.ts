@@ -1,3 +1,4 @@
+import { TEXT_CONTEXT, type FileContext } from './filekind.js';
 import { acceptSecret, RULES, type Rule, type RuleHit } from './rules.js';
 
 /**
@@ -12,7 +13,13 @@ interface Compiled {
   rules: readonly Rule[];
   /** By bigram code (two 7-bit ASCII letters): the keywords starting with it and their rules. */
   byBigram: ({ kw: string; rules: number[] }[] | undefined)[];
+  /** 1 where byBigram has keywords: the hot loop reads one byte per position (no polymorphic array load). */
+  has: Uint8Array;
 }
+
+/** A byte, lower-cased; 0 for non-ASCII bytes (no keyword holds them). */
+const FOLD = new Uint8Array(256);
+for (let b = 1; b < 128; b++) FOLD[b] = b >= 65 && b <= 90 ? b + 32 : b;
 
 const cache = new WeakMap<readonly Rule[], Compiled>();
 
@@ -30,11 +37,13 @@ function compile(rules: readonly Rule[]): Compiled {
       byKw.set(kw, list);
     }
   });
+  const has = new Uint8Array(128 * 128);
   for (const [kw, list] of byKw) {
     const code = (kw.charCodeAt(0) << 7) | kw.charCodeAt(1);
     (byBigram[code] ??= []).push({ kw, rules: list });
+    has[code] = 1;
   }
-  const c = { rules, byBigram };
+  const c = { rules, byBigram, has };
   cache.set(rules, c);
   return c;
 }
@@ -83,18 +92,14 @@ function triggersBytes(bytes: Uint8Array, c: Compiled): number[][] {
   const pos: number[][] = c.rules.map(() => []);
   const n = bytes.length;
   if (n < 2) return pos;
-  const table = c.byBigram;
-  let c0 = bytes[0]!;
-  if (c0 >= 65 && c0 <= 90) c0 += 32;
+  const { has, byBigram } = c;
+  let c0 = FOLD[bytes[0]!]!;
   for (let i = 0; i < n - 1; i++) {
-    let c1 = bytes[i + 1]!;
-    if (c1 >= 65 && c1 <= 90) c1 += 32;
-    if (c0 < 128 && c1 < 128) {
-      const list = table[(c0 << 7) | c1];
-      if (list !== undefined) {
-        for (const k of list) {
-          if (matchesAtBytes(bytes, i, k.kw)) for (const r of k.rules) pos[r]!.push(i);
-        }
+    const c1 = FOLD[bytes[i + 1]!]!;
+    const code = (c0 << 7) | c1;
+    if (has[code] === 1) {
+      for (const k of byBigram[code]!) {
+        if (matchesAtBytes(bytes, i, k.kw)) for (const r of k.rules) pos[r]!.push(i);
       }
     }
     c0 = c1;
@@ -117,18 +122,15 @@ function triggers(text: string, c: Compiled): number[][] {
   const pos: number[][] = c.rules.map(() => []);
   const n = text.length;
   if (n < 2) return pos;
-  const table = c.byBigram;
-  let c0 = text.charCodeAt(0);
-  if (c0 >= 65 && c0 <= 90) c0 += 32;
+  const { has, byBigram } = c;
+  const fold = (u: number): number => (u < 256 ? FOLD[u]! : 0);
+  let c0 = fold(text.charCodeAt(0));
   for (let i = 0; i < n - 1; i++) {
-    let c1 = text.charCodeAt(i + 1);
-    if (c1 >= 65 && c1 <= 90) c1 += 32;
-    if (c0 < 128 && c1 < 128) {
-      const list = table[(c0 << 7) | c1];
-      if (list !== undefined) {
-        for (const k of list) {
-          if (matchesAt(text, i, k.kw)) for (const r of k.rules) pos[r]!.push(i);
-        }
+    const c1 = fold(text.charCodeAt(i + 1));
+    const code = (c0 << 7) | c1;
+    if (has[code] === 1) {
+      for (const k of byBigram[code]!) {
+        if (matchesAt(text, i, k.kw)) for (const r of k.rules) pos[r]!.push(i);
       }
     }
     c0 = c1;
@@ -173,26 +175,34 @@ function undiff(part: string): string {
   return part.replace(/(^|\n)\+/g, '$1 ');
 }
 
+export interface ScanRuleOptions {
+  /** The text is added lines of a diff, each still led by its `+`. */
+  diffLines?: boolean;
+  /** What kind of file the text comes from (default: text, written by a person). */
+  context?: FileContext;
+}
+
 /** Run the rules over a string; hits' offsets are character offsets. */
-export function scanRules(text: string, rules: readonly Rule[] = RULES, opts: { diffLines?: boolean } = {}): RuleHit[] {
+export function scanRules(text: string, rules: readonly Rule[] = RULES, opts: ScanRuleOptions = {}): RuleHit[] {
   if (text.length === 0) return [];
   return scanSource(stringSource(text), triggers(text, compile(rules)), rules, opts);
 }
 
 /** Run the rules over a file's bytes; hits' offsets are byte offsets. */
-export function scanRulesInBytes(bytes: Buffer, encoding: 'utf8' | 'latin1', rules: readonly Rule[] = RULES, opts: { diffLines?: boolean } = {}): RuleHit[] {
+export function scanRulesInBytes(bytes: Buffer, encoding: 'utf8' | 'latin1', rules: readonly Rule[] = RULES, opts: ScanRuleOptions = {}): RuleHit[] {
   if (bytes.length === 0) return [];
   return scanSource(bytesSource(bytes, encoding), triggersBytes(bytes, compile(rules)), rules, opts);
 }
 
-function scanSource(src: Source, pos: number[][], rules: readonly Rule[], opts: { diffLines?: boolean }): RuleHit[] {
+function scanSource(src: Source, pos: number[][], rules: readonly Rule[], opts: ScanRuleOptions): RuleHit[] {
   const hits: RuleHit[] = [];
   const fix = opts.diffLines ? undiff : (s: string): string => s;
+  const ctx = opts.context ?? TEXT_CONTEXT;
   rules.forEach((rule, ri) => {
     const at = pos[ri]!;
-    if (at.length === 0) return;
+    if (at.length === 0 || (rule.contextual && ctx.machine)) return;
     if (rule.find) {
-      rule.find(src, at, (h) => hits.push(h), fix);
+      rule.find(src, at, { emit: (h) => hits.push(h), fix, ctx });
       return;
     }
     const regex = rule.regex;
@@ -209,7 +219,9 @@ function scanSource(src: Source, pos: number[][], rules: readonly Rule[], opts: 
         const secret = m.groups?.['s'] ?? m[0];
         if (!acceptSecret(rule, secret, m, part)) continue;
         const rel = m[0].lastIndexOf(secret);
-        hits.push({ rule: rule.id, index: src.offsetIn(s, part, m.index + (rel < 0 ? 0 : rel)), secret });
+        const hit: RuleHit = { rule: rule.id, index: src.offsetIn(s, part, m.index + (rel < 0 ? 0 : rel)), secret };
+        if (rule.describe) hit.description = rule.describe(m);
+        hits.push(hit);
       }
     }
   });

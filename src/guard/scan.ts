@@ -3,7 +3,8 @@ import { fingerprintOf } from './baseline.js';
 import { DEFAULT_BLOCK_PATHS, detectExport, isKdbx, pathMatcher } from './blocked.js';
 import type { FingerprintIndex } from './fingerprint.js';
 import type { ReadResult, Skipped, Target } from './git.js';
-import { RULES, type Rule } from './rules.js';
+import { fileContext } from './filekind.js';
+import { FORMAT_RULES, RULES } from './rules.js';
 import { scanRulesInBytes } from './scan-rules.js';
 
 /**
@@ -45,7 +46,6 @@ export interface ScanReport {
 
 export const ALLOW_MARK = 'ssot:allow';
 const RULE_BY_ID = new Map(RULES.map((r) => [r.id, r]));
-const BINARY_RULES: readonly Rule[] = RULES.filter((r) => r.id !== 'generic-secret');
 
 /** A short, safe view of a secret: at most 4 leading characters (a quarter of it), and its length. */
 export function redact(secret: string): string {
@@ -112,114 +112,103 @@ function prepare(t: Target): { bytes: Buffer; encoding: 'utf8' | 'latin1'; note?
   return { bytes: b, encoding: 'latin1', note: 'not UTF-8: scanned as Latin-1' };
 }
 
-export function scanTargets(read: ReadResult, opts: ScanOptions = {}): ScanReport {
-  const all: Finding[] = [];
-  const notes = [...read.notes];
-  const skipped = [...read.skipped];
-  let inlineAllowed = 0;
+/** What scanning one target collects. */
+interface Collector {
+  all: Finding[];
+  notes: string[];
   /** How many characters each finding covers (to tell overlapping findings apart). */
-  const spans = new Map<Finding, number>();
-  const blocked = pathMatcher([...DEFAULT_BLOCK_PATHS, ...(opts.blockPaths ?? [])]);
+  spans: Map<Finding, number>;
+  inlineAllowed: number;
+}
 
+export function scanTargets(read: ReadResult, opts: ScanOptions = {}): ScanReport {
+  const c: Collector = { all: [], notes: [...read.notes], spans: new Map(), inlineAllowed: 0 };
+  const blocked = pathMatcher([...DEFAULT_BLOCK_PATHS, ...(opts.blockPaths ?? [])]);
   for (const p of read.paths) {
     const glob = blocked(p);
     if (glob) {
-      all.push({ file: p, line: 0, column: 0, rule: 'blocked-path', description: `a file that must never be committed (${glob})`, redacted: '', fingerprint: fingerprintOf('blocked-path', p, '') });
+      c.all.push({ file: p, line: 0, column: 0, rule: 'blocked-path', description: `a file that must never be committed (${glob})`, redacted: '', fingerprint: fingerprintOf('blocked-path', p, '') });
     }
   }
+  for (const t of read.targets) scanTarget(t, opts, c);
+  const merged = preferVaultFindings(c.all, c.spans);
+  const baseline = opts.baseline ?? new Set<string>();
+  const findings = merged.filter((f) => !baseline.has(f.fingerprint));
+  return {
+    findings,
+    allowed: { baseline: merged.length - findings.length, inline: c.inlineAllowed },
+    skipped: [...read.skipped],
+    notes: c.notes,
+    files: read.targets.length,
+    all: merged,
+  };
+}
 
-  for (const t of read.targets) {
-    const prefix = t.linePrefix ?? 0;
-    if (t.fromStart && isKdbx(t.bytes.subarray(prefix))) continue; // an encrypted KeePass database: allowed
-    const { bytes, encoding, note } = prepare(t);
-    if (note) notes.push(`${t.path}: ${note}`);
-    if (t.fromStart) {
-      const kind = detectExport(bytes.toString(encoding, prefix, Math.min(bytes.length, 8192)));
-      if (kind) {
-        all.push({ file: t.path, line: 0, column: 0, rule: kind, description: 'a plaintext KeePass export', redacted: '', fingerprint: fingerprintOf(kind, t.path, '') });
-        continue; // every line of it would be a finding; one is enough
-      }
-    }
-    // Offsets are byte offsets; only the lines holding a finding are decoded.
-    const lines = new Lines(bytes);
-    const lineNo = (idx: number): number => (t.lineNumbers ? (t.lineNumbers[idx] ?? idx + 1) : idx + 1);
-    const place = (offset: number): { idx: number; column: number; text: string } => {
-      const { index, start } = lines.at(offset);
-      return {
-        idx: index,
-        column: Math.max(1, bytes.toString(encoding, start, offset).length + 1 - prefix),
-        text: bytes.toString(encoding, start, lines.end(index, bytes.length)),
-      };
-    };
+/** Where an offset is: its 0-based line, its column, and the line's text (for `ssot:allow`). */
+type Place = (offset: number) => { idx: number; column: number; text: string };
 
-    for (const h of scanRulesInBytes(bytes, encoding, t.binary ? BINARY_RULES : RULES, { diffLines: prefix > 0 })) {
-      const P = place(h.index);
-      if (P.text.includes(ALLOW_MARK)) {
-        inlineAllowed++;
-        continue;
-      }
-      const rule = RULE_BY_ID.get(h.rule);
-      const f: Finding = {
-        file: t.path,
-        line: lineNo(P.idx),
-        column: P.column,
-        rule: h.rule,
-        description: (rule?.description ?? h.rule) + (t.binary ? ' (in a binary file)' : ''),
-        redacted: redact(h.secret),
-        fingerprint: fingerprintOf(h.rule, t.path, h.secret),
-      };
-      spans.set(f, h.secret.length);
-      all.push(f);
-    }
-
-    if (opts.index) {
-      // The bytes as they are in the file: a value is found in its own encoding.
-      const seen = new Set<string>();
-      opts.index.scan(bytes, (h) => {
-        const P = place(h.index);
-        const key = `${P.idx}:${h.vault}:${h.entryPath}:${h.field}`;
-        if (seen.has(key)) return;
-        seen.add(key);
-        if (P.text.includes(ALLOW_MARK)) {
-          inlineAllowed++;
-          return;
-        }
-        const matched = bytes.toString('latin1', h.index, h.index + h.length);
-        const entry = `${h.vault}: ${h.entryPath} › ${h.field}`;
-        const f: Finding = {
-          file: t.path,
-          line: lineNo(P.idx),
-          column: P.column,
-          rule: 'vault-value',
-          description: `a value stored in vault ${h.vault}${h.variant === 'raw' ? '' : ` (${h.variant}-encoded)`}`,
-          redacted: `[${entry}]`,
-          fingerprint: fingerprintOf('vault-value', t.path, matched),
-          entry,
-          variant: h.variant,
-        };
-        spans.set(f, matched.length);
-        all.push(f);
-      });
+/** One file or added-lines text: a KeePass export, rule hits, vault values. */
+function scanTarget(t: Target, opts: ScanOptions, c: Collector): void {
+  const prefix = t.linePrefix ?? 0;
+  if (t.fromStart && isKdbx(t.bytes.subarray(prefix))) return; // an encrypted KeePass database: allowed
+  const { bytes, encoding, note } = prepare(t);
+  if (note) c.notes.push(`${t.path}: ${note}`);
+  if (t.fromStart) {
+    const kind = detectExport(bytes.toString(encoding, prefix, Math.min(bytes.length, 8192)));
+    if (kind) {
+      c.all.push({ file: t.path, line: 0, column: 0, rule: kind, description: 'a plaintext KeePass export', redacted: '', fingerprint: fingerprintOf(kind, t.path, '') });
+      return; // every line of it would be a finding; one is enough
     }
   }
+  // Offsets are byte offsets; only the lines holding a finding are decoded.
+  const lines = new Lines(bytes);
+  const lineNo = (idx: number): number => (t.lineNumbers ? (t.lineNumbers[idx] ?? idx + 1) : idx + 1);
+  const place: Place = (offset) => {
+    const { index, start } = lines.at(offset);
+    return { idx: index, column: Math.max(1, bytes.toString(encoding, start, offset).length + 1 - prefix), text: bytes.toString(encoding, start, lines.end(index, bytes.length)) };
+  };
+  const add = (f: Finding, span: number, text: string): void => {
+    if (text.includes(ALLOW_MARK)) {
+      c.inlineAllowed++;
+      return;
+    }
+    c.spans.set(f, span);
+    c.all.push(f);
+  };
+  const context = fileContext(t.path, prefix > 0 ? bytes.subarray(prefix) : bytes, t.fromStart);
+  for (const h of scanRulesInBytes(bytes, encoding, t.binary ? FORMAT_RULES : RULES, { diffLines: prefix > 0, context })) {
+    const P = place(h.index);
+    const description = (h.description ?? RULE_BY_ID.get(h.rule)?.description ?? h.rule) + (t.binary ? ' (in a binary file)' : '');
+    add({ file: t.path, line: lineNo(P.idx), column: P.column, rule: h.rule, description, redacted: redact(h.secret), fingerprint: fingerprintOf(h.rule, t.path, h.secret) }, h.secret.length, P.text);
+  }
+  if (opts.index) scanVaultValues(opts.index, t.path, bytes, place, lineNo, add);
+}
 
-  // A vault value is also often a rule hit at the same place: keep the vault finding, it says more.
-  // (only where the two overlap: another secret on the same line is still its own finding)
+/** Vault values in the bytes as they are in the file: a value is found in its own encoding. */
+function scanVaultValues(index: FingerprintIndex, file: string, bytes: Buffer, place: Place, lineNo: (idx: number) => number, add: (f: Finding, span: number, text: string) => void): void {
+  const seen = new Set<string>();
+  index.scan(bytes, (h) => {
+    const P = place(h.index);
+    const key = `${P.idx}:${h.vault}:${h.entryPath}:${h.field}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const matched = bytes.toString('latin1', h.index, h.index + h.length);
+    const entry = `${h.vault}: ${h.entryPath} › ${h.field}`;
+    const description = `a value stored in vault ${h.vault}${h.variant === 'raw' ? '' : ` (${h.variant}-encoded)`}`;
+    add({ file, line: lineNo(P.idx), column: P.column, rule: 'vault-value', description, redacted: `[${entry}]`, fingerprint: fingerprintOf('vault-value', file, matched), entry, variant: h.variant }, matched.length, P.text);
+  });
+}
+
+/**
+ * A vault value is also often a rule hit at the same place: keep the vault finding, it says more
+ * (only where the two overlap: another secret on the same line is still its own finding). Sorted.
+ */
+function preferVaultFindings(all: Finding[], spans: Map<Finding, number>): Finding[] {
   const vaultAt = new Map<string, Finding[]>();
   for (const f of all) if (f.rule === 'vault-value') vaultAt.set(`${f.file}:${f.line}`, [...(vaultAt.get(`${f.file}:${f.line}`) ?? []), f]);
   const overlapsVault = (f: Finding): boolean =>
     (vaultAt.get(`${f.file}:${f.line}`) ?? []).some((v) => f.column < v.column + (spans.get(v) ?? 0) && v.column < f.column + (spans.get(f) ?? 0));
   const merged = all.filter((f) => f.rule === 'vault-value' || f.line === 0 || !overlapsVault(f));
   merged.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
-
-  const baseline = opts.baseline ?? new Set<string>();
-  const findings = merged.filter((f) => !baseline.has(f.fingerprint));
-  return {
-    findings,
-    allowed: { baseline: merged.length - findings.length, inline: inlineAllowed },
-    skipped,
-    notes,
-    files: read.targets.length,
-    all: merged,
-  };
+  return merged;
 }

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fileStore } from '../../src/config/keyring.js';
 import { buildFingerprintIndex, indexPath } from '../../src/guard/fingerprint.js';
 import { join, makeRepo, rand, ssot, tempDir, UPPER_DIGITS, type Repo } from './helpers.js';
 
@@ -261,8 +260,7 @@ describe('ssot guard: accepting findings', () => {
 describe('ssot guard: vault values', () => {
   const value = `Zq8${rand(10)}@/:%${rand(4)}`;
   async function withIndex(): Promise<void> {
-    const store = fileStore(path.join(home, 'config', 'ssot', 'credentials.json'));
-    const r = await buildFingerprintIndex([{ vault: 'chronos', entryPath: 'Prod/DB', field: 'Password', value }], { stateDir: path.join(home, 'state', 'ssot'), keyStore: store });
+    const r = await buildFingerprintIndex([{ vault: 'chronos', entryPath: 'Prod/DB', field: 'Password', value }], { stateDir: path.join(home, 'state', 'ssot') });
     expect(r.indexed).toBe(1);
   }
 
@@ -363,6 +361,21 @@ describe('ssot guard: import budget', () => {
     expect(run.some((u) => u.includes('/dist/guard/scan.js'))).toBe(true); // the recorder works
     expect(heavy(help)).toEqual([]);
     expect(heavy(run)).toEqual([]);
+  });
+
+  it("runs the hook's exact call without the command-line parser, with the same verdict and output", () => {
+    fresh();
+    repo.write('a.txt', `k=${awsKey()}\n`);
+    repo.git('add', '.');
+    const urls = loaded(['guard', '--hook', 'pre-commit'], repo.dir);
+    expect(urls.some((u) => u.includes('/dist/guard/scan.js'))).toBe(true);
+    expect(urls.filter((u) => u.includes('/node_modules/commander/') || u.endsWith('/dist/cli/main.js'))).toEqual([]);
+    const hook = guard('--hook', 'pre-commit');
+    expect(hook.status).toBe(1);
+    expect(hook.stdout).toMatch(/a\.txt:1:3\s+aws-access-key-id/);
+    expect(hook.stdout).toContain('git commit --no-verify');
+    repo.git('rm', '-q', '--cached', 'a.txt');
+    expect(guard('--hook', 'pre-commit').status).toBe(0);
   });
 
   it('loads yaml (only) when a config exists', () => {

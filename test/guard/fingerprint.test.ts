@@ -1,16 +1,11 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fileStore } from '../../src/config/keyring.js';
-import { buildFingerprintIndex, indexPath, KEY_ACCOUNT, KEY_SERVICE, loadFingerprintIndex, type KeyStore, type VaultHit } from '../../src/guard/fingerprint.js';
+import { buildFingerprintIndex, indexPath, loadFingerprintIndex, type VaultHit } from '../../src/guard/fingerprint.js';
 import { base64Cores } from '../../src/guard/variants.js';
 import { rand, tempDir } from './helpers.js';
-import { rmSync } from 'node:fs';
 
-function memoryStore(): KeyStore & { map: Map<string, string> } {
-  const map = new Map<string, string>();
-  return { kind: 'memory', map, get: async (s, a) => map.get(`${s}/${a}`), set: async (s, a, v) => void map.set(`${s}/${a}`, v) };
-}
+const keysOf = (dir: string): string[] => readdirSync(path.join(dir, 'guard', 'keys')).sort();
 
 const dirs: string[] = [];
 function state(): string {
@@ -29,22 +24,21 @@ const V3 = `p${rand(14)}!`;
 
 async function indexOf(values: { vault: string; entryPath: string; field: string; value: string }[]) {
   const dir = state();
-  const store = memoryStore();
-  const built = await buildFingerprintIndex(values, { stateDir: dir, keyStore: store });
-  const loaded = await loadFingerprintIndex(dir, { keyStore: store });
+  const built = await buildFingerprintIndex(values, { stateDir: dir });
+  const loaded = await loadFingerprintIndex(dir);
   if (loaded.status !== 'ok') throw new Error(`index not loaded: ${JSON.stringify(loaded)}`);
   const find = (text: string | Buffer): VaultHit[] => {
     const hits: VaultHit[] = [];
     loaded.index.scan(Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8'), (h) => hits.push(h));
     return hits;
   };
-  return { dir, store, built, find };
+  return { dir, built, find };
 }
 
 const VALUES = [
   { vault: 'chronos', entryPath: 'DB/app', field: 'Password', value: V1 },
   { vault: 'chronos', entryPath: 'AWS SSO', field: 'Password', value: V2 },
-  { vault: 'chronos', entryPath: 'API', field: 'token', value: V3 },
+  { vault: 'chronos', entryPath: 'API token entry', field: 'token', value: V3 },
 ];
 
 describe('fingerprint index: finding vault values', () => {
@@ -128,45 +122,80 @@ describe('fingerprint index: safety', () => {
     }
   });
 
-  it('keeps the key apart from the index, and re-keys on every rebuild', async () => {
-    const { dir, store } = await indexOf(VALUES);
-    const k1 = store.map.get(`${KEY_SERVICE}/${KEY_ACCOUNT}`);
-    expect(k1).toMatch(/^[A-Za-z0-9+/]{43}=$/);
-    expect(readFileSync(indexPath(dir)).includes(Buffer.from(k1!))).toBe(false);
-    await buildFingerprintIndex(VALUES, { stateDir: dir, keyStore: store });
-    expect(store.map.get(`${KEY_SERVICE}/${KEY_ACCOUNT}`)).not.toBe(k1);
+  it('finds values in a large index (its anchor bitmap stored) as in a small one (bitmap built when loaded)', async () => {
+    const many = Array.from({ length: 1400 }, (_, i) => ({ vault: 'big', entryPath: `E${i}`, field: 'Password', value: rand(20, undefined, 1000 + i) }));
+    const { built, find } = await indexOf(many);
+    expect(built.entries).toBeGreaterThan(4096);
+    expect(find(`x=${many[417]!.value}\n`)).toMatchObject([{ entryPath: 'E417', variant: 'raw' }]);
+    expect(find(`u=https://a:${encodeURIComponent(many[3]!.value)}@h/`).map((h) => h.entryPath)).toContain('E3');
   });
 
-  it('works with the 0600 key file of config/keyring.ts', async () => {
-    const dir = state();
-    const keyFile = path.join(state(), 'credentials.json');
-    const store = fileStore(keyFile);
-    await buildFingerprintIndex(VALUES, { stateDir: dir, keyStore: store });
+  it('gives each index its own key, beside it (0600, folder 0700), never in it, and a new one on every rebuild', async () => {
+    const { dir, built } = await indexOf(VALUES);
+    const keyFile = path.join(dir, 'guard', 'keys', `${built.keyId}.key`);
+    expect(keysOf(dir)).toEqual([`${built.keyId}.key`]);
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
-    const loaded = await loadFingerprintIndex(dir, { keyStore: store });
-    expect(loaded.status).toBe('ok');
+    expect(statSync(path.dirname(keyFile)).mode & 0o777).toBe(0o700);
+    const key = readFileSync(keyFile, 'utf8').trim();
+    expect(key).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect(readFileSync(indexPath(dir)).includes(Buffer.from(key))).toBe(false);
+    const again = await buildFingerprintIndex(VALUES, { stateDir: dir });
+    expect(again.keyId).not.toBe(built.keyId);
+    expect(readFileSync(path.join(dir, 'guard', 'keys', `${again.keyId}.key`), 'utf8').trim()).not.toBe(key);
+    expect((await loadFingerprintIndex(dir)).status).toBe('ok');
   });
 
-  it('reports a missing index, a missing key, a wrong key and a damaged file without throwing', async () => {
-    const empty = state();
-    expect((await loadFingerprintIndex(empty, { keyStore: memoryStore() })).status).toBe('missing');
+  it('removes the keys of replaced indexes once they are old, never the current one', async () => {
+    const { dir, built } = await indexOf(VALUES);
+    const old = path.join(dir, 'guard', 'keys', `${built.keyId}.key`);
+    const again = await buildFingerprintIndex(VALUES, { stateDir: dir });
+    // a key younger than ten minutes may belong to a rebuild running at the same time: kept
+    expect(keysOf(dir)).toEqual([`${built.keyId}.key`, `${again.keyId}.key`].sort());
+    const hourAgo = new Date(Date.now() - 3600_000);
+    utimesSync(old, hourAgo, hourAgo);
+    const third = await buildFingerprintIndex(VALUES, { stateDir: dir });
+    expect(keysOf(dir)).not.toContain(`${built.keyId}.key`);
+    expect(keysOf(dir)).toContain(`${third.keyId}.key`);
+    expect((await loadFingerprintIndex(dir)).status).toBe('ok');
+  });
 
-    const { dir, store } = await indexOf(VALUES);
-    const noKey = await loadFingerprintIndex(dir, { keyStore: memoryStore() });
-    expect(noKey).toMatchObject({ status: 'unusable' });
-    expect((noKey as { reason: string }).reason).toMatch(/key is missing/);
+  it('building the index of another state folder does not touch this one', async () => {
+    const { dir, find } = await indexOf(VALUES);
+    const other = state();
+    await buildFingerprintIndex([{ vault: 'other', entryPath: 'X', field: 'Password', value: rand(24, undefined, 99) }], { stateDir: other });
+    await buildFingerprintIndex([{ vault: 'other', entryPath: 'X', field: 'Password', value: rand(24, undefined, 98) }], { stateDir: other });
+    const loaded = await loadFingerprintIndex(dir);
+    expect(loaded.status).toBe('ok');
+    expect(find(`password: ${V2}`)).toHaveLength(1);
+  });
 
-    const other = memoryStore();
-    await other.set(KEY_SERVICE, KEY_ACCOUNT, Buffer.alloc(32, 7).toString('base64'));
-    expect(await loadFingerprintIndex(dir, { keyStore: other })).toMatchObject({ status: 'unusable' });
+  it('says why an index cannot be used: missing, key gone, key not its own, damaged, older format', async () => {
+    expect((await loadFingerprintIndex(state())).status).toBe('missing');
+
+    const { dir, built } = await indexOf(VALUES);
+    const keyFile = path.join(dir, 'guard', 'keys', `${built.keyId}.key`);
+    renameSync(keyFile, keyFile + '.moved');
+    expect(await loadFingerprintIndex(dir)).toMatchObject({ status: 'unusable', problem: 'key-missing' });
+
+    // another key under the same name: the index does not open with it
+    writeFileSync(keyFile, Buffer.alloc(32, 7).toString('base64') + '\n', { mode: 0o600 });
+    expect(await loadFingerprintIndex(dir)).toMatchObject({ status: 'unusable', problem: 'key-mismatch' });
+    renameSync(keyFile + '.moved', keyFile);
+    expect((await loadFingerprintIndex(dir)).status).toBe('ok');
 
     const bytes = readFileSync(indexPath(dir));
     bytes[bytes.length - 5]! ^= 0xff;
     writeFileSync(indexPath(dir), bytes);
-    const damaged = await loadFingerprintIndex(dir, { keyStore: store });
-    expect(damaged).toMatchObject({ status: 'unusable' });
+    expect(await loadFingerprintIndex(dir)).toMatchObject({ status: 'unusable', problem: 'key-mismatch' });
 
     writeFileSync(indexPath(dir), 'garbage');
-    expect(await loadFingerprintIndex(dir, { keyStore: store })).toMatchObject({ status: 'unusable' });
+    expect(await loadFingerprintIndex(dir)).toMatchObject({ status: 'unusable', problem: 'damaged' });
+
+    // an index written by an earlier ssot, whose key lived in the keyring
+    const header = Buffer.from(JSON.stringify({ version: 1, keyStore: 'file', keyService: 'ssot', keyAccount: 'guard-index-key' }));
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(header.length);
+    writeFileSync(indexPath(dir), Buffer.concat([Buffer.from('SSOTGIX2'), len, header, Buffer.alloc(64)]));
+    expect(await loadFingerprintIndex(dir)).toMatchObject({ status: 'unusable', problem: 'old-format' });
   });
 });

@@ -32,6 +32,31 @@ export function rand(n: number, alphabet = ALNUM, seed = n * 7919 + alphabet.len
   return s;
 }
 
+/**
+ * The environment without the runner's git, ssot and XDG settings (a GIT_DIR or
+ * GIT_INDEX_FILE from a hook the tests run in, a SSOT_CONFIG, a state folder):
+ * tests are hermetic. Keys are present with `undefined` so that a merge over
+ * process.env drops them too.
+ */
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) env[k] = /^(?:GIT_|SSOT_|XDG_)/.test(k) ? undefined : v;
+  return { ...env, ...extra };
+}
+
+/**
+ * For tests that call git in this very process (the guard honours GIT_DIR and
+ * GIT_INDEX_FILE, as a hook must): take the runner's git, ssot and XDG settings
+ * out of process.env; the returned function puts them back.
+ */
+export function isolateEnv(): () => void {
+  const saved = Object.entries(process.env).filter(([k]) => /^(?:GIT_|SSOT_|XDG_)/.test(k));
+  for (const [k] of saved) delete process.env[k];
+  return () => {
+    for (const [k, v] of saved) process.env[k] = v;
+  };
+}
+
 export interface Repo {
   dir: string;
   git(...args: string[]): string;
@@ -46,7 +71,7 @@ export function tempDir(prefix = 'ssot-guard-'): string {
 export function makeRepo(opts: { commit?: boolean } = {}): Repo {
   const dir = tempDir();
   const run = (...args: string[]): string => {
-    const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } });
+    const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8', env: cleanEnv({ GIT_CONFIG_NOSYSTEM: '1' }) });
     if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
     return r.stdout;
   };
@@ -86,15 +111,13 @@ export interface Run {
 /** Run the built CLI (`npm run build` first) with its own state and config folders. */
 export function ssot(args: string[], opts: { cwd: string; home: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] }): Run {
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...cleanEnv(),
     XDG_STATE_HOME: path.join(opts.home, 'state'),
     XDG_CONFIG_HOME: path.join(opts.home, 'config'),
     SSOT_KEYRING: 'file',
     NO_COLOR: '1',
     ...opts.env,
   };
-  delete env['SSOT_CONFIG'];
-  if (opts.env?.['SSOT_CONFIG']) env['SSOT_CONFIG'] = opts.env['SSOT_CONFIG'];
   const r = spawnSync(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], { cwd: opts.cwd, env, encoding: 'utf8' });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,12 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hookScript, installHook, uninstallHook } from '../../src/guard/hook.js';
-import { BIN, join, makeRepo, rand, ssot, tempDir, type Repo } from './helpers.js';
+import { BIN, cleanEnv, isolateEnv, join, makeRepo, rand, ssot, tempDir, type Repo } from './helpers.js';
 
 // `ssot guard install` / `uninstall` on real repositories, and real `git commit`s through the hook.
 
+let restoreEnv: () => void = () => undefined;
+beforeAll(() => {
+  restoreEnv = isolateEnv();
+});
+afterAll(() => restoreEnv());
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
@@ -15,7 +20,7 @@ function setup(): { repo: Repo; home: string; env: NodeJS.ProcessEnv } {
   const repo = makeRepo();
   const home = tempDir('ssot-guard-home-');
   cleanups.push(() => repo.cleanup(), () => rmSync(home, { recursive: true, force: true }));
-  const env = { ...process.env, XDG_STATE_HOME: path.join(home, 'state'), XDG_CONFIG_HOME: path.join(home, 'config'), SSOT_KEYRING: 'file', NO_COLOR: '1' };
+  const env = { ...cleanEnv(), XDG_STATE_HOME: path.join(home, 'state'), XDG_CONFIG_HOME: path.join(home, 'config'), SSOT_KEYRING: 'file', NO_COLOR: '1' };
   return { repo, home, env };
 }
 function commit(repo: Repo, env: NodeJS.ProcessEnv, file: string, content: string): { status: number; stderr: string; stdout: string } {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { scanTargets } from '../../src/guard/scan.js';
 import { scanRules } from '../../src/guard/scan-rules.js';
 import { isSecretName, isSecretValue } from '../../src/guard/generic.js';
 import { HEX, join, LOWER_DIGITS, rand, UPPER_DIGITS } from './helpers.js';
@@ -23,7 +24,7 @@ const POSITIVE: [string, string, string][] = [
   ['GitHub fine-grained PAT', `token: ${join('github', '_pat_', rand(82, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123456789_'))}`, 'github-fine-grained-pat'],
   ['GitLab PAT', `GITLAB_TOKEN=${join('gl', 'pat-', rand(20))}`, 'gitlab-token'],
   ['Bitbucket app password', `BITBUCKET_APP_PASSWORD=${join('AT', 'BB', rand(32))}`, 'bitbucket-app-password'],
-  ['Atlassian API token (new)', `jira_token: ${join('ATA', 'TT3', rand(180))}`, 'bitbucket-app-password'],
+  ['Atlassian API token (new)', `jira_token: ${join('ATA', 'TT3', rand(180))}`, 'atlassian-api-token'],
   ['Atlassian API token (classic)', `confluence_api_token = "${rand(24, LOWER_DIGITS, 11)}"`, 'atlassian-api-token'],
   ['Slack bot token', `SLACK_BOT_TOKEN=${join('xo', 'xb-')}${rand(12, '0123456789')}-${rand(13, '0123456789')}-${rand(24)}`, 'slack-token'],
   ['Slack webhook', `url = "https://${join('hooks.', 'slack.com')}/services/T${rand(8, UPPER_DIGITS)}/B${rand(8, UPPER_DIGITS)}/${rand(24)}"`, 'slack-webhook'],
@@ -39,6 +40,20 @@ const POSITIVE: [string, string, string][] = [
   ['redis URL', `REDIS_URL=redis://default:${rand(18)}@cache:6379/0`, 'connection-string-password'],
   ['amqp URL', `amqp://guest2:${rand(14)}@rabbit:5672/vhost`, 'connection-string-password'],
   ['generic password', `db_password = "${rand(16, 'abcdefghijkmnopqrstuvwxyzABCDEFGH23456789!#%')}"`, 'generic-secret'],
+  // the forms the guard missed on real material (issue 11)
+  ['driver-qualified URL, percent-encoded password', `SQLALCHEMY_DATABASE_URI = "postgresql+psycopg2://admin:${encodeURIComponent(`^Z2v${rand(10)}@]`)}@db.prod.example.net/app"`, 'connection-string-password'],
+  ['mysql+pymysql URL', `url = mysql+pymysql://app:${encodeURIComponent(`${rand(12)})|(`)}@mysql.internal:3306/app`, 'connection-string-password'],
+  ['rediss URL with an empty user', `REDIS_URL=rediss://:${rand(24)}@cache.prod.internal:6380/0`, 'connection-string-password'],
+  ['raw symbols in a URL password', `DATABASE_URL=postgres://svc:${rand(8)}@${rand(6)}@db.internal/app`, 'connection-string-password'],
+  ['quoted password with @ ] ) | (', `DB_PASSWORD = "${rand(6)}@]${rand(4)})|(${rand(5)}"`, 'generic-secret'],
+  ['unquoted .env password with symbols', `DB_PASSWORD=${rand(7)}@](${rand(6)}|`, 'generic-secret'],
+  ['Django SECRET_KEY (generated)', `SECRET_KEY = '${rand(50, 'abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)')}'`, 'django-secret-key'],
+  ['Django SECRET_KEY (startproject)', `SECRET_KEY = 'django-insecure-${rand(50, 'abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)', 3)}'`, 'django-secret-key'],
+  ['Twilio auth token by its variable', `TWILIO_AUTH_TOKEN = "${rand(32, HEX)}"`, 'twilio-auth-token'],
+  ['Twilio auth token in prose', `twilio token - '${rand(32, HEX, 4)}'`, 'twilio-auth-token'],
+  ['Telegram bot token by its variable', `TELEGRAM_BOT_TOKEN=${rand(10, '0123456789')}:AA${rand(33, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-')}`, 'telegram-bot-token'],
+  ['Telegram bot token in an API URL', `curl https://api.telegram.org/bot${rand(9, '0123456789')}:AA${rand(33, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 2)}/getMe`, 'telegram-bot-token'],
+  ['Bearer header', `-H "Authorization: Bearer ${rand(40, undefined, 6)}"`, 'http-auth-header'],
   ['generic YAML secret', `  clientSecret: ${rand(32, LOWER_DIGITS, 5)}`, 'generic-secret'],
   ['generic XML token', `<authToken>\n  ${rand(40, LOWER_DIGITS, 9)}\n</authToken>`, 'generic-secret'],
 ];
@@ -64,6 +79,11 @@ const NEGATIVE: [string, string][] = [
   ['an identifier made of words', "export const KEY_ACCOUNT = 'guard-index-key';"],
   ['a file:rule pair in a list', "expect(x).toEqual(['docs/team.secrets.md:blocked-path'])"],
   ['curl -u in backquoted prose', 'with an inline password; `curl -u user:pw`; and a generic rule'],
+  ['documentation example URL', 'engine = create_engine("postgresql://scott:tiger@localhost/test")'],
+  ['user:user123 on localhost', 'export MC_HOST_minio="http://minio:minio123@127.0.0.1:9000/"'],
+  ['an Authorization header read from a request', 'authorization = request.headers.get("Authorization")'],
+  ['an AWS SigV4 header', '"Authorization": "AWS4-HMAC-SHA256 Credential=minioadmin/20240509/us-east-1/s3/aws4_request,SignedHeaders=host"'],
+  ["jwt.io's example token", `token = "${join('eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9', '.', 'eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ', '.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c')}"`],
 ];
 
 describe('credential rules', () => {
@@ -81,6 +101,20 @@ describe('credential rules', () => {
     const [hit] = scanRules(text);
     expect(hit?.index).toBe(text.indexOf(token));
     expect(hit?.secret).toBe(token);
+  });
+
+  it('names what it found: the variable, the URL scheme, the token kind', () => {
+    const d = (text: string): string[] =>
+      scanTargets({ root: '/r', targets: [{ path: 'a.txt', bytes: Buffer.from(text), binary: false, fromStart: true }], skipped: [], notes: [], paths: [] }).findings.map(
+        (f) => `${f.rule}: ${f.description}`,
+      );
+    expect(d(`apiKey: '${rand(32, HEX, 9)}'`)).toEqual(['generic-secret: secret-looking value assigned to apiKey']);
+    expect(d(`u = "mysql+pymysql://app:${rand(16)}@db.internal/x"`)).toEqual(['connection-string-password: mysql+pymysql connection string with an inline password']);
+    expect(d(`url: https://deploy:${rand(20)}@git.internal/repo.git`)).toEqual(['connection-string-password: https URL with an inline password']);
+    expect(d(`Authorization: Bearer ${rand(40)}`)).toEqual(['http-auth-header: HTTP Authorization header with a Bearer credential']);
+    expect(d(`JIRA=${join('ATA', 'TT3', rand(180))}`).map((x) => x.split(':')[0])).toEqual(['atlassian-api-token']);
+    expect(d(`JIRA=${join('ATA', 'TT3', rand(180))}`)[0]).toMatch(/Atlassian API token/);
+    expect(d(`BB=${join('AT', 'BB', rand(32))}`)).toEqual(['bitbucket-app-password: Bitbucket app password']);
   });
 
   it('reports one finding where a provider rule and the generic rule see the same secret', () => {

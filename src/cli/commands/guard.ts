@@ -1,13 +1,15 @@
 import { promises as fs, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ExitCode, UsageError } from '../../core/errors.js';
+import { ErrorCode, ExitCode, SsotError, UsageError } from '../../core/errors.js';
 import { stateDir } from '../../core/paths.js';
 import { readBaseline, writeBaseline } from '../../guard/baseline.js';
 import { pathMatcher } from '../../guard/blocked.js';
 import { loadGuardConfig } from '../../guard/config.js';
+import type { GuardConfig } from '../../guard/config.js';
 import type { FingerprintIndex } from '../../guard/fingerprint.js';
 import { GitError, readAll, readStaged, type ReadResult } from '../../guard/git.js';
+import type { Finding, ScanReport } from '../../guard/scan.js';
 import type { CommandContext } from '../context.js';
 
 /**
@@ -23,21 +25,9 @@ export async function scan(ctx: CommandContext, args: unknown[], opts: Record<st
   const mode = opts['all'] ? 'all' : inputs.length > 0 ? 'paths' : 'staged';
 
   const cfg = await loadGuardConfig({ explicit: ctx.opts.config, cwd: ctx.cwd, env: ctx.env });
-  const ignored = pathMatcher(cfg.ignorePaths);
-  const readOpts = { maxFileBytes: cfg.maxFileBytes, ignore: (p: string) => ignored(p) !== undefined };
-
-  let read: ReadResult;
-  try {
-    if (mode === 'paths') {
-      const { readPaths } = await import('../../guard/files.js');
-      read = await readPaths(ctx.cwd, inputs, readOpts);
-    } else read = mode === 'all' ? readAll(ctx.cwd, readOpts) : readStaged(ctx.cwd, readOpts);
-  } catch (e) {
-    if (e instanceof GitError && e.notARepo) throw new UsageError('not inside a git repository', 'pass the files or folders to scan: `ssot guard PATH...`');
-    throw e;
-  }
-
-  const index = opts['vaultIndex'] === false ? undefined : await openIndex(ctx, cfg.hasVaults);
+  const read = await readTargets(ctx, mode, inputs, cfg);
+  const opened = opts['vaultIndex'] === false ? { index: undefined } : await openIndex(ctx, cfg);
+  const index = opened.index;
   const baselineFile = cfg.baselineRelative ? path.join(read.root, cfg.baseline) : cfg.baseline;
   const { scanTargets } = await import('../../guard/scan.js');
 
@@ -52,9 +42,40 @@ export async function scan(ctx: CommandContext, args: unknown[], opts: Record<st
     return ExitCode.OK;
   }
 
-  const baseline = await readBaseline(baselineFile);
-  const report = scanTargets(read, { blockPaths: cfg.blockPaths, index, baseline });
+  const report = scanTargets(read, { blockPaths: cfg.blockPaths, index, baseline: await readBaseline(baselineFile) });
+  recordReport(ctx, report, mode, index ? 'used' : opened.failure ? 'unusable' : 'not used');
+  if (opened.failure) {
+    // Fail closed: with vaults configured, a commit is not let through unchecked for their values.
+    if (report.findings.length > 0) printFindings(ctx, report.findings, Boolean(opts['hook']));
+    ctx.out.error(opened.failure);
+    return ExitCode.FAILURE;
+  }
+  if (report.findings.length === 0) {
+    ctx.out.verbose(`ssot guard: no secrets in ${report.files} file(s)`);
+    return ExitCode.OK;
+  }
+  printFindings(ctx, report.findings, Boolean(opts['hook']));
+  return ExitCode.FAILURE;
+}
 
+/** What to scan: the staged change, every tracked file, or the paths given. */
+async function readTargets(ctx: CommandContext, mode: 'all' | 'paths' | 'staged', inputs: string[], cfg: GuardConfig): Promise<ReadResult> {
+  const ignored = pathMatcher(cfg.ignorePaths);
+  const readOpts = { maxFileBytes: cfg.maxFileBytes, ignore: (p: string) => ignored(p) !== undefined };
+  try {
+    if (mode === 'paths') {
+      const { readPaths } = await import('../../guard/files.js');
+      return await readPaths(ctx.cwd, inputs, readOpts);
+    }
+    return mode === 'all' ? readAll(ctx.cwd, readOpts) : await readStaged(ctx.cwd, readOpts);
+  } catch (e) {
+    if (e instanceof GitError && e.notARepo) throw new UsageError('not inside a git repository', 'pass the files or folders to scan: `ssot guard PATH...`');
+    throw e;
+  }
+}
+
+/** Notes, skipped files, findings and the summary as records (--json), notes and skips as text. */
+function recordReport(ctx: CommandContext, report: ScanReport, mode: string, vaultIndex: string): void {
   for (const n of report.notes) {
     ctx.out.record({ type: 'note', message: n });
     ctx.out.verbose(`note: ${n}`);
@@ -66,7 +87,7 @@ export async function scan(ctx: CommandContext, args: unknown[], opts: Record<st
   for (const f of report.findings) {
     ctx.out.record({ type: 'finding', file: f.file, line: f.line, column: f.column, rule: f.rule, description: f.description, match: f.redacted, fingerprint: f.fingerprint, ...(f.entry ? { entry: f.entry, variant: f.variant } : {}) });
   }
-  const summary = {
+  ctx.out.record({
     type: 'summary',
     mode,
     files: report.files,
@@ -74,36 +95,45 @@ export async function scan(ctx: CommandContext, args: unknown[], opts: Record<st
     allowedByBaseline: report.allowed.baseline,
     allowedInline: report.allowed.inline,
     skipped: report.skipped.length,
-    vaultIndex: index ? 'used' : 'not used',
-  };
-  ctx.out.record(summary);
-  if (report.findings.length === 0) {
-    ctx.out.verbose(`ssot guard: no secrets in ${report.files} file(s)`);
-    return ExitCode.OK;
-  }
-  const rows = report.findings.map((f) => [f.line > 0 ? `${f.file}:${f.line}:${f.column}` : f.file, f.rule, f.redacted, f.description]);
-  ctx.out.info(`ssot guard: ${report.findings.length} secret(s) found`);
+    vaultIndex,
+  });
+}
+
+function printFindings(ctx: CommandContext, findings: Finding[], hook: boolean): void {
+  const rows = findings.map((f) => [f.line > 0 ? `${f.file}:${f.line}:${f.column}` : f.file, f.rule, f.redacted, f.description]);
+  ctx.out.info(`ssot guard: ${findings.length} secret(s) found`);
   ctx.out.table(rows);
   ctx.out.info(
     [
       'Remove them (and rotate any that were real), or accept one:',
       '  add `ssot:allow` in a comment on its line, or run `ssot guard --write-baseline` and commit the baseline.',
-      ...(opts['hook'] ? ['  To commit anyway: git commit --no-verify'] : []),
+      ...(hook ? ['  To commit anyway: git commit --no-verify'] : []),
     ].join('\n'),
   );
-  return ExitCode.FAILURE;
 }
 
-async function openIndex(ctx: CommandContext, expected: boolean): Promise<FingerprintIndex | undefined> {
+/**
+ * The index of vault values. With vaults configured and `guard.vaultIndex:
+ * required` (the default), an index that is missing or cannot be opened is a
+ * failure (the guard must not pass a commit it could not check); otherwise a
+ * warning, and the credential rules run alone.
+ */
+async function openIndex(ctx: CommandContext, cfg: GuardConfig): Promise<{ index: FingerprintIndex | undefined; failure?: SsotError }> {
   const { loadFingerprintIndex } = await import('../../guard/fingerprint.js');
   const r = await loadFingerprintIndex(stateDir(ctx.env), { env: ctx.env });
-  if (r.status === 'missing') {
-    if (expected) ctx.out.warn('no index of vault values yet: run `ssot vault fingerprint`; the credential rules still ran');
-    return undefined;
-  }
-  if (r.status === 'unusable') {
-    ctx.out.warn(`vault values not checked: ${r.reason}; the credential rules still ran. Rebuild it with \`ssot vault fingerprint\``);
-    return undefined;
+  if (r.status !== 'ok') {
+    const reason = r.status === 'missing' ? 'there is no index of vault values yet' : r.reason;
+    if (cfg.hasVaults && cfg.vaultIndex === 'required') {
+      const where = cfg.file ? ` (${path.basename(cfg.file)} names vaults)` : '';
+      return {
+        index: undefined,
+        failure: new SsotError(ErrorCode.GuardIndex, `vault values not checked: ${reason}${where}`, {
+          hint: 'run `ssot vault fingerprint` to build it; to commit without it once: `ssot guard --no-vault-index` (or git commit --no-verify); to make it optional: guard.vaultIndex: optional',
+        }),
+      };
+    }
+    if (r.status === 'unusable' || cfg.hasVaults) ctx.out.warn(`vault values not checked: ${reason}; the credential rules still ran. Build it with \`ssot vault fingerprint\``);
+    return { index: undefined };
   }
   for (const w of r.warnings) ctx.out.warn(w);
   for (const s of r.index.sources) {
@@ -114,7 +144,7 @@ async function openIndex(ctx: CommandContext, expected: boolean): Promise<Finger
       /* a vault moved away is not the guard's problem */
     }
   }
-  return r.index;
+  return { index: r.index };
 }
 
 /** The entry point the hook calls: this package's bin/ssot, as a real path. */

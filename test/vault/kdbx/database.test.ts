@@ -27,7 +27,7 @@ async function sample(opts: CreateOptions, key: VaultKey): Promise<{ db: VaultDa
   const clock = new Clock();
   const db = await VaultDatabase.create(key, { ...opts, name: 'Sample' });
   db.clock = clock.now;
-  const id = db.addEntry('Infra/SSH', { Title: 'Lightsail SSH', UserName: 'ubuntu', Password: 's3cret-pw', URL: 'ssh://h', Token: 'tok-123' }, { protect: ['Token'] });
+  const id = db.addEntry('Infra/SSH', { Title: 'Lightsail SSH', UserName: 'ubuntu', Password: 's3cret-pw', URL: 'ssh://h', Token: 'tok-123' }, { protect: ['Token'] }); // ssot:allow: a made-up test value
   db.addEntry('', { Title: 'AWS SSO', Password: 'aws-pw' });
   clock.tick();
   db.editEntry(id, { Notes: 'rotated' });
