@@ -11,10 +11,19 @@
 export interface Target {
   /** `vault:chronos`, `docs`, `tickets`, `config`, ... */
   id: string;
-  /** One sync of this target. The signal is aborted only when a stop runs out of patience. */
-  run: (signal: AbortSignal) => Promise<void>;
+  /**
+   * One sync of this target. The signal is aborted only when a stop runs out of patience.
+   * It may report the content it left each file at (RunReport), so that a file
+   * changed by someone else while it ran is told apart from its own write.
+   */
+  run: (signal: AbortSignal) => Promise<void | RunReport>;
   /** Triggered by the periodic remote poll (vaults: edits made on another machine). */
   poll?: boolean;
+}
+
+/** What a run left behind: sha256 hex of each file's content by absolute path (null: no file). */
+export interface RunReport {
+  left: Record<string, string | null>;
 }
 
 export interface TargetState {
@@ -48,7 +57,7 @@ export interface SchedulerOptions {
   /** Called after every state change (the status file is written from here). */
   onChange?: (states: TargetState[]) => void;
   /** Called when a run ends, before any follow-up is scheduled. */
-  onRunEnd?: (id: string, result: { ok: boolean; error?: unknown; ms: number }) => void | Promise<void>;
+  onRunEnd?: (id: string, result: { ok: boolean; error?: unknown; ms: number; report?: RunReport }) => void | Promise<void>;
   onRunStart?: (id: string, reason: string) => void;
 }
 
@@ -157,8 +166,9 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     s.inFlight = (async () => {
       let ok = true;
       let error: unknown;
+      let report: RunReport | undefined;
       try {
-        await target.run(s.abort!.signal);
+        report = (await target.run(s.abort!.signal)) ?? undefined;
       } catch (e) {
         ok = false;
         error = e;
@@ -175,7 +185,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         s.state.lastErrorAt = iso(end);
       }
       try {
-        await opts.onRunEnd?.(target.id, ok ? { ok, ms: end - t0 } : { ok, error, ms: end - t0 });
+        await opts.onRunEnd?.(target.id, ok ? { ok, ms: end - t0, ...(report ? { report } : {}) } : { ok, error, ms: end - t0 });
       } catch {
         // A broken observer must not wedge the target.
       }

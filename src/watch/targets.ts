@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import { ErrorCode, SsotError } from '../core/errors.js';
 import { conflictCopyTool, vaultFiles } from '../vault/conflict-names.js';
-import type { Target } from './scheduler.js';
+import type { RunReport, Target } from './scheduler.js';
 import type { WatchPath } from './watcher.js';
 
 /**
@@ -12,8 +12,11 @@ import type { WatchPath } from './watcher.js';
  */
 
 export interface WatchDeps {
-  /** Sync one vault's primary with its copies (takes the vault's inter-process lock). */
-  syncVault(config: LoadedConfig, vault: string, signal: AbortSignal): Promise<void>;
+  /**
+   * Sync one vault's primary with its copies (takes the vault's inter-process lock);
+   * reports the content it left the primary and folder copies at.
+   */
+  syncVault(config: LoadedConfig, vault: string, signal: AbortSignal): Promise<void | RunReport>;
   /** Publish changed docs to Confluence. */
   pushDocs(config: LoadedConfig, signal: AbortSignal): Promise<void>;
   /** Sync the session notes marked `tickets: ready` with Jira. */

@@ -5,7 +5,7 @@ import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import { ExitCode, formatPlace, isSsotError } from '../core/errors.js';
 import { redactor } from '../core/redact.js';
 import type { Logger } from './log.js';
-import { createScheduler, type Scheduler, type Target, type TargetState } from './scheduler.js';
+import { createScheduler, type RunReport, type Scheduler, type Target, type TargetState } from './scheduler.js';
 import { createStatusWriter, type StatusWriter } from './status-file.js';
 
 /**
@@ -144,7 +144,7 @@ export async function startWatcher<C extends WatchableConfig>(opts: WatcherOptio
     onChange: (states) => status?.update(states),
     onRunStart: (id, reason) => log.info('sync start', { target: id, reason }),
     onRunEnd: async (id, r) => {
-      await settleOwnWrites(id);
+      await settleOwnWrites(id, r.report);
       if (r.ok) log.info('sync done', { target: id, ms: r.ms });
       else {
         const st = scheduler.states().find((s) => s.id === id);
@@ -159,8 +159,13 @@ export async function startWatcher<C extends WatchableConfig>(opts: WatcherOptio
     },
   });
 
-  /** After a run: what its paths hold now is ours (or already synced), not a change to react to. */
-  async function settleOwnWrites(id: string): Promise<void> {
+  /**
+   * After a run: what its paths hold now is ours (or already synced), not a
+   * change to react to; except a file whose content differs from what the run
+   * reports it left it at: someone saved it after the run read or wrote it
+   * (KeePassXC, while the sync was writing the copies), and that needs a run.
+   */
+  async function settleOwnWrites(id: string, report: RunReport | undefined): Promise<void> {
     const settle = new Set(duringRun.get(id) ?? []);
     duringRun.delete(id);
     for (const wp of watchPaths) {
@@ -171,7 +176,13 @@ export async function startWatcher<C extends WatchableConfig>(opts: WatcherOptio
     }
     for (const p of settle) {
       try {
-        known.set(p, await hashFile(p));
+        const h = await hashFile(p);
+        known.set(p, h);
+        const left = report?.left[p];
+        if (left !== undefined && h !== left && !stopping) {
+          log.debug('changed while its sync ran', { path: p, target: id });
+          scheduler.trigger(id, `change during the last sync ${p}`);
+        }
       } catch (e) {
         log.warn('cannot read a watched file', { path: p, error: e });
       }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../src/watch/log.js';
-import type { Target } from '../../src/watch/scheduler.js';
+import type { RunReport, Target } from '../../src/watch/scheduler.js';
 import { readWatchStatus } from '../../src/watch/status-file.js';
 import { startWatcher, type Watcher, type WatchPath } from '../../src/watch/watcher.js';
 
@@ -130,6 +130,40 @@ describe('watcher', () => {
     await saveLikeKeePassXC(s.vault, 'v2+merged');
     await sleep(900);
     expect(s.count('vault:chronos')).toBe(2);
+  });
+
+  it('a save that lands while the sync runs, after the sync wrote the file, makes another run (the run reports what it left)', async () => {
+    let userSaveDuringRun = false;
+    const sha = async (f: string) => (await import('node:crypto')).createHash('sha256').update(await fs.readFile(f)).digest('hex');
+    const s = setup();
+    const vaultRun = async (): Promise<RunReport> => {
+      const cur = await fs.readFile(s.vault, 'utf8');
+      if (!cur.endsWith('+merged')) await saveLikeKeePassXC(s.vault, `${cur}+merged`);
+      const left = await sha(s.vault);
+      if (userSaveDuringRun) {
+        userSaveDuringRun = false;
+        await saveLikeKeePassXC(s.vault, 'v3 saved by KeePassXC while the sync wrote the copies');
+        await sleep(300); // the event reaches the watcher while the run is still in flight
+      }
+      return { left: { [s.vault]: left } };
+    };
+    const targetsFor = (): Target[] => [{ id: 'vault:chronos', poll: true, run: async () => { s.runs.push({ id: 'vault:chronos', at: Date.now() }); return vaultRun(); } }];
+    await fs.mkdir(s.vaultDir, { recursive: true });
+    await fs.writeFile(s.vault, 'v1');
+    await s.write({});
+    w = await startWatcher({ ...s, targetsFor, configFile: s.configFile, logger: memoryLogger(), statusFile: false });
+    await waitFor(() => s.count('vault:chronos') === 1, 'the start-up sync');
+    await w.scheduler.idle();
+    await sleep(600);
+    expect(s.count('vault:chronos')).toBe(1); // its own write, reported as what it left: no second run
+
+    userSaveDuringRun = true;
+    await saveLikeKeePassXC(s.vault, 'v2');
+    await waitFor(() => s.count('vault:chronos') === 3, 'the run after the save that landed during the previous run');
+    await w.scheduler.idle();
+    expect(await fs.readFile(s.vault, 'utf8')).toBe('v3 saved by KeePassXC while the sync wrote the copies+merged');
+    await sleep(800);
+    expect(s.count('vault:chronos')).toBe(3);
   });
 
   it("a file-sync tool's conflict copy appearing beside the vault file makes a run; its removal by that run does not make another", async () => {

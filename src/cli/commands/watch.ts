@@ -3,6 +3,7 @@ import { loadConfig } from '../../config/load.js';
 import { ExitCode, SsotError } from '../../core/errors.js';
 import type { PartResult } from '../../sync/types.js';
 import { createLogger, type Logger } from '../../watch/log.js';
+import type { RunReport } from '../../watch/scheduler.js';
 import { runWatch } from '../../watch/run.js';
 import { pathsFor, targetsFor, type WatchDeps } from '../../watch/targets.js';
 import type { CommandContext } from '../context.js';
@@ -48,6 +49,7 @@ export function partDeps(ctx: CommandContext, logger: Logger): WatchDeps {
       const { runVaultPart } = await import('../../sync/vault-part.js');
       const { fingerprintFromDatabases } = await import('../fingerprint.js');
       settle(logger, await runVaultPart(c, creds(c), { dryRun: false, vaults: [name], onSynced: (dbs) => fingerprintFromDatabases(quiet, c, dbs) }));
+      return vaultRunReport(ctx, name);
     },
     pushDocs: async (c) => {
       const { runDocsPart } = await import('../../sync/docs-part.js');
@@ -60,6 +62,24 @@ export function partDeps(ctx: CommandContext, logger: Logger): WatchDeps {
       settle(logger, await runTicketsPart(c, creds(c), { dryRun: false, readyOnly: true, secretCheck: await guardCheck(quiet, c) }));
     },
   };
+}
+
+/**
+ * The content the sync left the primary and each folder copy at (the revs it
+ * recorded: sha256 of the bytes). A KeePassXC save that lands after the sync
+ * read or wrote the primary differs from it, and the watcher runs again.
+ */
+async function vaultRunReport(ctx: CommandContext, vault: string): Promise<RunReport> {
+  const { readVaultState } = await import('../../vault/state.js');
+  const { stateDir } = await import('../../core/paths.js');
+  const path = await import('node:path');
+  const cfg = await ctx.config();
+  const s = await readVaultState(stateDir(ctx.env), vault);
+  const left: Record<string, string | null> = {};
+  const v = cfg.vaults.find((x) => x.name === vault);
+  if (v && s.primary) left[path.resolve(v.path)] = s.primary.rev;
+  for (const [id, ls] of Object.entries(s.copies)) if (id.startsWith('folder:')) left[id.slice('folder:'.length)] = ls.rev;
+  return { left };
 }
 
 /** Log every action; a part that did not fully succeed fails the run, so the scheduler records it and retries. */
