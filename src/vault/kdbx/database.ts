@@ -4,8 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import * as kdbxweb from './kdbxweb.js';
-import { CredentialError, ErrorCode, InputError, SsotError } from '../../core/errors.js';
-import { installArgon2, toArrayBuffer } from './argon2.js';
+import { ErrorCode, SsotError } from '../../core/errors.js';
+import { toArrayBuffer } from './bytes.js';
+import { openError } from './open-errors.js';
+import { loadKdbx, saveKdbx, type LoadedKdbx } from './io.js';
 import { databaseDigest, fieldText } from './canonical.js';
 import { cloneKdbx } from './clone.js';
 import { snapshot } from './entry-state.js';
@@ -60,16 +62,6 @@ export function retire(db: VaultDatabase): void {
   dbs.delete(db);
 }
 
-function kdbxCode(e: unknown): string | undefined {
-  return e instanceof kdbxweb.KdbxError ? e.code : undefined;
-}
-
-function describe(e: unknown): string {
-  if (e instanceof kdbxweb.KdbxError) return e.message.replace(/^Error /, '');
-  if (e instanceof Error) return e.message;
-  return String(e);
-}
-
 const STANDARD_FIELDS = new Set(['Title', 'UserName', 'Password', 'URL', 'Notes']);
 
 export class VaultDatabase {
@@ -77,6 +69,8 @@ export class VaultDatabase {
   readonly source: string;
   /** The clock used by the editing helpers; tests set it to make times exact. */
   clock: () => Date = () => new Date();
+  /** The format version and cipher of the file this was read from (a new database: undefined). */
+  readFormat: { version: string; cipher: string } | undefined;
 
   private constructor(db: kdbxweb.Kdbx, source: string) {
     dbs.set(this, db);
@@ -90,56 +84,24 @@ export class VaultDatabase {
   /**
    * Decrypts a database. `source` (a path or copy id) is named in errors: a wrong
    * password or key file is a CredentialError (InvalidKey, exit 2); a truncated,
-   * damaged, non-KeePass or unsupported (Twofish) file is an InputError (Corrupt, exit 2).
+   * damaged, non-KeePass or unsupported (Twofish) file is an InputError (Corrupt,
+   * exit 2) that says which part failed. KDBX 2.x files open (and save as 3.1).
    */
   static async open(bytes: Uint8Array, key: VaultKey, source: string): Promise<VaultDatabase> {
-    installArgon2();
     const credentials = await toCredentials(key, source);
-    const place = { file: source };
-    if (bytes.byteLength < 12) {
-      throw new InputError(ErrorCode.Corrupt, `cannot open ${source}: file is empty or truncated (${bytes.byteLength} bytes)`, place);
-    }
-    let db: kdbxweb.Kdbx;
+    let loaded: LoadedKdbx;
     try {
-      db = await kdbxweb.Kdbx.load(toArrayBuffer(bytes), credentials);
+      loaded = await loadKdbx(bytes, credentials);
     } catch (e) {
-      const code = kdbxCode(e);
-      if (code === kdbxweb.Consts.ErrorCodes.InvalidKey && kdbx3Misaligned(bytes)) {
-        // KDBX 3 has no block MACs: a cut body fails AES-CBC's padding check, which kdbxweb
-        // reports as a wrong key. A body that is not whole 16-byte blocks is a truncation.
-        throw new InputError(ErrorCode.Corrupt, `cannot open ${source}: file is truncated`, place,
-          'restore it from another copy (`ssot vault restore`)', e);
-      }
-      if (code === kdbxweb.Consts.ErrorCodes.InvalidKey) {
-        throw new CredentialError(ErrorCode.InvalidKey, `cannot decrypt ${source}: wrong password or key file`, {
-          place,
-          hint: 'check the password and key file configured for this vault',
-        });
-      }
-      if (code === kdbxweb.Consts.ErrorCodes.BadSignature) {
-        throw new InputError(ErrorCode.Corrupt, `cannot open ${source}: not a KeePass database (bad signature)`, place);
-      }
-      if (code === kdbxweb.Consts.ErrorCodes.Unsupported || code === kdbxweb.Consts.ErrorCodes.InvalidVersion) {
-        throw new InputError(
-          ErrorCode.Corrupt,
-          `cannot open ${source}: unsupported database format (${describe(e)})`,
-          place,
-          'ssot reads KDBX 3.1 and 4.x with AES or ChaCha20 (not Twofish); change the cipher in KeePassXC',
-          e,
-        );
-      }
-      throw new InputError(ErrorCode.Corrupt, `cannot open ${source}: file is damaged or truncated (${describe(e)})`, place,
-        'restore it from another copy (`ssot vault restore`)', e);
+      throw openError(e, source, bytes);
     }
-    if (!db.groups[0]) {
-      throw new InputError(ErrorCode.Corrupt, `cannot open ${source}: the database has no root group`, place);
-    }
-    return new VaultDatabase(db, source);
+    const db = new VaultDatabase(loaded.kdbx, source);
+    db.readFormat = { version: loaded.version, cipher: loaded.cipher };
+    return db;
   }
 
   /** A new, empty database: KDBX 4, Argon2id 64 MiB / 10 iterations / 2 lanes, AES unless told otherwise. */
   static async create(key: VaultKey, opts: CreateOptions = {}): Promise<VaultDatabase> {
-    installArgon2();
     const name = opts.name ?? 'Passwords';
     const credentials = await toCredentials(key, name);
     const db = kdbxweb.Kdbx.create(credentials, name);
@@ -171,10 +133,13 @@ export class VaultDatabase {
     return new VaultDatabase(db, name);
   }
 
-  /** Encrypts with the database's own key and KDF (new salts each time, so the bytes always differ). */
+  /**
+   * Encrypts with the database's own key and KDF (new salts each time, so the
+   * bytes always differ). What no one changed since it was read is written
+   * back as it was read (lossless/emit.ts).
+   */
   async save(): Promise<Uint8Array> {
-    installArgon2();
-    return new Uint8Array(await this.db.save());
+    return saveKdbx(this.db);
   }
 
   /** A deep copy, without any key derivation (a merge consumes its source: clone one you want to keep). */
@@ -504,20 +469,6 @@ export class VaultDatabase {
     }
     return g;
   }
-}
-
-/** True for a KDBX 3.x file whose encrypted body is not a whole number of AES blocks. */
-function kdbx3Misaligned(bytes: Uint8Array): boolean {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.byteLength < 12 || view.getUint16(10, true) !== 3) return false;
-  let pos = 12;
-  while (pos + 3 <= bytes.byteLength) {
-    const id = view.getUint8(pos);
-    const len = view.getUint16(pos + 1, true);
-    pos += 3 + len;
-    if (id === 0) return (bytes.byteLength - pos) % 16 !== 0;
-  }
-  return true;
 }
 
 function title(e: kdbxweb.KdbxEntry): string {

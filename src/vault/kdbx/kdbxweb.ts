@@ -27,6 +27,41 @@ xmlUtils.setDate = (...args: Parameters<SetDate>): void => {
   setDate(node, date, fixed);
 };
 
+/*
+ * A reader and a writer of kdbxweb 2.1.1 drop data that KeePassXC keeps,
+ * which would lose it when an entry that holds it is written anew:
+ *  - an auto-type association is read only when its window and its keystroke
+ *    sequence are both non-empty (KeePassXC keeps it whenever both elements
+ *    are there; an empty sequence means "the entry's default");
+ *  - a custom data item with an empty value is not written.
+ * A private method and a static one of exported classes: replaced here, once.
+ */
+type AutoTypeOwner = { autoType: T.KdbxEntryAutoType };
+const entryProto = k.KdbxEntry.prototype as unknown as { readAutoTypeItem(node: Element): void };
+entryProto.readAutoTypeItem = function readAutoTypeItem(this: AutoTypeOwner, node: Element): void {
+  let window: string | undefined;
+  let keystrokeSequence: string | undefined;
+  for (let c = node.firstChild; c; c = c.nextSibling) {
+    const el = c as Element;
+    if (el.tagName === 'Window') window = el.textContent ?? '';
+    else if (el.tagName === 'KeystrokeSequence') keystrokeSequence = el.textContent ?? '';
+  }
+  if (window !== undefined && keystrokeSequence !== undefined) this.autoType.items.push({ window, keystrokeSequence });
+};
+k.KdbxCustomData.write = (parent: Node, ctx: T.KdbxContext, data: T.KdbxCustomDataMap | undefined): void => {
+  // kdbxweb's own writer, except that an empty string is a value (kdbxweb skips falsy ones).
+  if (!data) return;
+  const X = k.XmlUtils;
+  const node = X.addChildNode(parent, 'CustomData');
+  for (const [key, item] of data) {
+    if (item?.value === undefined) continue;
+    const itemNode = X.addChildNode(node, 'Item');
+    X.setText(X.addChildNode(itemNode, 'Key'), key);
+    X.setText(X.addChildNode(itemNode, 'Value'), item.value);
+    if (item.lastModified && ctx.kdbx.versionIsAtLeast(4, 1)) X.setDate(X.addChildNode(itemNode, 'LastModificationTime'), item.lastModified, true);
+  }
+};
+
 export const {
   BinaryStream,
   Consts,
@@ -34,7 +69,9 @@ export const {
   Int64,
   Kdbx,
   KdbxBinaries,
+  KdbxContext,
   KdbxCredentials,
+  KdbxCustomData,
   KdbxDeletedObject,
   KdbxEntry,
   KdbxError,
@@ -43,6 +80,7 @@ export const {
   KdbxMeta,
   KdbxUuid,
   ProtectedValue,
+  ProtectSaltGenerator,
   VarDictionary,
   XmlUtils,
 } = k;
@@ -51,6 +89,7 @@ export type BinaryStream = T.BinaryStream;
 export type Int64 = T.Int64;
 export type Kdbx = T.Kdbx;
 export type KdbxBinaries = T.KdbxBinaries;
+export type KdbxContext = T.KdbxContext;
 export type KdbxCredentials = T.KdbxCredentials;
 export type KdbxDeletedObject = T.KdbxDeletedObject;
 export type KdbxEntry = T.KdbxEntry;

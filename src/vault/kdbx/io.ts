@@ -1,0 +1,119 @@
+/**
+ * Reading and writing whole KDBX files: the container (format/), kdbxweb's
+ * object model for the XML, and the lossless layer that writes back what no
+ * one changed as it was read (lossless/).
+ */
+import { createHash } from 'node:crypto';
+import { DOMParser } from '@xmldom/xmldom';
+import * as kdbxweb from './kdbxweb.js';
+import { toArrayBuffer } from './bytes.js';
+import { openContainer, renewHeader, sealContainer, type InnerBinary } from './format/container.js';
+import { corrupt, KdbxFormatError } from './format/errors.js';
+import { buildXml } from './lossless/emit.js';
+import { captureOrigins, newSourceId } from './lossless/origin.js';
+import { scan } from './lossless/scan.js';
+
+export interface LoadedKdbx {
+  kdbx: kdbxweb.Kdbx;
+  /** The version the file declared ("2.0" for a KDBX 2 file, which is saved as 3.1). */
+  version: string;
+  cipher: string;
+}
+
+/** Characters XML 1.0 does not allow (tab, newline and carriage return are allowed: a value may hold them). */
+const INVALID_XML_CHARS = /[\x00-\x08\x0B\x0C\x0E-\x1F]/g;
+
+/** Parses KDBX XML, failing on any error, as kdbxweb's parser does (but keeping tabs in values). */
+export function parseXml(xml: string): Document {
+  const fail = (e: unknown): never => {
+    throw corrupt(`its XML is not well-formed (${String(e instanceof Error ? e.message : e).split('\n')[0]})`);
+  };
+  const doc = new DOMParser({ errorHandler: { warning: fail, error: fail, fatalError: fail } }).parseFromString(xml, 'application/xml');
+  if (!doc.documentElement) fail('no root element');
+  return doc as unknown as Document;
+}
+
+/** Protected values in document order, as kdbxweb's setProtectedValues numbered them. */
+function protectedValues(doc: Document): (kdbxweb.ProtectedValue | undefined)[] {
+  const out: (kdbxweb.ProtectedValue | undefined)[] = [];
+  kdbxweb.XmlUtils.traverse(doc.documentElement, (n) => {
+    if (kdbxweb.XmlUtils.strToBoolean(n.getAttribute('Protected'))) out.push(n.protectedValue);
+  });
+  return out;
+}
+
+export async function compositeOf(credentials: kdbxweb.KdbxCredentials): Promise<Uint8Array> {
+  return new Uint8Array(await credentials.getHash());
+}
+
+/** Decrypts and reads a file; throws KdbxFormatError (or kdbxweb's KdbxError for a bad XML body). */
+export async function loadKdbx(bytes: Uint8Array, credentials: kdbxweb.KdbxCredentials): Promise<LoadedKdbx> {
+  const c = await openContainer(bytes, await compositeOf(credentials));
+  const kdbx = new kdbxweb.Kdbx();
+  kdbx.header = c.header;
+  kdbx.credentials = credentials;
+  for (const b of c.binaries) kdbx.binaries.addWithNextId(b.protected ? kdbxweb.ProtectedValue.fromBinary(toArrayBuffer(b.data)) : b.data);
+  const xml = c.xml.replace(INVALID_XML_CHARS, '');
+  const doc = parseXml(xml);
+  const salts = await kdbxweb.ProtectSaltGenerator.create(c.header.protectedStreamKey!, c.header.crsAlgorithm!);
+  kdbxweb.XmlUtils.setProtectedValues(doc.documentElement, salts);
+  kdbx.xml = doc;
+  await kdbx.loadFromXml(new kdbxweb.KdbxContext({ kdbx }));
+  kdbx.xml = undefined;
+  const hash = kdbx.meta.headerHash;
+  if (c.major < 4 && hash && !createHash('sha256').update(c.headerBytes).digest().equals(Buffer.from(hash))) {
+    throw corrupt('the header hash stored in the database does not match its header: the header is damaged');
+  }
+  if (!kdbx.groups[0]) throw corrupt('the database has no root group');
+  poolBinaries(kdbx);
+  const id = newSourceId();
+  const scanned = scan(xml, id);
+  if (scanned) captureOrigins(kdbx, scanned, protectedValues(doc), id);
+  return { kdbx, version: `${c.major}.${c.minor}`, cipher: c.cipher };
+}
+
+const sha256Hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+function bytesOf(b: kdbxweb.KdbxBinary): Uint8Array {
+  return b instanceof kdbxweb.ProtectedValue ? b.getBinary() : new Uint8Array(b);
+}
+
+/**
+ * Every attachment of every entry and history item in the pool (an old
+ * KDBX 3 file may hold one inline), and nothing else in it.
+ */
+export function poolBinaries(kdbx: kdbxweb.Kdbx): void {
+  const used = new Set<string>();
+  const visit = (e: kdbxweb.KdbxEntry): void => {
+    for (const [name, b] of e.binaries) {
+      if (kdbxweb.KdbxBinaries.isKdbxBinaryWithHash(b)) {
+        if (!kdbx.binaries.getValueByHash(b.hash)) kdbx.binaries.addWithHash(b);
+        used.add(b.hash);
+      } else {
+        const withHash = { hash: sha256Hex(bytesOf(b)), value: b };
+        kdbx.binaries.addWithHash(withHash);
+        e.binaries.set(name, withHash);
+        used.add(withHash.hash);
+      }
+    }
+  };
+  for (const e of kdbx.getDefaultGroup().allEntries()) {
+    visit(e);
+    for (const h of e.history) visit(h);
+  }
+  for (const b of kdbx.binaries.getAllWithHashes()) if (!used.has(b.hash)) kdbx.binaries.deleteWithHash(b.hash);
+}
+
+/** Encrypts a database: new salts, the lossless XML, the container. */
+export async function saveKdbx(kdbx: kdbxweb.Kdbx): Promise<Uint8Array> {
+  const composite = await compositeOf(kdbx.credentials);
+  poolBinaries(kdbx);
+  const headerBytes = renewHeader(kdbx.header);
+  if (kdbx.header.versionMajor < 4) kdbx.meta.headerHash = new Uint8Array(createHash('sha256').update(headerBytes).digest()).buffer;
+  const salts = await kdbxweb.ProtectSaltGenerator.create(kdbx.header.protectedStreamKey!, kdbx.header.crsAlgorithm!);
+  const xml = buildXml(kdbx, salts);
+  const binaries: InnerBinary[] = kdbx.header.versionMajor >= 4 ? kdbx.binaries.getAll().map((b) => ({ protected: b.value instanceof kdbxweb.ProtectedValue, data: bytesOf(b.value) })) : [];
+  return sealContainer(kdbx.header, headerBytes, composite, xml, binaries);
+}
+
+export { KdbxFormatError };
