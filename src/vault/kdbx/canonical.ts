@@ -7,6 +7,14 @@
  * usage count, the group "expanded" flag, last selected group, generator,
  * header hash) and what is not content (the key, the KDF, the cipher).
  * Times are compared in whole seconds: KDBX 4 stores seconds.
+ *
+ * What writers differ in without anyone editing is read as the same thing, so
+ * that a database re-saved by another client is not taken for an edit (no
+ * conflict, no history item): a standard field (Title, UserName, Password, URL,
+ * Notes) that is empty or missing; its protection flag (KeePassXC sets it from
+ * the database's memory-protection settings on every save); a missing entry
+ * icon (0), group icon (48, KeePassXC's folder), quality check (on) or group
+ * auto-type / search setting (inherit).
  */
 import { createHash } from 'node:crypto';
 import * as kdbxweb from './kdbxweb.js';
@@ -42,13 +50,16 @@ const uuidStr = (u: kdbxweb.KdbxUuid | undefined): string | null => (u && !u.emp
 
 function customDataView(map: kdbxweb.KdbxCustomDataMap | undefined): [string, string][] {
   if (!map) return [];
-  // kdbxweb does not write items with an empty value, so they are not content. KeePassXC adds
-  // `_LAST_MODIFIED` (a save time) to custom data it writes: bookkeeping, not content.
+  // KeePassXC adds `_LAST_MODIFIED` (a save time) to custom data it writes: bookkeeping, not content.
   return [...map.entries()]
-    .filter(([k, v]) => v.value && k !== '_LAST_MODIFIED')
+    .filter(([k, v]) => v.value !== undefined && k !== '_LAST_MODIFIED')
     .map(([k, v]): [string, string] => [k, v.value!])
     .sort(cmpPair);
 }
+
+const STANDARD_FIELDS = new Set(['Title', 'UserName', 'Password', 'URL', 'Notes']);
+/** KeePassXC's icon for a group that names none. */
+const DEFAULT_GROUP_ICON = 48;
 
 const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const cmpPair = (a: [string, ...unknown[]], b: [string, ...unknown[]]): number => cmpStr(a[0], b[0]);
@@ -56,11 +67,14 @@ const cmpPair = (a: [string, ...unknown[]], b: [string, ...unknown[]]): number =
 /** An entry's content, without times, history or location: "did they write the same thing?". */
 export function entryContentView(e: kdbxweb.KdbxEntry): unknown[] {
   const fields = [...e.fields.entries()]
-    // An empty protected value reads back as a plain empty string: protection only matters for a value.
     .map(([k, v]) => {
       const text = fieldText(v);
-      return [k, text, text !== '' && v instanceof kdbxweb.ProtectedValue] as [string, string, boolean];
+      const standard = STANDARD_FIELDS.has(k);
+      // Protection is content for a custom field's value only (see the module comment).
+      return [k, text, !standard && text !== '' && v instanceof kdbxweb.ProtectedValue, standard] as [string, string, boolean, boolean];
     })
+    .filter(([, text, , standard]) => !(standard && text === ''))
+    .map(([k, text, prot]) => [k, text, prot] as [string, string, boolean])
     .sort(cmpPair);
   const binaries = [...e.binaries.entries()].map(([k, v]) => [k, binaryHash(v)] as [string, string]).sort(cmpPair);
   const at = e.autoType;
@@ -68,14 +82,14 @@ export function entryContentView(e: kdbxweb.KdbxEntry): unknown[] {
     fields,
     binaries,
     [...e.tags].sort(),
-    e.icon ?? null,
+    e.icon ?? 0,
     uuidStr(e.customIcon),
     str(e.fgColor),
     str(e.bgColor),
     str(e.overrideUrl),
     [at.enabled, at.obfuscation, str(at.defaultSequence), at.items.map((i) => [i.window, i.keystrokeSequence])],
     customDataView(e.customData),
-    e.qualityCheck ?? null,
+    e.qualityCheck !== false,
     e.times.expires ? sec(e.times.expiryTime) : null,
   ];
 }
@@ -94,7 +108,7 @@ export function groupContentView(g: kdbxweb.KdbxGroup): unknown[] {
   return [
     str(g.name),
     str(g.notes),
-    g.icon ?? null,
+    g.icon ?? DEFAULT_GROUP_ICON,
     uuidStr(g.customIcon),
     [...g.tags].sort(),
     str(g.defaultAutoTypeSeq),

@@ -7,7 +7,7 @@ import * as kdbxweb from './kdbxweb.js';
 import { ErrorCode, SsotError } from '../../core/errors.js';
 import { toArrayBuffer } from './bytes.js';
 import { openError } from './open-errors.js';
-import { loadKdbx, saveKdbx, type LoadedKdbx } from './io.js';
+import { checkSaved, loadKdbx, saveKdbx, WriteCheckError, type LoadedKdbx } from './io.js';
 import { databaseDigest, fieldText } from './canonical.js';
 import { cloneKdbx } from './clone.js';
 import { snapshot } from './entry-state.js';
@@ -71,6 +71,8 @@ export class VaultDatabase {
   clock: () => Date = () => new Date();
   /** The format version and cipher of the file this was read from (a new database: undefined). */
   readFormat: { version: string; cipher: string } | undefined;
+  /** What KeePassXC would refuse in the file this was read from (open with `checkReadable`). */
+  readerProblems: string[] = [];
 
   private constructor(db: kdbxweb.Kdbx, source: string) {
     dbs.set(this, db);
@@ -87,16 +89,17 @@ export class VaultDatabase {
    * damaged, non-KeePass or unsupported (Twofish) file is an InputError (Corrupt,
    * exit 2) that says which part failed. KDBX 2.x files open (and save as 3.1).
    */
-  static async open(bytes: Uint8Array, key: VaultKey, source: string): Promise<VaultDatabase> {
+  static async open(bytes: Uint8Array, key: VaultKey, source: string, opts: { checkReadable?: boolean } = {}): Promise<VaultDatabase> {
     const credentials = await toCredentials(key, source);
     let loaded: LoadedKdbx;
     try {
-      loaded = await loadKdbx(bytes, credentials);
+      loaded = await loadKdbx(bytes, credentials, opts.checkReadable === true);
     } catch (e) {
       throw openError(e, source, bytes);
     }
     const db = new VaultDatabase(loaded.kdbx, source);
     db.readFormat = { version: loaded.version, cipher: loaded.cipher };
+    db.readerProblems = loaded.problems;
     return db;
   }
 
@@ -136,10 +139,25 @@ export class VaultDatabase {
   /**
    * Encrypts with the database's own key and KDF (new salts each time, so the
    * bytes always differ). What no one changed since it was read is written
-   * back as it was read (lossless/emit.ts).
+   * back as it was read (lossless/emit.ts). The bytes are then decrypted again
+   * and checked (KeePassXC's reader rules, the same content): a file that fails
+   * is an SsotError (WriteCheck, exit 1) and the caller writes it nowhere.
+   * `check: false` leaves the check out (benchmarks only).
    */
-  async save(): Promise<Uint8Array> {
-    return saveKdbx(this.db);
+  async save(opts: { check?: boolean } = {}): Promise<Uint8Array> {
+    const digest = this.contentDigest();
+    const bytes = await saveKdbx(this.db);
+    if (opts.check === false) return bytes;
+    try {
+      await checkSaved(bytes, this.db.credentials, digest);
+    } catch (e) {
+      if (!(e instanceof WriteCheckError)) throw e;
+      throw new SsotError(ErrorCode.WriteCheck, `the file ssot made for ${this.source} failed its check, so it was written nowhere: ${e.message}`, {
+        hint: 'every location is untouched; please report this (with the message, never the file) so it can be fixed',
+        cause: e,
+      });
+    }
+    return bytes;
   }
 
   /** A deep copy, without any key derivation (a merge consumes its source: clone one you want to keep). */

@@ -7,7 +7,9 @@ import { createHash } from 'node:crypto';
 import { DOMParser } from '@xmldom/xmldom';
 import * as kdbxweb from './kdbxweb.js';
 import { toArrayBuffer } from './bytes.js';
-import { openContainer, renewHeader, sealContainer, type InnerBinary } from './format/container.js';
+import { databaseDigest } from './canonical.js';
+import { keepassxcProblems } from './check/xml-rules.js';
+import { openContainer, renewHeader, sealContainer, type InnerBinary, type OpenedContainer } from './format/container.js';
 import { corrupt, KdbxFormatError } from './format/errors.js';
 import { buildXml } from './lossless/emit.js';
 import { captureOrigins, newSourceId } from './lossless/origin.js';
@@ -18,6 +20,8 @@ export interface LoadedKdbx {
   /** The version the file declared ("2.0" for a KDBX 2 file, which is saved as 3.1). */
   version: string;
   cipher: string;
+  /** What KeePassXC would refuse in the file (only when asked for). */
+  problems: string[];
 }
 
 /** Characters XML 1.0 does not allow (tab, newline and carriage return are allowed: a value may hold them). */
@@ -46,9 +50,14 @@ export async function compositeOf(credentials: kdbxweb.KdbxCredentials): Promise
   return new Uint8Array(await credentials.getHash());
 }
 
-/** Decrypts and reads a file; throws KdbxFormatError (or kdbxweb's KdbxError for a bad XML body). */
-export async function loadKdbx(bytes: Uint8Array, credentials: kdbxweb.KdbxCredentials): Promise<LoadedKdbx> {
-  const c = await openContainer(bytes, await compositeOf(credentials));
+interface Model {
+  kdbx: kdbxweb.Kdbx;
+  doc: Document;
+  xml: string;
+}
+
+/** kdbxweb's model of an opened container's XML. */
+async function readModel(c: OpenedContainer, credentials: kdbxweb.KdbxCredentials): Promise<Model> {
   const kdbx = new kdbxweb.Kdbx();
   kdbx.header = c.header;
   kdbx.credentials = credentials;
@@ -65,11 +74,57 @@ export async function loadKdbx(bytes: Uint8Array, credentials: kdbxweb.KdbxCrede
     throw corrupt('the header hash stored in the database does not match its header: the header is damaged');
   }
   if (!kdbx.groups[0]) throw corrupt('the database has no root group');
+  return { kdbx, doc, xml };
+}
+
+/** What KeePassXC would refuse (or misread) in an opened container's document. */
+function readerProblems(c: OpenedContainer, doc: Document): string[] {
+  return keepassxcProblems(doc, { innerBinaries: c.major >= 4 ? c.binaries.length : undefined });
+}
+
+/**
+ * Decrypts and reads a file; throws KdbxFormatError (or kdbxweb's KdbxError
+ * for a bad XML body). With `check`, also lists what KeePassXC would refuse.
+ */
+export async function loadKdbx(bytes: Uint8Array, credentials: kdbxweb.KdbxCredentials, check = false): Promise<LoadedKdbx> {
+  const c = await openContainer(bytes, await compositeOf(credentials));
+  const { kdbx, doc, xml } = await readModel(c, credentials);
+  const problems = check ? readerProblems(c, doc) : [];
   poolBinaries(kdbx);
   const id = newSourceId();
   const scanned = scan(xml, id);
   if (scanned) captureOrigins(kdbx, scanned, protectedValues(doc), id);
-  return { kdbx, version: `${c.major}.${c.minor}`, cipher: c.cipher };
+  return { kdbx, version: `${c.major}.${c.minor}`, cipher: c.cipher, problems };
+}
+
+/** A save that did not read back as written, or that KeePassXC would refuse: nothing may be written. */
+export class WriteCheckError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(problems.join('; '));
+    this.name = 'WriteCheckError';
+    this.problems = problems;
+  }
+}
+
+/**
+ * The check made on every save before the bytes go anywhere: they are
+ * decrypted again (the derived key is reused, see kdf.ts), checked against
+ * KeePassXC's reader rules (format/header.ts, check/xml-rules.ts), and read
+ * back into a model whose content must be the content that was saved.
+ */
+export async function checkSaved(bytes: Uint8Array, credentials: kdbxweb.KdbxCredentials, digest: string): Promise<void> {
+  let c: OpenedContainer;
+  let model: Model;
+  try {
+    c = await openContainer(bytes, await compositeOf(credentials));
+    model = await readModel(c, credentials);
+  } catch (e) {
+    throw new WriteCheckError([`the written file does not open again (${e instanceof Error ? e.message : String(e)})`]);
+  }
+  const problems = readerProblems(c, model.doc);
+  if (databaseDigest(model.kdbx) !== digest) problems.push('the written file does not read back with the content that was saved');
+  if (problems.length > 0) throw new WriteCheckError(problems);
 }
 
 const sha256Hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
@@ -104,7 +159,7 @@ export function poolBinaries(kdbx: kdbxweb.Kdbx): void {
   for (const b of kdbx.binaries.getAllWithHashes()) if (!used.has(b.hash)) kdbx.binaries.deleteWithHash(b.hash);
 }
 
-/** Encrypts a database: new salts, the lossless XML, the container. */
+/** Encrypts a database: new salts, the lossless XML, the container (checked by the caller with checkSaved). */
 export async function saveKdbx(kdbx: kdbxweb.Kdbx): Promise<Uint8Array> {
   const composite = await compositeOf(kdbx.credentials);
   poolBinaries(kdbx);

@@ -9,7 +9,9 @@
  *    text; a changed child is kdbxweb's; a child kdbxweb does not know
  *    (another client's element) is kept; a child that was missing and is
  *    still unchanged stays missing;
- *  - new: kdbxweb's XML, made acceptable to KeePassXC (pieces.ts).
+ *  - new: kdbxweb's XML.
+ * Values KeePassXC refuses (empty numbers and tri-states, which kdbxweb and
+ * earlier versions of ssot wrote) are repaired wherever they come from.
  * Attachments are always written from the attachment pool (their references
  * are renumbered), and children (groups, entries, history items) are written
  * as the objects they now are, wherever they came from.
@@ -21,7 +23,7 @@ import { DOMImplementation } from '@xmldom/xmldom';
 import * as kdbxweb from '../kdbxweb.js';
 import { sameContent } from './model.js';
 import { docOriginOf, originOf, type Source } from './origin.js';
-import { keyOf, piecesOf, sanitize, serialize, written, type Piece } from './pieces.js';
+import { keyOf, piecesOf, repairForKeePassXC, semicolonTags, serialize, written, type Piece } from './pieces.js';
 import { token, TOKENS, type El } from './scan.js';
 
 interface Ctx {
@@ -38,7 +40,7 @@ const NEW_SOURCE = 0;
 /** Puts a piece's text into the output: its markers become tokens of source 0. */
 function emitPiece(ctx: Ctx, p: Piece): string {
   const text = p.values.length ? p.text.replace(/\x02(\d+)\x02/g, (_, i: string) => token(NEW_SOURCE, ctx.fresh.push(p.values[Number(i)]) - 1)) : p.text;
-  return sanitize(text);
+  return semicolonTags(text);
 }
 
 function original(ctx: Ctx, src: Source, el: El): string {
@@ -266,7 +268,7 @@ export function buildXml(kdbx: kdbxweb.Kdbx, salts: { getSalt(len: number): Arra
   };
   const body = wrap(ctx, 'KeePassFile', src, rootEl, mergeChildren(ctx, plan));
   const prolog = src && rootEl ? src.text.slice(0, rootEl.start) : '<?xml version="1.0" encoding="utf-8" standalone="yes"?>';
-  return encryptTokens(prolog + body, ctx, salts);
+  return encryptTokens(repairForKeePassXC(prolog + body), ctx, salts);
 }
 
 function encryptTokens(text: string, ctx: Ctx, salts: { getSalt(len: number): ArrayBuffer }): string {

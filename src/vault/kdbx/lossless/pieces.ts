@@ -81,14 +81,16 @@ const EMPTY_NUMBER = new RegExp(`<(${NUMBERS})\\s*/>|<(${NUMBERS})>\\s*</\\2>`, 
 const EMPTY_TRISTATE = /<(EnableAutoType|EnableSearching)\s*\/>|<(EnableAutoType|EnableSearching)>\s*<\/\2>/g;
 
 /**
- * What kdbxweb writes for values it has not got, made acceptable to KeePassXC:
- * an empty number element goes (the reader's default applies), an empty
- * EnableAutoType / EnableSearching says "null" (inherit), and tags are
- * separated by ";" as KeePass writes them.
+ * Values KeePassXC refuses, made acceptable: an empty number element goes (the
+ * reader's default applies), an empty EnableAutoType / EnableSearching says
+ * "null" (inherit). kdbxweb writes both for values it has not got, and files
+ * written by earlier versions of ssot hold them; run over a whole document.
  */
-export function sanitize(text: string): string {
-  return text
-    .replace(EMPTY_NUMBER, '')
-    .replace(EMPTY_TRISTATE, (_m, a: string | undefined, b: string | undefined) => `<${a ?? b}>null</${a ?? b}>`)
-    .replace(/<Tags>([^<]*)<\/Tags>/g, (_m, t: string) => `<Tags>${t.split(/\s*[;,]\s*/).filter(Boolean).join(';')}</Tags>`);
+export function repairForKeePassXC(xml: string): string {
+  return xml.replace(EMPTY_NUMBER, '').replace(EMPTY_TRISTATE, (_m, a: string | undefined, b: string | undefined) => `<${a ?? b}>null</${a ?? b}>`);
+}
+
+/** Tags as KeePass writes them, separated by ";" (kdbxweb writes ", "): for new text. */
+export function semicolonTags(text: string): string {
+  return text.replace(/<Tags>([^<]*)<\/Tags>/g, (_m, t: string) => `<Tags>${t.split(/\s*[;,]\s*/).filter(Boolean).join(';')}</Tags>`);
 }
