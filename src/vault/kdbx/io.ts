@@ -69,12 +69,41 @@ async function readModel(c: OpenedContainer, credentials: kdbxweb.KdbxCredential
   kdbx.xml = doc;
   await kdbx.loadFromXml(new kdbxweb.KdbxContext({ kdbx }));
   kdbx.xml = undefined;
+  keepPoolOrder(kdbx, c.major >= 4 ? c.binaries.map((_, i) => String(i)) : metaBinaryIds(doc));
   const hash = kdbx.meta.headerHash;
   if (c.major < 4 && hash && !createHash('sha256').update(c.headerBytes).digest().equals(Buffer.from(hash))) {
     throw corrupt('the header hash stored in the database does not match its header: the header is damaged');
   }
   if (!kdbx.groups[0]) throw corrupt('the database has no root group');
   return { kdbx, doc, xml };
+}
+
+function metaBinaryIds(doc: Document): string[] {
+  const ids: string[] = [];
+  for (let m = doc.documentElement.firstChild; m; m = m.nextSibling) {
+    if ((m as Element).tagName !== 'Meta') continue;
+    for (let b = m.firstChild; b; b = b.nextSibling) {
+      if ((b as Element).tagName !== 'Binaries') continue;
+      for (let x = b.firstChild; x; x = x.nextSibling) if ((x as Element).tagName === 'Binary') ids.push((x as Element).getAttribute('ID') ?? '');
+    }
+  }
+  return ids;
+}
+
+/**
+ * kdbxweb fills its attachment pool in the order its hashes finish: put it
+ * back in the file's order, so that an unchanged file keeps its references.
+ */
+function keepPoolOrder(kdbx: kdbxweb.Kdbx, ids: string[]): void {
+  const ordered = ids.map((ref) => kdbx.binaries.getByRef({ ref })).filter((b): b is kdbxweb.KdbxBinaryWithHash => b !== undefined);
+  const all = kdbx.binaries.getAllWithHashes();
+  for (const b of all) kdbx.binaries.deleteWithHash(b.hash);
+  const seen = new Set<string>();
+  for (const b of [...ordered, ...all]) {
+    if (seen.has(b.hash)) continue;
+    seen.add(b.hash);
+    kdbx.binaries.addWithHash(b);
+  }
 }
 
 /** What KeePassXC would refuse (or misread) in an opened container's document. */
