@@ -7,8 +7,25 @@ export interface VaultDb {
   readonly rootUuid: string;
   /** Same content, same digest, whatever the salts and the XML order. */
   contentDigest(): string;
+  /** Encrypts; a real database also checks what it made before returning it (SsotError otherwise). */
   save(): Promise<Uint8Array>;
   summary(): { entries: number; groups: number; deleted: number };
+  /** Counts of what changed since `before` (another state of the same database), for commit messages. */
+  changesSince?(before: VaultDb): ChangeCounts;
+  /** What KeePassXC would refuse in the file this was read from: its bytes are then never copied as they are. */
+  readonly readerProblems?: readonly string[];
+}
+
+export interface ItemCounts {
+  added: number;
+  updated: number;
+  deleted: number;
+  moved: number;
+}
+
+export interface ChangeCounts {
+  entries: ItemCounts;
+  groups: ItemCounts;
 }
 
 export interface MergeSummary {
@@ -21,8 +38,8 @@ export interface MergeSummary {
 }
 
 export interface VaultCodec<D extends VaultDb = VaultDb> {
-  /** Decrypt with the vault's key; typed errors name `source`. */
-  open(bytes: Uint8Array, source: string): Promise<D>;
+  /** Decrypt with the vault's key; typed errors name `source`. `checkReadable` fills `readerProblems`. */
+  open(bytes: Uint8Array, source: string, opts?: { checkReadable?: boolean }): Promise<D>;
   /** Merge `source` into `target` (mutated). Order-independent in content. */
   merge(target: D, source: D): MergeSummary;
   /** What the vault's `require` finds missing; empty when all is there. */

@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../core/atomic.js';
 import { ErrorCode, InputError, SsotError, isSsotError } from '../core/errors.js';
 import { acquireLock } from '../core/lock.js';
 import { backupPrimary } from './backup.js';
-import type { MergeSummary, VaultCodec, VaultDb } from './codec.js';
+import type { ItemCounts, MergeSummary, VaultCodec, VaultDb } from './codec.js';
 import { CopyConflictError, type Copy } from './copies/copy.js';
 import { readVaultState, writeVaultState, type LocationState, type VaultState } from './state.js';
 
@@ -125,7 +125,7 @@ async function syncOnce(o: SyncVaultOptions): Promise<SyncVaultResult> {
   // Key derivations run on native threads: decrypt the locations side by side.
   await Promise.all(
     toOpen.map(async (l) => {
-      l.db = await o.codec.open(l.bytes!, l.label);
+      l.db = await o.codec.open(l.bytes!, l.label, { checkReadable: true });
       l.digest = l.db.contentDigest();
     }),
   );
@@ -152,12 +152,15 @@ async function syncOnce(o: SyncVaultOptions): Promise<SyncVaultResult> {
     });
   }
 
-  // Save once; when some location already holds exactly this content, reuse its bytes (no new salts, no KDF).
-  const holder = toOpen.find((l) => l.digest === digest);
+  // Save once; when some location already holds exactly this content, reuse its bytes (no new salts, no KDF),
+  // unless KeePassXC would refuse them: then the save (checked) writes a file it reads.
+  const holder = toOpen.find((l) => l.digest === digest && (l.db!.readerProblems ?? []).length === 0);
   const bytes = holder ? holder.bytes! : await result.save();
   const digestOf = (l: Location): string | undefined => l.digest ?? recorded(l);
-
-  const message = commitMessage(o.vault, report, result, changed.map((l) => l.label));
+  // Each location is told what changed for it: a diff against what it holds now.
+  const before = (l: Location): VaultDb | 'created' | undefined =>
+    !l.bytes ? 'created' : (l.db ?? opened.find((x) => x.digest !== undefined && x.digest === digestOf(l))?.db);
+  const messageFor = (l: Location): string => commitMessage(o.vault, result, before(l), report?.conflicts.length ?? 0);
   const written: string[] = [];
   const now = new Date().toISOString();
   const next: VaultState = { ...state, rootUuid: result.rootUuid, copies: { ...state.copies } };
@@ -173,7 +176,7 @@ async function syncOnce(o: SyncVaultOptions): Promise<SyncVaultResult> {
     written.push(l.id);
     if (o.dryRun) return record(l, l.rev ?? '');
     try {
-      record(l, l.copy ? await writeCopy(l, bytes, message) : await writePrimary(o, l, bytes));
+      record(l, l.copy ? await writeCopy(l, bytes, messageFor(l)) : await writePrimary(o, l, bytes));
     } catch (e) {
       if (e instanceof Retry || !isSsotError(e)) throw e;
       errors.push({ location: l.id, error: e });
@@ -287,11 +290,26 @@ function sumReports(a: MergeSummary | undefined, b: MergeSummary): MergeSummary 
   };
 }
 
-/** Counts only, never a value or an entry title. */
-export function commitMessage(vault: string, report: MergeSummary | undefined, db: VaultDb, from: string[]): string {
-  const s = db.summary();
-  if (!report) return `ssot: ${vault}: ${s.entries} entries, ${s.groups} groups (updated from ${from.length} changed location${from.length === 1 ? '' : 's'})`;
-  return `ssot: ${vault}: merged ${from.length} versions: ${report.added} added, ${report.updated} updated, ${report.deleted} deleted, ${report.moved} moved, ${report.conflicts.length} conflicts (${s.entries} entries)`;
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+function describe(c: ItemCounts, one: string, many: string): string[] {
+  const verbs: (keyof ItemCounts)[] = ['added', 'updated', 'deleted', 'moved'];
+  return verbs.filter((v) => c[v] > 0).map((v) => `${plural(c[v], one, many)} ${v}`);
+}
+
+/**
+ * A commit message for a location that held `before` and now holds `after`:
+ * counts only, never a value or an entry title.
+ */
+export function commitMessage(vault: string, after: VaultDb, before: VaultDb | 'created' | undefined, conflicts: number): string {
+  const s = after.summary();
+  const total = `(${plural(s.entries, 'entry', 'entries')}, ${plural(s.groups, 'group', 'groups')})`;
+  if (before === 'created') return `ssot: ${vault}: created ${total}`;
+  const c = before && after.changesSince ? after.changesSince(before) : undefined;
+  const parts = c ? [...describe(c.entries, 'entry', 'entries'), ...describe(c.groups, 'group', 'groups')] : ['updated'];
+  if (parts.length === 0) parts.push('no entry or group changed');
+  if (conflicts > 0) parts.push(plural(conflicts, 'conflict', 'conflicts'));
+  return `ssot: ${vault}: ${parts.join(', ')} ${total}`;
 }
 
 export function sha256(b: Uint8Array): string {

@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { isSsotError, type SsotError } from '../core/errors.js';
+import { ErrorCode, ExitCode, isSsotError, SsotError } from '../core/errors.js';
 import { requireProblems } from './kdbx-codec.js';
 import type { VaultRuntime } from './setup.js';
 import { PRIMARY } from './sync.js';
@@ -21,9 +21,18 @@ export interface VerifyReport {
   missingRequired: string[];
 }
 
+function keepassxcWouldRefuse(label: string, problems: readonly string[]): SsotError {
+  return new SsotError(ErrorCode.Corrupt, `KeePassXC would not open ${label} as it is: ${problems.join('; ')}`, {
+    exitCode: ExitCode.FAILURE,
+    place: { file: label },
+    hint: 'restore a version KeePassXC opens (`ssot vault restore NAME --from ...`); the next sync then writes it everywhere',
+  });
+}
+
 /**
- * Decrypt every copy and compare content (not bytes: every save draws new
- * salts), then check `require` on the primary. Reads only; writes nothing.
+ * Decrypt every copy, check that KeePassXC's reader would take it as it is,
+ * and compare content (not bytes: every save draws new salts), then check
+ * `require` on the primary. Reads only; writes nothing.
  */
 export async function verifyVault(rt: VaultRuntime): Promise<VerifyReport> {
   const locations: VerifiedLocation[] = [];
@@ -40,7 +49,9 @@ export async function verifyVault(rt: VaultRuntime): Promise<VerifyReport> {
         locations.push({ location: s.id, label: s.label, status: 'missing' });
         continue;
       }
-      const db = await rt.codec.open(bytes, s.label);
+      const db = await rt.codec.open(bytes, s.label, { checkReadable: true });
+      const refused = db.readerProblems ?? [];
+      if (refused.length > 0) throw keepassxcWouldRefuse(s.label, refused);
       const digest = db.contentDigest();
       if (s.id === PRIMARY) missingRequired = requireProblems(db, rt.vault.require);
       reference ??= { digest, root: db.rootUuid };

@@ -132,23 +132,41 @@ export function sortHistory(items: kdbxweb.KdbxEntry[]): kdbxweb.KdbxEntry[] {
 
 /** The canonical digest of a whole database (see VaultDatabase.contentDigest). */
 export function databaseDigest(db: kdbxweb.Kdbx): string {
-  return sha256Hex(JSON.stringify(databaseView(db)));
+  return digestAndIndex(db).digest;
+}
+
+/** Where each live entry and group is, with a key of its state: what commit messages count (diff.ts). */
+export interface ItemIndex {
+  entries: Map<string, { parent: string; key: string }>;
+  groups: Map<string, { parent: string; key: string }>;
+}
+
+/** The digest, and the index of live items (recycle bin left out) made on the same walk. */
+export function digestAndIndex(db: kdbxweb.Kdbx): { digest: string; index: ItemIndex } {
+  const { view, index } = databaseView(db);
+  return { digest: sha256Hex(JSON.stringify(view)), index };
 }
 
 /** The structure hashed by databaseDigest; values of fields appear only as hashes. */
-export function databaseView(db: kdbxweb.Kdbx): unknown {
+export function databaseView(db: kdbxweb.Kdbx): { view: unknown; index: ItemIndex } {
   const root = db.getDefaultGroup();
+  const bin = uuidStr(db.meta.recycleBinUuid);
   const groups: unknown[] = [];
   const entries: unknown[] = [];
-  const walk = (g: kdbxweb.KdbxGroup, parent: string | null): void => {
-    groups.push([g.uuid.id, parent, sec(g.times.creationTime), sec(g.times.lastModTime), sec(g.times.locationChanged), groupContentView(g)]);
+  const index: ItemIndex = { entries: new Map(), groups: new Map() };
+  const walk = (g: kdbxweb.KdbxGroup, parent: string | null, live: boolean): void => {
+    const content = groupContentView(g);
+    groups.push([g.uuid.id, parent, sec(g.times.creationTime), sec(g.times.lastModTime), sec(g.times.locationChanged), content]);
+    if (live && parent !== null) index.groups.set(g.uuid.id, { parent, key: JSON.stringify([sec(g.times.lastModTime), content]) });
     for (const e of g.entries) {
       const history = sortHistory(e.history).map((h) => entryStateKey(h));
-      entries.push([e.uuid.id, g.uuid.id, sec(e.times.locationChanged), entryStateKey(e), history]);
+      const key = entryStateKey(e);
+      entries.push([e.uuid.id, g.uuid.id, sec(e.times.locationChanged), key, history]);
+      if (live) index.entries.set(e.uuid.id, { parent: g.uuid.id, key });
     }
-    for (const c of g.groups) walk(c, g.uuid.id);
+    for (const c of g.groups) walk(c, g.uuid.id, live && c.uuid.id !== bin);
   };
-  walk(root, null);
+  walk(root, null, true);
   groups.sort((a, b) => cmpStr((a as string[])[0]!, (b as string[])[0]!));
   entries.sort((a, b) => cmpStr((a as string[])[0]!, (b as string[])[0]!));
   const deleted = db.deletedObjects
@@ -171,5 +189,5 @@ export function databaseView(db: kdbxweb.Kdbx): unknown {
     customDataView(m.customData),
     icons,
   ];
-  return { meta, groups, entries, deleted };
+  return { view: { meta, groups, entries, deleted }, index };
 }

@@ -8,8 +8,9 @@ import { ErrorCode, SsotError } from '../../core/errors.js';
 import { toArrayBuffer } from './bytes.js';
 import { openError } from './open-errors.js';
 import { checkSaved, loadKdbx, saveKdbx, WriteCheckError, type LoadedKdbx } from './io.js';
-import { databaseDigest, fieldText } from './canonical.js';
+import { digestAndIndex, fieldText, type ItemIndex } from './canonical.js';
 import { cloneKdbx } from './clone.js';
+import { changeCounts, type ChangeCounts } from './diff.js';
 import { snapshot } from './entry-state.js';
 import { toCredentials, type VaultKey } from './key.js';
 
@@ -73,6 +74,8 @@ export class VaultDatabase {
   readFormat: { version: string; cipher: string } | undefined;
   /** What KeePassXC would refuse in the file this was read from (open with `checkReadable`). */
   readerProblems: string[] = [];
+  private firstIndex: ItemIndex | undefined;
+  private lastIndex: ItemIndex | undefined;
 
   private constructor(db: kdbxweb.Kdbx, source: string) {
     dbs.set(this, db);
@@ -202,7 +205,21 @@ export class VaultDatabase {
    * salts, bytes, XML order and child order: two copies with the same content have the same digest.
    */
   contentDigest(): string {
-    return databaseDigest(this.db);
+    const { digest, index } = digestAndIndex(this.db);
+    this.firstIndex ??= index;
+    this.lastIndex = index;
+    return digest;
+  }
+
+  /**
+   * What changed since `before` (another state of this database) was opened, in
+   * counts: `before` as its first contentDigest() saw it (it may have been merged
+   * into another since), this one as its latest contentDigest() saw it.
+   */
+  changesSince(before: VaultDatabase): ChangeCounts {
+    const was = before.firstIndex ?? (before.contentDigest(), before.firstIndex!);
+    if (!this.lastIndex) this.contentDigest();
+    return changeCounts(was, this.lastIndex!);
   }
 
   /** Live entries and groups (root and recycle bin not counted) and tombstones. */
