@@ -118,7 +118,9 @@ export function buildProgram(onExit: (code: number) => void): Command {
   def(guard, 'uninstall', 'remove the hook and restore what was there', sub('guard', 'uninstall'));
 
   const keyring = program.command('keyring').description('store credentials referenced as { keyring: "service/account" }');
-  def(keyring, 'set <ref>', 'store a value (read from stdin or a prompt)', sub('keyring', 'set'));
+  def(keyring, 'set <ref>', 'store a value (read from stdin or a prompt)', sub('keyring', 'set'), (c) =>
+    c.option('--empty', 'store the empty string (a vault whose master password is empty)'),
+  );
   def(keyring, 'delete <ref>', 'remove a value', sub('keyring', 'remove'));
 
   def(program, 'dev-services', 'start local stand-ins of Confluence, Jira and Drive (tests, demo)', cmd('dev-services'), (c) =>
