@@ -34,3 +34,23 @@ export function elementsByUuid(xml: string, tag: 'Entry' | 'Group'): Map<string,
   walk(doc.documentElement, false);
   return out;
 }
+
+/**
+ * A KDBX file holding `xml` as another writer would have written it: the
+ * container (version, cipher, KDF, key) of `template`, values marked
+ * ProtectInMemory="True" encrypted as protected values. For tests that need
+ * what ssot itself never writes (missing elements, unknown ones, odd values).
+ */
+export async function sealXml(xml: string, key: VaultKey, template: Uint8Array): Promise<Uint8Array> {
+  const { renewHeader, sealContainer } = await import('../../src/vault/kdbx/format/container.js');
+  const { createHash } = await import('node:crypto');
+  const composite = await compositeOf(await toCredentials(key, 'test'));
+  const c = await openContainer(template, composite);
+  const headerBytes = renewHeader(c.header);
+  const hash = createHash('sha256').update(headerBytes).digest('base64');
+  const doc = parseXml(xml.replace(/<HeaderHash>[^<]*<\/HeaderHash>/, `<HeaderHash>${hash}</HeaderHash>`));
+  kdbxweb.XmlUtils.protectPlainValues(doc.documentElement);
+  const salts = await kdbxweb.ProtectSaltGenerator.create(c.header.protectedStreamKey!, c.header.crsAlgorithm!);
+  kdbxweb.XmlUtils.updateProtectedValuesSalt(doc.documentElement, salts);
+  return sealContainer(c.header, headerBytes, composite, kdbxweb.XmlUtils.serialize(doc), c.binaries);
+}

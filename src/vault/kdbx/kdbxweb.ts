@@ -28,14 +28,24 @@ xmlUtils.setDate = (...args: Parameters<SetDate>): void => {
 };
 
 /*
- * A reader and a writer of kdbxweb 2.1.1 drop data that KeePassXC keeps,
+ * Readers and a writer of kdbxweb 2.1.1 drop data that KeePassXC keeps,
  * which would lose it when an entry that holds it is written anew:
  *  - an auto-type association is read only when its window and its keystroke
  *    sequence are both non-empty (KeePassXC keeps it whenever both elements
  *    are there; an empty sequence means "the entry's default");
+ *  - an attachment with no bytes (an empty <Binary ID="0"/> in a KDBX 3 pool,
+ *    an empty inline value) is read as no attachment;
  *  - a custom data item with an empty value is not written.
- * A private method and a static one of exported classes: replaced here, once.
+ * Exported functions, a private method and a static one: replaced here, once.
  */
+type GetProtectedBinary = (node: Node) => T.KdbxBinaryOrRef | undefined;
+const binaryUtils = k.XmlUtils as unknown as { getProtectedBinary: GetProtectedBinary };
+const getProtectedBinary = binaryUtils.getProtectedBinary;
+binaryUtils.getProtectedBinary = (node: Node): T.KdbxBinaryOrRef | undefined => {
+  const el = node as Element;
+  if (!node.protectedValue && !el.hasAttribute?.('Ref') && !node.textContent) return new ArrayBuffer(0);
+  return getProtectedBinary(node);
+};
 type AutoTypeOwner = { autoType: T.KdbxEntryAutoType };
 const entryProto = k.KdbxEntry.prototype as unknown as { readAutoTypeItem(node: Element): void };
 entryProto.readAutoTypeItem = function readAutoTypeItem(this: AutoTypeOwner, node: Element): void {
