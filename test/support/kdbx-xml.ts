@@ -16,22 +16,32 @@ export async function plainXml(bytes: Uint8Array, key: VaultKey): Promise<string
   return kdbxweb.XmlUtils.serialize(doc);
 }
 
-/** The XML text of the element of each entry (not in history) or group, by UUID, whitespace between elements removed. */
-export function elementsByUuid(xml: string, tag: 'Entry' | 'Group'): Map<string, string> {
+/**
+ * The XML of each entry (with its history) and of each group (without its
+ * child groups and entries), by UUID, whitespace between elements removed:
+ * what must stay identical for what no side touched.
+ */
+export function ownElements(xml: string): Map<string, string> {
   const doc = parseXml(xml);
   const out = new Map<string, string>();
-  const walk = (n: Element, inHistory: boolean): void => {
+  const uuidOf = (el: Element): string => Array.from(el.childNodes).find((x) => (x as Element).tagName === 'UUID')?.textContent ?? '';
+  const walk = (n: Element): void => {
     for (let c = n.firstChild; c; c = c.nextSibling) {
       if (c.nodeType !== 1) continue;
       const el = c as Element;
-      if (el.tagName === tag && !inHistory) {
-        const uuid = [...Array.from(el.childNodes)].find((x) => (x as Element).tagName === 'UUID')?.textContent ?? '';
-        out.set(uuid, kdbxweb.XmlUtils.serialize(el as unknown as Document).replace(/>\s+</g, '><'));
+      if (el.tagName === 'Entry') {
+        out.set(`entry ${uuidOf(el)}`, kdbxweb.XmlUtils.serialize(el as unknown as Document).replace(/>\s+</g, '><'));
+      } else if (el.tagName === 'Group') {
+        const own = el.cloneNode(true) as Element;
+        for (const k of Array.from(own.childNodes)) if ((k as Element).tagName === 'Group' || (k as Element).tagName === 'Entry') own.removeChild(k);
+        out.set(`group ${uuidOf(el)}`, kdbxweb.XmlUtils.serialize(own as unknown as Document).replace(/>\s+</g, '><'));
+        walk(el);
+      } else if (el.tagName === 'Root' || el.tagName === 'KeePassFile') {
+        walk(el);
       }
-      walk(el, inHistory || el.tagName === 'History');
     }
   };
-  walk(doc.documentElement, false);
+  walk(doc.documentElement);
   return out;
 }
 

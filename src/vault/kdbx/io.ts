@@ -87,7 +87,8 @@ function metaBinaryIds(doc: Document): string[] {
       for (let x = b.firstChild; x; x = x.nextSibling) if ((x as Element).tagName === 'Binary') ids.push((x as Element).getAttribute('ID') ?? '');
     }
   }
-  return ids;
+  // The pool is written numbered from 0 in its order: ID n first keeps reference n.
+  return ids.sort((a, b) => Number(a) - Number(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /**
