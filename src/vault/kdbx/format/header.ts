@@ -7,6 +7,7 @@
  * KDBX 2.x (format version 2, KeePass 2.00 to 2.19) has the same header as
  * 3.x; KeePassXC reads it with its KDBX 3 reader, and so does this module.
  */
+import { createHash } from 'node:crypto';
 import * as kdbxweb from '../kdbxweb.js';
 import { corrupt, KdbxFormatError } from './errors.js';
 
@@ -94,24 +95,41 @@ export function parseHeader(bytes: Uint8Array): ParsedHeader {
   // kdbxweb knows versions 3 and 4 only; a version 2 header has the same fields as 3.0.
   header.versionMajor = major === 2 ? 3 : major;
   header.versionMinor = major === 2 ? 0 : minor;
-  const sizeBytes = major >= 4 ? 4 : 2;
-  let pos = 12;
+  const { fields, end } = scanFields(bytes, major);
+  // KDBX 4 stores the header's SHA-256 right after it: a damaged header is told
+  // as such before any of its values is judged (a flipped byte in the cipher id
+  // is damage, not an unknown cipher).
+  if (major >= 4 && bytes.byteLength >= end + 32) {
+    const stored = bytes.subarray(end, end + 32);
+    if (!createHash('sha256').update(bytes.subarray(0, end)).digest().equals(stored)) {
+      throw corrupt('the header hash (SHA-256) does not match: the header is damaged');
+    }
+  }
   let cipher: CipherName | undefined;
-  for (;;) {
+  for (const { id, data } of fields) {
+    const c = readField(header, major, id, data);
+    if (c) cipher = c;
+  }
+  requireFields(header, major, cipher);
+  header.endPos = end;
+  return { major, minor, cipher: cipher!, bytes: bytes.subarray(0, end), header };
+}
+
+/** The header's fields (id and bytes) up to the end-of-header field, and where the header ends. */
+function scanFields(bytes: Uint8Array, major: number): { fields: { id: number; data: Uint8Array }[]; end: number } {
+  const v = view(bytes);
+  const sizeBytes = major >= 4 ? 4 : 2;
+  const fields: { id: number; data: Uint8Array }[] = [];
+  for (let pos = 12; ; ) {
     if (pos + 1 + sizeBytes > bytes.byteLength) throw new KdbxFormatError('truncated', 'the file ends inside its header');
     const id = bytes[pos]!;
     const len = sizeBytes === 4 ? v.getUint32(pos + 1, true) : v.getUint16(pos + 1, true);
     const start = pos + 1 + sizeBytes;
     if (start + len > bytes.byteLength) throw new KdbxFormatError('truncated', `the file ends inside header field ${id}`);
-    const data = bytes.subarray(start, start + len);
     pos = start + len;
-    if (id === Field.End) break;
-    const c = readField(header, major, id, data);
-    if (c) cipher = c;
+    if (id === Field.End) return { fields, end: pos };
+    fields.push({ id, data: bytes.subarray(start, pos) });
   }
-  requireFields(header, major, cipher);
-  header.endPos = pos;
-  return { major, minor, cipher: cipher!, bytes: bytes.subarray(0, pos), header };
 }
 
 function fixedSize(data: Uint8Array, size: number, what: string): void {
