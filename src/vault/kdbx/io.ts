@@ -13,7 +13,7 @@ import { openContainer, renewHeader, sealContainer, type InnerBinary, type Opene
 import { corrupt, KdbxFormatError } from './format/errors.js';
 import { buildXml } from './lossless/emit.js';
 import { captureOrigins, newSourceId } from './lossless/origin.js';
-import { scan } from './lossless/scan.js';
+import { parseDocument, type XDoc } from './lossless/parse.js';
 
 export interface LoadedKdbx {
   kdbx: kdbxweb.Kdbx;
@@ -27,7 +27,7 @@ export interface LoadedKdbx {
 /** Characters XML 1.0 does not allow (tab, newline and carriage return are allowed: a value may hold them). */
 const INVALID_XML_CHARS = /[\x00-\x08\x0B\x0C\x0E-\x1F]/g;
 
-/** Parses KDBX XML, failing on any error, as kdbxweb's parser does (but keeping tabs in values). */
+/** A full xmldom DOM of KDBX XML, failing on any error (tests and tools; opening uses lossless/parse.ts). */
 export function parseXml(xml: string): Document {
   const fail = (e: unknown): never => {
     throw corrupt(`its XML is not well-formed (${String(e instanceof Error ? e.message : e).split('\n')[0]})`);
@@ -37,23 +37,14 @@ export function parseXml(xml: string): Document {
   return doc as unknown as Document;
 }
 
-/** Protected values in document order, as kdbxweb's setProtectedValues numbered them. */
-function protectedValues(doc: Document): (kdbxweb.ProtectedValue | undefined)[] {
-  const out: (kdbxweb.ProtectedValue | undefined)[] = [];
-  kdbxweb.XmlUtils.traverse(doc.documentElement, (n) => {
-    if (kdbxweb.XmlUtils.strToBoolean(n.getAttribute('Protected'))) out.push(n.protectedValue);
-  });
-  return out;
-}
-
 export async function compositeOf(credentials: kdbxweb.KdbxCredentials): Promise<Uint8Array> {
   return new Uint8Array(await credentials.getHash());
 }
 
 interface Model {
   kdbx: kdbxweb.Kdbx;
-  doc: Document;
-  xml: string;
+  doc: XDoc;
+  sourceId: number;
 }
 
 /** kdbxweb's model of an opened container's XML. */
@@ -62,11 +53,13 @@ async function readModel(c: OpenedContainer, credentials: kdbxweb.KdbxCredential
   kdbx.header = c.header;
   kdbx.credentials = credentials;
   for (const b of c.binaries) kdbx.binaries.addWithNextId(b.protected ? kdbxweb.ProtectedValue.fromBinary(toArrayBuffer(b.data)) : b.data);
-  const xml = c.xml.replace(INVALID_XML_CHARS, '');
-  const doc = parseXml(xml);
+  const sourceId = newSourceId();
+  const doc = parseDocument(c.xml.replace(INVALID_XML_CHARS, ''), sourceId);
   const salts = await kdbxweb.ProtectSaltGenerator.create(c.header.protectedStreamKey!, c.header.crsAlgorithm!);
-  kdbxweb.XmlUtils.setProtectedValues(doc.documentElement, salts);
-  kdbx.xml = doc;
+  // kdbxweb's readers take the small DOM of parse.ts: it has the part of the DOM they use.
+  const root = doc.documentElement as unknown as Node;
+  kdbxweb.XmlUtils.setProtectedValues(root, salts);
+  kdbx.xml = doc as unknown as Document;
   await kdbx.loadFromXml(new kdbxweb.KdbxContext({ kdbx }));
   kdbx.xml = undefined;
   keepPoolOrder(kdbx, c.major >= 4 ? c.binaries.map((_, i) => String(i)) : metaBinaryIds(doc));
@@ -75,16 +68,16 @@ async function readModel(c: OpenedContainer, credentials: kdbxweb.KdbxCredential
     throw corrupt('the header hash stored in the database does not match its header: the header is damaged');
   }
   if (!kdbx.groups[0]) throw corrupt('the database has no root group');
-  return { kdbx, doc, xml };
+  return { kdbx, doc, sourceId };
 }
 
-function metaBinaryIds(doc: Document): string[] {
+function metaBinaryIds(doc: XDoc): string[] {
   const ids: string[] = [];
-  for (let m = doc.documentElement.firstChild; m; m = m.nextSibling) {
-    if ((m as Element).tagName !== 'Meta') continue;
-    for (let b = m.firstChild; b; b = b.nextSibling) {
-      if ((b as Element).tagName !== 'Binaries') continue;
-      for (let x = b.firstChild; x; x = x.nextSibling) if ((x as Element).tagName === 'Binary') ids.push((x as Element).getAttribute('ID') ?? '');
+  for (const m of doc.documentElement.childNodes) {
+    if (m.tagName !== 'Meta') continue;
+    for (const b of m.childNodes) {
+      if (b.tagName !== 'Binaries') continue;
+      for (const x of b.childNodes) if (x.tagName === 'Binary') ids.push(x.getAttribute('ID') ?? '');
     }
   }
   // The pool is written numbered from 0 in its order: ID n first keeps reference n.
@@ -108,7 +101,7 @@ function keepPoolOrder(kdbx: kdbxweb.Kdbx, ids: string[]): void {
 }
 
 /** What KeePassXC would refuse (or misread) in an opened container's document. */
-function readerProblems(c: OpenedContainer, doc: Document): string[] {
+function readerProblems(c: OpenedContainer, doc: XDoc): string[] {
   return keepassxcProblems(doc, { innerBinaries: c.major >= 4 ? c.binaries.length : undefined });
 }
 
@@ -118,12 +111,10 @@ function readerProblems(c: OpenedContainer, doc: Document): string[] {
  */
 export async function loadKdbx(bytes: Uint8Array, credentials: kdbxweb.KdbxCredentials, check = false): Promise<LoadedKdbx> {
   const c = await openContainer(bytes, await compositeOf(credentials));
-  const { kdbx, doc, xml } = await readModel(c, credentials);
+  const { kdbx, doc, sourceId } = await readModel(c, credentials);
   const problems = check ? readerProblems(c, doc) : [];
   poolBinaries(kdbx);
-  const id = newSourceId();
-  const scanned = scan(xml, id);
-  if (scanned) captureOrigins(kdbx, scanned, protectedValues(doc), id);
+  captureOrigins(kdbx, doc, sourceId);
   return { kdbx, version: `${c.major}.${c.minor}`, cipher: c.cipher, problems };
 }
 

@@ -51,8 +51,8 @@ const entryProto = k.KdbxEntry.prototype as unknown as { readAutoTypeItem(node: 
 entryProto.readAutoTypeItem = function readAutoTypeItem(this: AutoTypeOwner, node: Element): void {
   let window: string | undefined;
   let keystrokeSequence: string | undefined;
-  for (let c = node.firstChild; c; c = c.nextSibling) {
-    const el = c as Element;
+  for (let i = 0; i < node.childNodes.length; i++) {
+    const el = node.childNodes[i] as Element;
     if (el.tagName === 'Window') window = el.textContent ?? '';
     else if (el.tagName === 'KeystrokeSequence') keystrokeSequence = el.textContent ?? '';
   }

@@ -19,9 +19,23 @@ export interface RuleContext {
 
 type Problems = string[];
 
+/** The part of the DOM these rules read: xmldom's and lossless/parse.ts's both have it. */
+export interface RuleElement {
+  readonly nodeType: number;
+  readonly tagName: string;
+  readonly childNodes: ArrayLike<unknown>;
+  readonly textContent: string | null;
+  getAttribute(name: string): string | null;
+  hasAttribute(name: string): boolean;
+}
+type Element = RuleElement;
+
 const kids = (n: Element, name?: string): Element[] => {
   const out: Element[] = [];
-  for (let c = n.firstChild; c; c = c.nextSibling) if (c.nodeType === 1 && (!name || (c as Element).tagName === name)) out.push(c as Element);
+  for (let i = 0; i < n.childNodes.length; i++) {
+    const c = n.childNodes[i] as Element;
+    if (c.nodeType === 1 && (!name || c.tagName === name)) out.push(c);
+  }
   return out;
 };
 const text = (n: Element): string => n.textContent ?? '';
@@ -199,7 +213,7 @@ class Checker {
 }
 
 /** Problems KeePassXC would have reading this document; empty when it reads it as written. */
-export function keepassxcProblems(doc: Document, rc: RuleContext): string[] {
+export function keepassxcProblems(doc: { documentElement: RuleElement | null }, rc: RuleContext): string[] {
   const c = new Checker(rc);
   const top = doc.documentElement;
   if (!top || top.tagName !== 'KeePassFile') return ['the document is not a KeePassFile'];

@@ -24,7 +24,7 @@ import * as kdbxweb from '../kdbxweb.js';
 import { sameContent } from './model.js';
 import { docOriginOf, originOf, type Source } from './origin.js';
 import { keyOf, piecesOf, repairForKeePassXC, semicolonTags, serialize, written, type Piece } from './pieces.js';
-import { token, TOKENS, type El } from './scan.js';
+import { token, TOKENS, type XEl } from './parse.js';
 
 interface Ctx {
   kdbx: kdbxweb.Kdbx;
@@ -43,12 +43,12 @@ function emitPiece(ctx: Ctx, p: Piece): string {
   return semicolonTags(text);
 }
 
-function original(ctx: Ctx, src: Source, el: El): string {
+function original(ctx: Ctx, src: Source, el: XEl): string {
   ctx.sources.set(src.id, src);
   return src.text.slice(el.start, el.end);
 }
 
-const gapBefore = (src: Source, prevEnd: number, el: El): string => {
+const gapBefore = (src: Source, prevEnd: number, el: XEl): string => {
   const g = src.text.slice(prevEnd, el.start);
   return /^\s*$/.test(g) ? g : '';
 };
@@ -70,7 +70,7 @@ function listOf<T extends object>(items: T[], emit: (x: T) => string): string {
 
 interface Plan {
   src: Source | undefined;
-  el: El | undefined;
+  el: XEl | undefined;
   /** Whether the object's content is unchanged since it was read. */
   unchanged: boolean;
   fresh: Piece[];
@@ -88,24 +88,24 @@ function mergeChildren(ctx: Ctx, plan: Plan): string {
   const freshBy = new Map(fresh.map((p) => [p.key, p]));
   const doneSpecial = new Set<string>();
   let prevEnd = el?.open ?? 0;
-  for (const kid of (src && el?.kids) || []) {
+  for (const kid of (src && el?.childNodes) || []) {
     const gap = gapBefore(src!, prevEnd, kid);
     prevEnd = kid.end;
-    if (special[kid.name]) {
-      if (!doneSpecial.has(kid.name)) out.push({ name: kid.name, text: special[kid.name]!(gap) });
-      doneSpecial.add(kid.name);
+    if (special[kid.tagName]) {
+      if (!doneSpecial.has(kid.tagName)) out.push({ name: kid.tagName, text: special[kid.tagName]!(gap) });
+      doneSpecial.add(kid.tagName);
       continue;
     }
     const text = src!.text.slice(kid.start, kid.end);
-    const key = keyOf(kid.name, text);
+    const key = keyOf(kid.tagName, text);
     const now = freshBy.get(key);
     if (plan.unchanged || !before!.has(key)) {
       // Unchanged, or an element kdbxweb does not read: as it was.
-      out.push({ name: kid.name, text: gap + original(ctx, src!, kid) });
+      out.push({ name: kid.tagName, text: gap + original(ctx, src!, kid) });
       if (now) used.add(key);
     } else if (now && !used.has(key)) {
       used.add(key);
-      out.push({ name: kid.name, text: gap + (before!.get(key) === now.cmp ? original(ctx, src!, kid) : emitPiece(ctx, now)) });
+      out.push({ name: kid.tagName, text: gap + (before!.get(key) === now.cmp ? original(ctx, src!, kid) : emitPiece(ctx, now)) });
     }
   }
   for (const p of fresh) {
@@ -121,10 +121,10 @@ function mergeChildren(ctx: Ctx, plan: Plan): string {
 }
 
 /** The start tag, the merged children and the end tag of an element. */
-function wrap(ctx: Ctx, name: string, src: Source | undefined, el: El | undefined, inner: string): string {
+function wrap(ctx: Ctx, name: string, src: Source | undefined, el: XEl | undefined, inner: string): string {
   if (!src || !el || el.close === el.open) return `<${name}>${inner}</${name}>`;
   ctx.sources.set(src.id, src);
-  const tail = src.text.slice((el.kids?.at(-1)?.end ?? el.open), el.close);
+  const tail = src.text.slice(el.childNodes.at(-1)?.end ?? el.open, el.close);
   return src.text.slice(el.start, el.open) + inner + (/^\s*$/.test(tail) ? tail : '') + src.text.slice(el.close, el.end);
 }
 
@@ -154,7 +154,7 @@ function emitEntry(ctx: Ctx, e: kdbxweb.KdbxEntry, inHistory: boolean): string {
   const special: Plan['special'] = { Binary: (gap) => gap + binaryText(ctx, e) };
   if (!inHistory) {
     special['History'] = (gap) => {
-      const hEl = o?.el.kids?.find((k) => k.name === 'History');
+      const hEl = o?.el.childNodes.find((k) => k.tagName === 'History');
       const items = listOf(e.history, (h) => emitEntry(ctx, h, true));
       return gap + wrap(ctx, 'History', hEl ? o!.src : undefined, hEl, items);
     };
@@ -179,7 +179,7 @@ function emitGroup(ctx: Ctx, g: kdbxweb.KdbxGroup): string {
     }
   };
   const o = originOf(g);
-  const entriesFirst = o?.el.kids?.find((k) => k.name === 'Group' || k.name === 'Entry')?.name === 'Entry';
+  const entriesFirst = o?.el.childNodes.find((k) => k.tagName === 'Group' || k.tagName === 'Entry')?.tagName === 'Entry';
   // Each child brings its own indentation (listOf): the gap before the first original one is not repeated.
   const children = (): string => {
     const gs = listOf(g.groups, (c) => emitGroup(ctx, c));
@@ -220,13 +220,13 @@ function emitMeta(ctx: Ctx, m: kdbxweb.KdbxMeta): string {
   };
   const special: Plan['special'] = { HeaderHash: freshText('HeaderHash'), Binaries: freshText('Binaries') };
   // The writer that made the file stays named (kdbxweb would write "KdbxWeb").
-  const gen = o?.el.kids?.find((k) => k.name === 'Generator');
+  const gen = o?.el.childNodes.find((k) => k.tagName === 'Generator');
   if (gen) special['Generator'] = (gap) => gap + original(ctx, o!.src, gen);
   const plan = planFor(ctx, m, write, special);
   return wrap(ctx, 'Meta', plan.src, plan.el, mergeChildren(ctx, plan));
 }
 
-function emitTombstones(ctx: Ctx, el: El | undefined, src: Source | undefined): string {
+function emitTombstones(ctx: Ctx, el: XEl | undefined, src: Source | undefined): string {
   const items = listOf(ctx.kdbx.deletedObjects, (d) => {
     const o = originOf(d);
     if (o && sameContent(d, o.pristine)) return original(ctx, o.src, o.el);
@@ -235,9 +235,9 @@ function emitTombstones(ctx: Ctx, el: El | undefined, src: Source | undefined): 
   return wrap(ctx, 'DeletedObjects', src, el, items);
 }
 
-function emitRoot(ctx: Ctx, src: Source | undefined, el: El | undefined): string {
+function emitRoot(ctx: Ctx, src: Source | undefined, el: XEl | undefined): string {
   const groups = (): string => listOf(ctx.kdbx.groups, (g) => emitGroup(ctx, g));
-  const tomb = el?.kids?.find((k) => k.name === 'DeletedObjects');
+  const tomb = el?.childNodes.find((k) => k.tagName === 'DeletedObjects');
   const tombstones = (gap: string): string => gap + emitTombstones(ctx, tomb, tomb ? src : undefined);
   let done = false;
   const groupsOnce = (): string => (done ? '' : ((done = true), groups()));
@@ -263,7 +263,7 @@ export function buildXml(kdbx: kdbxweb.Kdbx, salts: { getSalt(len: number): Arra
     before: undefined,
     special: {
       Meta: (gap) => gap + emitMeta(ctx, kdbx.meta),
-      Root: (gap) => gap + emitRoot(ctx, src, rootEl?.kids?.find((k) => k.name === 'Root')),
+      Root: (gap) => gap + emitRoot(ctx, src, rootEl?.childNodes.find((k) => k.tagName === 'Root')),
     },
   };
   const body = wrap(ctx, 'KeePassFile', src, rootEl, mergeChildren(ctx, plan));

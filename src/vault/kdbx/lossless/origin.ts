@@ -6,13 +6,13 @@
  * keeps its unchanged parts from it (see emit.ts).
  *
  * kdbxweb reads a document into objects in document order (a group's groups,
- * then its entries; an entry's history items), so the objects and the scanned
+ * then its entries; an entry's history items), so the objects and the parsed
  * elements are paired by walking both; an element whose UUID does not match
  * its object (kdbxweb invents one for an entry without a UUID) gets no origin.
  */
 import * as kdbxweb from '../kdbxweb.js';
 import { pristineCopy } from './model.js';
-import type { El, Scanned } from './scan.js';
+import type { XDoc, XEl } from './parse.js';
 
 /** One document that was read: its templated text and its protected values in document order. */
 export interface Source {
@@ -23,7 +23,7 @@ export interface Source {
 
 export interface Origin {
   src: Source;
-  el: El;
+  el: XEl;
   /** The object's own content as read (null for the document and tombstones' holders). */
   pristine: object;
 }
@@ -31,7 +31,7 @@ export interface Origin {
 /** The document level: prolog and the KeePassFile and Root elements. */
 export interface DocOrigin {
   src: Source;
-  root: El;
+  root: XEl;
 }
 
 const origins = new WeakMap<object, Origin>();
@@ -57,32 +57,30 @@ export function newSourceId(): number {
   return nextSource++;
 }
 
-const kids = (el: El, name: string): El[] => (el.kids ?? []).filter((k) => k.name === name);
+const kids = (el: XEl, name: string): XEl[] => el.childNodes.filter((k) => k.tagName === name);
 
 /** The base64 text of an element's UUID child, whitespace removed. */
-function uuidText(src: Source, el: El): string | undefined {
-  const u = (el.kids ?? []).find((k) => k.name === 'UUID');
-  if (!u) return undefined;
-  return src.text.slice(u.open, u.close).replace(/\s+/g, '');
+function uuidText(el: XEl): string | undefined {
+  return el.childNodes.find((k) => k.tagName === 'UUID')?.textContent.replace(/\s+/g, '');
 }
 
-function remember(obj: object, src: Source, el: El): void {
+function remember(obj: object, src: Source, el: XEl): void {
   origins.set(obj, { src, el, pristine: pristineCopy(obj) });
 }
 
-function captureEntry(e: kdbxweb.KdbxEntry, src: Source, el: El): void {
-  if (uuidText(src, el) !== e.uuid.id) return;
+function captureEntry(e: kdbxweb.KdbxEntry, src: Source, el: XEl): void {
+  if (uuidText(el) !== e.uuid.id) return;
   remember(e, src, el);
   const history = kids(el, 'History')[0];
   const items = history ? kids(history, 'Entry') : [];
   if (items.length !== e.history.length) return;
   e.history.forEach((h, i) => {
-    if (uuidText(src, items[i]!) === h.uuid.id) remember(h, src, items[i]!);
+    if (uuidText(items[i]!) === h.uuid.id) remember(h, src, items[i]!);
   });
 }
 
-function captureGroup(g: kdbxweb.KdbxGroup, src: Source, el: El): void {
-  if (uuidText(src, el) !== g.uuid.id) return;
+function captureGroup(g: kdbxweb.KdbxGroup, src: Source, el: XEl): void {
+  if (uuidText(el) !== g.uuid.id) return;
   remember(g, src, el);
   const groups = kids(el, 'Group');
   const entries = kids(el, 'Entry');
@@ -90,14 +88,15 @@ function captureGroup(g: kdbxweb.KdbxGroup, src: Source, el: El): void {
   if (entries.length === g.entries.length) g.entries.forEach((e, i) => captureEntry(e, src, entries[i]!));
 }
 
-/** Records the origin of every object of a database just read from `scanned`. */
-export function captureOrigins(db: kdbxweb.Kdbx, scanned: Scanned, values: Source['values'], sourceId: number): void {
-  if (scanned.root.name !== 'KeePassFile' || values.length !== scanned.protectedCount) return;
-  const src: Source = { id: sourceId, text: scanned.text, values };
-  const meta = kids(scanned.root, 'Meta')[0];
-  const root = kids(scanned.root, 'Root')[0];
+/** Records the origin of every object of a database just read from `doc`. */
+export function captureOrigins(db: kdbxweb.Kdbx, doc: XDoc, sourceId: number): void {
+  const top = doc.documentElement;
+  if (top.tagName !== 'KeePassFile') return;
+  const src: Source = { id: sourceId, text: doc.text, values: doc.protectedElements.map((e) => e.protectedValue) };
+  const meta = kids(top, 'Meta')[0];
+  const root = kids(top, 'Root')[0];
   if (!meta || !root) return;
-  docs.set(db, { src, root: scanned.root });
+  docs.set(db, { src, root: top });
   remember(db.meta, src, meta);
   const groups = kids(root, 'Group');
   if (groups.length === db.groups.length) db.groups.forEach((g, i) => captureGroup(g, src, groups[i]!));
