@@ -7,8 +7,11 @@ export interface VaultDb {
   readonly rootUuid: string;
   /** Same content, same digest, whatever the salts and the XML order. */
   contentDigest(): string;
-  /** Encrypts; a real database also checks what it made before returning it (SsotError otherwise). */
-  save(): Promise<Uint8Array>;
+  /**
+   * Encrypts; a real database also checks what it made before returning it
+   * (SsotError otherwise). `digest`: its contentDigest, when the caller has it.
+   */
+  save(opts?: { digest?: string }): Promise<Uint8Array>;
   summary(): { entries: number; groups: number; deleted: number };
   /** Counts of what changed since `before` (another state of the same database), for commit messages. */
   changesSince?(before: VaultDb): ChangeCounts;
@@ -30,6 +33,8 @@ export interface ChangeCounts {
 
 export interface MergeSummary {
   changed: boolean;
+  /** The target's contentDigest after the merge, when the codec knows it. */
+  digest?: string;
   added: number;
   updated: number;
   deleted: number;
@@ -38,10 +43,10 @@ export interface MergeSummary {
 }
 
 export interface VaultCodec<D extends VaultDb = VaultDb> {
-  /** Decrypt with the vault's key; typed errors name `source`. `checkReadable` fills `readerProblems`. */
-  open(bytes: Uint8Array, source: string, opts?: { checkReadable?: boolean }): Promise<D>;
-  /** Merge `source` into `target` (mutated). Order-independent in content. */
-  merge(target: D, source: D): MergeSummary;
+  /** Decrypt with the vault's key; typed errors name `source`. */
+  open(bytes: Uint8Array, source: string): Promise<D>;
+  /** Merge `source` into `target` (mutated). Order-independent in content. `targetDigest` saves computing it. */
+  merge(target: D, source: D, targetDigest?: string): MergeSummary;
   /** What the vault's `require` finds missing; empty when all is there. */
   check(db: D): string[];
 }

@@ -7,8 +7,8 @@ import { mergeDatabases } from './kdbx/merge.js';
 /** The engine's codec over real KDBX files, bound to one vault's key and `require`. */
 export function kdbxCodec(key: VaultKey, require?: VaultConfig['require']): VaultCodec<VaultDatabase> {
   return {
-    open: (bytes, source, opts) => VaultDatabase.open(bytes, key, source, opts),
-    merge: (target, source) => mergeDatabases(target, source),
+    open: (bytes, source) => VaultDatabase.open(bytes, key, source),
+    merge: (target, source, targetDigest) => mergeDatabases(target, source, targetDigest === undefined ? {} : { targetDigest }),
     check: (db) => requireProblems(db, require),
   };
 }

@@ -125,26 +125,32 @@ async function syncOnce(o: SyncVaultOptions): Promise<SyncVaultResult> {
   // Key derivations run on native threads: decrypt the locations side by side.
   await Promise.all(
     toOpen.map(async (l) => {
-      l.db = await o.codec.open(l.bytes!, l.label, { checkReadable: true });
+      l.db = await o.codec.open(l.bytes!, l.label);
       l.digest = l.db.contentDigest();
     }),
   );
-  const missed: { from: string; db: VaultDb }[] = [];
+  const missed: { from: string; db: VaultDb; digest: string }[] = [];
   for (const l of changed) {
-    for (const [i, m] of l.missed.entries()) missed.push({ from: `${l.label} (raced version ${i + 1})`, db: await o.codec.open(m, `${l.label} (raced version ${i + 1})`) });
+    for (const [i, m] of l.missed.entries()) {
+      const db = await o.codec.open(m, `${l.label} (raced version ${i + 1})`);
+      missed.push({ from: `${l.label} (raced version ${i + 1})`, db, digest: db.contentDigest() });
+    }
   }
   checkSameDatabase(o, state, [...toOpen.map((l) => ({ label: l.label, db: l.db! })), ...missed.map((m) => ({ label: m.from, db: m.db }))]);
 
   // Fold in a fixed order (primary, then copies in config order); the merge is order-independent in content anyway.
+  // Digests are computed once per state: at open, and by each merge for its result.
   const opened = toOpen.sort((a, b) => locations.indexOf(a) - locations.indexOf(b));
-  let result = opened[0]!.db!;
+  const result = opened[0]!.db!;
+  let digest = opened[0]!.digest!;
   let report: MergeSummary | undefined;
-  for (const next of [...opened.slice(1).map((l) => l.db!), ...missed.map((m) => m.db)]) {
-    if (next.contentDigest() === result.contentDigest()) continue;
-    report = sumReports(report, o.codec.merge(result, next));
+  for (const next of [...opened.slice(1).map((l) => ({ db: l.db!, digest: l.digest! })), ...missed]) {
+    if (next.digest === digest) continue;
+    const r = o.codec.merge(result, next.db, digest);
+    digest = r.digest ?? result.contentDigest();
+    report = sumReports(report, r);
   }
   if (report) o.log?.({ type: 'merge', sources: opened.map((l) => l.label), report });
-  const digest = result.contentDigest();
   const problems = o.codec.check(result);
   if (problems.length > 0) {
     throw new SsotError(ErrorCode.RequireFailed, `vault ${o.vault} is missing what it requires: ${problems.join('; ')}`, {
@@ -155,7 +161,7 @@ async function syncOnce(o: SyncVaultOptions): Promise<SyncVaultResult> {
   // Save once; when some location already holds exactly this content, reuse its bytes (no new salts, no KDF),
   // unless KeePassXC would refuse them: then the save (checked) writes a file it reads.
   const holder = toOpen.find((l) => l.digest === digest && (l.db!.readerProblems ?? []).length === 0);
-  const bytes = holder ? holder.bytes! : await result.save();
+  const bytes = holder ? holder.bytes! : await result.save({ digest });
   const digestOf = (l: Location): string | undefined => l.digest ?? recorded(l);
   // Each location is told what changed for it: a diff against what it holds now.
   const before = (l: Location): VaultDb | 'created' | undefined =>

@@ -49,7 +49,7 @@ export async function verifyVault(rt: VaultRuntime): Promise<VerifyReport> {
         locations.push({ location: s.id, label: s.label, status: 'missing' });
         continue;
       }
-      const db = await rt.codec.open(bytes, s.label, { checkReadable: true });
+      const db = await rt.codec.open(bytes, s.label);
       const refused = db.readerProblems ?? [];
       if (refused.length > 0) throw keepassxcWouldRefuse(s.label, refused);
       const digest = db.contentDigest();

@@ -72,8 +72,7 @@ export class VaultDatabase {
   clock: () => Date = () => new Date();
   /** The format version and cipher of the file this was read from (a new database: undefined). */
   readFormat: { version: string; cipher: string } | undefined;
-  /** What KeePassXC would refuse in the file this was read from (open with `checkReadable`). */
-  readerProblems: string[] = [];
+  private problems: () => string[] = () => [];
   private firstIndex: ItemIndex | undefined;
   private lastIndex: ItemIndex | undefined;
 
@@ -92,18 +91,23 @@ export class VaultDatabase {
    * damaged, non-KeePass or unsupported (Twofish) file is an InputError (Corrupt,
    * exit 2) that says which part failed. KDBX 2.x files open (and save as 3.1).
    */
-  static async open(bytes: Uint8Array, key: VaultKey, source: string, opts: { checkReadable?: boolean } = {}): Promise<VaultDatabase> {
+  static async open(bytes: Uint8Array, key: VaultKey, source: string): Promise<VaultDatabase> {
     const credentials = await toCredentials(key, source);
     let loaded: LoadedKdbx;
     try {
-      loaded = await loadKdbx(bytes, credentials, opts.checkReadable === true);
+      loaded = await loadKdbx(bytes, credentials);
     } catch (e) {
       throw openError(e, source, bytes);
     }
     const db = new VaultDatabase(loaded.kdbx, source);
     db.readFormat = { version: loaded.version, cipher: loaded.cipher };
-    db.readerProblems = loaded.problems;
+    db.problems = loaded.problems;
     return db;
+  }
+
+  /** What KeePassXC would refuse (or misread) in the file this was read from; none for a new database. */
+  get readerProblems(): string[] {
+    return this.problems();
   }
 
   /** A new, empty database: KDBX 4, Argon2id 64 MiB / 10 iterations / 2 lanes, AES unless told otherwise. */
@@ -145,10 +149,12 @@ export class VaultDatabase {
    * back as it was read (lossless/emit.ts). The bytes are then decrypted again
    * and checked (KeePassXC's reader rules, the same content): a file that fails
    * is an SsotError (WriteCheck, exit 1) and the caller writes it nowhere.
-   * `check: false` leaves the check out (benchmarks only).
+   * `check: false` leaves the check out (benchmarks only); `digest` is this
+   * database's contentDigest when the caller has just computed it.
    */
-  async save(opts: { check?: boolean } = {}): Promise<Uint8Array> {
-    const digest = this.contentDigest();
+  async save(opts: { check?: boolean; digest?: string } = {}): Promise<Uint8Array> {
+    // A digest given by the caller that is not this content's makes the check fail: safe either way.
+    const digest = opts.digest ?? this.contentDigest();
     const bytes = await saveKdbx(this.db);
     if (opts.check === false) return bytes;
     try {

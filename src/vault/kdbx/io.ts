@@ -20,8 +20,8 @@ export interface LoadedKdbx {
   /** The version the file declared ("2.0" for a KDBX 2 file, which is saved as 3.1). */
   version: string;
   cipher: string;
-  /** What KeePassXC would refuse in the file (only when asked for). */
-  problems: string[];
+  /** What KeePassXC would refuse in the file: worked out when first asked for. */
+  problems: () => string[];
 }
 
 /** Characters XML 1.0 does not allow (tab, newline and carriage return are allowed: a value may hold them). */
@@ -105,17 +105,14 @@ function readerProblems(c: OpenedContainer, doc: XDoc): string[] {
   return keepassxcProblems(doc, { innerBinaries: c.major >= 4 ? c.binaries.length : undefined });
 }
 
-/**
- * Decrypts and reads a file; throws KdbxFormatError (or kdbxweb's KdbxError
- * for a bad XML body). With `check`, also lists what KeePassXC would refuse.
- */
-export async function loadKdbx(bytes: Uint8Array, credentials: kdbxweb.KdbxCredentials, check = false): Promise<LoadedKdbx> {
+/** Decrypts and reads a file; throws KdbxFormatError (or kdbxweb's KdbxError for a bad XML body). */
+export async function loadKdbx(bytes: Uint8Array, credentials: kdbxweb.KdbxCredentials): Promise<LoadedKdbx> {
   const c = await openContainer(bytes, await compositeOf(credentials));
   const { kdbx, doc, sourceId } = await readModel(c, credentials);
-  const problems = check ? readerProblems(c, doc) : [];
   poolBinaries(kdbx);
   captureOrigins(kdbx, doc, sourceId);
-  return { kdbx, version: `${c.major}.${c.minor}`, cipher: c.cipher, problems };
+  let problems: string[] | undefined;
+  return { kdbx, version: `${c.major}.${c.minor}`, cipher: c.cipher, problems: () => (problems ??= readerProblems(c, doc)) };
 }
 
 /** A save that did not read back as written, or that KeePassXC would refuse: nothing may be written. */

@@ -17,11 +17,14 @@
 import type * as kdbxweb from '../kdbxweb.js';
 import { corrupt } from '../format/errors.js';
 
+/** Shared by every element without children (most of them): never written to. */
+const NO_CHILDREN: XEl[] = [];
+
 export class XEl {
   readonly nodeType = 1;
   readonly tagName: string;
   readonly attrs: Record<string, string> | undefined;
-  childNodes: XEl[] = [];
+  childNodes: XEl[] = NO_CHILDREN;
   /** The element's text when it has no child elements ('' when it has). */
   textContent = '';
   protectedValue: kdbxweb.ProtectedValue | undefined;
@@ -93,7 +96,7 @@ const isProtected = (a: Record<string, string> | undefined): boolean => a !== un
 /** Parses a KDBX XML document; `source` names it in the tokens of its templated text. */
 export function parseDocument(xml: string, source: number): XDoc {
   const out: string[] = [];
-  const stack: { el: XEl; texts: string[] | undefined; index: number }[] = [];
+  const stack: { el: XEl; text: string | undefined; index: number }[] = [];
   const protectedElements: XEl[] = [];
   let root: XEl | undefined;
   let copied = 0;
@@ -105,7 +108,7 @@ export function parseDocument(xml: string, source: number): XDoc {
       if (raw.trim()) throw corrupt('its XML is not well-formed (text outside the root element)');
       return;
     }
-    if (top.el.childNodes.length === 0) (top.texts ??= []).push(raw);
+    if (top.el.childNodes.length === 0) top.text = top.text === undefined ? raw : top.text + raw;
   };
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(xml); m; m = TOKEN.exec(xml)) {
@@ -120,7 +123,7 @@ export function parseDocument(xml: string, source: number): XDoc {
       const top = stack.pop();
       if (!top || top.el.tagName !== name) throw corrupt(`its XML is not well-formed (</${name}> closes ${top ? `<${top.el.tagName}>` : 'nothing'})`);
       const el = top.el;
-      if (el.childNodes.length === 0 && top.texts) el.textContent = top.texts.length === 1 ? top.texts[0]! : top.texts.join('');
+      if (el.childNodes.length === 0 && top.text !== undefined) el.textContent = top.text;
       if (top.index >= 0) {
         // Replace the value's text (from the start tag's end to here) by its token.
         const from = el.open - delta;
@@ -139,11 +142,14 @@ export function parseDocument(xml: string, source: number): XDoc {
     const at = m.index + delta;
     const el = new XEl(name, attributes(raw), at, at + m[0].length);
     const parent = stack[stack.length - 1];
-    if (parent) parent.el.childNodes.push(el);
+    if (parent) {
+      if (parent.el.childNodes === NO_CHILDREN) parent.el.childNodes = [];
+      parent.el.childNodes.push(el);
+    }
     else if (root) throw corrupt('its XML is not well-formed (more than one root element)');
     else root = el;
     const index = isProtected(el.attrs) ? protectedElements.push(el) - 1 : -1;
-    if (!selfClosing) stack.push({ el, texts: undefined, index });
+    if (!selfClosing) stack.push({ el, text: undefined, index });
   }
   if (stack.length > 0) throw corrupt(`its XML is not well-formed (<${stack[stack.length - 1]!.el.tagName}> is never closed)`);
   if (!root) throw corrupt('its XML is not well-formed (no root element)');
