@@ -3,7 +3,8 @@
  * written: protected values shown in plain text (ProtectInMemory="True").
  */
 import { openContainer } from '../../src/vault/kdbx/format/container.js';
-import { compositeOf, parseXml } from '../../src/vault/kdbx/io.js';
+import { compositeOf } from '../../src/vault/kdbx/io.js';
+import { parseXml } from '../../src/vault/kdbx/xml-dom.js';
 import * as kdbxweb from '../../src/vault/kdbx/kdbxweb.js';
 import { toCredentials, type VaultKey } from '../../src/vault/kdbx/key.js';
 

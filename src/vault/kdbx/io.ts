@@ -4,14 +4,12 @@
  * one changed as it was read (lossless/).
  */
 import { createHash } from 'node:crypto';
-import { DOMParser } from '@xmldom/xmldom';
 import * as kdbxweb from './kdbxweb.js';
 import { toArrayBuffer } from './bytes.js';
 import { databaseDigest } from './canonical.js';
 import { keepassxcProblems } from './check/xml-rules.js';
 import { openContainer, renewHeader, sealContainer, type InnerBinary, type OpenedContainer } from './format/container.js';
 import { corrupt, KdbxFormatError } from './format/errors.js';
-import { buildXml } from './lossless/emit.js';
 import { captureOrigins, newSourceId } from './lossless/origin.js';
 import { parseDocument, type XDoc } from './lossless/parse.js';
 
@@ -26,16 +24,6 @@ export interface LoadedKdbx {
 
 /** Characters XML 1.0 does not allow (tab, newline and carriage return are allowed: a value may hold them). */
 const INVALID_XML_CHARS = /[\x00-\x08\x0B\x0C\x0E-\x1F]/g;
-
-/** A full xmldom DOM of KDBX XML, failing on any error (tests and tools; opening uses lossless/parse.ts). */
-export function parseXml(xml: string): Document {
-  const fail = (e: unknown): never => {
-    throw corrupt(`its XML is not well-formed (${String(e instanceof Error ? e.message : e).split('\n')[0]})`);
-  };
-  const doc = new DOMParser({ errorHandler: { warning: fail, error: fail, fatalError: fail } }).parseFromString(xml, 'application/xml');
-  if (!doc.documentElement) fail('no root element');
-  return doc as unknown as Document;
-}
 
 export async function compositeOf(credentials: kdbxweb.KdbxCredentials): Promise<Uint8Array> {
   return new Uint8Array(await credentials.getHash());
@@ -184,6 +172,8 @@ export async function saveKdbx(kdbx: kdbxweb.Kdbx): Promise<Uint8Array> {
   const headerBytes = renewHeader(kdbx.header);
   if (kdbx.header.versionMajor < 4) kdbx.meta.headerHash = new Uint8Array(createHash('sha256').update(headerBytes).digest()).buffer;
   const salts = await kdbxweb.ProtectSaltGenerator.create(kdbx.header.protectedStreamKey!, kdbx.header.crsAlgorithm!);
+  // The writer (and xmldom, which it uses) loads only when something is saved: verify and guard never pay for it.
+  const { buildXml } = await import('./lossless/emit.js');
   const xml = buildXml(kdbx, salts);
   const binaries: InnerBinary[] = kdbx.header.versionMajor >= 4 ? kdbx.binaries.getAll().map((b) => ({ protected: b.value instanceof kdbxweb.ProtectedValue, data: bytesOf(b.value) })) : [];
   return sealContainer(kdbx.header, headerBytes, composite, xml, binaries);

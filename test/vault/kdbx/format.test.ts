@@ -12,7 +12,7 @@ import { keepassxcProblems } from '../../../src/vault/kdbx/check/xml-rules.js';
 import { rawKdbx, VaultDatabase } from '../../../src/vault/kdbx/database.js';
 import * as kdbxweb from '../../../src/vault/kdbx/kdbxweb.js';
 import { parseHeader } from '../../../src/vault/kdbx/format/header.js';
-import { parseXml } from '../../../src/vault/kdbx/io.js';
+import { parseXml } from '../../../src/vault/kdbx/xml-dom.js';
 import type { VaultKey } from '../../../src/vault/kdbx/key.js';
 import { corpusDir } from '../../support/corpus.js';
 import { FAST } from './fixture.js';
