@@ -8,7 +8,7 @@
  * it, untouched entries and groups are identical in their XML, and no entry
  * that one side changed is reported as a conflict.
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FolderCopy } from '../../../src/vault/copies/folder.js';
@@ -107,6 +107,23 @@ async function roundTrip(c: Case): Promise<void> {
   for (const [uuid, xml] of was) expect(now.get(uuid), `element ${uuid} of ${c.name}`).toBe(xml);
 }
 
+/**
+ * Other clients' test databases, where they have been fetched (outside this
+ * repository; not on CI, which has no network): each folder under
+ * $SSOT_KDBX_EXTRA (default /work/bench-data/kdbx) with a manifest.json like
+ * the corpus's, `expect` "ok" or "twofish".
+ */
+function otherClients(): (Case & { expect: string; source: string })[] {
+  const base = process.env['SSOT_KDBX_EXTRA'] ?? '/work/bench-data/kdbx';
+  if (!existsSync(base)) return [];
+  return readdirSync(base).flatMap((sub) => {
+    const m = path.join(base, sub, 'manifest.json');
+    if (!existsSync(m)) return [];
+    const man = JSON.parse(readFileSync(m, 'utf8')) as { source: string; databases: (CorpusDatabase & { expect: string })[] };
+    return man.databases.map((d) => ({ ...fromManifest(d), name: `${sub}/${d.file}`, file: path.join(base, sub, d.file), keyFile: d.keyFile ? path.join(base, sub, d.keyFile) : null, expect: d.expect, source: man.source }));
+  });
+}
+
 describe.skipIf(!hasKeepassxc() && !process.env['CI'])('the real-world KDBX corpus survives ssot (issue 10)', () => {
   for (const d of corpusManifest()) {
     it(d.file, async () => roundTrip(fromManifest(d)), 60_000);
@@ -114,4 +131,14 @@ describe.skipIf(!hasKeepassxc() && !process.env['CI'])('the real-world KDBX corp
   it('databases made here by two writers', async () => {
     for (const c of await madeHere()) await roundTrip(c);
   }, 60_000);
+  const others = otherClients();
+  it.skipIf(others.length === 0)(`other clients' test databases, where fetched (${others.length})`, async () => {
+    for (const c of others) {
+      if (c.expect === 'twofish') {
+        await expect(VaultDatabase.open(readFileSync(c.file), keyOf(c), c.name)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/Twofish/) });
+      } else {
+        await roundTrip(c);
+      }
+    }
+  }, 120_000);
 });

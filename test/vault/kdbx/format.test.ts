@@ -151,5 +151,7 @@ describe('what KeePassXC reader rules refuse', () => {
     const db = await VaultDatabase.open(readFileSync(path.join(corpus, 'kxc-NewDatabase.kdbx')), { password: 'a' }, 'n');
     expect(db.readerProblems).toEqual([]);
     expect(keepassxcProblems(doc('<HistoryMaxItems>10</HistoryMaxItems><RecycleBinEnabled>True</RecycleBinEnabled>', '<EnableSearching>null</EnableSearching>'), { innerBinaries: 0 })).toEqual([]);
+    // pykeepass writes an empty attachment as an empty compressed element; KeePassXC reads it.
+    expect(keepassxcProblems(doc('<Binaries><Binary ID="0" Compressed="True"/></Binaries>', entry('<Binary><Key>e</Key><Value Ref="0"/></Binary>')), { innerBinaries: undefined })).toEqual([]);
   });
 });

@@ -127,8 +127,10 @@ class Checker {
     for (const b of kids(n, 'Binary')) {
       this.pool.add(b.getAttribute('ID') ?? '');
       if (/^(true|1)$/i.test(b.getAttribute('Compressed') ?? '') && !/^true$/i.test(b.getAttribute('Protected') ?? '')) {
+        // Nothing at all is an empty attachment to KeePassXC too; anything else must decompress.
+        const data = base64Bytes(text(b)) ?? Buffer.alloc(1);
         try {
-          gunzipSync(base64Bytes(text(b)) ?? Buffer.alloc(0));
+          if (data.length > 0) gunzipSync(data);
         } catch {
           this.add('Meta/Binaries', `attachment ${b.getAttribute('ID')} cannot be decompressed`);
         }
