@@ -44,9 +44,8 @@ async function readModel(c: OpenedContainer, credentials: kdbxweb.KdbxCredential
   const sourceId = newSourceId();
   const doc = parseDocument(c.xml.replace(INVALID_XML_CHARS, ''), sourceId);
   const salts = await kdbxweb.ProtectSaltGenerator.create(c.header.protectedStreamKey!, c.header.crsAlgorithm!);
+  decryptProtected(doc, salts);
   // kdbxweb's readers take the small DOM of parse.ts: it has the part of the DOM they use.
-  const root = doc.documentElement as unknown as Node;
-  kdbxweb.XmlUtils.setProtectedValues(root, salts);
   kdbx.xml = doc as unknown as Document;
   await kdbx.loadFromXml(new kdbxweb.KdbxContext({ kdbx }));
   kdbx.xml = undefined;
@@ -85,6 +84,19 @@ function keepPoolOrder(kdbx: kdbxweb.Kdbx, ids: string[]): void {
     if (seen.has(b.hash)) continue;
     seen.add(b.hash);
     kdbx.binaries.addWithHash(b);
+  }
+}
+
+/**
+ * The protected values, decrypted in document order with the file's inner
+ * stream: kdbxweb's setProtectedValues, without walking every element (the
+ * parser already listed the protected ones).
+ */
+function decryptProtected(doc: XDoc, salts: kdbxweb.ProtectSaltGenerator): void {
+  for (const el of doc.protectedElements) {
+    const value = Buffer.from(el.textContent, 'base64');
+    if (value.byteLength === 0) continue;
+    el.protectedValue = new kdbxweb.ProtectedValue(toArrayBuffer(value), salts.getSalt(value.byteLength));
   }
 }
 

@@ -109,6 +109,7 @@ export type KdbxHeader = T.KdbxHeader;
 export type KdbxMeta = T.KdbxMeta;
 export type KdbxUuid = T.KdbxUuid;
 export type ProtectedValue = T.ProtectedValue;
+export type ProtectSaltGenerator = T.ProtectSaltGenerator;
 export type VarDictionary = T.VarDictionary;
 export type KdbxBinary = T.KdbxBinary;
 export type KdbxBinaryWithHash = T.KdbxBinaryWithHash;

@@ -96,19 +96,22 @@ const isProtected = (a: Record<string, string> | undefined): boolean => a !== un
 /** Parses a KDBX XML document; `source` names it in the tokens of its templated text. */
 export function parseDocument(xml: string, source: number): XDoc {
   const out: string[] = [];
-  const stack: { el: XEl; text: string | undefined; index: number }[] = [];
+  // The open elements, as parallel stacks (one object per element would be garbage for nothing).
+  const els: XEl[] = [];
+  const texts: (string | undefined)[] = [];
+  const indexes: number[] = [];
   const protectedElements: XEl[] = [];
   let root: XEl | undefined;
   let copied = 0;
   let delta = 0;
   let last = 0;
   const text = (raw: string): void => {
-    const top = stack[stack.length - 1];
-    if (!top) {
+    const top = els.length - 1;
+    if (top < 0) {
       if (raw.trim()) throw corrupt('its XML is not well-formed (text outside the root element)');
       return;
     }
-    if (top.el.childNodes.length === 0) top.text = top.text === undefined ? raw : top.text + raw;
+    if (els[top]!.childNodes.length === 0) texts[top] = texts[top] === undefined ? raw : texts[top] + raw;
   };
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(xml); m; m = TOKEN.exec(xml)) {
@@ -120,17 +123,18 @@ export function parseDocument(xml: string, source: number): XDoc {
       continue;
     }
     if (m[1] === '/') {
-      const top = stack.pop();
-      if (!top || top.el.tagName !== name) throw corrupt(`its XML is not well-formed (</${name}> closes ${top ? `<${top.el.tagName}>` : 'nothing'})`);
-      const el = top.el;
-      if (el.childNodes.length === 0 && top.text !== undefined) el.textContent = top.text;
-      if (top.index >= 0) {
+      const el = els.pop();
+      const t = texts.pop();
+      const index = indexes.pop()!;
+      if (!el || el.tagName !== name) throw corrupt(`its XML is not well-formed (</${name}> closes ${el ? `<${el.tagName}>` : 'nothing'})`);
+      if (el.childNodes.length === 0 && t !== undefined) el.textContent = t;
+      if (index >= 0) {
         // Replace the value's text (from the start tag's end to here) by its token.
         const from = el.open - delta;
-        const t = token(source, top.index);
-        out.push(xml.slice(copied, from), t);
+        const tok = token(source, index);
+        out.push(xml.slice(copied, from), tok);
         copied = m.index;
-        delta += t.length - (m.index - from);
+        delta += tok.length - (m.index - from);
       }
       el.close = m.index + delta;
       el.end = m.index + m[0].length + delta;
@@ -141,17 +145,20 @@ export function parseDocument(xml: string, source: number): XDoc {
     if (selfClosing) raw = raw.slice(0, -1);
     const at = m.index + delta;
     const el = new XEl(name, attributes(raw), at, at + m[0].length);
-    const parent = stack[stack.length - 1];
+    const parent = els[els.length - 1];
     if (parent) {
-      if (parent.el.childNodes === NO_CHILDREN) parent.el.childNodes = [];
-      parent.el.childNodes.push(el);
-    }
-    else if (root) throw corrupt('its XML is not well-formed (more than one root element)');
+      if (parent.childNodes === NO_CHILDREN) parent.childNodes = [];
+      parent.childNodes.push(el);
+    } else if (root) throw corrupt('its XML is not well-formed (more than one root element)');
     else root = el;
     const index = isProtected(el.attrs) ? protectedElements.push(el) - 1 : -1;
-    if (!selfClosing) stack.push({ el, text: undefined, index });
+    if (!selfClosing) {
+      els.push(el);
+      texts.push(undefined);
+      indexes.push(index);
+    }
   }
-  if (stack.length > 0) throw corrupt(`its XML is not well-formed (<${stack[stack.length - 1]!.el.tagName}> is never closed)`);
+  if (els.length > 0) throw corrupt(`its XML is not well-formed (<${els[els.length - 1]!.tagName}> is never closed)`);
   if (!root) throw corrupt('its XML is not well-formed (no root element)');
   if (xml.slice(last).trim()) throw corrupt('its XML is not well-formed (text after the root element)');
   out.push(xml.slice(copied));
