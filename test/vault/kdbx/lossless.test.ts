@@ -24,7 +24,7 @@ const key: VaultKey = { password: PW };
 const withKpxc = hasKeepassxc() || Boolean(process.env['CI']);
 
 /** A small database made by ssot, its bytes, and its plain XML. */
-async function base(opts: { minor?: number } = {}): Promise<{ bytes: Uint8Array; xml: string; ids: Record<string, string> }> {
+async function base(opts: { minor?: number } = {}): Promise<{ bytes: Uint8Array; xml: string; ids: { a: string; b: string; c: string } }> {
   const clock = new Clock();
   const db = await VaultDatabase.create(key, { ...FAST, name: 'lossless' });
   if (opts.minor) rawKdbx(db).header.versionMinor = opts.minor;
