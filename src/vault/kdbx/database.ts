@@ -13,29 +13,13 @@ import { cloneKdbx } from './clone.js';
 import { changeCounts, type ChangeCounts } from './diff.js';
 import { snapshot } from './entry-state.js';
 import { toCredentials, type VaultKey } from './key.js';
+import { newKdbx, type CreateOptions } from './create.js';
+import { entriesWithPath, entryView, recycleBinOf, summaryOf, title, type EntryView } from './views.js';
 
 export type { VaultKey } from './key.js';
 
-export interface EntryView {
-  uuid: string;
-  path: string;
-  title: string;
-  fields: Record<string, string>;
-  attachments: string[];
-  lastModified: Date;
-}
+export type { EntryView } from './views.js';
 
-export interface CreateOptions {
-  name?: string;
-  kdf?: 'argon2id' | 'argon2d' | 'aes';
-  /** Argon2 memory in KiB. */
-  memoryKiB?: number;
-  /** Argon2 iterations, or AES-KDF rounds. */
-  iterations?: number;
-  parallelism?: number;
-  version?: 3 | 4;
-  cipher?: 'aes' | 'chacha20';
-}
 
 export interface EntryFields {
   Title: string;
@@ -46,8 +30,7 @@ export interface EntryFields {
   [custom: string]: string | undefined;
 }
 
-/** KeePassXC's defaults (64 MiB, 10 iterations, 2 lanes), not kdbxweb's 1 MiB/2 iterations. */
-export const DEFAULT_KDF = { memoryKiB: 64 * 1024, iterations: 10, parallelism: 2, aesRounds: 2_000_000 } as const;
+export { DEFAULT_KDF, type CreateOptions } from './create.js';
 
 const dbs = new WeakMap<VaultDatabase, kdbxweb.Kdbx>();
 
@@ -113,33 +96,7 @@ export class VaultDatabase {
   /** A new, empty database: KDBX 4, Argon2id 64 MiB / 10 iterations / 2 lanes, AES unless told otherwise. */
   static async create(key: VaultKey, opts: CreateOptions = {}): Promise<VaultDatabase> {
     const name = opts.name ?? 'Passwords';
-    const credentials = await toCredentials(key, name);
-    const db = kdbxweb.Kdbx.create(credentials, name);
-    const version = opts.version ?? 4;
-    const kdf = opts.kdf ?? (version === 3 ? 'aes' : 'argon2id');
-    if (version === 3) {
-      if (kdf !== 'aes') throw new SsotError(ErrorCode.Usage, 'KDBX 3.1 supports only the AES-KDF');
-      db.setVersion(3);
-      db.header.keyEncryptionRounds = opts.iterations ?? DEFAULT_KDF.aesRounds;
-    } else {
-      db.setVersion(4);
-      const K = kdbxweb.Consts.KdfId;
-      db.setKdf(kdf === 'aes' ? K.Aes : kdf === 'argon2d' ? K.Argon2d : K.Argon2id);
-      const p = db.header.kdfParameters!;
-      // VarDictionary value types (not exported by kdbxweb): 0x04 UInt32, 0x05 UInt64.
-      if (kdf === 'aes') {
-        p.set('R', 0x05, kdbxweb.Int64.from(opts.iterations ?? DEFAULT_KDF.aesRounds));
-      } else {
-        p.set('M', 0x05, kdbxweb.Int64.from((opts.memoryKiB ?? DEFAULT_KDF.memoryKiB) * 1024));
-        p.set('I', 0x05, kdbxweb.Int64.from(opts.iterations ?? DEFAULT_KDF.iterations));
-        p.set('P', 0x04, opts.parallelism ?? DEFAULT_KDF.parallelism);
-        p.set('V', 0x04, 0x13);
-      }
-    }
-    if (opts.cipher === 'chacha20') db.header.dataCipherUuid = new kdbxweb.KdbxUuid(kdbxweb.Consts.CipherId.ChaCha20);
-    // KeePassXC's defaults: 10 history items, 6 MiB.
-    db.meta.historyMaxItems = 10;
-    db.meta.historyMaxSize = 6 * 1024 * 1024;
+    const db = newKdbx(await toCredentials(key, name), name, opts);
     return new VaultDatabase(db, name);
   }
 
@@ -230,19 +187,7 @@ export class VaultDatabase {
 
   /** Live entries and groups (root and recycle bin not counted) and tombstones. */
   summary(): { entries: number; groups: number; deleted: number } {
-    let entries = 0;
-    let groups = 0;
-    const bin = this.recycleBin();
-    const walk = (g: kdbxweb.KdbxGroup): void => {
-      for (const c of g.groups) {
-        if (c === bin) continue;
-        groups++;
-        walk(c);
-      }
-      entries += g.entries.length;
-    };
-    walk(this.db.getDefaultGroup());
-    return { entries, groups, deleted: this.db.deletedObjects.length };
+    return summaryOf(this.db);
   }
 
   /** Live entries (recycle bin excluded), with their paths. */
@@ -432,39 +377,19 @@ export class VaultDatabase {
   }
 
   private recycleBin(): kdbxweb.KdbxGroup | undefined {
-    const id = this.db.meta.recycleBinUuid;
-    if (!id || id.empty) return undefined;
-    return this.db.getGroup(id);
+    return recycleBinOf(this.db);
   }
 
   private *allEntriesWithPath(): Generator<[kdbxweb.KdbxEntry, string]> {
-    const walk = function* (g: kdbxweb.KdbxGroup, prefix: string): Generator<[kdbxweb.KdbxEntry, string]> {
-      for (const e of g.entries) yield [e, prefix + title(e)];
-      for (const c of g.groups) yield* walk(c, `${prefix}${c.name ?? ''}/`);
-    };
-    yield* walk(this.db.getDefaultGroup(), '');
+    yield* entriesWithPath(this.db, false);
   }
 
   private *liveEntries(): Generator<[kdbxweb.KdbxEntry, string]> {
-    const bin = this.recycleBin();
-    const walk = function* (g: kdbxweb.KdbxGroup, prefix: string): Generator<[kdbxweb.KdbxEntry, string]> {
-      for (const e of g.entries) yield [e, prefix + title(e)];
-      for (const c of g.groups) if (c !== bin) yield* walk(c, `${prefix}${c.name ?? ''}/`);
-    };
-    yield* walk(this.db.getDefaultGroup(), '');
+    yield* entriesWithPath(this.db, true);
   }
 
   private view(e: kdbxweb.KdbxEntry, path: string): EntryView {
-    const fields: Record<string, string> = {};
-    for (const [k, v] of e.fields) fields[k] = fieldText(v);
-    return {
-      uuid: e.uuid.id,
-      path,
-      title: title(e),
-      fields,
-      attachments: [...e.binaries.keys()],
-      lastModified: e.times.lastModTime ?? new Date(0),
-    };
+    return entryView(e, path);
   }
 
   private entryByUuid(uuid: string): kdbxweb.KdbxEntry {
@@ -510,9 +435,4 @@ export class VaultDatabase {
     }
     return g;
   }
-}
-
-function title(e: kdbxweb.KdbxEntry): string {
-  const t = e.fields.get('Title');
-  return t === undefined ? '' : fieldText(t);
 }
