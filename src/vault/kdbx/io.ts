@@ -9,7 +9,7 @@ import { toArrayBuffer } from './bytes.js';
 import { databaseDigest } from './canonical.js';
 import { keepassxcProblems } from './check/xml-rules.js';
 import { openContainer, renewHeader, sealContainer, type InnerBinary, type OpenedContainer } from './format/container.js';
-import { corrupt, KdbxFormatError } from './format/errors.js';
+import { corrupt } from './format/errors.js';
 import { captureOrigins, newSourceId } from './lossless/origin.js';
 import { parseDocument, type XDoc } from './lossless/parse.js';
 
@@ -191,4 +191,3 @@ export async function saveKdbx(kdbx: kdbxweb.Kdbx): Promise<Uint8Array> {
   return sealContainer(kdbx.header, headerBytes, composite, xml, binaries);
 }
 
-export { KdbxFormatError };

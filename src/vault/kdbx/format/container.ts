@@ -149,7 +149,9 @@ function readInnerHeader(plain: Buffer, h: kdbxweb.KdbxHeader): { xml: string; b
 /**
  * New salts, seeds and nonce for a save, as KeePassXC draws them. KDBX 3
  * files are written as 3.1 with a Salsa20 inner stream (KeePassXC's KDBX 3
- * reader uses nothing else); ChaCha20 takes a 12-byte nonce in both versions.
+ * reader uses nothing else); ChaCha20 takes a 12-byte nonce in both versions
+ * (kdbxweb's generateSalts draws 16 bytes for every KDBX 3 cipher: that is
+ * where the 16-byte ChaCha20 nonce KeePassXC refused came from).
  */
 export function renewHeader(h: kdbxweb.KdbxHeader): Uint8Array {
   h.generateSalts();
