@@ -1,13 +1,14 @@
 /**
  * The one place that imports kdbxweb. kdbxweb 2.1.1 is a webpack CommonJS bundle:
- * under Node's ESM loader its named exports are not detected, so it is imported
- * as a default (module.exports) and re-exported here with its types. Other
- * modules of this folder use `import * as kdbxweb from './kdbxweb.js'`.
+ * it is loaded with require() (imported from ESM, Node would first scan its
+ * 9,000 lines for named exports it does not have, on every start) and
+ * re-exported here with its types. Other modules of this folder use
+ * `import * as kdbxweb from './kdbxweb.js'`.
  */
-import lib from 'kdbxweb';
+import { createRequire } from 'node:module';
 import type * as T from 'kdbxweb';
 
-const k = lib as unknown as typeof T;
+const k = createRequire(import.meta.url)('kdbxweb') as typeof T;
 
 /*
  * kdbxweb 2.1.1 bug (research/vault.md §1.6, keeweb #2137): in KDBX 4.1 files it writes
