@@ -116,6 +116,19 @@ describe('what was seen, fixed (issue 10)', () => {
     });
   }
 
+  it('values KeePassXC refuses that kdbxweb (and earlier ssot) wrote are repaired on the next write, even where nothing changed', async () => {
+    const { bytes, xml, ids } = await base();
+    const old = xml
+      .replace(/<EnableSearching>[^<]*<\/EnableSearching>/g, '<EnableSearching/>')
+      .replace(/<EnableAutoType>[^<]*<\/EnableAutoType>/g, '<EnableAutoType></EnableAutoType>')
+      .replace(/<UsageCount>[^<]*<\/UsageCount>/, '<UsageCount/>');
+    const other = await sealXml(old, key, bytes);
+    const { out } = await twoSided(other, key, (a) => a.editEntry(ids.c, { URL: 'https://c.example' }), (b) => b.addEntry('', { Title: 'delta' }));
+    const w = await plainXml(out, key);
+    expect(w).not.toMatch(/<Enable(Searching|AutoType)\s*\/>|<Enable(Searching|AutoType)><\/Enable|<UsageCount\s*\/>/);
+    expect(count(w, /<EnableSearching>null<\/EnableSearching>/g)).toBeGreaterThan(0);
+  });
+
   it('auto-type associations with an empty keystroke sequence stay on the entry and in its history', async () => {
     const { bytes, xml, ids } = await base();
     const assoc = '<Association><Window>Firefox - *</Window><KeystrokeSequence/></Association>';
