@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const all = ['vault-open', 'vault-sync', 'copies', 'rclone', 'guard', 'guard-precision', 'guard-recall', 'docs', 'docs-readmes', 'tickets', 'watch-latency'];
+const all = ['vault-open', 'vault-verify', 'vault-sync', 'vault-merge', 'copies', 'rclone', 'guard', 'guard-precision', 'guard-recall', 'docs', 'docs-readmes', 'tickets', 'watch-latency'];
 const onDemand = ['watch-idle'];
 const i = process.argv.indexOf('--only');
 const picked = i > 0 ? process.argv[i + 1].split(',') : all;

@@ -134,7 +134,9 @@ export function buildProgram(onExit: (code: number) => void): Command {
   def(guard, 'uninstall', 'remove the hook and restore what was there', sub('guard', 'uninstall'));
 
   const keyring = group(program, 'keyring', 'store credentials referenced as { keyring: "service/account" }');
-  def(keyring, 'set <ref>', 'store a value (read from stdin or a prompt)', sub('keyring', 'set'));
+  def(keyring, 'set <ref>', 'store a value (read from stdin or a prompt)', sub('keyring', 'set'), (c) =>
+    c.option('--empty', 'store the empty string (a vault whose master password is empty)'),
+  );
   def(keyring, 'delete <ref>', 'remove a value', sub('keyring', 'remove'));
 
   const auth = group(program, 'auth', "sign in to the services that need a browser's consent");

@@ -26,15 +26,23 @@ export interface CredentialContext {
  * Resolve one reference to its value. `label` says what it is for
  * ("password of vault chronos"); it appears in errors, the value never does.
  * Every value resolved is added to the redactor.
+ *
+ * With `allowEmpty` (a vault's master password: KeePassXC allows the empty
+ * password and tells it from none), an empty value is a value: an environment
+ * variable set to "", an empty 0600 file, an empty keyring item, Enter at the
+ * prompt. Otherwise an empty value counts as missing (a token is never empty).
  */
-export async function resolveCredential(ref: CredentialRef, ctx: CredentialContext, label: string): Promise<string> {
+export async function resolveCredential(ref: CredentialRef, ctx: CredentialContext, label: string, opts: { allowEmpty?: boolean } = {}): Promise<string> {
   const value = await lookup(ref, ctx, label);
-  if (value !== undefined && value !== '') {
+  if (value !== undefined && (value !== '' || opts.allowEmpty === true)) {
     redactor.add(value);
     return value;
   }
   if (ctx.prompt) {
     const typed = await ctx.prompt(label);
+    if (typed === '' && opts.allowEmpty !== true) {
+      throw new CredentialError(ErrorCode.Credential, `no value typed for the ${label}`, { place: { file: ctx.configFile }, hint: hintFor(ref) });
+    }
     redactor.add(typed);
     return typed;
   }

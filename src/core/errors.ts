@@ -20,6 +20,7 @@ export const ErrorCode = {
   Corrupt: 'VAULT_CORRUPT',
   NotSameDatabase: 'VAULT_NOT_SAME_DATABASE',
   RequireFailed: 'VAULT_REQUIRE_FAILED',
+  WriteCheck: 'VAULT_WRITE_CHECK',
   Locked: 'LOCKED',
   Conflict: 'CONFLICT',
   Remote: 'REMOTE',

@@ -1,14 +1,24 @@
 import type { VaultConfig } from '../config/schema.js';
 import type { VaultCodec } from './codec.js';
-import { VaultDatabase } from './kdbx/database.js';
+import type { VaultDatabase } from './kdbx/database.js';
 import type { VaultKey } from './kdbx/key.js';
-import { mergeDatabases } from './kdbx/merge.js';
+import type { mergeDatabases as MergeFn } from './kdbx/merge.js';
 
-/** The engine's codec over real KDBX files, bound to one vault's key and `require`. */
+/**
+ * The engine's codec over real KDBX files, bound to one vault's key and
+ * `require`. The KDBX layer (kdbxweb, Argon2, the XML machinery) loads with the
+ * first open: a sync in which nothing changed never pays for it. merge and
+ * check only ever run on opened databases, so it is loaded by then.
+ */
 export function kdbxCodec(key: VaultKey, require?: VaultConfig['require']): VaultCodec<VaultDatabase> {
+  let merge: typeof MergeFn | undefined;
   return {
-    open: (bytes, source) => VaultDatabase.open(bytes, key, source),
-    merge: (target, source) => mergeDatabases(target, source),
+    open: async (bytes, source) => {
+      const [{ VaultDatabase }, m] = await Promise.all([import('./kdbx/database.js'), import('./kdbx/merge.js')]);
+      merge = m.mergeDatabases;
+      return VaultDatabase.open(bytes, key, source);
+    },
+    merge: (target, source, targetDigest) => merge!(target, source, targetDigest === undefined ? {} : { targetDigest }),
     check: (db) => requireProblems(db, require),
   };
 }

@@ -11,7 +11,8 @@ export interface VaultKeyMaterial {
 
 export async function resolveVaultKey(v: VaultConfig, ctx: CredentialContext): Promise<VaultKeyMaterial> {
   const key: VaultKeyMaterial = {};
-  if (v.password) key.password = await resolveCredential(v.password, ctx, `password of vault ${v.name}`);
+  // The empty password is a password (KeePassXC tells it from none): an empty value is kept.
+  if (v.password) key.password = await resolveCredential(v.password, ctx, `password of vault ${v.name}`, { allowEmpty: true });
   if (v.keyFile) {
     try {
       key.keyFile = await fs.readFile(v.keyFile);

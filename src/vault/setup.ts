@@ -7,7 +7,7 @@ import { ErrorCode, InputError, UsageError } from '../core/errors.js';
 import { stateDir as defaultStateDir } from '../core/paths.js';
 import type { VaultCodec } from './codec.js';
 import type { Copy } from './copies/copy.js';
-import { VaultDatabase } from './kdbx/database.js';
+import type { VaultDatabase } from './kdbx/database.js';
 import type { VaultKey } from './kdbx/key.js';
 import { kdbxCodec } from './kdbx-codec.js';
 import { resolveVaultKey } from './key.js';
@@ -58,6 +58,7 @@ export async function openPrimary(v: VaultConfig, creds: CredentialContext): Pro
   } catch (e) {
     throw new InputError(ErrorCode.NotFound, `cannot read vault ${v.name}: ${(e as Error).message}`, { file: v.path }, `create it with \`ssot vault create ${v.name}\` or fix vaults[].path`);
   }
+  const { VaultDatabase } = await import('./kdbx/database.js');
   return VaultDatabase.open(bytes, key, v.path);
 }
 

@@ -6,7 +6,7 @@ import { ErrorCode, InputError, SsotError, isSsotError } from '../core/errors.js
 import { acquireLock } from '../core/lock.js';
 import { backupDir, backupPrimary } from './backup.js';
 import { lookBeside, type Beside } from './beside.js';
-import type { MergeSummary, VaultCodec, VaultDb } from './codec.js';
+import type { ItemCounts, MergeSummary, VaultCodec, VaultDb } from './codec.js';
 import type { ConflictCopyReport } from './conflict-copies.js';
 import { CopyConflictError, type Copy } from './copies/copy.js';
 import { readVaultState, recordVaultError, writeVaultState, type LastError, type LocationState, type VaultState } from './state.js';
@@ -158,19 +158,23 @@ async function syncOnce(o: SyncVaultOptions): Promise<SyncVaultResult> {
     if (!o.dryRun) await keepErrors(o, plan.state, errors);
     return base;
   }
-  const { result, report, toOpen } = await openAndMerge(o, plan, heldDigests);
-  const digest = result.contentDigest();
+  const { result, report, toOpen, opened, digest } = await openAndMerge(o, plan, heldDigests);
   const problems = o.codec.check(result);
   if (problems.length > 0) {
     throw new SsotError(ErrorCode.RequireFailed, `vault ${o.vault} is missing what it requires: ${problems.join('; ')}`, {
       hint: 'nothing was written; restore the missing entries (ssot vault restore) or edit `require` in the config',
     });
   }
-  // Save once; when some location already holds exactly this content, reuse its bytes (no new salts, no KDF).
-  const holder = toOpen.find((l) => l.digest === digest);
-  const bytes = holder ? holder.bytes! : await result.save();
-  const message = commitMessage(o.vault, report, result, changed.map((l) => l.label));
-  const w = await writeEverywhere(o, plan, { bytes, digest, message, rootUuid: result.rootUuid, conflicts: report?.conflicts.length ?? 0 });
+  // Save once; when some location already holds exactly this content, reuse its bytes (no new salts, no KDF),
+  // unless KeePassXC would refuse them: then the save (checked) writes a file it reads.
+  const holder = toOpen.find((l) => l.digest === digest && (l.db!.readerProblems ?? []).length === 0);
+  const bytes = holder ? holder.bytes! : await result.save({ digest });
+  // Each location is told what changed for it: a diff against what it holds now.
+  const digestOf = (l: Location): string | undefined => l.digest ?? plan.recorded(l);
+  const before = (l: Location): VaultDb | 'created' | undefined =>
+    !l.bytes ? 'created' : (l.db ?? opened.find((x) => x.digest !== undefined && x.digest === digestOf(l))?.db);
+  const messageFor = (l: Location): string => commitMessage(o.vault, result, before(l), report?.conflicts.length ?? 0);
+  const w = await writeEverywhere(o, plan, { bytes, digest, messageFor, rootUuid: result.rootUuid, conflicts: report?.conflicts.length ?? 0 });
   return {
     ...base,
     outcome: w.written.length > 0 ? 'updated' : 'unchanged',
@@ -210,7 +214,11 @@ async function readPlan(o: SyncVaultOptions): Promise<Plan> {
  * for a while is merged into what we had, never written over it), and fold
  * them together.
  */
-async function openAndMerge(o: SyncVaultOptions, plan: Plan, heldDigests: Set<string | undefined>): Promise<{ result: VaultDb; report?: MergeSummary; toOpen: Location[] }> {
+async function openAndMerge(
+  o: SyncVaultOptions,
+  plan: Plan,
+  heldDigests: Set<string | undefined>,
+): Promise<{ result: VaultDb; digest: string; report?: MergeSummary; toOpen: Location[]; opened: Location[] }> {
   const { changed, unchanged, locations, state } = plan;
   const primaryWins = o.primaryWins === true && changed.some((l) => l.id === PRIMARY);
   const representatives = primaryWins ? [] : [...heldDigests].map((d) => unchanged.find((l) => plan.recorded(l) === d)!);
@@ -226,25 +234,30 @@ async function openAndMerge(o: SyncVaultOptions, plan: Plan, heldDigests: Set<st
       l.digest = l.db.contentDigest();
     }),
   );
-  const missed: { from: string; db: VaultDb }[] = [];
+  const missed: { from: string; db: VaultDb; digest: string }[] = [];
   for (const l of changed) {
     for (const [i, m] of l.missed.entries()) {
       const from = `${l.label} (raced version ${i + 1})`;
-      missed.push({ from, db: await o.codec.open(m, from).catch((e: unknown) => Promise.reject(atLocation(e, l.id))) });
+      const db = await o.codec.open(m, from).catch((e: unknown) => Promise.reject(atLocation(e, l.id)));
+      missed.push({ from, db, digest: db.contentDigest() });
     }
   }
   checkSameDatabase(o, state, [...toOpen.map((l) => ({ label: l.label, db: l.db! })), ...missed.map((m) => ({ label: m.from, db: m.db }))]);
   // Fold in a fixed order (primary, then copies in config order); the merge is order-independent in content anyway.
+  // Digests are computed once per state: at open, and by each merge for its result.
   const opened = toOpen.sort((a, b) => locations.indexOf(a) - locations.indexOf(b));
-  missed.push(...(await plan.beside.conflictCopies.open(o.codec, state.rootUuid ?? opened[0]!.db!.rootUuid)));
+  for (const c of await plan.beside.conflictCopies.open(o.codec, state.rootUuid ?? opened[0]!.db!.rootUuid)) missed.push({ ...c, digest: c.db.contentDigest() });
   const result = opened[0]!.db!;
+  let digest = opened[0]!.digest!;
   let report: MergeSummary | undefined;
-  for (const next of [...opened.slice(1).map((l) => l.db!), ...missed.map((m) => m.db)]) {
-    if (next.contentDigest() === result.contentDigest()) continue;
-    report = sumReports(report, o.codec.merge(result, next));
+  for (const next of [...opened.slice(1).map((l) => ({ db: l.db!, digest: l.digest! })), ...missed]) {
+    if (next.digest === digest) continue;
+    const r = o.codec.merge(result, next.db, digest);
+    digest = r.digest ?? result.contentDigest();
+    report = sumReports(report, r);
   }
   if (report) o.log?.({ type: 'merge', sources: opened.map((l) => l.label), report });
-  return { result, ...(report ? { report } : {}), toOpen };
+  return { result, digest, ...(report ? { report } : {}), toOpen, opened };
 }
 
 /**
@@ -256,7 +269,7 @@ async function openAndMerge(o: SyncVaultOptions, plan: Plan, heldDigests: Set<st
 async function writeEverywhere(
   o: SyncVaultOptions,
   plan: Plan,
-  r: { bytes: Uint8Array; digest: string; message: string; rootUuid: string; conflicts: number },
+  r: { bytes: Uint8Array; digest: string; messageFor: (l: Location) => string; rootUuid: string; conflicts: number },
 ): Promise<{ written: string[]; backup?: string }> {
   const { state, locations, errors } = plan;
   const written: string[] = [];
@@ -277,7 +290,7 @@ async function writeEverywhere(
       return record(l, l.rev ?? '');
     }
     try {
-      if (l.copy) record(l, await writeCopy(l, r.bytes, r.message));
+      if (l.copy) record(l, await writeCopy(l, r.bytes, r.messageFor(l)));
       else {
         const p = await writePrimary(o, l, r.bytes);
         backup = p.backup;
@@ -422,11 +435,26 @@ function sumReports(a: MergeSummary | undefined, b: MergeSummary): MergeSummary 
   };
 }
 
-/** Counts only, never a value or an entry title. */
-export function commitMessage(vault: string, report: MergeSummary | undefined, db: VaultDb, from: string[]): string {
-  const s = db.summary();
-  if (!report) return `ssot: ${vault}: ${s.entries} entries, ${s.groups} groups (updated from ${from.length} changed location${from.length === 1 ? '' : 's'})`;
-  return `ssot: ${vault}: merged ${from.length} versions: ${report.added} added, ${report.updated} updated, ${report.deleted} deleted, ${report.moved} moved, ${report.conflicts.length} conflicts (${s.entries} entries)`;
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+function describe(c: ItemCounts, one: string, many: string): string[] {
+  const verbs: (keyof ItemCounts)[] = ['added', 'updated', 'deleted', 'moved'];
+  return verbs.filter((v) => c[v] > 0).map((v) => `${plural(c[v], one, many)} ${v}`);
+}
+
+/**
+ * A commit message for a location that held `before` and now holds `after`:
+ * counts only, never a value or an entry title.
+ */
+export function commitMessage(vault: string, after: VaultDb, before: VaultDb | 'created' | undefined, conflicts: number): string {
+  const s = after.summary();
+  const total = `(${plural(s.entries, 'entry', 'entries')}, ${plural(s.groups, 'group', 'groups')})`;
+  if (before === 'created') return `ssot: ${vault}: created ${total}`;
+  const c = before && after.changesSince ? after.changesSince(before) : undefined;
+  const parts = c ? [...describe(c.entries, 'entry', 'entries'), ...describe(c.groups, 'group', 'groups')] : ['updated'];
+  if (parts.length === 0) parts.push('no entry or group changed');
+  if (conflicts > 0) parts.push(plural(conflicts, 'conflict', 'conflicts'));
+  return `ssot: ${vault}: ${parts.join(', ')} ${total}`;
 }
 
 export function sha256(b: Uint8Array): string {

@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { isSsotError, type SsotError } from '../core/errors.js';
+import { ErrorCode, ExitCode, isSsotError, SsotError } from '../core/errors.js';
 import { requireProblems } from './kdbx-codec.js';
 import { refusedError, type Keepassxc } from './keepassxc.js';
 import type { VaultRuntime } from './setup.js';
@@ -24,9 +24,18 @@ export interface VerifyReport {
   missingRequired: string[];
 }
 
+function keepassxcWouldRefuse(label: string, problems: readonly string[]): SsotError {
+  return new SsotError(ErrorCode.Corrupt, `KeePassXC would not open ${label} as it is: ${problems.join('; ')}`, {
+    exitCode: ExitCode.FAILURE,
+    place: { file: label },
+    hint: 'restore a version KeePassXC opens (`ssot vault restore NAME --from ...`); the next sync then writes it everywhere',
+  });
+}
+
 /**
- * Decrypt every copy and compare content (not bytes: every save draws new
- * salts), then check `require` on the primary. Reads only; writes nothing.
+ * Decrypt every copy, check that KeePassXC's reader would take it as it is,
+ * and compare content (not bytes: every save draws new salts), then check
+ * `require` on the primary. Reads only; writes nothing.
  */
 export async function verifyVault(rt: VaultRuntime, opts: { keepassxc?: Keepassxc } = {}): Promise<VerifyReport> {
   const locations: VerifiedLocation[] = [];
@@ -48,6 +57,8 @@ export async function verifyVault(rt: VaultRuntime, opts: { keepassxc?: Keepassx
       const refused = opts.keepassxc ? await keepassxcRefusal(opts.keepassxc, bytes, s) : undefined;
       if (opts.keepassxc) checked = { keepassxc: refused ? 'refused' : 'ok' };
       const db = await rt.codec.open(bytes, s.label);
+      const problems = db.readerProblems ?? [];
+      if (problems.length > 0) throw keepassxcWouldRefuse(s.label, problems);
       const digest = db.contentDigest();
       if (s.id === PRIMARY) missingRequired = requireProblems(db, rt.vault.require);
       reference ??= { digest, root: db.rootUuid };

@@ -16,11 +16,16 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
-/** `ssot keyring set service/account`: the value comes from a hidden prompt or stdin, never the command line. */
-export async function set(ctx: CommandContext, args: unknown[]): Promise<number> {
+/**
+ * `ssot keyring set service/account [--empty]`: the value comes from a hidden
+ * prompt or stdin, never the command line; `--empty` stores the empty string
+ * (a vault whose master password is empty), which is otherwise refused as a slip.
+ */
+export async function set(ctx: CommandContext, args: unknown[], opts: Record<string, unknown> = {}): Promise<number> {
   const [service, account] = split(args[0]);
-  const value = process.stdin.isTTY ? await promptHidden(`value for ${service}/${account}: `) : await readStdin();
-  if (!value) throw new UsageError('empty value: nothing stored');
+  const empty = opts['empty'] === true;
+  const value = empty ? '' : process.stdin.isTTY ? await promptHidden(`value for ${service}/${account}: `) : await readStdin();
+  if (!value && !empty) throw new UsageError('empty value: nothing stored', 'for a vault whose master password is empty, pass --empty');
   const store = await defaultSecretStore(ctx.env);
   await store.set(service, account, value);
   const why = store.kind === 'file' && ctx.env['SSOT_KEYRING'] !== 'file' ? ` (no OS keyring answered${process.platform === 'linux' ? ': no Secret Service on this session' : ''})` : '';

@@ -7,6 +7,14 @@
  * usage count, the group "expanded" flag, last selected group, generator,
  * header hash) and what is not content (the key, the KDF, the cipher).
  * Times are compared in whole seconds: KDBX 4 stores seconds.
+ *
+ * What writers differ in without anyone editing is read as the same thing, so
+ * that a database re-saved by another client is not taken for an edit (no
+ * conflict, no history item): a standard field (Title, UserName, Password, URL,
+ * Notes) that is empty or missing; its protection flag (KeePassXC sets it from
+ * the database's memory-protection settings on every save); a missing entry
+ * icon (0), group icon (48, KeePassXC's folder), quality check (on) or group
+ * auto-type / search setting (inherit).
  */
 import { createHash } from 'node:crypto';
 import * as kdbxweb from './kdbxweb.js';
@@ -42,13 +50,16 @@ const uuidStr = (u: kdbxweb.KdbxUuid | undefined): string | null => (u && !u.emp
 
 function customDataView(map: kdbxweb.KdbxCustomDataMap | undefined): [string, string][] {
   if (!map) return [];
-  // kdbxweb does not write items with an empty value, so they are not content. KeePassXC adds
-  // `_LAST_MODIFIED` (a save time) to custom data it writes: bookkeeping, not content.
+  // KeePassXC adds `_LAST_MODIFIED` (a save time) to custom data it writes: bookkeeping, not content.
   return [...map.entries()]
-    .filter(([k, v]) => v.value && k !== '_LAST_MODIFIED')
+    .filter(([k, v]) => v.value !== undefined && k !== '_LAST_MODIFIED')
     .map(([k, v]): [string, string] => [k, v.value!])
     .sort(cmpPair);
 }
+
+const STANDARD_FIELDS = new Set(['Title', 'UserName', 'Password', 'URL', 'Notes']);
+/** KeePassXC's icon for a group that names none. */
+const DEFAULT_GROUP_ICON = 48;
 
 const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const cmpPair = (a: [string, ...unknown[]], b: [string, ...unknown[]]): number => cmpStr(a[0], b[0]);
@@ -56,11 +67,14 @@ const cmpPair = (a: [string, ...unknown[]], b: [string, ...unknown[]]): number =
 /** An entry's content, without times, history or location: "did they write the same thing?". */
 export function entryContentView(e: kdbxweb.KdbxEntry): unknown[] {
   const fields = [...e.fields.entries()]
-    // An empty protected value reads back as a plain empty string: protection only matters for a value.
     .map(([k, v]) => {
       const text = fieldText(v);
-      return [k, text, text !== '' && v instanceof kdbxweb.ProtectedValue] as [string, string, boolean];
+      const standard = STANDARD_FIELDS.has(k);
+      // Protection is content for a custom field's value only (see the module comment).
+      return [k, text, !standard && text !== '' && v instanceof kdbxweb.ProtectedValue, standard] as [string, string, boolean, boolean];
     })
+    .filter(([, text, , standard]) => !(standard && text === ''))
+    .map(([k, text, prot]) => [k, text, prot] as [string, string, boolean])
     .sort(cmpPair);
   const binaries = [...e.binaries.entries()].map(([k, v]) => [k, binaryHash(v)] as [string, string]).sort(cmpPair);
   const at = e.autoType;
@@ -68,14 +82,14 @@ export function entryContentView(e: kdbxweb.KdbxEntry): unknown[] {
     fields,
     binaries,
     [...e.tags].sort(),
-    e.icon ?? null,
+    e.icon ?? 0,
     uuidStr(e.customIcon),
     str(e.fgColor),
     str(e.bgColor),
     str(e.overrideUrl),
     [at.enabled, at.obfuscation, str(at.defaultSequence), at.items.map((i) => [i.window, i.keystrokeSequence])],
     customDataView(e.customData),
-    e.qualityCheck ?? null,
+    e.qualityCheck !== false,
     e.times.expires ? sec(e.times.expiryTime) : null,
   ];
 }
@@ -94,7 +108,7 @@ export function groupContentView(g: kdbxweb.KdbxGroup): unknown[] {
   return [
     str(g.name),
     str(g.notes),
-    g.icon ?? null,
+    g.icon ?? DEFAULT_GROUP_ICON,
     uuidStr(g.customIcon),
     [...g.tags].sort(),
     str(g.defaultAutoTypeSeq),
@@ -118,23 +132,41 @@ export function sortHistory(items: kdbxweb.KdbxEntry[]): kdbxweb.KdbxEntry[] {
 
 /** The canonical digest of a whole database (see VaultDatabase.contentDigest). */
 export function databaseDigest(db: kdbxweb.Kdbx): string {
-  return sha256Hex(JSON.stringify(databaseView(db)));
+  return digestAndIndex(db).digest;
+}
+
+/** Where each live entry and group is, with a key of its state: what commit messages count (diff.ts). */
+export interface ItemIndex {
+  entries: Map<string, { parent: string; key: string }>;
+  groups: Map<string, { parent: string; key: string }>;
+}
+
+/** The digest, and the index of live items (recycle bin left out) made on the same walk. */
+export function digestAndIndex(db: kdbxweb.Kdbx): { digest: string; index: ItemIndex } {
+  const { view, index } = databaseView(db);
+  return { digest: sha256Hex(JSON.stringify(view)), index };
 }
 
 /** The structure hashed by databaseDigest; values of fields appear only as hashes. */
-export function databaseView(db: kdbxweb.Kdbx): unknown {
+export function databaseView(db: kdbxweb.Kdbx): { view: unknown; index: ItemIndex } {
   const root = db.getDefaultGroup();
+  const bin = uuidStr(db.meta.recycleBinUuid);
   const groups: unknown[] = [];
   const entries: unknown[] = [];
-  const walk = (g: kdbxweb.KdbxGroup, parent: string | null): void => {
-    groups.push([g.uuid.id, parent, sec(g.times.creationTime), sec(g.times.lastModTime), sec(g.times.locationChanged), groupContentView(g)]);
+  const index: ItemIndex = { entries: new Map(), groups: new Map() };
+  const walk = (g: kdbxweb.KdbxGroup, parent: string | null, live: boolean): void => {
+    const content = groupContentView(g);
+    groups.push([g.uuid.id, parent, sec(g.times.creationTime), sec(g.times.lastModTime), sec(g.times.locationChanged), content]);
+    if (live && parent !== null) index.groups.set(g.uuid.id, { parent, key: JSON.stringify([sec(g.times.lastModTime), content]) });
     for (const e of g.entries) {
       const history = sortHistory(e.history).map((h) => entryStateKey(h));
-      entries.push([e.uuid.id, g.uuid.id, sec(e.times.locationChanged), entryStateKey(e), history]);
+      const key = entryStateKey(e);
+      entries.push([e.uuid.id, g.uuid.id, sec(e.times.locationChanged), key, history]);
+      if (live) index.entries.set(e.uuid.id, { parent: g.uuid.id, key });
     }
-    for (const c of g.groups) walk(c, g.uuid.id);
+    for (const c of g.groups) walk(c, g.uuid.id, live && c.uuid.id !== bin);
   };
-  walk(root, null);
+  walk(root, null, true);
   groups.sort((a, b) => cmpStr((a as string[])[0]!, (b as string[])[0]!));
   entries.sort((a, b) => cmpStr((a as string[])[0]!, (b as string[])[0]!));
   const deleted = db.deletedObjects
@@ -157,5 +189,5 @@ export function databaseView(db: kdbxweb.Kdbx): unknown {
     customDataView(m.customData),
     icons,
   ];
-  return { meta, groups, entries, deleted };
+  return { view: { meta, groups, entries, deleted }, index };
 }

@@ -5,6 +5,7 @@
  */
 import * as kdbxweb from './kdbxweb.js';
 import { copyEntryState, copyGroupState, snapshot } from './entry-state.js';
+import { inheritDocOrigin, inheritOrigin } from './lossless/origin.js';
 
 function cloneEntry(e: kdbxweb.KdbxEntry, parent: kdbxweb.KdbxGroup): kdbxweb.KdbxEntry {
   const c = new kdbxweb.KdbxEntry();
@@ -34,6 +35,7 @@ function cloneMeta(m: kdbxweb.KdbxMeta): kdbxweb.KdbxMeta {
   c.customData = new Map([...m.customData].map(([k, v]) => [k, { ...v }]));
   c.customIcons = new Map([...m.customIcons].map(([k, v]) => [k, { ...v }]));
   c._editState = undefined;
+  inheritOrigin(c, m);
   return c;
 }
 
@@ -60,7 +62,9 @@ export function cloneKdbx(db: kdbxweb.Kdbx): kdbxweb.Kdbx {
     const x = new kdbxweb.KdbxDeletedObject();
     x.uuid = d.uuid;
     x.deletionTime = d.deletionTime;
+    inheritOrigin(x, d);
     return x;
   });
+  inheritDocOrigin(c, db);
   return c;
 }

@@ -4,35 +4,22 @@
  */
 import { createHash } from 'node:crypto';
 import * as kdbxweb from './kdbxweb.js';
-import { CredentialError, ErrorCode, InputError, SsotError } from '../../core/errors.js';
-import { installArgon2, toArrayBuffer } from './argon2.js';
-import { databaseDigest, fieldText } from './canonical.js';
+import { ErrorCode, SsotError } from '../../core/errors.js';
+import { toArrayBuffer } from './bytes.js';
+import { openError } from './open-errors.js';
+import { checkSaved, loadKdbx, saveKdbx, WriteCheckError, type LoadedKdbx } from './io.js';
+import { digestAndIndex, fieldText, type ItemIndex } from './canonical.js';
 import { cloneKdbx } from './clone.js';
+import { changeCounts, type ChangeCounts } from './diff.js';
 import { snapshot } from './entry-state.js';
 import { toCredentials, type VaultKey } from './key.js';
+import { newKdbx, type CreateOptions } from './create.js';
+import { entriesWithPath, entryView, recycleBinOf, summaryOf, title, type EntryView } from './views.js';
 
 export type { VaultKey } from './key.js';
 
-export interface EntryView {
-  uuid: string;
-  path: string;
-  title: string;
-  fields: Record<string, string>;
-  attachments: string[];
-  lastModified: Date;
-}
+export type { EntryView } from './views.js';
 
-export interface CreateOptions {
-  name?: string;
-  kdf?: 'argon2id' | 'argon2d' | 'aes';
-  /** Argon2 memory in KiB. */
-  memoryKiB?: number;
-  /** Argon2 iterations, or AES-KDF rounds. */
-  iterations?: number;
-  parallelism?: number;
-  version?: 3 | 4;
-  cipher?: 'aes' | 'chacha20';
-}
 
 export interface EntryFields {
   Title: string;
@@ -43,8 +30,7 @@ export interface EntryFields {
   [custom: string]: string | undefined;
 }
 
-/** KeePassXC's defaults (64 MiB, 10 iterations, 2 lanes), not kdbxweb's 1 MiB/2 iterations. */
-export const DEFAULT_KDF = { memoryKiB: 64 * 1024, iterations: 10, parallelism: 2, aesRounds: 2_000_000 } as const;
+export { DEFAULT_KDF, type CreateOptions } from './create.js';
 
 const dbs = new WeakMap<VaultDatabase, kdbxweb.Kdbx>();
 
@@ -60,16 +46,6 @@ export function retire(db: VaultDatabase): void {
   dbs.delete(db);
 }
 
-function kdbxCode(e: unknown): string | undefined {
-  return e instanceof kdbxweb.KdbxError ? e.code : undefined;
-}
-
-function describe(e: unknown): string {
-  if (e instanceof kdbxweb.KdbxError) return e.message.replace(/^Error /, '');
-  if (e instanceof Error) return e.message;
-  return String(e);
-}
-
 const STANDARD_FIELDS = new Set(['Title', 'UserName', 'Password', 'URL', 'Notes']);
 
 export class VaultDatabase {
@@ -77,6 +53,11 @@ export class VaultDatabase {
   readonly source: string;
   /** The clock used by the editing helpers; tests set it to make times exact. */
   clock: () => Date = () => new Date();
+  /** The format version and cipher of the file this was read from (a new database: undefined). */
+  readFormat: { version: string; cipher: string } | undefined;
+  private problems: () => string[] = () => [];
+  private firstIndex: ItemIndex | undefined;
+  private lastIndex: ItemIndex | undefined;
 
   private constructor(db: kdbxweb.Kdbx, source: string) {
     dbs.set(this, db);
@@ -90,91 +71,59 @@ export class VaultDatabase {
   /**
    * Decrypts a database. `source` (a path or copy id) is named in errors: a wrong
    * password or key file is a CredentialError (InvalidKey, exit 2); a truncated,
-   * damaged, non-KeePass or unsupported (Twofish) file is an InputError (Corrupt, exit 2).
+   * damaged, non-KeePass or unsupported (Twofish) file is an InputError (Corrupt,
+   * exit 2) that says which part failed. KDBX 2.x files open (and save as 3.1).
    */
   static async open(bytes: Uint8Array, key: VaultKey, source: string): Promise<VaultDatabase> {
-    installArgon2();
     const credentials = await toCredentials(key, source);
-    const place = { file: source };
-    if (bytes.byteLength < 12) {
-      throw new InputError(ErrorCode.Corrupt, `cannot open ${source}: file is empty or truncated (${bytes.byteLength} bytes)`, place);
-    }
-    let db: kdbxweb.Kdbx;
+    let loaded: LoadedKdbx;
     try {
-      db = await kdbxweb.Kdbx.load(toArrayBuffer(bytes), credentials);
+      loaded = await loadKdbx(bytes, credentials);
     } catch (e) {
-      const code = kdbxCode(e);
-      if (code === kdbxweb.Consts.ErrorCodes.InvalidKey && kdbx3Misaligned(bytes)) {
-        // KDBX 3 has no block MACs: a cut body fails AES-CBC's padding check, which kdbxweb
-        // reports as a wrong key. A body that is not whole 16-byte blocks is a truncation.
-        throw new InputError(ErrorCode.Corrupt, `cannot open ${source}: file is truncated`, place,
-          'restore it from another copy (`ssot vault restore`)', e);
-      }
-      if (code === kdbxweb.Consts.ErrorCodes.InvalidKey) {
-        throw new CredentialError(ErrorCode.InvalidKey, `cannot decrypt ${source}: wrong password or key file`, {
-          place,
-          hint: 'check the password and key file configured for this vault',
-        });
-      }
-      if (code === kdbxweb.Consts.ErrorCodes.BadSignature) {
-        throw new InputError(ErrorCode.Corrupt, `cannot open ${source}: not a KeePass database (bad signature)`, place);
-      }
-      if (code === kdbxweb.Consts.ErrorCodes.Unsupported || code === kdbxweb.Consts.ErrorCodes.InvalidVersion) {
-        throw new InputError(
-          ErrorCode.Corrupt,
-          `cannot open ${source}: unsupported database format (${describe(e)})`,
-          place,
-          'ssot reads KDBX 3.1 and 4.x with AES or ChaCha20 (not Twofish); change the cipher in KeePassXC',
-          e,
-        );
-      }
-      throw new InputError(ErrorCode.Corrupt, `cannot open ${source}: file is damaged or truncated (${describe(e)})`, place,
-        'restore it from another copy (`ssot vault restore`)', e);
+      throw openError(e, source, bytes);
     }
-    if (!db.groups[0]) {
-      throw new InputError(ErrorCode.Corrupt, `cannot open ${source}: the database has no root group`, place);
-    }
-    return new VaultDatabase(db, source);
+    const db = new VaultDatabase(loaded.kdbx, source);
+    db.readFormat = { version: loaded.version, cipher: loaded.cipher };
+    db.problems = loaded.problems;
+    return db;
+  }
+
+  /** What KeePassXC would refuse (or misread) in the file this was read from; none for a new database. */
+  get readerProblems(): string[] {
+    return this.problems();
   }
 
   /** A new, empty database: KDBX 4, Argon2id 64 MiB / 10 iterations / 2 lanes, AES unless told otherwise. */
   static async create(key: VaultKey, opts: CreateOptions = {}): Promise<VaultDatabase> {
-    installArgon2();
     const name = opts.name ?? 'Passwords';
-    const credentials = await toCredentials(key, name);
-    const db = kdbxweb.Kdbx.create(credentials, name);
-    const version = opts.version ?? 4;
-    const kdf = opts.kdf ?? (version === 3 ? 'aes' : 'argon2id');
-    if (version === 3) {
-      if (kdf !== 'aes') throw new SsotError(ErrorCode.Usage, 'KDBX 3.1 supports only the AES-KDF');
-      db.setVersion(3);
-      db.header.keyEncryptionRounds = opts.iterations ?? DEFAULT_KDF.aesRounds;
-    } else {
-      db.setVersion(4);
-      const K = kdbxweb.Consts.KdfId;
-      db.setKdf(kdf === 'aes' ? K.Aes : kdf === 'argon2d' ? K.Argon2d : K.Argon2id);
-      const p = db.header.kdfParameters!;
-      // VarDictionary value types (not exported by kdbxweb): 0x04 UInt32, 0x05 UInt64.
-      if (kdf === 'aes') {
-        p.set('R', 0x05, kdbxweb.Int64.from(opts.iterations ?? DEFAULT_KDF.aesRounds));
-      } else {
-        p.set('M', 0x05, kdbxweb.Int64.from((opts.memoryKiB ?? DEFAULT_KDF.memoryKiB) * 1024));
-        p.set('I', 0x05, kdbxweb.Int64.from(opts.iterations ?? DEFAULT_KDF.iterations));
-        p.set('P', 0x04, opts.parallelism ?? DEFAULT_KDF.parallelism);
-        p.set('V', 0x04, 0x13);
-      }
-    }
-    if (opts.cipher === 'chacha20') db.header.dataCipherUuid = new kdbxweb.KdbxUuid(kdbxweb.Consts.CipherId.ChaCha20);
-    // KeePassXC's defaults: 10 history items, 6 MiB.
-    db.meta.historyMaxItems = 10;
-    db.meta.historyMaxSize = 6 * 1024 * 1024;
+    const db = newKdbx(await toCredentials(key, name), name, opts);
     return new VaultDatabase(db, name);
   }
 
-  /** Encrypts with the database's own key and KDF (new salts each time, so the bytes always differ). */
-  async save(): Promise<Uint8Array> {
-    installArgon2();
-    return new Uint8Array(await this.db.save());
+  /**
+   * Encrypts with the database's own key and KDF (new salts each time, so the
+   * bytes always differ). What no one changed since it was read is written
+   * back as it was read (lossless/emit.ts). The bytes are then decrypted again
+   * and checked (KeePassXC's reader rules, the same content): a file that fails
+   * is an SsotError (WriteCheck, exit 1) and the caller writes it nowhere.
+   * `check: false` leaves the check out (benchmarks only); `digest` is this
+   * database's contentDigest when the caller has just computed it.
+   */
+  async save(opts: { check?: boolean; digest?: string } = {}): Promise<Uint8Array> {
+    // A digest given by the caller that is not this content's makes the check fail: safe either way.
+    const digest = opts.digest ?? this.contentDigest();
+    const bytes = await saveKdbx(this.db);
+    if (opts.check === false) return bytes;
+    try {
+      await checkSaved(bytes, this.db.credentials, digest);
+    } catch (e) {
+      if (!(e instanceof WriteCheckError)) throw e;
+      throw new SsotError(ErrorCode.WriteCheck, `the file ssot made for ${this.source} failed its check, so it was written nowhere: ${e.message}`, {
+        hint: 'every location is untouched; please report this (with the message, never the file) so it can be fixed',
+        cause: e,
+      });
+    }
+    return bytes;
   }
 
   /** A deep copy, without any key derivation (a merge consumes its source: clone one you want to keep). */
@@ -219,24 +168,26 @@ export class VaultDatabase {
    * salts, bytes, XML order and child order: two copies with the same content have the same digest.
    */
   contentDigest(): string {
-    return databaseDigest(this.db);
+    const { digest, index } = digestAndIndex(this.db);
+    this.firstIndex ??= index;
+    this.lastIndex = index;
+    return digest;
+  }
+
+  /**
+   * What changed since `before` (another state of this database) was opened, in
+   * counts: `before` as its first contentDigest() saw it (it may have been merged
+   * into another since), this one as its latest contentDigest() saw it.
+   */
+  changesSince(before: VaultDatabase): ChangeCounts {
+    const was = before.firstIndex ?? (before.contentDigest(), before.firstIndex!);
+    if (!this.lastIndex) this.contentDigest();
+    return changeCounts(was, this.lastIndex!);
   }
 
   /** Live entries and groups (root and recycle bin not counted) and tombstones. */
   summary(): { entries: number; groups: number; deleted: number } {
-    let entries = 0;
-    let groups = 0;
-    const bin = this.recycleBin();
-    const walk = (g: kdbxweb.KdbxGroup): void => {
-      for (const c of g.groups) {
-        if (c === bin) continue;
-        groups++;
-        walk(c);
-      }
-      entries += g.entries.length;
-    };
-    walk(this.db.getDefaultGroup());
-    return { entries, groups, deleted: this.db.deletedObjects.length };
+    return summaryOf(this.db);
   }
 
   /** Live entries (recycle bin excluded), with their paths. */
@@ -426,39 +377,19 @@ export class VaultDatabase {
   }
 
   private recycleBin(): kdbxweb.KdbxGroup | undefined {
-    const id = this.db.meta.recycleBinUuid;
-    if (!id || id.empty) return undefined;
-    return this.db.getGroup(id);
+    return recycleBinOf(this.db);
   }
 
   private *allEntriesWithPath(): Generator<[kdbxweb.KdbxEntry, string]> {
-    const walk = function* (g: kdbxweb.KdbxGroup, prefix: string): Generator<[kdbxweb.KdbxEntry, string]> {
-      for (const e of g.entries) yield [e, prefix + title(e)];
-      for (const c of g.groups) yield* walk(c, `${prefix}${c.name ?? ''}/`);
-    };
-    yield* walk(this.db.getDefaultGroup(), '');
+    yield* entriesWithPath(this.db, false);
   }
 
   private *liveEntries(): Generator<[kdbxweb.KdbxEntry, string]> {
-    const bin = this.recycleBin();
-    const walk = function* (g: kdbxweb.KdbxGroup, prefix: string): Generator<[kdbxweb.KdbxEntry, string]> {
-      for (const e of g.entries) yield [e, prefix + title(e)];
-      for (const c of g.groups) if (c !== bin) yield* walk(c, `${prefix}${c.name ?? ''}/`);
-    };
-    yield* walk(this.db.getDefaultGroup(), '');
+    yield* entriesWithPath(this.db, true);
   }
 
   private view(e: kdbxweb.KdbxEntry, path: string): EntryView {
-    const fields: Record<string, string> = {};
-    for (const [k, v] of e.fields) fields[k] = fieldText(v);
-    return {
-      uuid: e.uuid.id,
-      path,
-      title: title(e),
-      fields,
-      attachments: [...e.binaries.keys()],
-      lastModified: e.times.lastModTime ?? new Date(0),
-    };
+    return entryView(e, path);
   }
 
   private entryByUuid(uuid: string): kdbxweb.KdbxEntry {
@@ -504,23 +435,4 @@ export class VaultDatabase {
     }
     return g;
   }
-}
-
-/** True for a KDBX 3.x file whose encrypted body is not a whole number of AES blocks. */
-function kdbx3Misaligned(bytes: Uint8Array): boolean {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.byteLength < 12 || view.getUint16(10, true) !== 3) return false;
-  let pos = 12;
-  while (pos + 3 <= bytes.byteLength) {
-    const id = view.getUint8(pos);
-    const len = view.getUint16(pos + 1, true);
-    pos += 3 + len;
-    if (id === 0) return (bytes.byteLength - pos) % 16 !== 0;
-  }
-  return true;
-}
-
-function title(e: kdbxweb.KdbxEntry): string {
-  const t = e.fields.get('Title');
-  return t === undefined ? '' : fieldText(t);
 }

@@ -4,6 +4,7 @@
  * merge and the history snapshots use this instead.
  */
 import * as kdbxweb from './kdbxweb.js';
+import { inheritOrigin } from './lossless/origin.js';
 
 function cloneCustomData(map: kdbxweb.KdbxCustomDataMap | undefined): kdbxweb.KdbxCustomDataMap | undefined {
   if (!map) return undefined;
@@ -39,6 +40,9 @@ export function copyEntryState(dst: kdbxweb.KdbxEntry, src: kdbxweb.KdbxEntry): 
   };
   dst.customData = cloneCustomData(src.customData);
   dst.qualityCheck = src.qualityCheck;
+  dst.previousParentGroup = src.previousParentGroup;
+  // What the content was read as travels with it: written back losslessly (lossless/emit.ts).
+  inheritOrigin(dst, src);
 }
 
 /** A history item holding `src`'s current state. */
@@ -65,6 +69,8 @@ export function copyGroupState(dst: kdbxweb.KdbxGroup, src: kdbxweb.KdbxGroup): 
   dst.enableSearching = src.enableSearching;
   dst.lastTopVisibleEntry = src.lastTopVisibleEntry;
   dst.customData = cloneCustomData(src.customData);
+  dst.previousParentGroup = src.previousParentGroup;
+  inheritOrigin(dst, src);
 }
 
 /** Rough size of one entry state, as KeePass counts it for historyMaxSize: field texts and attachment bytes. */

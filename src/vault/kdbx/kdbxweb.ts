@@ -1,13 +1,14 @@
 /**
  * The one place that imports kdbxweb. kdbxweb 2.1.1 is a webpack CommonJS bundle:
- * under Node's ESM loader its named exports are not detected, so it is imported
- * as a default (module.exports) and re-exported here with its types. Other
- * modules of this folder use `import * as kdbxweb from './kdbxweb.js'`.
+ * it is loaded with require() (imported from ESM, Node would first scan its
+ * 9,000 lines for named exports it does not have, on every start) and
+ * re-exported here with its types. Other modules of this folder use
+ * `import * as kdbxweb from './kdbxweb.js'`.
  */
-import lib from 'kdbxweb';
+import { createRequire } from 'node:module';
 import type * as T from 'kdbxweb';
 
-const k = lib as unknown as typeof T;
+const k = createRequire(import.meta.url)('kdbxweb') as typeof T;
 
 /*
  * kdbxweb 2.1.1 bug (research/vault.md §1.6, keeweb #2137): in KDBX 4.1 files it writes
@@ -27,6 +28,51 @@ xmlUtils.setDate = (...args: Parameters<SetDate>): void => {
   setDate(node, date, fixed);
 };
 
+/*
+ * Readers and a writer of kdbxweb 2.1.1 drop data that KeePassXC keeps,
+ * which would lose it when an entry that holds it is written anew:
+ *  - an auto-type association is read only when its window and its keystroke
+ *    sequence are both non-empty (KeePassXC keeps it whenever both elements
+ *    are there; an empty sequence means "the entry's default");
+ *  - an attachment with no bytes (an empty <Binary ID="0"/> in a KDBX 3 pool,
+ *    an empty inline value) is read as no attachment;
+ *  - a custom data item with an empty value is not written.
+ * Exported functions, a private method and a static one: replaced here, once.
+ */
+type GetProtectedBinary = (node: Node) => T.KdbxBinaryOrRef | undefined;
+const binaryUtils = k.XmlUtils as unknown as { getProtectedBinary: GetProtectedBinary };
+const getProtectedBinary = binaryUtils.getProtectedBinary;
+binaryUtils.getProtectedBinary = (node: Node): T.KdbxBinaryOrRef | undefined => {
+  const el = node as Element;
+  if (!node.protectedValue && !el.hasAttribute?.('Ref') && !node.textContent) return new ArrayBuffer(0);
+  return getProtectedBinary(node);
+};
+type AutoTypeOwner = { autoType: T.KdbxEntryAutoType };
+const entryProto = k.KdbxEntry.prototype as unknown as { readAutoTypeItem(node: Element): void };
+entryProto.readAutoTypeItem = function readAutoTypeItem(this: AutoTypeOwner, node: Element): void {
+  let window: string | undefined;
+  let keystrokeSequence: string | undefined;
+  for (let i = 0; i < node.childNodes.length; i++) {
+    const el = node.childNodes[i] as Element;
+    if (el.tagName === 'Window') window = el.textContent ?? '';
+    else if (el.tagName === 'KeystrokeSequence') keystrokeSequence = el.textContent ?? '';
+  }
+  if (window !== undefined && keystrokeSequence !== undefined) this.autoType.items.push({ window, keystrokeSequence });
+};
+k.KdbxCustomData.write = (parent: Node, ctx: T.KdbxContext, data: T.KdbxCustomDataMap | undefined): void => {
+  // kdbxweb's own writer, except that an empty string is a value (kdbxweb skips falsy ones).
+  if (!data) return;
+  const X = k.XmlUtils;
+  const node = X.addChildNode(parent, 'CustomData');
+  for (const [key, item] of data) {
+    if (item?.value === undefined) continue;
+    const itemNode = X.addChildNode(node, 'Item');
+    X.setText(X.addChildNode(itemNode, 'Key'), key);
+    X.setText(X.addChildNode(itemNode, 'Value'), item.value);
+    if (item.lastModified && ctx.kdbx.versionIsAtLeast(4, 1)) X.setDate(X.addChildNode(itemNode, 'LastModificationTime'), item.lastModified, true);
+  }
+};
+
 export const {
   BinaryStream,
   Consts,
@@ -34,7 +80,9 @@ export const {
   Int64,
   Kdbx,
   KdbxBinaries,
+  KdbxContext,
   KdbxCredentials,
+  KdbxCustomData,
   KdbxDeletedObject,
   KdbxEntry,
   KdbxError,
@@ -43,6 +91,7 @@ export const {
   KdbxMeta,
   KdbxUuid,
   ProtectedValue,
+  ProtectSaltGenerator,
   VarDictionary,
   XmlUtils,
 } = k;
@@ -51,6 +100,7 @@ export type BinaryStream = T.BinaryStream;
 export type Int64 = T.Int64;
 export type Kdbx = T.Kdbx;
 export type KdbxBinaries = T.KdbxBinaries;
+export type KdbxContext = T.KdbxContext;
 export type KdbxCredentials = T.KdbxCredentials;
 export type KdbxDeletedObject = T.KdbxDeletedObject;
 export type KdbxEntry = T.KdbxEntry;
@@ -60,6 +110,7 @@ export type KdbxHeader = T.KdbxHeader;
 export type KdbxMeta = T.KdbxMeta;
 export type KdbxUuid = T.KdbxUuid;
 export type ProtectedValue = T.ProtectedValue;
+export type ProtectSaltGenerator = T.ProtectSaltGenerator;
 export type VarDictionary = T.VarDictionary;
 export type KdbxBinary = T.KdbxBinary;
 export type KdbxBinaryWithHash = T.KdbxBinaryWithHash;

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import * as kdbxweb from './kdbxweb.js';
 import { CredentialError, ErrorCode } from '../../core/errors.js';
-import { toArrayBuffer } from './argon2.js';
+import { toArrayBuffer } from './bytes.js';
 
 export interface VaultKey {
   password?: string;

@@ -44,6 +44,8 @@ export interface MergeConflict {
 export interface MergeReport {
   /** The target's content changed (its contentDigest differs from before). */
   changed: boolean;
+  /** The target's contentDigest after the merge (so a caller need not compute it again). */
+  digest?: string;
   added: number;
   updated: number;
   deleted: number;
@@ -86,7 +88,8 @@ export class NotSameDatabaseError extends SsotError {
   }
 }
 
-export function mergeDatabases(target: VaultDatabase, source: VaultDatabase): MergeReport {
+/** `targetDigest`: the target's contentDigest, when the caller has it (it is computed otherwise). */
+export function mergeDatabases(target: VaultDatabase, source: VaultDatabase, opts: { targetDigest?: string } = {}): MergeReport {
   const T = rawKdbx(target);
   const S = rawKdbx(source);
   const report: MergeReport = { changed: false, added: 0, updated: 0, deleted: 0, moved: 0, conflicts: [] };
@@ -95,7 +98,7 @@ export function mergeDatabases(target: VaultDatabase, source: VaultDatabase): Me
   const sRoot = S.getDefaultGroup();
   if (!tRoot.uuid.equals(sRoot.uuid)) throw new NotSameDatabaseError(target.source, source.source);
 
-  const before = databaseDigest(T);
+  const before = opts.targetDigest ?? databaseDigest(T);
   const groups = new Map<string, Pair<kdbxweb.KdbxGroup>>();
   const entries = new Map<string, Pair<kdbxweb.KdbxEntry>>();
   // The order children are listed in: the target's first, then the source's new ones.
@@ -242,7 +245,8 @@ export function mergeDatabases(target: VaultDatabase, source: VaultDatabase): Me
   // Paths of conflicts are those of the result.
   for (const c of report.conflicts) c.path = pathOf(groups.get(c.uuid)?.obj ?? entries.get(c.uuid)?.obj, root);
 
-  report.changed = databaseDigest(T) !== before;
+  report.digest = target.contentDigest();
+  report.changed = report.digest !== before;
   retire(source);
   return report;
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CredentialError, ErrorCode, InputError, SsotError } from '../../../src/core/errors.js';
 import { VaultDatabase, rawKdbx, type CreateOptions } from '../../../src/vault/kdbx/database.js';
 import { keyFileKey, type VaultKey } from '../../../src/vault/kdbx/key.js';
+import { plainXml } from '../../support/kdbx-xml.js';
 import { Clock } from './fixture.js';
 
 const te = new TextEncoder();
@@ -250,9 +251,7 @@ describe('KDBX 4.1 details', () => {
     db.setEntryCustomData(id, 'k', 'v');
     rawKdbx(db).meta.customIcons.set(kdbxweb.KdbxUuid.random().id, { data: new Uint8Array([1]).buffer, lastModified: new Date() });
     const bytes = await db.save();
-    const cred = new kdbxweb.KdbxCredentials(kdbxweb.ProtectedValue.fromString('pw'));
-    const loaded = await kdbxweb.Kdbx.load(new Uint8Array(bytes).slice().buffer, cred, { preserveXml: true });
-    const xml = kdbxweb.XmlUtils.serialize(loaded.xml!);
+    const xml = await plainXml(bytes, { password: 'pw' });
     const found = [...xml.matchAll(/<(Item|Icon)>(?:(?!<\/\1>)[\s\S])*?<LastModificationTime>([^<]*)</g)].map((m) => [m[1], m[2]]);
     expect(found.map(([parent]) => parent).sort()).toEqual(['Icon', 'Item']);
     for (const [, t] of found) expect(t).toMatch(/^[A-Za-z0-9+/]+=*$/); // base64, not 2026-01-01T...

@@ -176,8 +176,9 @@ describe.skipIf(!hasKeepassxc() && !runnerIsCI())('a KeePassXC save changes no c
     writeFileSync(path, await db.save());
     keepassxc(['mkdir', '-q', path, 'Other'], [PW]);
     const back = await VaultDatabase.open(readFileSync(path), { password: PW }, path);
-    const before = databaseView(rawKdbx(db)) as { meta: unknown; entries: unknown };
-    const after = databaseView(rawKdbx(back)) as { meta: unknown; entries: unknown };
+    const before = databaseView(rawKdbx(db)).view as { meta: unknown; entries: unknown };
+    const after = databaseView(rawKdbx(back)).view as { meta: unknown; entries: unknown };
+    expect(before.entries).toBeDefined();
     expect(after.entries).toEqual(before.entries);
     expect(after.meta).toEqual(before.meta);
     expect(back.summary().groups).toBe(db.summary().groups + 1);

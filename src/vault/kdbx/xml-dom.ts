@@ -1,0 +1,15 @@
+/**
+ * A full xmldom DOM of KDBX XML, failing on any error: for tests and tools
+ * that look at what was written. Opening a database uses lossless/parse.ts.
+ */
+import { DOMParser } from '@xmldom/xmldom';
+import { corrupt } from './format/errors.js';
+
+export function parseXml(xml: string): Document {
+  const fail = (e: unknown): never => {
+    throw corrupt(`its XML is not well-formed (${String(e instanceof Error ? e.message : e).split('\n')[0]})`);
+  };
+  const doc = new DOMParser({ errorHandler: { warning: fail, error: fail, fatalError: fail } }).parseFromString(xml, 'application/xml');
+  if (!doc.documentElement) fail('no root element');
+  return doc as unknown as Document;
+}
