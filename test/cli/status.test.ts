@@ -55,10 +55,15 @@ describe('ssot status tells the truth', () => {
 
   it('a credential that is missing is the vault\'s last error', async () => {
     const ws = await makeVaultWorkspace();
-    const r1 = await runSsot(['sync', '--only', 'vault'], { cwd: ws.dir, env: { ...ws.env, SSOT_TEST_PW: '' } });
+    // Unset, not empty: an empty variable is the empty master password (a wrong one here).
+    const { SSOT_TEST_PW: _unset, ...noPassword } = ws.env;
+    const r1 = await runSsot(['sync', '--only', 'vault'], { cwd: ws.dir, env: noPassword });
     expect(r1.code).toBe(2);
     const r = await runSsot(['status'], { cwd: ws.dir, env: ws.env });
     expect(r.stdout).toMatch(/chronos\s+\(the vault\)\s+\S+ ago\s+CREDENTIAL: no value for the password of vault chronos/);
+    const empty = await runSsot(['sync', '--only', 'vault'], { cwd: ws.dir, env: { ...ws.env, SSOT_TEST_PW: '' } });
+    expect(empty.code).toBe(2);
+    expect((await runSsot(['status'], { cwd: ws.dir, env: ws.env })).stdout).toMatch(/VAULT_INVALID_KEY: cannot decrypt .*: wrong password or key file/);
   });
 
   it('lists only the copies the config has now, and no watcher targets of another config', async () => {

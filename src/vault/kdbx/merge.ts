@@ -251,6 +251,23 @@ export function mergeDatabases(target: VaultDatabase, source: VaultDatabase, opt
   return report;
 }
 
+/** `a`'s items, then each item of `b` beyond as many of its kind as `a` holds: per state, the larger count. */
+function uniteHistories(a: readonly kdbxweb.KdbxEntry[], b: readonly kdbxweb.KdbxEntry[]): kdbxweb.KdbxEntry[] {
+  const inA = new Map<string, number>();
+  for (const h of a) {
+    const k = entryStateKey(h);
+    inA.set(k, (inA.get(k) ?? 0) + 1);
+  }
+  const out = [...a];
+  for (const h of b) {
+    const k = entryStateKey(h);
+    const left = inA.get(k) ?? 0;
+    if (left > 0) inA.set(k, left - 1);
+    else out.push(h);
+  }
+  return out;
+}
+
 function pairOf<T extends Item>(map: Map<string, Pair<T>>, uuid: string): Pair<T> {
   let p = map.get(uuid);
   if (!p) {
@@ -311,26 +328,21 @@ function resolveEntry(p: Pair<kdbxweb.KdbxEntry>, report: MergeReport): void {
     const loser = winner === 't' ? s : t;
     const winnerState = winner === 't' ? tState : sState;
     const loserState = winner === 't' ? sState : tState;
-    // History: both sides' items, the losing state, no duplicates, none equal to the current state.
-    const pool = [...t.history, ...s.history];
-    if (loserState !== winnerState && entryContentKey(loser) !== entryContentKey(winner === 't' ? t : s)) {
-      pool.push(snapshot(loser));
-    }
+    // History: both sides' items united as multisets (an item both hold counts once, a side's
+    // own repeats and an item equal to the current state are kept as that side wrote them), and
+    // the losing state when neither holds it. So one-sided entries, merges again and merges in
+    // the other order all give the same history.
+    const loserSnapshot = loserState !== winnerState && entryContentKey(loser) !== entryContentKey(winner === 't' ? t : s) ? snapshot(loser) : undefined;
+    const histories = [[...t.history], [...s.history]] as const;
     const lastAccess = maxDate(t.times.lastAccessTime, s.times.lastAccessTime);
     const usage = Math.max(t.times.usageCount ?? 0, s.times.usageCount ?? 0);
     if (winner === 's') {
       copyEntryState(t, s);
       if (tState !== sState) report.updated++;
     }
-    const seen = new Set<string>([winnerState]);
-    const history: kdbxweb.KdbxEntry[] = [];
-    for (const h of pool) {
-      const k = entryStateKey(h);
-      if (seen.has(k)) continue;
-      seen.add(k);
-      h.uuid = t.uuid;
-      history.push(h);
-    }
+    const history = uniteHistories(...histories);
+    if (loserSnapshot && !history.some((h) => entryStateKey(h) === loserState)) history.push(loserSnapshot);
+    for (const h of history) h.uuid = t.uuid;
     t.history = sortHistory(history);
     t.times.lastAccessTime = lastAccess;
     t.times.usageCount = usage;
