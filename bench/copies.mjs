@@ -11,7 +11,7 @@ import path from 'node:path';
 import { FolderCopy } from '../dist/vault/copies/folder.js';
 import { GitCopy } from '../dist/vault/copies/git.js';
 import { DriveCopy, createDriveClient, memoryDriveState } from '../dist/vault/copies/gdrive.js';
-import { startDriveStandIn } from '../dist/devservices/drive.js';
+import { startDriveStandIn } from '@ssot/standins/drive';
 
 const runs = Number(process.argv[2] ?? 5);
 const root = mkdtempSync(path.join(os.tmpdir(), 'ssot-bench-copies-'));

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { parseConfig } from '../dist/config/load.js';
-import { startConfluenceStandIn } from '../dist/devservices/confluence.js';
+import { startConfluenceStandIn } from '@ssot/standins/confluence';
 import { mapDocs, publishSettings, syncDocs } from '../dist/docs/index.js';
 
 const run_ = promisify(execFile);

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
-import { startJiraStandIn } from '../dist/devservices/jira.js';
+import { startJiraStandIn } from '@ssot/standins/jira';
 import { parseNote } from '../dist/tickets/index.js';
 import { readNotes } from '../dist/tickets/notes/files.js';
 
