@@ -2,7 +2,7 @@
 // Cost of one read and one write per copy kind (folder, git with a bare remote on
 // disk, Drive against the local stand-in), for a typical vault (256 KiB) and a big
 // one (6 MiB: above the 5 MiB simple-upload limit, so Drive uses a resumable upload).
-// Run after `npx tsc -p tsconfig.json`:  node bench/copies.mjs [runs]
+// Run after `npm run build`:  node bench/copies.mjs [runs]
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
