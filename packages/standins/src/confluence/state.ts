@@ -11,7 +11,7 @@ export const V2 = '/wiki/api/v2';
 export const V1 = '/wiki/rest/api';
 
 /** The account that makes every change through the API (a person's edit has its own). */
-export const BOT_ACCOUNT = '557058:ssot-bot';
+const BOT_ACCOUNT = '557058:ssot-bot';
 
 export interface Space {
   id: string;

@@ -23,7 +23,7 @@ export interface RequestKey {
   query: string;
 }
 
-export function matchesRequest(m: RequestMatch, r: RequestKey, pathContains = false): boolean {
+function matchesRequest(m: RequestMatch, r: RequestKey, pathContains = false): boolean {
   const path = m.path;
   return (
     (!m.method || m.method.toUpperCase() === r.method.toUpperCase()) &&

@@ -71,7 +71,7 @@ function exchange(req: IncomingMessage, res: ServerResponse, body: Buffer): Exch
   return { method: (req.method ?? 'GET').toUpperCase(), url, path: url.pathname, query: url.searchParams, headers: req.headers, body, req, res };
 }
 
-export function readBody(req: IncomingMessage): Promise<Buffer> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

@@ -33,7 +33,7 @@ export async function startJiraStandIn(opts: JiraStandInOptions = {}): Promise<J
   const failRules = new Scripts<FailRule>();
   const specViolations: string[] = [];
 
-  /** The answer to a request, before any route: a body that does not parse, wrong credentials, the spec, a scripted failure. */
+  /** What answers instead of the route: wrong credentials, a body the API document refuses, a scripted failure. */
   const refusal = (x: Exchange, body: unknown): Reply | undefined => {
     if (!basicAuthorised(x.headers.authorization, credentials)) return { status: 401, json: errorBody(['Client must be authenticated to access this resource.']) };
     if (specOps) {
