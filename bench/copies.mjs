@@ -2,7 +2,7 @@
 // Cost of one read and one write per copy kind (folder, git with a bare remote on
 // disk, Drive against the local stand-in), for a typical vault (256 KiB) and a big
 // one (6 MiB: above the 5 MiB simple-upload limit, so Drive uses a resumable upload).
-// Run after `npx tsc -p tsconfig.json`:  node bench/copies.mjs [runs]
+// Run after `npm run build`:  node bench/copies.mjs [runs]
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +11,7 @@ import path from 'node:path';
 import { FolderCopy } from '../dist/vault/copies/folder.js';
 import { GitCopy } from '../dist/vault/copies/git.js';
 import { DriveCopy, createDriveClient, memoryDriveState } from '../dist/vault/copies/gdrive.js';
-import { startDriveStandIn } from '../dist/devservices/drive.js';
+import { startDriveStandIn } from '@ssot/standins/drive';
 
 const runs = Number(process.argv[2] ?? 5);
 const root = mkdtempSync(path.join(os.tmpdir(), 'ssot-bench-copies-'));

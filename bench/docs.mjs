@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Benchmark of `ssot docs push` (run `npx tsc -p tsconfig.json` first):
+// Benchmark of `ssot docs push` (run `npm run build` first):
 // publish 300 docs the first time, re-run with nothing changed, re-run with one
 // doc changed. Requests are counted at the local Confluence stand-in.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { parseConfig } from '../dist/config/load.js';
-import { startConfluenceStandIn } from '../dist/devservices/confluence.js';
+import { startConfluenceStandIn } from '@ssot/standins/confluence';
 import { mapDocs, publishSettings, syncDocs } from '../dist/docs/index.js';
 
 const run_ = promisify(execFile);

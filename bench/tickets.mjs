@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Benchmark of the tickets part (run `npx tsc -p tsconfig.json` first):
+// Benchmark of the tickets part (run `npm run build` first):
 // 1. reading a note: ssot's whole grammar against remark + GFM alone (the markdown
 //    parse any tool reading these notes pays), on the twelve real-style notes;
 // 2. a year of notes (365, the real-style notes by date): read cold (one `ssot tickets
@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
-import { startJiraStandIn } from '../dist/devservices/jira.js';
+import { startJiraStandIn } from '@ssot/standins/jira';
 import { parseNote } from '../dist/tickets/index.js';
 import { readNotes } from '../dist/tickets/notes/files.js';
 

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { VaultDatabase } = await import(path.join(root, 'dist/vault/kdbx/database.js'));
-const { startDriveStandIn } = await import(path.join(root, 'dist/devservices/drive.js'));
+const { startDriveStandIn } = await import('@ssot/standins/drive');
 const rounds = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 5);
 const work = mkdtempSync(path.join(os.tmpdir(), 'ssot-bench-sync-'));
 const password = 'bench password 1234';

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { VaultDatabase } = await import(path.join(root, 'dist/vault/kdbx/database.js'));
-const { startDriveStandIn } = await import(path.join(root, 'dist/devservices/drive.js'));
+const { startDriveStandIn } = await import('@ssot/standins/drive');
 const ei = process.argv.indexOf('--entries');
 const entries = ei > 0 ? Number(process.argv[ei + 1]) : 5000;
 const rounds = Number(process.argv.slice(2).find((a, i, all) => /^\d+$/.test(a) && all[i - 1] !== '--entries') ?? 5);

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(root, 'bin', 'ssot');
-const { startDevServices } = await import(path.join(root, 'dist/devservices/index.js'));
+const { startDevServices } = await import('@ssot/standins');
 const { VaultDatabase } = await import(path.join(root, 'dist/vault/kdbx/database.js'));
 
 const keep = process.argv.includes('--keep');

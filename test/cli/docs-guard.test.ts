@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startConfluenceStandIn } from '../../src/devservices/confluence.js';
+import { startConfluenceStandIn } from '@ssot/standins/confluence';
 import { runSsot } from '../support/cli.js';
 import { makeVaultWorkspace, openAt } from '../support/vault-workspace.js';
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startDevServices } from '../../src/devservices/index.js';
+import { startDevServices } from '@ssot/standins';
 import { BIN, runSsot } from '../support/cli.js';
 import { makeVaultWorkspace } from '../support/vault-workspace.js';
 

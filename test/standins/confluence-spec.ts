@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { RecordedRequest } from '../../src/devservices/confluence.js';
+import type { RecordedRequest } from '@ssot/standins/confluence';
 
 /**
  * Checks every request the stand-in receives against the published Confluence

@@ -1,4 +1,4 @@
-import { startConfluenceStandIn, type ConfluenceStandIn, type StandInOptions } from '../../src/devservices/confluence.js';
+import { startConfluenceStandIn, type ConfluenceStandIn, type StandInOptions } from '@ssot/standins/confluence';
 import { createSpecValidator } from './confluence-spec.js';
 
 /**

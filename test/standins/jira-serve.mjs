@@ -1,8 +1,8 @@
-// Runs the Jira stand-in in the foreground (after `npx tsc -p tsconfig.json`), for trying
+// Runs the Jira stand-in in the foreground (after `npm run build`), for trying
 // `ssot tickets sync` by hand: prints its URL on the first line, stops on SIGINT/SIGTERM.
 // Options (env): JIRA_OPENAPI (validate requests against it), JIRA_LAG_MS, JIRA_MAX_PAGE, JIRA_WORKFLOW (chain|simple), JIRA_SEED (JSON list of issues).
 import { existsSync } from 'node:fs';
-import { startJiraStandIn } from '../../dist/devservices/jira.js';
+import { startJiraStandIn } from '@ssot/standins/jira';
 
 const s = await startJiraStandIn({
   lagMs: Number(process.env.JIRA_LAG_MS ?? 0),

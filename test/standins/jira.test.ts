@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JiraStandIn } from '../../src/devservices/jira.js';
-import { parseJql } from '../../src/devservices/jira.js';
+import type { JiraStandIn } from '@ssot/standins/jira';
+import { parseJql } from '@ssot/standins/jira';
 import { JIRA_EMAIL, JIRA_OPENAPI, JIRA_TOKEN, startTestJira } from './jira.js';
 import { existsSync } from 'node:fs';
 

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { apiSpec } from '../support/specs.js';
-import { startJiraStandIn, type JiraStandIn, type JiraStandInOptions } from '../../src/devservices/jira.js';
+import { startJiraStandIn, type JiraStandIn, type JiraStandInOptions } from '@ssot/standins/jira';
 
 /** The published Jira Cloud v3 OpenAPI document the stand-in validates requests against. */
 export const JIRA_OPENAPI = apiSpec('jira-cloud-platform-v3.openapi.json') ?? '/work/shared/api-specs/jira-cloud-platform-v3.openapi.json';

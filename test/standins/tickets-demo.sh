@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Shows what `ssot tickets sync` does with the sample note, against the local Jira stand-in.
-# Run after `npx tsc -p tsconfig.json`: bash test/standins/tickets-demo.sh
+# Run after `npm run build`: bash test/standins/tickets-demo.sh
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d)

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JiraStandIn } from '../../src/devservices/jira.js';
+import type { JiraStandIn } from '@ssot/standins/jira';
 import { JIRA_EMAIL, JIRA_TOKEN, startTestJira } from '../standins/jira.js';
 import { seed } from './support/seed.js';
 

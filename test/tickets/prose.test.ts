@@ -5,7 +5,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedConfig } from '../../src/config/load.js';
-import type { JiraStandIn } from '../../src/devservices/jira.js';
+import type { JiraStandIn } from '@ssot/standins/jira';
 import { parseNote, syncTickets, type NoteItem } from '../../src/tickets/index.js';
 import { JIRA_EMAIL, JIRA_TOKEN, startTestJira } from '../standins/jira.js';
 

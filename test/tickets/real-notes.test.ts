@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LoadedConfig } from '../../src/config/load.js';
-import type { JiraStandIn } from '../../src/devservices/jira.js';
+import type { JiraStandIn } from '@ssot/standins/jira';
 import { syncTickets, type TicketsSyncResult } from '../../src/tickets/index.js';
 import { JIRA_EMAIL, JIRA_TOKEN, startTestJira, validateAdf } from '../standins/jira.js';
 import { SEED, seed } from './support/seed.js';

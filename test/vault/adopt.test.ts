@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FOLDER_MIME } from '../../src/devservices/drive.js';
+import { FOLDER_MIME } from '@ssot/standins/drive';
 import { jsonLines, runSsot } from '../support/cli.js';
 import { git, makeVaultWorkspace, openAt, titles } from '../support/vault-workspace.js';
 import { TEST_ACCESS_TOKEN, useDriveStandIn } from '../standins/drive/index.js';

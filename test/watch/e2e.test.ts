@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startConfluenceStandIn } from '../../src/devservices/confluence.js';
+import { startConfluenceStandIn } from '@ssot/standins/confluence';
 import { VaultDatabase } from '../../src/vault/kdbx/database.js';
 import { BIN } from '../support/cli.js';
 import { hasKeepassxc, keepassxc } from '../support/keepassxc.js';

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { FOLDER_MIME } from '../../../src/devservices/drive.js';
+import { FOLDER_MIME } from '@ssot/standins/drive';
 import { TEST_ACCESS_TOKEN, TEST_OAUTH, useDriveStandIn } from './index.js';
 
 const s = await useDriveStandIn({ maxPageSize: 3 });

@@ -1,11 +1,11 @@
 /**
- * Test wrapper around the Drive v3 stand-in (src/devservices/drive.ts): start
+ * Test wrapper around the Drive v3 stand-in (@ssot/standins/drive, packages/standins): start
  * one per test file, with an OAuth client and an access token the tests know.
  */
 import { afterAll } from 'vitest';
-import { startDriveStandIn, type DriveStandIn, type DriveStandInOptions } from '../../../src/devservices/drive.js';
+import { startDriveStandIn, type DriveStandIn, type DriveStandInOptions } from '@ssot/standins/drive';
 
-export { startDriveStandIn, type DriveStandIn } from '../../../src/devservices/drive.js';
+export { startDriveStandIn, type DriveStandIn } from '@ssot/standins/drive';
 
 export const TEST_ACCESS_TOKEN = 'ya29.test-access-token-0123456789';
 export const TEST_OAUTH = {

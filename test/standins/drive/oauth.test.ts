@@ -6,7 +6,7 @@
  */
 import { OAuth2Client, CodeChallengeMethod } from 'google-auth-library';
 import { describe, expect, it } from 'vitest';
-import { FOLDER_MIME } from '../../../src/devservices/drive.js';
+import { FOLDER_MIME } from '@ssot/standins/drive';
 import { TEST_OAUTH, useDriveStandIn } from './index.js';
 
 const s = await useDriveStandIn();

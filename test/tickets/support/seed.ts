@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { JiraStandIn } from '../../../src/devservices/jira.js';
+import type { JiraStandIn } from '@ssot/standins/jira';
 
 /**
  * The CHRONOS project as the real-style notes under fixtures/real/ find it

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SsotError } from '../../../src/core/errors.js';
-import { FOLDER_MIME } from '../../../src/devservices/drive.js';
+import { FOLDER_MIME } from '@ssot/standins/drive';
 import { createDriveClient, DriveCopy, memoryDriveState, type DriveCopyOptions } from '../../../src/vault/copies/gdrive.js';
 import { useDriveStandIn } from '../../standins/drive/index.js';
 

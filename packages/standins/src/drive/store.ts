@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { HttpError, notFound } from './drive-http.js';
-import type { TokenGrant } from './google-oauth.js';
+import { createHash } from 'node:crypto';
+import { HttpError, notFound, randomId } from './google.js';
+import type { TokenGrant } from './oauth.js';
 
 /**
  * The Drive stand-in's files and revisions, and who may see them. Under the
@@ -155,8 +155,4 @@ function revisionResource(r: StandInRevision, f: StandInFile): Record<string, un
 
 function md5(b: Buffer): string {
   return createHash('md5').update(b).digest('hex');
-}
-
-export function randomId(n: number): string {
-  return randomBytes(n).toString('base64url').slice(0, n);
 }

@@ -1,19 +1,15 @@
 import type http from 'node:http';
-import { clampPageSize, decodePageToken, encodePageToken, HttpError, parseJsonBody, parseMultipart } from './drive-http.js';
-import { FILE_DEFAULT, pick, pickList, REVISION_DEFAULT } from './drive-fields.js';
-import { parseQuery } from './drive-query.js';
-import { randomId, type DriveStore, type StandInFile } from './drive-store.js';
-import type { TokenGrant } from './google-oauth.js';
+import { Router, type Reply } from '../http/index.js';
+import { FILE_DEFAULT, pick, pickList, REVISION_DEFAULT } from './fields.js';
+import { clampPageSize, decodePageToken, encodePageToken, HttpError, parseJsonBody, parseMultipart, randomId } from './google.js';
+import type { TokenGrant } from './oauth.js';
+import { parseQuery } from './query.js';
+import type { DriveStore, StandInFile } from './store.js';
 
 /**
- * The Drive v3 routes of the stand-in (the list is in drive.ts), over the
+ * The Drive v3 routes of the stand-in (the list is in index.ts), over the
  * store, each request as seen by one token's app and scope.
  */
-
-export type Answer =
-  | { kind: 'json'; body: unknown; status?: number; headers?: Record<string, string> }
-  | { kind: 'bytes'; data: Buffer; mimeType: string }
-  | { kind: 'empty'; status: number; headers?: Record<string, string> };
 
 export interface ApiRequest {
   method: string;
@@ -25,62 +21,64 @@ export interface ApiRequest {
 }
 
 /** The Drive v3 routes over the store, as seen by one token's app and scope. */
-export function driveApi(store: DriveStore, o: { maxUpload: number; maxPageSize: number | undefined; baseUrl: () => string }) {
+export function driveApi(store: DriveStore, o: { maxUpload: number; maxPageSize: number | undefined; baseUrl: () => string }): { route(r: ApiRequest): Reply } {
   const resumable = new Map<string, { fileId?: string; meta: Record<string, unknown>; fields?: string; viewer: TokenGrant }>();
 
-  function route(r: ApiRequest): Answer {
-    const { method, path, q, viewer } = r;
-    const fields = q.get('fields') ?? undefined;
-    let m: RegExpExecArray | null;
-    if (path === '/drive/v3/files' && method === 'GET') return { kind: 'json', body: listFiles(q, viewer) };
-    if (path === '/drive/v3/files' && method === 'POST') {
-      return { kind: 'json', body: pick(store.fileResource(store.make(parseJsonBody(r.body), viewer.clientId, viewer)), fields, FILE_DEFAULT) };
-    }
-    if (path === '/upload/drive/v3/files' && method === 'POST') return upload(undefined, r);
-    if (path === '/upload/drive/v3/files' && method === 'PUT') return resumablePut(q, r.body);
-    if ((m = /^\/upload\/drive\/v3\/files\/([^/]+)$/.exec(path)) && (method === 'PATCH' || method === 'PUT')) return upload(decodeURIComponent(m[1]!), r);
-    if ((m = /^\/drive\/v3\/files\/([^/]+)$/.exec(path))) return fileRoute(store.get(decodeURIComponent(m[1]!), viewer), r);
-    if ((m = /^\/drive\/v3\/files\/([^/]+)\/revisions$/.exec(path)) && method === 'GET') return listRevisions(store.get(decodeURIComponent(m[1]!), viewer), q);
-    if ((m = /^\/drive\/v3\/files\/([^/]+)\/revisions\/([^/]+)$/.exec(path)) && method === 'GET') {
-      const f = store.get(decodeURIComponent(m[1]!), viewer);
-      const revId = decodeURIComponent(m[2]!);
-      const rev = revId === 'head' ? f.revisions.at(-1) : f.revisions.find((x) => x.id === revId);
-      if (!rev) throw new HttpError(404, 'notFound', `Revision not found: ${revId}.`, { location: 'revisionId', locationType: 'parameter' });
-      if (q.get('alt') === 'media') return { kind: 'bytes', data: rev.data, mimeType: f.mimeType };
-      return { kind: 'json', body: pick(store.revisionResource(rev, f), fields, REVISION_DEFAULT) };
-    }
-    throw new HttpError(404, 'notFound', `No such method: ${method} ${path}`);
+  const router = new Router<ApiRequest, Reply>()
+    .on('GET', '/drive/v3/files', (r) => ({ status: 200, json: listFiles(r.q, r.viewer) }))
+    .on('POST', '/drive/v3/files', (r) => ({
+      status: 200,
+      json: pick(store.fileResource(store.make(parseJsonBody(r.body), r.viewer.clientId, r.viewer)), r.q.get('fields') ?? undefined, FILE_DEFAULT),
+    }))
+    .on('POST', '/upload/drive/v3/files', (r) => upload(undefined, r))
+    .on('PUT', '/upload/drive/v3/files', (r) => resumablePut(r.q, r.body))
+    .on(['PATCH', 'PUT'], '/upload/drive/v3/files/{id}', (r, { id }) => upload(id, r))
+    .on(['GET', 'PATCH', 'DELETE'], '/drive/v3/files/{id}', (r, { id }) => fileRoute(store.get(id!, r.viewer), r))
+    .on('GET', '/drive/v3/files/{id}/revisions', (r, { id }) => listRevisions(store.get(id!, r.viewer), r.q))
+    .on('GET', '/drive/v3/files/{id}/revisions/{rev}', (r, { id, rev }) => getRevision(store.get(id!, r.viewer), rev!, r.q));
+
+  function route(r: ApiRequest): Reply {
+    const handler = router.match(r.method, r.path);
+    if (!handler) throw new HttpError(404, 'notFound', `No such method: ${r.method} ${r.path}`);
+    return handler(r);
   }
 
-  function fileRoute(f: StandInFile, r: ApiRequest): Answer {
+  function getRevision(f: StandInFile, revId: string, q: URLSearchParams): Reply {
+    const rev = revId === 'head' ? f.revisions.at(-1) : f.revisions.find((x) => x.id === revId);
+    if (!rev) throw new HttpError(404, 'notFound', `Revision not found: ${revId}.`, { location: 'revisionId', locationType: 'parameter' });
+    if (q.get('alt') === 'media') return { status: 200, bytes: { data: rev.data, type: f.mimeType } };
+    return { status: 200, json: pick(store.revisionResource(rev, f), q.get('fields') ?? undefined, REVISION_DEFAULT) };
+  }
+
+  function fileRoute(f: StandInFile, r: ApiRequest): Reply {
     const fields = r.q.get('fields') ?? undefined;
     if (r.method === 'GET') {
-      if (r.q.get('alt') !== 'media') return { kind: 'json', body: pick(store.fileResource(f), fields, FILE_DEFAULT) };
+      if (r.q.get('alt') !== 'media') return { status: 200, json: pick(store.fileResource(f), fields, FILE_DEFAULT) };
       const head = f.revisions.at(-1);
       if (!head) {
         throw new HttpError(403, 'fileNotDownloadable', 'Only files with binary content can be downloaded. Use Export with Docs Editors files.', { location: 'alt', locationType: 'parameter' });
       }
-      return { kind: 'bytes', data: head.data, mimeType: f.mimeType };
+      return { status: 200, bytes: { data: head.data, type: f.mimeType } };
     }
     if (f.id === store.rootId) throw new HttpError(403, 'insufficientFilePermissions', 'The user does not have sufficient permissions for this file.');
     if (r.method === 'PATCH') {
       applyMeta(f, parseJsonBody(r.body), r.q, r.viewer);
-      return { kind: 'json', body: pick(store.fileResource(f), fields, FILE_DEFAULT) };
+      return { status: 200, json: pick(store.fileResource(f), fields, FILE_DEFAULT) };
     }
     if (r.method === 'DELETE') {
       store.files.delete(f.id);
-      return { kind: 'empty', status: 204 };
+      return { status: 204 };
     }
     throw new HttpError(404, 'notFound', `No such method: ${r.method} ${r.path}`);
   }
 
-  function listRevisions(f: StandInFile, q: URLSearchParams): Answer {
+  function listRevisions(f: StandInFile, q: URLSearchParams): Reply {
     const size = clampPageSize(q.get('pageSize'), 200, 1000, o.maxPageSize);
     const start = decodePageToken(q.get('pageToken'));
     const page = f.revisions.slice(start, start + size);
     const next = start + size < f.revisions.length ? encodePageToken(start + size) : undefined;
     const list = { kind: 'drive#revisionList', revisions: page.map((x) => store.revisionResource(x, f)), ...(next ? { nextPageToken: next } : {}) };
-    return { kind: 'json', body: pickList('revisions', list, q.get('fields') ?? undefined, REVISION_DEFAULT) };
+    return { status: 200, json: pickList('revisions', list, q.get('fields') ?? undefined, REVISION_DEFAULT) };
   }
 
   function applyMeta(f: StandInFile, meta: Record<string, unknown>, q: URLSearchParams, viewer: TokenGrant): void {
@@ -100,7 +98,7 @@ export function driveApi(store: DriveStore, o: { maxUpload: number; maxPageSize:
     f.version++;
   }
 
-  function upload(fileId: string | undefined, r: ApiRequest): Answer {
+  function upload(fileId: string | undefined, r: ApiRequest): Reply {
     const type = r.q.get('uploadType');
     const fields = r.q.get('fields') ?? undefined;
     let meta: Record<string, unknown> = {};
@@ -116,12 +114,12 @@ export function driveApi(store: DriveStore, o: { maxUpload: number; maxPageSize:
       const id = randomId(24);
       if (fileId) store.get(fileId, r.viewer);
       resumable.set(id, { ...(fileId ? { fileId } : {}), meta: parseJsonBody(r.body), ...(fields ? { fields } : {}), viewer: r.viewer });
-      return { kind: 'empty', status: 200, headers: { location: `${o.baseUrl()}upload/drive/v3/files?uploadType=resumable&upload_id=${id}` } };
+      return { status: 200, headers: { location: `${o.baseUrl()}upload/drive/v3/files?uploadType=resumable&upload_id=${id}` } };
     } else {
       throw new HttpError(400, 'invalid', `Invalid value for uploadType: ${type ?? '(none)'}`, { location: 'uploadType', locationType: 'parameter' });
     }
     if (data.length > o.maxUpload) throw new HttpError(413, 'uploadTooLarge', `Media larger than ${o.maxUpload} bytes; use a resumable upload.`);
-    return { kind: 'json', body: pick(store.fileResource(storeUpload(fileId, meta, data, r.q, r.viewer)), fields, FILE_DEFAULT) };
+    return { status: 200, json: pick(store.fileResource(storeUpload(fileId, meta, data, r.q, r.viewer)), fields, FILE_DEFAULT) };
   }
 
   function storeUpload(fileId: string | undefined, meta: Record<string, unknown>, data: Buffer, q: URLSearchParams, viewer: TokenGrant): StandInFile {
@@ -136,13 +134,13 @@ export function driveApi(store: DriveStore, o: { maxUpload: number; maxPageSize:
     return f;
   }
 
-  function resumablePut(q: URLSearchParams, body: Buffer): Answer {
+  function resumablePut(q: URLSearchParams, body: Buffer): Reply {
     const id = q.get('upload_id') ?? '';
     const session = resumable.get(id);
     if (!session) throw new HttpError(404, 'notFound', 'Upload session not found.');
     resumable.delete(id);
     const f = storeUpload(session.fileId, session.meta, body, q, session.viewer);
-    return { kind: 'json', body: pick(store.fileResource(f), q.get('fields') ?? session.fields, FILE_DEFAULT) };
+    return { status: 200, json: pick(store.fileResource(f), q.get('fields') ?? session.fields, FILE_DEFAULT) };
   }
 
   function listFiles(q: URLSearchParams, viewer: TokenGrant): unknown {

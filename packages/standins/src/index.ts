@@ -1,11 +1,12 @@
-import { startConfluenceStandIn, type ConfluenceStandIn } from './confluence.js';
-import { startDriveStandIn, type DriveStandIn } from './drive.js';
-import { startJiraStandIn, type JiraStandIn } from './jira.js';
+import { startConfluenceStandIn, type ConfluenceStandIn } from './confluence/index.js';
+import { startDriveStandIn, type DriveStandIn } from './drive/index.js';
+import { startJiraStandIn, type JiraStandIn } from './jira/index.js';
 
 /**
  * Local stand-ins of Confluence Cloud, Jira Cloud and Google Drive v3, for
  * trying ssot without any account (the demo, `ssot dev-services`) and for the
- * tests. They listen on 127.0.0.1 only and accept the credentials below, which
+ * tests (which start each one alone: `@ssot/standins/confluence`, `/jira`,
+ * `/drive`). They listen on 127.0.0.1 only and accept the credentials below, which
  * are not secrets: they open nothing but these stand-ins.
  */
 export const DEV_CREDENTIALS = {

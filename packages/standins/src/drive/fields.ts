@@ -1,4 +1,4 @@
-import { HttpError } from './drive-http.js';
+import { HttpError } from './google.js';
 
 /**
  * Drive's partial responses: the `fields` selector (`id,name`,

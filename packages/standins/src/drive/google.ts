@@ -1,10 +1,12 @@
-import type http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { jsonBody, retryAfter, type Reply, type ReplyStyle } from '../http/index.js';
 
 /**
- * HTTP plumbing of the Drive stand-in: Google's JSON error shape, bodies,
- * multipart/related uploads and page tokens. Self-contained (the stand-ins
- * will move into their own package).
+ * What the Drive stand-in answers the Google way: the JSON media type, the
+ * error shape, JSON and multipart/related bodies, page sizes and page tokens.
  */
+
+export const GOOGLE_STYLE: ReplyStyle = { jsonType: 'application/json; charset=UTF-8' };
 
 export class HttpError extends Error {
   readonly status: number;
@@ -43,48 +45,29 @@ export const DEFAULT_REASON: Record<number, string> = {
   503: 'backendError',
 };
 
-export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
 /** Google's error shape: {error:{code,message,errors:[{message,domain,reason,...}],status}}. */
-export function sendError(res: http.ServerResponse, e: HttpError): void {
-  const headers: Record<string, string> = {};
-  if (e.extra['retryAfter']) headers['retry-after'] = e.extra['retryAfter'];
+export function googleError(e: HttpError): Reply {
+  const headers: Record<string, string> = retryAfter(e.extra['retryAfter']);
   if (e.status === 401) headers['www-authenticate'] = 'Bearer realm="https://accounts.google.com/", error="invalid_token"';
   const { retryAfter: _r, ...extra } = e.extra;
   const domain = e.status === 429 || e.reason.endsWith('RateLimitExceeded') ? 'usageLimits' : 'global';
-  sendJson(
-    res,
-    e.status,
-    { error: { code: e.status, message: e.message, errors: [{ message: e.message, domain, reason: e.reason, ...extra }], status: STATUS_TEXT[e.status] ?? 'UNKNOWN' } },
+  return {
+    status: e.status,
+    json: { error: { code: e.status, message: e.message, errors: [{ message: e.message, domain, reason: e.reason, ...extra }], status: STATUS_TEXT[e.status] ?? 'UNKNOWN' } },
     headers,
-  );
+  };
 }
 
 export function notFound(id: string): HttpError {
   return new HttpError(404, 'notFound', `File not found: ${id}.`, { location: 'fileId', locationType: 'parameter' });
 }
 
-export function readBody(req: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
+/** A JSON object body (none: an empty one); anything else is Google's 400 parseError. */
 export function parseJsonBody(body: Buffer): Record<string, unknown> {
   if (body.length === 0) return {};
-  try {
-    const v: unknown = JSON.parse(body.toString('utf8'));
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
+  const parsed = jsonBody(body);
+  const v = parsed.ok ? parsed.value : undefined;
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
   throw new HttpError(400, 'parseError', 'Parse Error');
 }
 
@@ -126,4 +109,9 @@ export function decodePageToken(t: string | null): number {
   const m = /^o:(\d+)$/.exec(Buffer.from(t, 'base64url').toString('utf8'));
   if (!m) throw new HttpError(400, 'invalid', 'Invalid Value', { location: 'pageToken', locationType: 'parameter' });
   return Number(m[1]);
+}
+
+/** A random id of `n` URL-safe characters (file, revision and token ids). */
+export function randomId(n: number): string {
+  return randomBytes(n).toString('base64url').slice(0, n);
 }

@@ -1,4 +1,4 @@
-import { HttpError } from './drive-http.js';
+import { HttpError } from './google.js';
 
 /** What a query clause tests (the stand-in's file records satisfy it). */
 export interface Queryable {

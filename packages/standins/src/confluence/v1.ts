@@ -1,5 +1,8 @@
-import type { IncomingMessage } from 'node:http';
-import type { Out, StandInOptions, StoredAttachment, StoredPage } from './confluence.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Reply } from '../http/index.js';
+import { err, V1, type ConfluenceState } from './state.js';
+import type { StoredAttachment, StoredPage } from './types.js';
+import type { ConfluenceRouter } from './v2.js';
 
 /**
  * The v1 endpoints of the Confluence stand-in, those v2 still lacks:
@@ -8,24 +11,9 @@ import type { Out, StandInOptions, StoredAttachment, StoredPage } from './conflu
  * one page per request, as on the Standard plan, which answers 400 to more).
  */
 
-const V1 = '/wiki/rest/api';
-
-export interface V1State {
-  pages: Map<string, StoredPage>;
-  atts: Map<string, Map<string, StoredAttachment>>;
-  labels: Map<string, Map<string, string>>;
-  livePage: (id: string) => StoredPage | undefined;
-  newId: () => string;
-  now: () => string;
-  err: (status: number, title: string, code?: string) => Out;
-  opts: Pick<StandInOptions, 'singlePageArchive' | 'archiveSteps'>;
-}
-
-type Route = (method: string, path: string, body: unknown, raw: Buffer, contentType: string | undefined, headers: IncomingMessage['headers']) => Out | Promise<Out> | undefined;
-
-export function createV1Routes(st: V1State): Route {
+export function addV1Routes(router: ConfluenceRouter, st: ConfluenceState): void {
   const tasks = new Map<string, { left: number; started: number }>();
-  const { err, livePage } = st;
+  const { livePage } = st;
 
   const attJson = (pg: StoredPage, a: StoredAttachment): Record<string, unknown> => ({
     id: a.id,
@@ -39,7 +27,7 @@ export function createV1Routes(st: V1State): Route {
     _links: { download: `/download/attachments/${pg.id}/${encodeURIComponent(a.filename)}` },
   });
 
-  async function upload(id: string, method: string, raw: Buffer, contentType: string | undefined, headers: IncomingMessage['headers']): Promise<Out> {
+  async function upload(id: string, method: string, raw: Buffer, contentType: string | undefined, headers: IncomingHttpHeaders): Promise<Reply> {
     if (headers['x-atlassian-token'] !== 'no-check') return err(403, 'XSRF check failed: send X-Atlassian-Token: no-check');
     const pg = livePage(id);
     if (!pg) return err(404, 'Content not found');
@@ -68,7 +56,7 @@ export function createV1Routes(st: V1State): Route {
     return { status: 200, json: { results, start: 0, limit: 50, size: results.length, _links: {} } };
   }
 
-  function addLabels(id: string, body: unknown, headers: IncomingMessage['headers']): Out {
+  function addLabels(id: string, body: unknown, headers: IncomingHttpHeaders): Reply {
     if (headers['x-atlassian-token'] !== 'no-check') return err(403, 'XSRF check failed');
     const pg = livePage(id);
     if (!pg) return err(404, 'Content not found');
@@ -80,7 +68,7 @@ export function createV1Routes(st: V1State): Route {
     return { status: 200, json: { results: [...map.entries()].map(([name, lid]) => ({ prefix: 'global', name, id: lid, label: name })), start: 0, limit: 200, size: map.size, _links: {} } };
   }
 
-  function archive(body: unknown): Out {
+  function archive(body: unknown): Reply {
     const list = (body as { pages?: { id?: unknown }[] } | undefined)?.pages;
     if (!Array.isArray(list) || list.length === 0) return err(400, 'pages is required');
     if (list.length > 300) return err(413, 'at most 300 pages can be archived in one request');
@@ -96,7 +84,7 @@ export function createV1Routes(st: V1State): Route {
     return { status: 202, json: { id: task, links: { status: `${V1}/longtask/${task}` } } };
   }
 
-  function longTask(id: string): Out {
+  function longTask(id: string): Reply {
     const t = tasks.get(id);
     if (!t) return err(404, `No long task ${id}`);
     const finished = t.left <= 0;
@@ -116,26 +104,22 @@ export function createV1Routes(st: V1State): Route {
     };
   }
 
-  return (method, p, body, raw, contentType, headers) => {
-    let m: RegExpExecArray | null;
-    if ((m = new RegExp(`^${V1}/content/(\\d+)/child/attachment$`).exec(p))) {
-      if (method === 'GET') {
-        const pg = livePage(m[1]!);
-        if (!pg) return err(404, 'Content not found');
-        const list = [...(st.atts.get(pg.id)?.values() ?? [])];
-        return { status: 200, json: { results: list.map((a) => attJson(pg, a)), start: 0, limit: 50, size: list.length, _links: {} } };
-      }
-      if (method === 'PUT' || method === 'POST') return upload(m[1]!, method, raw, contentType, headers);
-    }
-    if ((m = new RegExp(`^${V1}/content/(\\d+)/label$`).exec(p)) && method === 'POST') return addLabels(m[1]!, body, headers);
-    if ((m = new RegExp(`^${V1}/content/(\\d+)/label/([^/]+)$`).exec(p)) && method === 'DELETE') {
-      const pg = livePage(m[1]!);
+  router
+    .on('GET', `${V1}/content/{id:\\d+}/child/attachment`, (_ctx, { id }) => {
+      const pg = livePage(id!);
       if (!pg) return err(404, 'Content not found');
-      st.labels.get(pg.id)?.delete(decodeURIComponent(m[2]!));
+      const list = [...(st.atts.get(pg.id)?.values() ?? [])];
+      return { status: 200, json: { results: list.map((a) => attJson(pg, a)), start: 0, limit: 50, size: list.length, _links: {} } };
+    })
+    .on('PUT', `${V1}/content/{id:\\d+}/child/attachment`, (c, { id }) => upload(id!, 'PUT', c.raw, c.contentType, c.headers))
+    .on('POST', `${V1}/content/{id:\\d+}/child/attachment`, (c, { id }) => upload(id!, 'POST', c.raw, c.contentType, c.headers))
+    .on('POST', `${V1}/content/{id:\\d+}/label`, (c, { id }) => addLabels(id!, c.body, c.headers))
+    .on('DELETE', `${V1}/content/{id:\\d+}/label/{name}`, (_ctx, { id, name }) => {
+      const pg = livePage(id!);
+      if (!pg) return err(404, 'Content not found');
+      st.labels.get(pg.id)?.delete(name!);
       return { status: 204 };
-    }
-    if (p === `${V1}/content/archive` && method === 'POST') return archive(body);
-    if ((m = new RegExp(`^${V1}/longtask/([^/]+)$`).exec(p)) && method === 'GET') return longTask(m[1]!);
-    return undefined;
-  };
+    })
+    .on('POST', `${V1}/content/archive`, (c) => archive(c.body))
+    .on('GET', `${V1}/longtask/{id}`, (_ctx, { id }) => longTask(id!));
 }

@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import type http from 'node:http';
+import { createHash } from 'node:crypto';
+import type { Reply } from '../http/index.js';
+import { randomId } from './google.js';
 
 /**
  * A stand-in for Google's OAuth 2.0 endpoints as an installed (desktop) app
@@ -40,8 +41,8 @@ export interface TokenGrant {
 }
 
 export interface GoogleOAuth {
-  /** Handles the two endpoints; false when the request is not for them. */
-  handle(method: string, path: string, query: URLSearchParams, body: Buffer, res: http.ServerResponse): boolean;
+  /** The answer of the two endpoints; undefined when the request is not for them. */
+  handle(method: string, path: string, query: URLSearchParams, body: Buffer): Reply | undefined;
   /** The grant behind a bearer token; undefined when unknown or revoked. */
   grant(accessToken: string): TokenGrant | undefined;
   addAccessToken(token: string, grant: TokenGrant): void;
@@ -78,17 +79,17 @@ export function createGoogleOAuth(clients: readonly OAuthClientSpec[], now: () =
   let consent: 'approve' | 'deny' = 'approve';
   const client = (id: string | null): OAuthClientSpec | undefined => clients.find((c) => c.clientId === id);
 
-  const authorize = (q: URLSearchParams, res: http.ServerResponse): void => {
+  const authorize = (q: URLSearchParams): Reply => {
     authorizations.push(q);
     const c = client(q.get('client_id'));
-    if (!c) return errorPage(res, 401, 'invalid_client', 'The OAuth client was not found.');
+    if (!c) return errorPage(401, 'invalid_client', 'The OAuth client was not found.');
     const redirect = q.get('redirect_uri') ?? '';
-    if (!isLoopback(redirect)) return errorPage(res, 400, 'redirect_uri_mismatch', `redirect_uri ${redirect} is not a loopback address of a desktop client`);
-    if (q.get('response_type') !== 'code') return errorPage(res, 400, 'unsupported_response_type', 'response_type must be code');
+    if (!isLoopback(redirect)) return errorPage(400, 'redirect_uri_mismatch', `redirect_uri ${redirect} is not a loopback address of a desktop client`);
+    if (q.get('response_type') !== 'code') return errorPage(400, 'unsupported_response_type', 'response_type must be code');
     const scope = driveScope(q.get('scope') ?? '');
-    if (!scope) return errorPage(res, 400, 'invalid_scope', `Some requested scopes were invalid: ${q.get('scope') ?? '(none)'}`);
+    if (!scope) return errorPage(400, 'invalid_scope', `Some requested scopes were invalid: ${q.get('scope') ?? '(none)'}`);
     const method = q.get('code_challenge_method') ?? (q.get('code_challenge') ? 'plain' : undefined);
-    if (method && method !== 'S256' && method !== 'plain') return errorPage(res, 400, 'invalid_request', 'Invalid code_challenge_method');
+    if (method && method !== 'S256' && method !== 'plain') return errorPage(400, 'invalid_request', 'Invalid code_challenge_method');
     const back = new URL(redirect);
     const state = q.get('state');
     if (state !== null) back.searchParams.set('state', state);
@@ -101,39 +102,38 @@ export function createGoogleOAuth(clients: readonly OAuthClientSpec[], now: () =
       back.searchParams.set('code', code);
       back.searchParams.set('scope', SCOPE_PREFIX + scope);
     }
-    res.writeHead(302, { location: back.toString(), 'content-length': 0 });
-    res.end();
+    return { status: 302, headers: { location: back.toString() } };
   };
 
-  const token = (body: Buffer, res: http.ServerResponse): void => {
+  const token = (body: Buffer): Reply => {
     const form = new URLSearchParams(body.toString('utf8'));
     const c = client(form.get('client_id'));
-    if (!c || c.clientSecret !== form.get('client_secret')) return tokenError(res, 401, 'invalid_client', 'Unauthorized');
+    if (!c || c.clientSecret !== form.get('client_secret')) return tokenError(401, 'invalid_client', 'Unauthorized');
     const grantType = form.get('grant_type');
     let grant: TokenGrant;
     let newRefresh: string | undefined;
     if (grantType === 'authorization_code') {
       const p = codes.get(form.get('code') ?? '');
       codes.delete(form.get('code') ?? ''); // a code is good for one exchange, right or wrong
-      if (!p || p.expires < now() || p.clientId !== c.clientId) return tokenError(res, 400, 'invalid_grant', 'Malformed auth code.');
-      if (p.redirectUri !== form.get('redirect_uri')) return tokenError(res, 400, 'redirect_uri_mismatch', 'Bad Request');
+      if (!p || p.expires < now() || p.clientId !== c.clientId) return tokenError(400, 'invalid_grant', 'Malformed auth code.');
+      if (p.redirectUri !== form.get('redirect_uri')) return tokenError(400, 'redirect_uri_mismatch', 'Bad Request');
       const problem = pkceProblem(p, form.get('code_verifier'));
-      if (problem) return tokenError(res, 400, 'invalid_grant', problem);
+      if (problem) return tokenError(400, 'invalid_grant', problem);
       grant = { clientId: c.clientId, scope: p.scope };
       newRefresh = `1//standin-${randomId(40)}`;
       refresh.set(newRefresh, grant);
       issuedRefresh.push(newRefresh);
     } else if (grantType === 'refresh_token') {
       const g = refresh.get(form.get('refresh_token') ?? '');
-      if (!g || g.clientId !== c.clientId) return tokenError(res, 400, 'invalid_grant', 'Token has been expired or revoked.');
+      if (!g || g.clientId !== c.clientId) return tokenError(400, 'invalid_grant', 'Token has been expired or revoked.');
       grant = g;
     } else {
-      return tokenError(res, 400, 'unsupported_grant_type', `Invalid grant_type: ${grantType ?? ''}`);
+      return tokenError(400, 'unsupported_grant_type', `Invalid grant_type: ${grantType ?? ''}`);
     }
     const access = `ya29.standin-${randomId(24)}`;
     tokens.set(access, grant);
     issued.push(access);
-    json(res, 200, {
+    return json(200, {
       access_token: access,
       expires_in: 3599,
       ...(newRefresh ? { refresh_token: newRefresh } : {}),
@@ -144,11 +144,10 @@ export function createGoogleOAuth(clients: readonly OAuthClientSpec[], now: () =
 
   return {
     authorizations,
-    handle(method, path, query, body, res) {
-      if (path === '/o/oauth2/v2/auth' && method === 'GET') authorize(query, res);
-      else if (path === '/token' && method === 'POST') token(body, res);
-      else return false;
-      return true;
+    handle(method, path, query, body) {
+      if (path === '/o/oauth2/v2/auth' && method === 'GET') return authorize(query);
+      if (path === '/token' && method === 'POST') return token(body);
+      return undefined;
     },
     grant: (t) => tokens.get(t),
     addAccessToken: (t, g) => void tokens.set(t, g),
@@ -185,23 +184,16 @@ function pkceProblem(p: PendingCode, verifier: string | null): string | undefine
   return computed === p.challenge ? undefined : 'Invalid code verifier.';
 }
 
-function json(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
-  res.end(text);
+function json(status: number, body: unknown): Reply {
+  return { status, json: body, headers: { 'cache-control': 'no-store' } };
 }
 
-function tokenError(res: http.ServerResponse, status: number, error: string, description: string): void {
-  json(res, status, { error, error_description: description });
+function tokenError(status: number, error: string, description: string): Reply {
+  return json(status, { error, error_description: description });
 }
 
 /** Google shows an error page, and does not redirect, when the request itself is bad. */
-function errorPage(res: http.ServerResponse, status: number, error: string, description: string): void {
+function errorPage(status: number, error: string, description: string): Reply {
   const text = `<!doctype html><title>Error ${status}: ${error}</title><h1>Access blocked: authorization error</h1><p>Error ${status}: ${error}</p><p>${description.replace(/[<&>]/g, '')}</p>`;
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function randomId(n: number): string {
-  return randomBytes(n).toString('base64url').slice(0, n);
+  return { status, bytes: { data: Buffer.from(text, 'utf8'), type: 'text/html; charset=utf-8' } };
 }
