@@ -8,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 import { ALERT_MACROS, codeLanguage, convertMarkdown } from '../../src/docs/convert.js';
 import { splitFrontMatter } from '../../src/docs/frontmatter.js';
 import { mappingSchema, parseMapping } from '../../src/docs/mapping.js';
-import { globToRegExp } from '../../src/docs/project.js';
 import { Anchors } from '../../src/docs/anchors.js';
 import { cdata } from '../../src/docs/xml.js';
 import { validateStorage } from './xml-helpers.js';
@@ -152,12 +151,3 @@ describe('mapping', () => {
   });
 });
 
-describe('exclude globs', () => {
-  it('matches like .gitignore-style globs', () => {
-    expect(globToRegExp('.secrets_tmp/**').test('.secrets_tmp/a/b.md')).toBe(true);
-    expect(globToRegExp('**/*.secrets.md').test('x/y.secrets.md')).toBe(true);
-    expect(globToRegExp('**/*.secrets.md').test('y.secrets.md')).toBe(true);
-    expect(globToRegExp('drafts').test('a/drafts/x.md')).toBe(true);
-    expect(globToRegExp('*.md').test('a/b.txt')).toBe(false);
-  });
-});
