@@ -9,7 +9,7 @@ import { ALERT_MACROS, codeLanguage, convertMarkdown } from '../../src/docs/conv
 import { splitFrontMatter } from '../../src/docs/frontmatter.js';
 import { mappingSchema, parseMapping } from '../../src/docs/mapping.js';
 import { Anchors } from '../../src/docs/anchors.js';
-import { cdata } from '../../src/docs/xml.js';
+import { cdata } from '../../src/core/xml.js';
 import { validateStorage } from './xml-helpers.js';
 
 describe('storage XHTML is always well-formed', () => {
