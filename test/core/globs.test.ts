@@ -1,12 +1,35 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pathMatcher } from '../../src/core/globs.js';
-import { GLOB_TABLE } from '../support/glob-table.js';
+import { cleanEnv } from '../guard/helpers.js';
+import { GLOB_TABLE, writeRow } from '../support/glob-table.js';
+import { tmpDir } from '../support/tmp.js';
 
 describe('path globs: the table', () => {
   it.each(GLOB_TABLE)('$glob', ({ glob, match, miss }) => {
     const m = pathMatcher([glob]);
     expect(match.filter((p) => m(p) !== glob)).toEqual([]);
     expect(miss.filter((p) => m(p) !== undefined)).toEqual([]);
+  });
+});
+
+describe('path globs: as git reads a .gitignore', () => {
+  // The semantics are gitignore's: the real git agrees on every row but the ones marked (a leading "./" or "!").
+  const base = tmpDir('ssot-globs-git-');
+  it.each(GLOB_TABLE.map((row, i) => ({ ...row, i })))('$glob', (row) => {
+    const dir = path.join(base, String(row.i));
+    writeRow(dir, row, 'x\n');
+    writeFileSync(path.join(dir, '.gitignore'), `${row.glob}\n`);
+    const git = (...args: string[]) => spawnSync('git', args, { cwd: dir, encoding: 'utf8', env: cleanEnv({ GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' }), input: [...row.match, ...row.miss].join('\0') });
+    expect(git('init', '-q').status).toBe(0);
+    // Only this .gitignore: not the user's excludes file (~/.config/git/ignore), whatever HOME holds.
+    const r = git('-c', 'core.ignorecase=false', '-c', `core.excludesFile=${path.join(dir, 'none')}`, 'check-ignore', '--no-index', '--stdin', '-z');
+    expect(r.status, r.stderr).toBeLessThan(2);
+    const ignored = r.stdout.split('\0').filter(Boolean).sort();
+    if (row.notGit) expect(ignored).not.toEqual([...row.match].sort());
+    else expect(ignored).toEqual([...row.match].sort());
   });
 });
 

@@ -16,6 +16,8 @@ export interface GlobCase {
   match: string[];
   /** Files it leaves alone. */
   miss: string[];
+  /** Why git reads this glob otherwise in a .gitignore (where ssot differs on purpose). */
+  notGit?: string;
 }
 
 export const GLOB_TABLE: readonly GlobCase[] = [
@@ -32,7 +34,7 @@ export const GLOB_TABLE: readonly GlobCase[] = [
   // A slash inside anchors at the root too; a matched folder takes what is under it.
   { glob: 'guide/*.md', match: ['guide/a.md', 'guide/x.md/y.md'], miss: ['x/guide/a.md', 'guide/sub/a.md'] },
   { glob: 'guide/sub', match: ['guide/sub/a.md', 'guide/sub/b/c.md'], miss: ['x/guide/sub/a.md', 'guide/subway/a.md'] },
-  { glob: './guide/x.md', match: ['guide/x.md'], miss: ['a/guide/x.md'] },
+  { glob: './guide/x.md', match: ['guide/x.md'], miss: ['a/guide/x.md'], notGit: 'git never matches a pattern that starts with ./' },
   // `**` crosses folders, zero or more.
   { glob: '**/tmp/**', match: ['tmp/a.md', 'a/b/tmp/c.md'], miss: ['tmpx/a.md', 'a/tmp.md'] },
   { glob: 'a/**/z.md', match: ['a/z.md', 'a/b/z.md', 'a/b/c/z.md'], miss: ['b/a/z.md', 'a/z.mdx.md'] },
@@ -44,7 +46,7 @@ export const GLOB_TABLE: readonly GlobCase[] = [
   // Everything else is literal: no regular-expression groups, braces, negation; `\` escapes.
   { glob: 'a+b(c).md', match: ['a+b(c).md', 'd/a+b(c).md'], miss: ['a+bc.md', 'ab(c).md'] },
   { glob: '{a,b}.md', match: ['{a,b}.md'], miss: ['a.md', 'b.md'] },
-  { glob: '!keep.md', match: ['!keep.md'], miss: ['keep.md', 'other.md'] },
+  { glob: '!keep.md', match: ['!keep.md'], miss: ['keep.md', 'other.md'], notGit: 'a leading ! negates in .gitignore (\\! for the name)' },
   { glob: '\\*.md', match: ['*.md'], miss: ['a.md'] },
   { glob: 'my notes.md', match: ['my notes.md', 'x/my notes.md'], miss: ['my-notes.md'] },
   // Case-sensitive.
