@@ -23,7 +23,7 @@ export type PathMatcher = (path: string, isFolder?: boolean) => string | undefin
 
 /**
  * `posix` for `[!…]` and `[[:alpha:]]` classes; `strictSlashes` so that `dir/**`
- * is what is inside the folder, not the folder; the others keep the syntax gitignore's.
+ * is what is inside the folder, not the folder; the others keep to gitignore's syntax.
  */
 const OPTIONS: Picomatch.PicomatchOptions = { dot: true, posix: true, nonegate: true, nobrace: true, noextglob: true, strictSlashes: true };
 

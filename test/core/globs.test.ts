@@ -83,5 +83,8 @@ describe('path globs: the list', () => {
     expect(pathMatcher(['[[:digit:]]*.log'])('logs/1.log')).toBe('[[:digit:]]*.log');
     expect(pathMatcher(['[[:digit:]]*.log'])('logs/a.log')).toBeUndefined();
     expect(pathMatcher(['a\\(b\\).txt'])('a(b).txt')).toBe('a\\(b\\).txt');
+    expect(pathMatcher(['[(]x'])('(x')).toBe('[(]x');
+    expect(pathMatcher(['[(]x'])('ax')).toBeUndefined();
+    expect(pathMatcher(['a\\[b'])('a[b')).toBe('a\\[b');
   });
 });
