@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeJsonAtomic } from '../core/atomic.js';
+import { sha256Hex, shortHash } from '../core/hash.js';
 import { ensurePrivateDir, stateDir } from '../core/paths.js';
 import type { AttachmentFile, DocMeta, DocProblem, PreparedPage } from './render.js';
 
@@ -32,7 +32,7 @@ export interface DocsCache {
 }
 
 export function defaultCacheFile(mappingFile: string, env: NodeJS.ProcessEnv = process.env): string {
-  const id = createHash('sha256').update(path.resolve(mappingFile)).digest('hex').slice(0, 16);
+  const id = shortHash(path.resolve(mappingFile), 16);
   return path.join(stateDir(env), 'docs', `${id}.json`);
 }
 
@@ -68,5 +68,5 @@ export async function fileStamps(files: readonly string[]): Promise<Record<strin
 }
 
 export function digest(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+  return sha256Hex(JSON.stringify(value));
 }

@@ -1,5 +1,4 @@
-import matter from 'gray-matter';
-import { LineCounter, parseDocument } from 'yaml';
+import { FrontMatterError, parseFrontMatter } from '../core/frontmatter.js';
 import type { Problem } from './types.js';
 
 /** What ssot reads from a doc's front matter; other keys belong to other tools and are ignored. */
@@ -25,40 +24,17 @@ const LABEL = /^[^\s:;,!?&()[\]<>#@*|~^$%'"{}/\\]+$/;
 export function splitFrontMatter(text: string): SplitDoc {
   const problems: Problem[] = [];
   const fm: FrontMatter = { labels: [], publish: true, lines: {} };
-  // Line 1 is the opening `---`; the YAML starts on line 2.
-  const yamlStartLine = 2;
-  let parsed: Record<string, unknown> = {};
-  let content = text;
+  let read;
   try {
-    const file = matter(text, {
-      engines: {
-        yaml: (src: string): object => {
-          const lines = new LineCounter();
-          const doc = parseDocument(src, { lineCounter: lines, prettyErrors: false });
-          if (doc.errors.length > 0) {
-            const e = doc.errors[0]!;
-            const pos = lines.linePos(e.pos[0]);
-            throw new FrontMatterError(e.message.split('\n')[0]!, pos.line - 1 + yamlStartLine - (src.startsWith('\n') ? 1 : 0), pos.col);
-          }
-          const value: unknown = doc.toJS() ?? {};
-          if (typeof value !== 'object' || Array.isArray(value)) throw new FrontMatterError('front matter must be a mapping of keys to values', yamlStartLine, 1);
-          for (const item of (doc.contents as { items?: { key?: { value?: unknown; range?: [number] } }[] } | null)?.items ?? []) {
-            const k = item.key?.value;
-            if (typeof k === 'string' && item.key?.range) fm.lines[k] = lines.linePos(item.key.range[0]).line - 1 + yamlStartLine - (src.startsWith('\n') ? 1 : 0);
-          }
-          return value as object;
-        },
-      },
-    });
-    parsed = file.data as Record<string, unknown>;
-    content = file.content;
+    read = parseFrontMatter(text);
   } catch (e) {
-    if (e instanceof FrontMatterError) problems.push({ line: e.line, column: e.column, message: `invalid front matter: ${e.message}` });
-    else problems.push({ line: 1, message: `invalid front matter: ${(e as Error).message.split('\n')[0]}` });
+    if (!(e instanceof FrontMatterError)) throw e;
+    const message = e.kind === 'not-a-mapping' ? 'front matter must be a mapping of keys to values' : e.message;
+    problems.push({ line: e.line, ...(e.kind === 'other' ? {} : { column: e.column }), message: `invalid front matter: ${message}` });
     return { fm, body: '', problems };
   }
-  const blank = text.split('\n').length - content.split('\n').length;
-  const body = '\n'.repeat(Math.max(0, blank)) + content;
+  const { data: parsed, body } = read;
+  fm.lines = read.lines;
 
   const at = (k: string): number => fm.lines[k] ?? 1;
   const t = parsed['title'];
@@ -93,14 +69,4 @@ export function splitFrontMatter(text: string): SplitDoc {
     else problems.push({ line: at('confluence'), message: 'front matter "confluence" must be true or false' });
   }
   return { fm, body, problems };
-}
-
-class FrontMatterError extends Error {
-  readonly line: number;
-  readonly column: number;
-  constructor(message: string, line: number, column: number) {
-    super(message);
-    this.line = line;
-    this.column = column;
-  }
 }

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { pathMatcher } from '../core/globs.js';
 
 /**
  * The docs tree on disk: which markdown files there are (minus `docs.exclude`)
@@ -13,7 +14,7 @@ const CONFLICT_COPY = /\.confluence\.md$/i;
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.ssot']);
 
 export async function listDocs(root: string, exclude: readonly string[]): Promise<string[]> {
-  const matchers = exclude.map(globToRegExp);
+  const excluded = pathMatcher(exclude);
   const out: string[] = [];
   const walk = async (dir: string, rel: string): Promise<void> => {
     let entries;
@@ -27,10 +28,10 @@ export async function listDocs(root: string, exclude: readonly string[]): Promis
       const key = rel ? `${rel}/${ent.name}` : ent.name;
       if (ent.isDirectory()) {
         if (SKIP_DIRS.has(ent.name) || ent.name.startsWith('.')) continue;
-        if (matchers.some((m) => m.test(key) || m.test(`${key}/`))) continue;
+        if (excluded(key, true) !== undefined) continue;
         await walk(path.join(dir, ent.name), key);
       } else if (ent.isFile() && MD_EXT.test(ent.name) && !CONFLICT_COPY.test(ent.name)) {
-        if (!matchers.some((m) => m.test(key))) out.push(key);
+        if (excluded(key) === undefined) out.push(key);
       }
     }
   };
@@ -55,25 +56,4 @@ export function parentFolderOf(key: string): string {
   const base = path.posix.basename(key);
   if (!isFolderKey(key) && /^(index|readme)\.md$/i.test(base)) return dir === '.' ? '' : path.posix.dirname(dir) === '.' ? '' : path.posix.dirname(dir);
   return dir === '.' ? '' : dir;
-}
-
-/** `**` any path, `*` within a segment, `?` one character; a pattern without "/" matches a name anywhere. */
-export function globToRegExp(glob: string): RegExp {
-  let g = glob.replace(/^\.\//, '');
-  if (!g.includes('/')) g = `**/${g}`;
-  let re = '';
-  for (let i = 0; i < g.length; i++) {
-    const c = g[i]!;
-    if (c === '*') {
-      if (g[i + 1] === '*') {
-        i++;
-        if (g[i + 1] === '/') {
-          i++;
-          re += '(?:.*/)?';
-        } else re += '.*';
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}(?:/.*)?$`);
 }

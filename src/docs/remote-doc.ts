@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseDocument, stringify } from 'yaml';
+import { frontMatterBlock } from '../core/frontmatter.js';
 import type { BackContext } from './back/index.js';
 import { fileTitle, type AttachmentFile, type DocSet } from './render.js';
 import { isFolderKey } from './project.js';
@@ -66,18 +67,18 @@ async function backContext(view: DocsView, key: string, attachments: readonly At
 
 /** The doc's front matter block as it is, or with its `title` set to the page's (only that line changes). */
 function frontMatter(source: string, title: string | undefined): string {
-  const m = /^(\uFEFF?---[ \t]*\r?\n)([\s\S]*?\r?\n)?(---[ \t]*(?:\r?\n|$))/.exec(source);
-  if (!m) return '';
-  const yamlText = m[2] ?? '';
-  if (title === undefined || parseDocument(yamlText).get('title') === title) return m[0];
+  const fm = frontMatterBlock(source);
+  if (!fm) return '';
+  const { open, yaml: yamlText, close } = fm;
+  if (title === undefined || parseDocument(yamlText).get('title') === title) return open + yamlText + close;
   const value = stringify(title).trimEnd();
   const line = /^title[ \t]*:.*$/m;
   if (/^title[ \t]*:[ \t]*(?:[|>].*)?$/m.test(yamlText)) {
     // A title over several lines: YAML writes the block again (its layout may change).
     const doc = parseDocument(yamlText);
     doc.set('title', title);
-    return `${m[1]}${String(doc)}${m[3]}`;
+    return `${open}${String(doc)}${close}`;
   }
   const next = line.test(yamlText) ? yamlText.replace(line, () => `title: ${value}`) : `title: ${value}\n${yamlText}`;
-  return `${m[1]}${next}${m[3]}`;
+  return `${open}${next}${close}`;
 }

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { sha256Hex } from '../core/hash.js';
 import type { Anchors } from './anchors.js';
 import type { DocTree } from './convert.js';
 import type { FrontMatter } from './frontmatter.js';
@@ -101,7 +101,7 @@ export class DocSet {
     let p = this.sources.get(key);
     if (!p) {
       p = fs.readFile(this.fileOf(key), 'utf8').then(
-        (source) => ({ source, hash: createHash('sha256').update(source).digest('hex') }),
+        (source) => ({ source, hash: sha256Hex(source) }),
         () => undefined,
       );
       this.sources.set(key, p);
@@ -292,7 +292,7 @@ class Attachments {
     } catch {
       return undefined;
     }
-    const hash = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    const hash = `sha256:${sha256Hex(bytes)}`;
     let name = path.basename(abs);
     if (this.byName.has(name) && this.byName.get(name)!.file !== abs) name = `${hash.slice(7, 15)}-${name}`;
     this.byName.set(name, { filename: name, file: abs, hash });
@@ -306,9 +306,8 @@ class Attachments {
 }
 
 export function contentHash(title: string, parent: PreparedPage['parent'], labels: readonly string[], xhtml: string, atts: readonly AttachmentFile[]): string {
-  const h = createHash('sha256');
-  h.update(JSON.stringify({ v: CONVERTER_VERSION, title, parent: parent ?? null, labels: [...labels].sort(), xhtml, attachments: atts.map((a) => [a.filename, a.hash]) }));
-  return `sha256:${h.digest('hex')}`;
+  const view = { v: CONVERTER_VERSION, title, parent: parent ?? null, labels: [...labels].sort(), xhtml, attachments: atts.map((a) => [a.filename, a.hash]) };
+  return `sha256:${sha256Hex(JSON.stringify(view))}`;
 }
 
 /** The file name; for a folder's index.md / README.md without a title, the folder's name. */

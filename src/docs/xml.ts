@@ -1,25 +1,9 @@
+import { escapeAttr, escapeText } from '../core/xml.js';
+
 /**
- * The few primitives every piece of storage XHTML is built from. Confluence
- * rejects a page body that is not well-formed XML ("Error parsing xhtml"), so
- * text and attribute values go through these and nowhere else.
+ * The pieces storage XHTML is built from, on core/xml's escaper: Confluence
+ * rejects a page body that is not well-formed XML ("Error parsing xhtml").
  */
-
-/** Characters XML 1.0 does not allow at all (not even as references). */
-// eslint-disable-next-line no-control-regex
-const ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
-
-export function escapeText(s: string): string {
-  return s.replace(ILLEGAL, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-export function escapeAttr(s: string): string {
-  return escapeText(s).replace(/"/g, '&quot;');
-}
-
-/** A CDATA section that survives `]]>` inside the text (split across two sections). */
-export function cdata(s: string): string {
-  return `<![CDATA[${s.replace(ILLEGAL, '').split(']]>').join(']]]]><![CDATA[>')}]]>`;
-}
 
 export function attrs(a: Record<string, string | undefined>): string {
   let s = '';

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { ErrorCode, InputError } from '../core/errors.js';
+import { shortHash } from '../core/hash.js';
 
 /**
  * Accepted findings, committed with the repository: one fingerprint per
@@ -25,7 +25,7 @@ export interface BaselineFile {
 export function fingerprintOf(rule: string, file: string, matched: string): string {
   // Whitespace does not count: a multi-line match reads the same staged (diff) and whole (--all).
   const m = matched.replace(/\s+/g, '');
-  return createHash('sha256').update(`ssot-guard-baseline-v1\0${rule}\0${file}\0${m}`).digest('hex').slice(0, 32);
+  return shortHash(`ssot-guard-baseline-v1\0${rule}\0${file}\0${m}`, 32);
 }
 
 /** The fingerprints in a baseline file; none when the file does not exist. A damaged file is an error (exit 2). */

@@ -6,43 +6,6 @@
 
 export const DEFAULT_BLOCK_PATHS = ['.secrets_tmp/**', '**/.secrets_tmp/**', '**/*.secrets.md'] as const;
 
-/**
- * A gitignore-like glob to a RegExp: `**` any folders, `*` and `?` within one
- * path segment, `[…]` a class. A pattern without a slash matches the file name
- * at any depth; one with a slash is anchored at the repository root.
- */
-export function globToRegExp(glob: string): RegExp {
-  let g = glob.trim().replace(/^\.\//, '');
-  const anchored = g.replace(/\/$/, '').includes('/');
-  if (g.endsWith('/')) g += '**';
-  if (g.startsWith('/')) g = g.slice(1);
-  let out = '';
-  for (let i = 0; i < g.length; i++) {
-    const c = g[i]!;
-    if (c === '*') {
-      if (g[i + 1] === '*') {
-        const slashAfter = g[i + 2] === '/';
-        out += slashAfter ? '(?:.*/)?' : '.*';
-        i += slashAfter ? 2 : 1;
-      } else out += '[^/]*';
-    } else if (c === '?') out += '[^/]';
-    else if (c === '[') {
-      const end = g.indexOf(']', i + 1);
-      if (end < 0) out += '\\[';
-      else {
-        out += '[' + g.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\') + ']';
-        i = end;
-      }
-    } else out += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(anchored ? `^${out}$` : `(?:^|/)${out}$`);
-}
-
-export function pathMatcher(globs: readonly string[]): (p: string) => string | undefined {
-  const compiled = globs.map((g) => [g, globToRegExp(g)] as const);
-  return (p) => compiled.find(([, r]) => r.test(p))?.[0];
-}
-
 const KDBX_SIGNATURE = Buffer.from([0x03, 0xd9, 0xa2, 0x9a]);
 
 /** An encrypted KeePass database (KDBX 1.x–4.x): allowed. */

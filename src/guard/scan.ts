@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { fingerprintOf } from './baseline.js';
-import { DEFAULT_BLOCK_PATHS, detectExport, isKdbx, pathMatcher } from './blocked.js';
+import { pathMatcher } from '../core/globs.js';
+import { DEFAULT_BLOCK_PATHS, detectExport, isKdbx } from './blocked.js';
 import type { FingerprintIndex } from './fingerprint.js';
 import type { ReadResult, Skipped, Target } from './git.js';
 import { fileContext } from './filekind.js';

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../core/hash.js';
 
 /**
  * Whether a sync with nothing changed should still decrypt once, to prove the
@@ -15,10 +15,10 @@ import { createHash } from 'node:crypto';
 const verified = new Map<string, string>();
 
 function fingerprint(key: { password?: string; keyFile?: Uint8Array }): string {
-  const h = createHash('sha256');
-  h.update(key.password === undefined ? '\0none' : `\x01${key.password}`);
-  h.update(key.keyFile === undefined ? '\0none' : Buffer.concat([Buffer.from('\x01'), key.keyFile]));
-  return h.digest('hex');
+  return sha256Hex([
+    key.password === undefined ? '\0none' : `\x01${key.password}`,
+    key.keyFile === undefined ? '\0none' : Buffer.concat([Buffer.from('\x01'), key.keyFile]),
+  ]);
 }
 
 /** True when this key has not yet been seen to open this vault in this process. */

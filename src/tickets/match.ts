@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { shortHash } from '../core/hash.js';
 
 /**
  * A forgiving form of a title: case folded, accents, emoji and punctuation
@@ -73,13 +73,9 @@ export function titlesMatch(note: string, summary: string): boolean {
 
 /** The tie between a note item and its issue: a short hash of the note path and the item's title. */
 export function itemId(notePath: string, title: string): string {
-  return createHash('sha256').update(`${notePath}\n${normalizeTitle(title)}`).digest('hex').slice(0, 10);
+  return shortHash(`${notePath}\n${normalizeTitle(title)}`, 10);
 }
 
 export function tieLabel(id: string): string {
   return `ssot-${id}`;
-}
-
-export function sha256(s: string): string {
-  return createHash('sha256').update(s).digest('hex');
 }

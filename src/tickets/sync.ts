@@ -8,7 +8,7 @@ import { applyWork, plannedOutcome, type ApplyContext } from './apply.js';
 import { compareWithJira } from './compare.js';
 import { connectJira, type JiraApi } from './jira.js';
 import { loadMapping } from './mapping.js';
-import { sha256 } from './match.js';
+import { shortHash } from '../core/hash.js';
 import { listNotes, readNotes } from './notes/files.js';
 import type { ParsedNote } from './notes/types.js';
 import { OpKind, type ItemOutcome, type TicketsEvent, type TicketsPlan, type TicketsSyncResult } from './plan.js';
@@ -65,7 +65,7 @@ export async function syncTickets(config: LoadedConfig, opts: SyncTicketsOptions
   await checkSecrets(work, opts.secretCheck);
   if (!work.length) return { plan: { items: [], creates: 0, writes: 0, warnings }, outcomes: [], notes: readings, exitCode: ExitCode.OK, created: [] };
 
-  const lock = opts.dryRun ? undefined : await acquireLock(path.join(stateDir(), 'locks', `tickets-${sha256(tc.mapping).slice(0, 12)}.lock`), { command: 'ssot tickets sync', waitMs: 30_000 });
+  const lock = opts.dryRun ? undefined : await acquireLock(path.join(stateDir(), 'locks', `tickets-${shortHash(tc.mapping, 12)}.lock`), { command: 'ssot tickets sync', waitMs: 30_000 });
   try {
     const jira = opts.jira ?? (await connect(jc, opts, log));
     const mapping = await loadMapping(tc.mapping);

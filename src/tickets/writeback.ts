@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { writeFileAtomic } from '../core/atomic.js';
 import { ConflictError } from '../core/errors.js';
-import { sha256 } from './match.js';
+import { sha256Hex } from '../core/hash.js';
 
 /**
  * Edits of a note's item line, each written atomically: the pending marker
@@ -52,7 +52,7 @@ export class NoteFile {
   /** Replace line `line` (1-based) with `edit(old)`; refuses when the file changed under us. */
   async editLine(line: number, edit: (old: string) => string): Promise<void> {
     const onDisk = await fs.readFile(this.file, 'utf8');
-    if (sha256(onDisk) !== sha256(this.text)) {
+    if (sha256Hex(onDisk) !== sha256Hex(this.text)) {
       throw new ConflictError(`${this.file} changed while ssot was syncing it; run again once it is saved`, {
         place: { file: this.file, line },
       });

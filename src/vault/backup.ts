@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
+import { shortHash } from '../core/hash.js';
 import { ensurePrivateDir } from '../core/paths.js';
 import type { CopyVersion } from './copies/copy.js';
 
@@ -17,7 +17,7 @@ export async function backupPrimary(stateDir: string, vault: string, data: Uint8
   const dir = backupDir(stateDir, vault);
   await ensurePrivateDir(dir);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const hash = createHash('sha256').update(data).digest('hex').slice(0, 8);
+  const hash = shortHash(data, 8);
   const name = `${stamp}-${hash}.kdbx`;
   await writeFileAtomic(path.join(dir, name), data, { mode: 0o600 });
   await prune(dir, keep);

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
 import { isSsotError } from '../core/errors.js';
+import { sha256Hex } from '../core/hash.js';
 import { backupDir } from './backup.js';
 import type { VaultCodec, VaultDb } from './codec.js';
 import { conflictCopyTool } from './conflict-names.js';
@@ -44,7 +44,6 @@ interface Found {
 }
 
 const KEEP_MERGED_RECORDS = 10;
-const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 export class ConflictCopies {
   readonly reports: ConflictCopyReport[] = [];
@@ -75,7 +74,7 @@ export class ConflictCopies {
         if (!tool || skip.has(file) || seen.has(file)) continue;
         seen.add(file);
         const bytes = await readRegularFile(file);
-        if (bytes) found.push({ location: place.location, file, tool, bytes, rev: sha256(bytes) });
+        if (bytes) found.push({ location: place.location, file, tool, bytes, rev: sha256Hex(bytes) });
       }
     }
     const known = new Map((state.conflictCopies ?? []).filter((r) => r.outcome === 'left alone').map((r) => [`${r.file}\n${r.rev}`, r]));
@@ -143,7 +142,7 @@ export class ConflictCopies {
         await writeFileAtomic(to, f.bytes, { mode: 0o600 });
         const now = await readRegularFile(f.file);
         // Rewritten since we read it (the tool synced another version in): it stays, and the next sync merges it.
-        if (now && sha256(now) !== f.rev) {
+        if (now && sha256Hex(now) !== f.rev) {
           report.reason = 'it changed while syncing; the next sync merges the new version';
           continue;
         }

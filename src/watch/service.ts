@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../core/atomic.js';
 import { ErrorCode, SsotError } from '../core/errors.js';
 import { stateDir } from '../core/paths.js';
+import { escapeText } from '../core/xml.js';
 
 /**
  * `ssot watch` as a user service: a systemd --user unit on Linux, a launchd
@@ -99,11 +100,9 @@ export function systemdUnit(spec: ServiceSpec): string {
   ].join('\n');
 }
 
-const xml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
 export function launchdPlist(spec: ServiceSpec, label = LAUNCHD_LABEL): string {
   const env = { NO_COLOR: '1', PATH: spec.path, ...spec.env };
-  const str = (s: string): string => `<string>${xml(s)}</string>`;
+  const str = (s: string): string => `<string>${escapeText(s)}</string>`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">',
@@ -134,7 +133,7 @@ export function launchdPlist(spec: ServiceSpec, label = LAUNCHD_LABEL): string {
     `  ${str(path.join(spec.logDir, 'launchd.err.log'))}`,
     '  <key>EnvironmentVariables</key>',
     '  <dict>',
-    ...Object.entries(env).flatMap(([k, v]) => [`    <key>${xml(k)}</key>`, `    ${str(v)}`]),
+    ...Object.entries(env).flatMap(([k, v]) => [`    <key>${escapeText(k)}</key>`, `    ${str(v)}`]),
     '  </dict>',
     '</dict>',
     '</plist>',

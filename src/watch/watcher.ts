@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import { ExitCode, formatPlace, isSsotError } from '../core/errors.js';
+import { sha256File } from '../core/hash.js';
 import { redactor } from '../core/redact.js';
 import type { Logger } from './log.js';
 import { createScheduler, type RunReport, type Scheduler, type Target, type TargetState } from './scheduler.js';
@@ -94,7 +93,7 @@ export function describeError(err: unknown): string {
 
 export async function hashFile(p: string): Promise<string | null> {
   try {
-    return createHash('sha256').update(await fs.readFile(p)).digest('hex');
+    return await sha256File(p);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;

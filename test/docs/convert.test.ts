@@ -8,9 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { ALERT_MACROS, codeLanguage, convertMarkdown } from '../../src/docs/convert.js';
 import { splitFrontMatter } from '../../src/docs/frontmatter.js';
 import { mappingSchema, parseMapping } from '../../src/docs/mapping.js';
-import { globToRegExp } from '../../src/docs/project.js';
 import { Anchors } from '../../src/docs/anchors.js';
-import { cdata } from '../../src/docs/xml.js';
+import { cdata } from '../../src/core/xml.js';
 import { validateStorage } from './xml-helpers.js';
 
 describe('storage XHTML is always well-formed', () => {
@@ -120,6 +119,20 @@ describe('front matter', () => {
     const r = splitFrontMatter('---\ntitle: ok\nconfluence: "no"\nlabels: [has space]\n---\n');
     expect(r.problems.map((p) => p.line)).toEqual([4, 3]);
   });
+
+  it('reads a CRLF file as an LF one: values without "\\r", keys at their lines', () => {
+    const r = splitFrontMatter('---\r\ntitle: T\r\nlabels: [a]\r\nconfluence: false\r\n---\r\nbody\r\n');
+    expect(r.problems).toEqual([]);
+    expect(r.fm).toMatchObject({ title: 'T', labels: ['a'], publish: false, lines: { title: 2, labels: 3, confluence: 4 } });
+    const bad = splitFrontMatter('---\r\ntitle: T\r\nconfluence: maybe\r\n---\r\n');
+    expect(bad.problems).toEqual([{ line: 3, message: 'front matter "confluence" must be true or false' }]);
+    const yaml = splitFrontMatter('---\r\ntitle: T\r\nlabels: [a\r\n---\r\n');
+    expect(yaml.problems).toMatchObject([{ line: 3, message: expect.stringMatching(/^invalid front matter: /) }]);
+  });
+
+  it('a front matter that is not keys and values', () => {
+    expect(splitFrontMatter('---\n- a\n---\nbody\n').problems).toEqual([{ line: 2, column: 1, message: 'invalid front matter: front matter must be a mapping of keys to values' }]);
+  });
 });
 
 describe('mapping', () => {
@@ -152,12 +165,3 @@ describe('mapping', () => {
   });
 });
 
-describe('exclude globs', () => {
-  it('matches like .gitignore-style globs', () => {
-    expect(globToRegExp('.secrets_tmp/**').test('.secrets_tmp/a/b.md')).toBe(true);
-    expect(globToRegExp('**/*.secrets.md').test('x/y.secrets.md')).toBe(true);
-    expect(globToRegExp('**/*.secrets.md').test('y.secrets.md')).toBe(true);
-    expect(globToRegExp('drafts').test('a/drafts/x.md')).toBe(true);
-    expect(globToRegExp('*.md').test('a/b.txt')).toBe(false);
-  });
-});

@@ -196,6 +196,7 @@ describe('docs push', () => {
 describe('docs push: bad input stops everything before the first request', () => {
   const cases: [string, Record<string, string>, RegExp, number | undefined][] = [
     ['invalid front matter', { 'a.md': '---\ntitle: [oops\nlabels: x\n---\nbody\n' }, /invalid front matter/, 3],
+    ['a bad front-matter value in a CRLF file', { 'a.md': '---\r\ntitle: A\r\nconfluence: maybe\r\n---\r\nbody\r\n' }, /"confluence" must be true or false/, 3],
     ['an unmapped parent', { 'a.md': '---\nparent: nowhere.md\n---\n# A\n' }, /parent "nowhere\.md" is not in the mapping/, 2],
   ];
   for (const [name, files, message, line] of cases) {

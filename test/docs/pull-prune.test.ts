@@ -95,6 +95,18 @@ describe('docs pull', () => {
     expect(actions(await push(p))).toEqual({ 'a.md': 'skip' });
   });
 
+  it('keeps the front matter as written (CRLF, a language after ---) and changes only its title line', async () => {
+    const p = await published({ 'a.md': '---\r\ntitle: Alpha\r\nlabels: [x]\r\n---\r\nBody.\r\n', 'b.md': '---yaml\ntitle: Beta\n---\nBody.\n' });
+    const ids = (await p.mapping()).pages;
+    for (const [k, t] of [['a.md', 'Alpha renamed'], ['b.md', 'Beta']] as const) {
+      s.editPage(ids[k]!.id!, '<p>Edited.</p>');
+      s.page(ids[k]!.id!)!.title = t;
+    }
+    expect((await pull(p, ['a.md', 'b.md'])).exitCode).toBe(0);
+    expect(await fs.readFile(path.join(p.docs, 'a.md'), 'utf8')).toBe('---\r\ntitle: Alpha renamed\r\nlabels: [x]\r\n---\r\nEdited.\n');
+    expect(await fs.readFile(path.join(p.docs, 'b.md'), 'utf8')).toBe('---yaml\ntitle: Beta\n---\nEdited.\n');
+  });
+
   it('a page holding what the guard calls a secret is written nowhere: not into the doc, not beside it', async () => {
     const p = await published({ 'a.md': '# A\n\nSafe.\n' });
     const id = (await p.mapping()).pages['a.md']!.id!;

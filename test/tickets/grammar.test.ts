@@ -119,6 +119,16 @@ describe('bad input: a clear message naming file and line, nothing planned', () 
     expect(problems('# Notes\n\n## Backlog\n\n**A** (1 point)\n')).toEqual([{ line: 1, message: expect.stringContaining('no front matter') }]);
   });
 
+  it('a bad front-matter value or YAML, at its line, in an LF or CRLF note', () => {
+    for (const eol of ['\n', '\r\n']) {
+      const note = (fm: string): string => `---${eol}title: x${eol}${fm}${eol}---${eol}# x${eol}`;
+      expect(problems(note('tickets: maybe'))).toEqual([{ line: 3, message: 'front matter "tickets: maybe" is not one of ready, draft, off' }]);
+      expect(problems(note('tickets: ready\nproject: lower'.replace('\n', eol)))).toEqual([{ line: 4, message: expect.stringContaining('Jira project key') }]);
+      expect(problems(note('tickets: [ready'))).toEqual([{ line: 3, message: expect.stringContaining('not valid YAML') }]);
+      expect(problems(`---${eol}- a${eol}---${eol}# x${eol}`)).toEqual([{ line: 2, message: 'the front matter is not valid YAML: the front matter must be keys and values' }]);
+    }
+  });
+
   it('a half-typed line', () => {
     expect(problems(FM + '## Completed\n\n**CHRONOS-23\n')).toEqual([{ line: 6, message: expect.stringContaining('half-typed') }]);
     expect(problems(FM + '## Backlog\n\n- [ ] Write docs (2 poi\n')).toEqual([{ line: 6, message: expect.stringContaining('half-typed') }]);

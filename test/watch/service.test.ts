@@ -112,6 +112,15 @@ WantedBy=default.target
     expect(parsed.plist.dict.array.string.at(-1)).toBe('/tmp/100% "$HOME" & <x>/c.yaml');
   });
 
+  it('writes a well-formed plist even for a value XML cannot hold (a control character is dropped)', () => {
+    const plist = launchdPlist({ ...spec, config: '/tmp/a\u0001b & <c>.yaml' });
+    expect(XMLValidator.validate(plist)).toBe(true);
+    const parsed = new XMLParser({ ignoreDeclaration: true, ignoreAttributes: true }).parse(plist) as {
+      plist: { dict: { array: { string: string[] } } };
+    };
+    expect(parsed.plist.dict.array.string.at(-1)).toBe('/tmp/ab & <c>.yaml');
+  });
+
   it('points at this checkout\'s bin/ssot', async () => {
     const bin = defaultBinPath();
     expect(path.isAbsolute(bin)).toBe(true);

@@ -83,9 +83,9 @@ async function vaultSection(ctx: CommandContext, config: LoadedConfig): Promise<
 
 /** A file whose bytes are not the ones last synced (a hash; no password needed). */
 async function changedOnDisk(file: string, rev: string): Promise<boolean> {
-  const { createHash } = await import('node:crypto');
+  const { sha256File } = await import('../../core/hash.js');
   try {
-    return createHash('sha256').update(await fs.readFile(file)).digest('hex') !== rev;
+    return (await sha256File(file)) !== rev;
   } catch {
     return true; // gone since the sync
   }

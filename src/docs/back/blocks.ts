@@ -1,5 +1,6 @@
 import GithubSlugger from 'github-slugger';
 import type { BlockContent, Code, DefinitionContent, FootnoteDefinition, Heading, List, ListItem, Paragraph, PhrasingContent, Table, TableCell } from 'mdast';
+import { cdata, escapeAttr, escapeText } from '../../core/xml.js';
 import { escapeHtml, PANEL_ALERTS, RAW_STORAGE_FENCE, type BackContext } from './context.js';
 import { htmlOf } from './html.js';
 import { html, phrasing } from './inline.js';
@@ -260,8 +261,8 @@ function trimPhrasing(children: PhrasingContent[]): PhrasingContent[] {
 
 /** An element as storage XHTML again (for the raw block). */
 export function serializeXml(n: XNode): string {
-  if (n.type === 'text') return n.value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  if (n.type === 'cdata') return `<![CDATA[${n.value.split(']]>').join(']]]]><![CDATA[>')}]]>`;
-  const a = Object.entries(n.attrs).map(([k, v]) => ` ${k}="${v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;')}"`).join('');
+  if (n.type === 'text') return escapeText(n.value);
+  if (n.type === 'cdata') return cdata(n.value);
+  const a = Object.entries(n.attrs).map(([k, v]) => ` ${k}="${escapeAttr(v)}"`).join('');
   return n.children.length === 0 ? `<${n.name}${a}/>` : `<${n.name}${a}>${n.children.map(serializeXml).join('')}</${n.name}>`;
 }

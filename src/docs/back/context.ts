@@ -1,3 +1,5 @@
+import { escapeAttr } from '../../core/xml.js';
+
 /** What the way back from storage format to markdown needs to know of the docs around the page. */
 export interface BackContext {
   /** The link from this doc to the doc published under a title (relative, as a markdown link target). */
@@ -15,6 +17,7 @@ export const PANEL_ALERTS: Readonly<Record<string, string>> = { info: 'NOTE', ti
 
 export { RAW_STORAGE_FENCE } from '../storage/structures.js';
 
+/** HTML text or attribute value in markdown: escaped, and a line break as `&#10;` so that a blank line never ends the HTML block. */
 export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\n/g, '&#10;');
+  return escapeAttr(s).replace(/\n/g, '&#10;');
 }

@@ -1,7 +1,8 @@
 import type { Element, ElementContent } from 'hast';
 import { stringProp } from '../anchors.js';
 import type { LinkTarget } from '../types.js';
-import { attrs, cdata, escapeText } from '../xml.js';
+import { cdata, escapeText } from '../../core/xml.js';
+import { attrs } from '../xml.js';
 import { pixels } from './elements.js';
 import type { Writer } from './writer.js';
 

@@ -2,7 +2,8 @@ import { XMLValidator } from 'fast-xml-parser';
 import type { Element, ElementContent } from 'hast';
 import { stringProp } from '../anchors.js';
 import { ALERT_MACROS, textContent, type SsotAlert, type SsotCode } from '../hast.js';
-import { attrs, cdata, escapeText, macro } from '../xml.js';
+import { cdata, escapeText } from '../../core/xml.js';
+import { attrs, macro } from '../xml.js';
 import { alignOf, isBlank, isElement } from './elements.js';
 import { trimRun, type Writer } from './writer.js';
 

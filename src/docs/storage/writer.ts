@@ -1,7 +1,8 @@
 import type { Element, ElementContent, Root } from 'hast';
 import { stringProp, type Anchors } from '../anchors.js';
 import type { ImageTarget, LinkTarget } from '../types.js';
-import { anchor, attrs, escapeText } from '../xml.js';
+import { escapeText } from '../../core/xml.js';
+import { anchor, attrs } from '../xml.js';
 import { alignOf, BLOCKS, colourOf, CONTAINERS, DROPPED, FORMATTING, isBlank, isBlockNode } from './elements.js';
 import { image, link } from './links.js';
 import { alertMacro, codeMacro, details, list, preBlock, table } from './structures.js';

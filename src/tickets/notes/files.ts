@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ErrorCode, InputError } from '../../core/errors.js';
 import { readiness } from './frontmatter.js';
 import { parseNote } from './grammar.js';
-import { sha256 } from '../match.js';
+import { sha256Hex } from '../../core/hash.js';
 import { NoteParseError, NoteStatus, type NoteProblem, type ParseOptions, type ParsedNote } from './types.js';
 
 /** Every note under the notes folder (`.md`), sorted (notes are named by date: the last is the newest). */
@@ -71,7 +71,7 @@ const parsed = new Map<string, ParsedNote>();
 const CACHE_MAX = 2000;
 
 function parseCached(text: string, o: ParseOptions): ParsedNote {
-  const key = [sha256(text), o.file, o.rel, o.project, o.strictEnd ? 1 : 0].join('\0');
+  const key = [sha256Hex(text), o.file, o.rel, o.project, o.strictEnd ? 1 : 0].join('\0');
   const hit = parsed.get(key);
   if (hit) return hit;
   const note = parseNote(text, o);

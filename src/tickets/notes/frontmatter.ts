@@ -1,12 +1,10 @@
-import matter from 'gray-matter';
-import { LineCounter, parseDocument } from 'yaml';
+import { FrontMatterError, parseFrontMatter, type FrontMatter } from '../../core/frontmatter.js';
 import { NoteStatus, type NoteProblem } from './types.js';
 
 /**
- * A note's front matter, read by gray-matter (with the yaml package as its
- * engine, for the line of each key): `tickets:` (ready, draft, off) and
- * `project:`. The body comes back with the front matter blanked out, so that
- * positions in the markdown are lines of the file.
+ * A note's front matter (core/frontmatter: gray-matter and the yaml package):
+ * `tickets:` (ready, draft, off) and `project:`. The body comes back with the
+ * front matter blanked out, so that positions in the markdown are lines of the file.
  */
 
 export interface NoteFrontMatter {
@@ -17,41 +15,9 @@ export interface NoteFrontMatter {
   problems: Omit<NoteProblem, 'file'>[];
 }
 
-class YamlError extends Error {
-  readonly line: number;
-  constructor(message: string, line: number) {
-    super(message);
-    this.line = line;
-  }
-}
-
-interface Split {
-  data: Record<string, unknown>;
-  lines: Record<string, number>;
-  body: string;
-}
-
-function split(crlf: string): Split {
-  // A note saved with CRLF line ends: the YAML would keep the "\r" in its last value ("ready\r").
-  const text = crlf.replace(/\r\n/g, '\n');
-  const lines: Record<string, number> = {};
-  // Line 1 is the opening `---`; the YAML starts on line 2.
-  const engine = (src: string): object => {
-    const counter = new LineCounter();
-    const doc = parseDocument(src, { lineCounter: counter, prettyErrors: false });
-    const lineOf = (pos: number): number => counter.linePos(pos).line + 1 - (src.startsWith('\n') ? 1 : 0);
-    if (doc.errors.length) throw new YamlError(doc.errors[0]!.message.split('\n')[0]!, lineOf(doc.errors[0]!.pos[0]));
-    const value: unknown = doc.toJS() ?? {};
-    if (typeof value !== 'object' || Array.isArray(value)) throw new YamlError('the front matter must be keys and values', 2);
-    for (const item of (doc.contents as { items?: { key?: { value?: unknown; range?: [number] } }[] } | null)?.items ?? []) {
-      if (typeof item.key?.value === 'string' && item.key.range) lines[item.key.value] = lineOf(item.key.range[0]);
-    }
-    return value as object;
-  };
-  // An options object (not undefined) keeps gray-matter from caching by content.
-  const file = matter(text, { engines: { yaml: engine } });
-  const blank = text.split('\n').length - file.content.split('\n').length;
-  return { data: (file.data ?? {}) as Record<string, unknown>, lines, body: '\n'.repeat(Math.max(0, blank)) + file.content };
+function split(text: string): FrontMatter {
+  // The note's body is read with "\n" line ends, whatever the file has.
+  return parseFrontMatter(text.replace(/\r\n/g, '\n'));
 }
 
 const NO_FRONT_MATTER = 'the note has no front matter; start it with "---", "tickets: ready" (or draft), "---"';
@@ -59,12 +25,13 @@ const NO_FRONT_MATTER = 'the note has no front matter; start it with "---", "tic
 export function readFrontMatter(text: string, defaultProject: string): NoteFrontMatter {
   const out: NoteFrontMatter = { status: NoteStatus.Draft, body: '', problems: [] };
   if (!/^---\r?\n/.test(text)) return { ...out, problems: [{ line: 1, message: NO_FRONT_MATTER }] };
-  let s: Split;
+  let s: FrontMatter;
   try {
     s = split(text);
   } catch (e) {
-    const line = e instanceof YamlError ? e.line : 1;
-    return { ...out, problems: [{ line, message: `the front matter is not valid YAML: ${(e as Error).message.split('\n')[0]}` }] };
+    if (!(e instanceof FrontMatterError)) throw e;
+    const message = e.kind === 'not-a-mapping' ? 'the front matter must be keys and values' : e.message;
+    return { ...out, problems: [{ line: e.line, message: `the front matter is not valid YAML: ${message}` }] };
   }
   out.body = s.body;
   const t = s.data['tickets'];

@@ -2,7 +2,7 @@ import type { Root } from 'mdast';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
-import { sha256 } from '../match.js';
+import { sha256Hex } from '../../core/hash.js';
 import { NoteContext } from './context.js';
 import { readFrontMatter } from './frontmatter.js';
 import { collectItems } from './items.js';
@@ -31,7 +31,7 @@ export function parseNote(text: string, opts: ParseOptions): ParsedNote {
     file: opts.file,
     rel: opts.rel,
     text,
-    hash: sha256(text),
+    hash: sha256Hex(text),
     status: fm.status,
     ...(fm.project ? { project: fm.project } : {}),
     ...(fm.projectLine ? { projectLine: fm.projectLine } : {}),

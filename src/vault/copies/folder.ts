@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../../core/atomic.js';
 import { ErrorCode, SsotError } from '../../core/errors.js';
+import { sha256Hex } from '../../core/hash.js';
 import { CopyConflictError, type Copy, type CopyRead, type CopyVersion, type WriteInfo } from './copy.js';
 
 export interface FolderCopyOptions {
@@ -14,7 +14,7 @@ export interface FolderCopyOptions {
 
 /** sha256 of the bytes, hex: a folder has no revision of its own, so content is the revision. */
 export function contentRev(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return sha256Hex(data);
 }
 
 /**

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { drive_v3 } from '@googleapis/drive';
 import { ErrorCode, SsotError } from '../../core/errors.js';
+import { hashHex } from '../../core/hash.js';
 
 /** What a Drive copy shares among its modules: file metadata, its remembered ids, small helpers. */
 
@@ -60,7 +60,7 @@ export function toMeta(f: drive_v3.Schema$File): FileMeta {
 }
 
 export function md5(data: Uint8Array): string {
-  return createHash('md5').update(data).digest('hex');
+  return hashHex(data, 'md5');
 }
 
 /** A string literal in Drive's query language: quotes and backslashes escaped. */

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { drive_v3 } from '@googleapis/drive';
 import { writeJsonAtomic } from '../../core/atomic.js';
+import { shortHash } from '../../core/hash.js';
 import { ensurePrivateDir, resolveUserPath, stateDir } from '../../core/paths.js';
 import { resolveCredential, type CredentialContext } from '../../config/credentials.js';
 import type { CopyConfig, GdriveConfig, RcloneConfig } from '../../config/schema.js';
@@ -65,7 +65,7 @@ export async function copyFromConfig(entry: CopyConfig, deps: CopyFactoryDeps): 
     });
   }
   const name = d.name ?? defaultName;
-  const key = `gdrive-${createHash('sha256').update(`${deps.primaryPath}\n${d.fileId ?? ''}\n${d.folderId ?? ''}\n${d.folder ?? ''}\n${name}`).digest('hex').slice(0, 16)}`;
+  const key = `gdrive-${shortHash(`${deps.primaryPath}\n${d.fileId ?? ''}\n${d.folderId ?? ''}\n${d.folder ?? ''}\n${name}`, 16)}`;
   return new DriveCopy({
     drive: await deps.driveClient(),
     name,
@@ -83,7 +83,7 @@ async function rcloneCopy(r: { remote: string; name?: string | undefined; config
   const name = r.name ?? defaultName;
   const base: RcloneRunner = deps.rclone ?? { bin: 'rclone' };
   const runner: RcloneRunner = r.config ? { ...base, config: resolveUserPath(r.config, deps.baseDir) } : base;
-  const key = `rclone-${createHash('sha256').update(`${deps.primaryPath}\n${runner.config ?? ''}\n${r.remote}\n${name}`).digest('hex').slice(0, 16)}`;
+  const key = `rclone-${shortHash(`${deps.primaryPath}\n${runner.config ?? ''}\n${r.remote}\n${name}`, 16)}`;
   const state = (deps.rcloneState ?? ((k: string) => fileRcloneState(k, path.join(stateDir(), 'copies'))))(key);
   return new RcloneCopy({ remote: r.remote, name, runner, state });
 }

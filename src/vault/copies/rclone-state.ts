@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../../core/atomic.js';
+import { sha256Hex } from '../../core/hash.js';
 
 /**
  * What an rclone copy remembers between runs on this machine: the backend's
@@ -54,7 +54,7 @@ export function fileRcloneState(key: string, dir: string): RcloneCopyState {
       }
       if (!meta.rev) return { meta };
       const data = await fs.readFile(dataFile).then((b) => new Uint8Array(b), () => undefined);
-      const ok = data && createHash('sha256').update(data).digest('hex') === meta.rev;
+      const ok = data && sha256Hex(data) === meta.rev;
       if (ok) return { meta, data };
       const { fingerprint: _f, rev: _r, ...learnt } = meta;
       return { meta: learnt };

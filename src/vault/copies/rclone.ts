@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { ErrorCode, ExitCode, SsotError } from '../../core/errors.js';
+import { hashHex, sha256Hex } from '../../core/hash.js';
 import { CopyConflictError, type Copy, type CopyRead, type CopyVersion, type WriteInfo, type WriteResult } from './copy.js';
 import { rcloneError, rcloneOk, runRclone, type RcloneRunner, type RcloneTarget } from './rclone-run.js';
 import type { RcloneCopyMeta, RcloneCopyState } from './rclone-state.js';
@@ -25,11 +26,6 @@ interface RemoteEntry {
 
 /** Hashes node computes too, strongest first: the only ones a fingerprint is checked against what was sent. */
 const CHECKABLE = ['sha256', 'sha1', 'md5'] as const;
-
-/** sha256 hex: the rev, as for a folder copy, so the engine sees the same rev for the same bytes everywhere. */
-function sha256(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 /**
  * A copy on any storage the user's rclone reaches. rev = sha256 of the content.
@@ -84,7 +80,7 @@ export class RcloneCopy implements Copy {
       const bytes = await this.download(this.file);
       // The file may have changed between the listing and the download: only bytes that match the listing are taken.
       if (!matches(st, bytes, meta)) continue;
-      const rev = sha256(bytes);
+      const rev = sha256Hex(bytes); // the rev, as for a folder copy: the same bytes give the same rev everywhere
       await this.state.set({ ...meta, fingerprint: fp, rev }, bytes);
       return { data: bytes, rev };
     }
@@ -107,7 +103,7 @@ export class RcloneCopy implements Copy {
 
   async write(data: Uint8Array, ifRev: string | null, _info: WriteInfo): Promise<WriteResult> {
     const meta = await this.learn();
-    const rev = sha256(data);
+    const rev = sha256Hex(data);
     const tmp = meta.canMove ? this.tmpPath() : undefined;
     // The check and the upload to the temporary name overlap: that upload does not touch the file.
     const [check, uploaded] = await Promise.allSettled([this.current(meta), tmp ? this.upload(tmp, data) : Promise.resolve()]);
@@ -269,7 +265,7 @@ function matches(e: RemoteEntry, data: Uint8Array, meta: RcloneCopyMeta): boolea
   if (e.Size !== data.length && e.Size >= 0) return false;
   for (const h of meta.hashTypes ?? []) {
     const v = e.Hashes?.[h];
-    if (v) return createHash(h).update(data).digest('hex') === v.toLowerCase();
+    if (v) return hashHex(data, h) === v.toLowerCase();
   }
   return true;
 }
