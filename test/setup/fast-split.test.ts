@@ -18,7 +18,7 @@ function testFiles(dir: string): string[] {
 
 /** What makes a test file end-to-end, by what it imports or runs. */
 const E2E_SIGNS: [RegExp, string][] = [
-  [/from '(\.\.?\/)+support\/cli\.js'/, 'runs the built CLI (test/support/cli.ts)'],
+  [/import \{[^}]*\b(runSsot|BIN)\b[^}]*\} from '(\.\.?\/)+support\/cli\.js'/, 'runs the built CLI (test/support/cli.ts)'],
   [/import \{[^}]*\b(ssot|BIN)\b[^}]*\} from '\.\/helpers\.js'/, 'runs the built CLI (the guard helpers)'],
   [/from '(\.\.?\/)+support\/rclone\.js'/, 'starts rclone servers (test/support/rclone.ts)'],
   [/scripts\/demo|'scripts', 'demo/, 'runs the demo'],
@@ -39,6 +39,7 @@ describe('the fast and the end-to-end test sets', () => {
   it('tells each sign apart', () => {
     expect(e2eReasons("import { runSsot } from '../support/cli.js';")).toEqual(['runs the built CLI (test/support/cli.ts)']);
     expect(e2eReasons("import { BIN, jsonLines } from '../../support/cli.js';")).toHaveLength(1);
+    expect(e2eReasons("import { REPO } from './support/cli.js';")).toEqual([]);
     expect(e2eReasons("import { ssot, tempDir } from './helpers.js';")).toEqual(['runs the built CLI (the guard helpers)']);
     expect(e2eReasons("import { tempDir, rand } from './helpers.js';")).toEqual([]);
     expect(e2eReasons("import { startRcloneWorld } from '../support/rclone.js';")).toEqual(['starts rclone servers (test/support/rclone.ts)']);
