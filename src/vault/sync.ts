@@ -6,7 +6,8 @@ import { ErrorCode, InputError, SsotError, isSsotError } from '../core/errors.js
 import { acquireLock } from '../core/lock.js';
 import { backupDir, backupPrimary } from './backup.js';
 import { lookBeside, type Beside } from './beside.js';
-import type { ItemCounts, MergeSummary, VaultCodec, VaultDb } from './codec.js';
+import type { MergeSummary, VaultCodec, VaultDb } from './codec.js';
+import { commitMessage, sumReports } from './sync-summary.js';
 import type { ConflictCopyReport } from './conflict-copies.js';
 import { CopyConflictError, type Copy } from './copies/copy.js';
 import { readVaultState, recordVaultError, writeVaultState, type LastError, type LocationState, type VaultState } from './state.js';
@@ -75,6 +76,22 @@ export interface SyncVaultResult {
   staleTemps?: string[];
 }
 
+/**
+ * The primary is not a Copy: the engine treats it apart on purpose. It is the
+ * file the user works in (KeePassXC has it open), not a replica:
+ * - it is written last, once every copy holds the result (writeEverywhere), so
+ *   KeePassXC sees one change and a sync that fails on the way leaves it as it was;
+ * - it is backed up before it is replaced (writePrimary): it keeps no versions of
+ *   its own, and `vault restore --from backup` reads those backups;
+ * - a failed read stops the sync (readAll), where a failed copy is reported and
+ *   the others still sync: it is on this machine's disk, no remote being away;
+ * - after `vault restore` it wins over the last synced content (`primaryWins`);
+ * - conflict copies beside it leave only once it holds the result;
+ * - its state has its own slot, and `primary` is its id in `--json` and `ssot status`.
+ * It shares a folder copy's mechanism: its content hash is its rev, its write a
+ * compare-and-swap (against a KeePassXC save meanwhile) then an atomic replace.
+ * As a Copy, each point above would still be a branch on "is it the primary".
+ */
 export const PRIMARY = 'primary';
 const MAX_ROUNDS = 4;
 
@@ -421,40 +438,6 @@ function checkSameDatabase(o: SyncVaultOptions, state: VaultState, dbs: { label:
       });
     }
   }
-}
-
-function sumReports(a: MergeSummary | undefined, b: MergeSummary): MergeSummary {
-  if (!a) return b;
-  return {
-    changed: a.changed || b.changed,
-    added: a.added + b.added,
-    updated: a.updated + b.updated,
-    deleted: a.deleted + b.deleted,
-    moved: a.moved + b.moved,
-    conflicts: [...a.conflicts, ...b.conflicts],
-  };
-}
-
-const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
-
-function describe(c: ItemCounts, one: string, many: string): string[] {
-  const verbs: (keyof ItemCounts)[] = ['added', 'updated', 'deleted', 'moved'];
-  return verbs.filter((v) => c[v] > 0).map((v) => `${plural(c[v], one, many)} ${v}`);
-}
-
-/**
- * A commit message for a location that held `before` and now holds `after`:
- * counts only, never a value or an entry title.
- */
-export function commitMessage(vault: string, after: VaultDb, before: VaultDb | 'created' | undefined, conflicts: number): string {
-  const s = after.summary();
-  const total = `(${plural(s.entries, 'entry', 'entries')}, ${plural(s.groups, 'group', 'groups')})`;
-  if (before === 'created') return `ssot: ${vault}: created ${total}`;
-  const c = before && after.changesSince ? after.changesSince(before) : undefined;
-  const parts = c ? [...describe(c.entries, 'entry', 'entries'), ...describe(c.groups, 'group', 'groups')] : ['updated'];
-  if (parts.length === 0) parts.push('no entry or group changed');
-  if (conflicts > 0) parts.push(plural(conflicts, 'conflict', 'conflicts'));
-  return `ssot: ${vault}: ${parts.join(', ')} ${total}`;
 }
 
 export function sha256(b: Uint8Array): string {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { CopyConflictError, type Copy, type CopyRead, type CopyVersion, type WriteInfo } from '../../src/vault/copies/copy.js';
 
-/** An in-memory copy for the sync engine's logic tests (the real kinds run the conformance suite). */
+/** An in-memory copy for the sync engine's logic tests; it keeps the contract of every kind (test/vault/copies/memory.test.ts). */
 export class MemoryCopy implements Copy {
-  readonly kind = 'folder' as const;
+  readonly kind = 'memory' as const;
   readonly id: string;
   readonly label: string;
   data: Uint8Array | null = null;

@@ -58,7 +58,8 @@ export interface Copy {
   probe?(): Promise<string>;
 }
 
-export type CopyKind = 'folder' | 'git' | 'gdrive' | 'rclone';
+/** The kinds a config names, and `memory`: the sync engine's tests' in-memory copy (test/support/memory-copy.ts), which no config builds. */
+export type CopyKind = 'folder' | 'git' | 'gdrive' | 'rclone' | 'memory';
 
 export interface CopyRead {
   data: Uint8Array;

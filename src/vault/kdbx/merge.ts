@@ -17,63 +17,24 @@
  *  7. different root groups: an error;
  *  8. merge(A, B) and merge(B, A) have the same contentDigest.
  *
- * Every decision below is a function of the two sides' data only (never of which
- * side is the target), which is what makes rule 8 hold.
+ * Every decision is a function of the two sides' data only (never of which
+ * side is the target), which is what makes rule 8 hold. This file matches the
+ * items (rule 1), refuses what cannot be merged (rule 7, damaged files) and runs
+ * the steps in order; each rule's step lives in merge/.
  */
 import * as kdbxweb from './kdbxweb.js';
 import { ConflictError, ErrorCode, ExitCode, SsotError } from '../../core/errors.js';
-import {
-  databaseDigest,
-  entryContentKey,
-  entryStateKey,
-  groupContentKey,
-  sec,
-  secOr0,
-  sha256Hex,
-  sortHistory,
-} from './canonical.js';
+import { databaseDigest } from './canonical.js';
 import { rawKdbx, retire, type VaultDatabase } from './database.js';
-import { copyEntryState, copyGroupState, entrySize, snapshot } from './entry-state.js';
+import { resolveContents } from './merge/content.js';
+import { decideDeletions, survivingTombstones, unionTombstones } from './merge/deletions.js';
+import { resolveLocations } from './merge/location.js';
+import { mergeMeta } from './merge/meta.js';
+import type { Pair, Pairs, Side } from './merge/pairs.js';
+import { countChanges, emptyReport, nameConflicts, type MergeReport } from './merge/report.js';
+import { poolBinaries, rebuildTree, trimUnitedHistories } from './merge/tree.js';
 
-export interface MergeConflict {
-  uuid: string;
-  path: string;
-  kept: 'target' | 'source';
-}
-
-export interface MergeReport {
-  /** The target's content changed (its contentDigest differs from before). */
-  changed: boolean;
-  /** The target's contentDigest after the merge (so a caller need not compute it again). */
-  digest?: string;
-  added: number;
-  updated: number;
-  deleted: number;
-  moved: number;
-  conflicts: MergeConflict[];
-}
-
-type Side = 't' | 's';
-type Item = kdbxweb.KdbxEntry | kdbxweb.KdbxGroup;
-
-interface Pair<T extends Item> {
-  uuid: string;
-  t?: T;
-  s?: T;
-  tParent?: string;
-  sParent?: string;
-  /** Results. */
-  obj?: T;
-  parent?: string | null;
-  altParent?: string | null;
-  locationChanged?: Date | undefined;
-  previousParentGroup?: kdbxweb.KdbxUuid | undefined;
-  /** Latest time anyone touched it (content or place), in seconds. */
-  touched: number;
-  alive: boolean;
-}
-
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+export type { MergeConflict, MergeReport } from './merge/report.js';
 
 export class NotSameDatabaseError extends SsotError {
   constructor(target: string, source: string) {
@@ -92,158 +53,25 @@ export class NotSameDatabaseError extends SsotError {
 export function mergeDatabases(target: VaultDatabase, source: VaultDatabase, opts: { targetDigest?: string } = {}): MergeReport {
   const T = rawKdbx(target);
   const S = rawKdbx(source);
-  const report: MergeReport = { changed: false, added: 0, updated: 0, deleted: 0, moved: 0, conflicts: [] };
+  const report = emptyReport();
   if (T === S) return report;
   const tRoot = T.getDefaultGroup();
   const sRoot = S.getDefaultGroup();
   if (!tRoot.uuid.equals(sRoot.uuid)) throw new NotSameDatabaseError(target.source, source.source);
 
   const before = opts.targetDigest ?? databaseDigest(T);
-  const groups = new Map<string, Pair<kdbxweb.KdbxGroup>>();
-  const entries = new Map<string, Pair<kdbxweb.KdbxEntry>>();
-  // The order children are listed in: the target's first, then the source's new ones.
-  const order: string[] = [];
-
-  const index = (root: kdbxweb.KdbxGroup, side: Side): void => {
-    // A uuid twice in one file (a damaged file) has no single right answer: refuse rather than drop one.
-    const duplicate = (uuid: string): never => {
-      throw new ConflictError(`${side === 't' ? target.source : source.source} holds the item ${uuid} twice; not merging it`, {
-        hint: 'open the file in KeePassXC (it repairs duplicate UUIDs when it loads and saves the database), then sync again',
-      });
-    };
-    const walk = (g: kdbxweb.KdbxGroup, parent: string | undefined): void => {
-      const gp = pairOf(groups, g.uuid.id);
-      if (gp[side] !== undefined) duplicate(g.uuid.id);
-      gp[side] = g;
-      if (parent !== undefined) gp[`${side}Parent`] = parent;
-      order.push(g.uuid.id);
-      for (const e of g.entries) {
-        const ep = pairOf(entries, e.uuid.id);
-        if (ep[side] !== undefined || groups.get(e.uuid.id)?.[side] !== undefined) duplicate(e.uuid.id);
-        ep[side] = e;
-        ep[`${side}Parent`] = g.uuid.id;
-        order.push(e.uuid.id);
-      }
-      for (const c of g.groups) walk(c, g.uuid.id);
-    };
-    walk(root, undefined);
-  };
-  index(tRoot, 't');
-  index(sRoot, 's');
-  for (const id of entries.keys()) {
-    if (groups.has(id)) {
-      throw new ConflictError(`${id} is an entry in one of ${target.source} and ${source.source} and a group in the other; not merging them`);
-    }
-  }
-
+  const pairs = pairItems(tRoot, sRoot, { t: target.source, s: source.source });
   const tombstones = unionTombstones(T.deletedObjects, S.deletedObjects);
-
-  // ---- content (rules 2, 3) ----
-  // Location first: resolving content overwrites the target's times.
-  for (const p of groups.values()) resolveLocation(p);
-  for (const p of entries.values()) resolveLocation(p);
-  for (const p of groups.values()) resolveGroup(p, report);
-  for (const p of entries.values()) resolveEntry(p, report);
-  const rootId = tRoot.uuid.id;
-  groups.get(rootId)!.parent = null;
-  breakCycles(groups, rootId);
-
-  // ---- deletions (rule 5) ----
-  for (const p of entries.values()) {
-    const del = tombstones.get(p.uuid);
-    p.alive = !(del !== undefined && p.touched <= secOr0(del));
-  }
-  const children = new Map<string, string[]>();
-  for (const id of order) {
-    const p = groups.get(id) ?? entries.get(id)!;
-    if (p.parent === null || p.parent === undefined) continue;
-    const list = children.get(p.parent) ?? [];
-    if (!list.includes(id)) list.push(id);
-    children.set(p.parent, list);
-  }
-  const decideGroup = (id: string): boolean => {
-    const p = groups.get(id)!;
-    let anyChild = false;
-    for (const c of children.get(id) ?? []) {
-      const alive = groups.has(c) ? decideGroup(c) : entries.get(c)!.alive;
-      anyChild ||= alive;
-    }
-    const del = tombstones.get(id);
-    p.alive = id === rootId || anyChild || !(del !== undefined && p.touched <= secOr0(del));
-    return p.alive;
-  };
-  decideGroup(rootId);
-
-  // ---- meta (rule 6), before the tree so that icons and history limits are known ----
-  mergeMeta(T.meta, S.meta);
-
-  // ---- counts relative to the target ----
-  for (const p of [...groups.values(), ...entries.values()]) {
-    if (!p.t && p.alive) report.added++;
-    else if (p.t && !p.alive) report.deleted++;
-    else if (p.t && p.alive && p.tParent !== undefined && p.parent !== p.tParent) report.moved++;
-  }
-
-  // ---- rebuild the target's tree ----
-  const aliveGroup = (id: string): kdbxweb.KdbxGroup | undefined => {
-    const p = groups.get(id);
-    return p?.alive ? p.obj : undefined;
-  };
-  for (const p of groups.values()) {
-    if (!p.alive) continue;
-    p.obj!.groups = [];
-    p.obj!.entries = [];
-  }
-  for (const id of order) {
-    const gp = groups.get(id);
-    const p = gp ?? entries.get(id)!;
-    if (!p.alive || p.parent === null || p.parent === undefined) continue;
-    const parent = aliveGroup(p.parent)!;
-    const obj = p.obj!;
-    obj.parentGroup = parent;
-    obj.times.locationChanged = p.locationChanged;
-    obj.previousParentGroup = p.previousParentGroup;
-    if (gp) {
-      if (!parent.groups.includes(gp.obj!)) parent.groups.push(gp.obj!);
-    } else {
-      const e = obj as kdbxweb.KdbxEntry;
-      if (!parent.entries.includes(e)) parent.entries.push(e);
-    }
-  }
-  const root = groups.get(rootId)!.obj!;
-  root.parentGroup = undefined;
-  T.groups = [root];
-
-  // ---- history limits (rule 2): only where histories were united ----
-  for (const p of entries.values()) {
-    if (p.alive && p.t && p.s) trimHistory(p.obj!, T.meta);
-  }
-
-  // ---- tombstones: union, earliest time, none for a survivor ----
-  const alive = new Set<string>();
-  for (const p of [...groups.values(), ...entries.values()]) if (p.alive) alive.add(p.uuid);
-  T.deletedObjects = [...tombstones]
-    .filter(([id]) => !alive.has(id))
-    .sort(([a], [b]) => cmp(a, b))
-    .map(([id, time]) => {
-      const d = new kdbxweb.KdbxDeletedObject();
-      d.uuid = new kdbxweb.KdbxUuid(id);
-      d.deletionTime = time;
-      return d;
-    });
-
-  // ---- attachments: every binary the result refers to is in the target's pool ----
-  const addBinaries = (e: kdbxweb.KdbxEntry): void => {
-    for (const b of e.binaries.values()) if (kdbxweb.KdbxBinaries.isKdbxBinaryWithHash(b)) T.binaries.addWithHash(b);
-  };
-  for (const e of root.allEntries()) {
-    addBinaries(e);
-    for (const h of e.history) addBinaries(h);
-  }
-  T.cleanup({ binaries: true });
-
-  // Paths of conflicts are those of the result.
-  for (const c of report.conflicts) c.path = pathOf(groups.get(c.uuid)?.obj ?? entries.get(c.uuid)?.obj, root);
+  resolveLocations(pairs); // rule 4, before content: resolving content overwrites the target's times
+  resolveContents(pairs, report); // rules 2, 3
+  decideDeletions(pairs, tombstones); // rule 5
+  mergeMeta(T.meta, S.meta); // rule 6, before the tree so that icons and history limits are known
+  countChanges(pairs, report);
+  const root = rebuildTree(T, pairs);
+  trimUnitedHistories(pairs, T.meta);
+  T.deletedObjects = survivingTombstones(pairs, tombstones);
+  poolBinaries(T, root);
+  nameConflicts(report, pairs, root);
 
   report.digest = target.contentDigest();
   report.changed = report.digest !== before;
@@ -251,267 +79,50 @@ export function mergeDatabases(target: VaultDatabase, source: VaultDatabase, opt
   return report;
 }
 
-/** `a`'s items, then each item of `b` beyond as many of its kind as `a` holds: per state, the larger count. */
-function uniteHistories(a: readonly kdbxweb.KdbxEntry[], b: readonly kdbxweb.KdbxEntry[]): kdbxweb.KdbxEntry[] {
-  const inA = new Map<string, number>();
-  for (const h of a) {
-    const k = entryStateKey(h);
-    inA.set(k, (inA.get(k) ?? 0) + 1);
+/** Rule 1: every item of both sides, matched by UUID anywhere in the tree. */
+function pairItems(tRoot: kdbxweb.KdbxGroup, sRoot: kdbxweb.KdbxGroup, files: Record<Side, string>): Pairs {
+  const pairs: Pairs = { groups: new Map(), entries: new Map(), order: [], rootId: tRoot.uuid.id };
+  indexSide(pairs, tRoot, 't', files.t);
+  indexSide(pairs, sRoot, 's', files.s);
+  for (const id of pairs.entries.keys()) {
+    if (pairs.groups.has(id)) {
+      throw new ConflictError(`${id} is an entry in one of ${files.t} and ${files.s} and a group in the other; not merging them`);
+    }
   }
-  const out = [...a];
-  for (const h of b) {
-    const k = entryStateKey(h);
-    const left = inA.get(k) ?? 0;
-    if (left > 0) inA.set(k, left - 1);
-    else out.push(h);
-  }
-  return out;
+  return pairs;
 }
 
-function pairOf<T extends Item>(map: Map<string, Pair<T>>, uuid: string): Pair<T> {
+function indexSide(pairs: Pairs, root: kdbxweb.KdbxGroup, side: Side, file: string): void {
+  const { groups, entries, order } = pairs;
+  // A uuid twice in one file (a damaged file) has no single right answer: refuse rather than drop one.
+  const duplicate = (uuid: string): never => {
+    throw new ConflictError(`${file} holds the item ${uuid} twice; not merging it`, {
+      hint: 'open the file in KeePassXC (it repairs duplicate UUIDs when it loads and saves the database), then sync again',
+    });
+  };
+  const walk = (g: kdbxweb.KdbxGroup, parent: string | undefined): void => {
+    const gp = pairOf(groups, g.uuid.id);
+    if (gp[side] !== undefined) duplicate(g.uuid.id);
+    gp[side] = g;
+    if (parent !== undefined) gp[`${side}Parent`] = parent;
+    order.push(g.uuid.id);
+    for (const e of g.entries) {
+      const ep = pairOf(entries, e.uuid.id);
+      if (ep[side] !== undefined || groups.get(e.uuid.id)?.[side] !== undefined) duplicate(e.uuid.id);
+      ep[side] = e;
+      ep[`${side}Parent`] = g.uuid.id;
+      order.push(e.uuid.id);
+    }
+    for (const c of g.groups) walk(c, g.uuid.id);
+  };
+  walk(root, undefined);
+}
+
+function pairOf<T extends kdbxweb.KdbxEntry | kdbxweb.KdbxGroup>(map: Map<string, Pair<T>>, uuid: string): Pair<T> {
   let p = map.get(uuid);
   if (!p) {
     p = { uuid, touched: 0, alive: true };
     map.set(uuid, p);
   }
   return p;
-}
-
-function unionTombstones(a: kdbxweb.KdbxDeletedObject[], b: kdbxweb.KdbxDeletedObject[]): Map<string, Date> {
-  const out = new Map<string, Date>();
-  for (const d of [...a, ...b]) {
-    if (!d.uuid || !d.deletionTime) continue;
-    const id = d.uuid.id;
-    const prev = out.get(id);
-    if (!prev || d.deletionTime.getTime() < prev.getTime()) out.set(id, d.deletionTime);
-  }
-  return out;
-}
-
-/** Which of two states wins: newer second, else the larger content key (so every machine picks the same). */
-function pickWinner(tTime: number, sTime: number, tKey: string, sKey: string): { winner: Side; conflict: boolean } {
-  if (tTime !== sTime) return { winner: tTime > sTime ? 't' : 's', conflict: false };
-  if (tKey === sKey) return { winner: 't', conflict: false };
-  return { winner: cmp(tKey, sKey) > 0 ? 't' : 's', conflict: true };
-}
-
-function maxDate(a: Date | undefined, b: Date | undefined): Date | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  return a.getTime() >= b.getTime() ? a : b;
-}
-
-function resolveGroup(p: Pair<kdbxweb.KdbxGroup>, report: MergeReport): void {
-  const { t, s } = p;
-  if (t && s) {
-    const tKey = sha256Hex(JSON.stringify([groupContentKey(t), sec(t.times.creationTime)]));
-    const sKey = sha256Hex(JSON.stringify([groupContentKey(s), sec(s.times.creationTime)]));
-    const { winner, conflict } = pickWinner(secOr0(t.times.lastModTime), secOr0(s.times.lastModTime), tKey, sKey);
-    if (winner === 's') {
-      copyGroupState(t, s);
-      if (tKey !== sKey) report.updated++;
-    }
-    if (conflict) report.conflicts.push({ uuid: p.uuid, path: '', kept: winner === 't' ? 'target' : 'source' });
-    t.times.lastAccessTime = maxDate(t.times.lastAccessTime, s.times.lastAccessTime);
-    p.obj = t;
-  } else {
-    p.obj = (t ?? s)!;
-  }
-}
-
-function resolveEntry(p: Pair<kdbxweb.KdbxEntry>, report: MergeReport): void {
-  const { t, s } = p;
-  if (t && s) {
-    const tState = entryStateKey(t);
-    const sState = entryStateKey(s);
-    const { winner, conflict } = pickWinner(secOr0(t.times.lastModTime), secOr0(s.times.lastModTime), tState, sState);
-    const loser = winner === 't' ? s : t;
-    const winnerState = winner === 't' ? tState : sState;
-    const loserState = winner === 't' ? sState : tState;
-    // History: both sides' items united as multisets (an item both hold counts once, a side's
-    // own repeats and an item equal to the current state are kept as that side wrote them), and
-    // the losing state when neither holds it. So one-sided entries, merges again and merges in
-    // the other order all give the same history.
-    const loserSnapshot = loserState !== winnerState && entryContentKey(loser) !== entryContentKey(winner === 't' ? t : s) ? snapshot(loser) : undefined;
-    const histories = [[...t.history], [...s.history]] as const;
-    const lastAccess = maxDate(t.times.lastAccessTime, s.times.lastAccessTime);
-    const usage = Math.max(t.times.usageCount ?? 0, s.times.usageCount ?? 0);
-    if (winner === 's') {
-      copyEntryState(t, s);
-      if (tState !== sState) report.updated++;
-    }
-    const history = uniteHistories(...histories);
-    if (loserSnapshot && !history.some((h) => entryStateKey(h) === loserState)) history.push(loserSnapshot);
-    for (const h of history) h.uuid = t.uuid;
-    t.history = sortHistory(history);
-    t.times.lastAccessTime = lastAccess;
-    t.times.usageCount = usage;
-    if (conflict) report.conflicts.push({ uuid: p.uuid, path: '', kept: winner === 't' ? 'target' : 'source' });
-    p.obj = t;
-  } else {
-    p.obj = (t ?? s)!;
-  }
-}
-
-/** Rule 4: the side whose locationChanged is newer decides the parent; a tie goes to the larger parent uuid. */
-function resolveLocation<T extends Item>(p: Pair<T>): void {
-  const { t, s } = p;
-  p.touched = Math.max(
-    ...[t, s].filter((x) => x !== undefined).flatMap((x) => [secOr0(x.times.lastModTime), secOr0(x.times.locationChanged)]),
-  );
-  if (t && s && p.tParent !== undefined && p.sParent !== undefined) {
-    const tl = secOr0(t.times.locationChanged);
-    const sl = secOr0(s.times.locationChanged);
-    const useT = tl !== sl ? tl > sl : cmp(p.tParent, p.sParent) >= 0;
-    const [win, lose] = useT ? [t, s] : [s, t];
-    p.parent = useT ? p.tParent : p.sParent;
-    p.altParent = useT ? p.sParent : p.tParent;
-    p.locationChanged = win.times.locationChanged ?? lose.times.locationChanged;
-    p.previousParentGroup = win.previousParentGroup;
-    return;
-  }
-  const one = (t ?? s)!;
-  p.parent = t ? (p.tParent ?? null) : (p.sParent ?? null);
-  p.altParent = null;
-  p.locationChanged = one.times.locationChanged;
-  p.previousParentGroup = one.previousParentGroup;
-}
-
-/**
- * Moves on both sides can make a loop (A moved under B here, B under A there).
- * The group of the loop moved least recently goes back to its other parent, or
- * to the root: deterministic, so both merge orders agree.
- */
-function breakCycles(groups: Map<string, Pair<kdbxweb.KdbxGroup>>, rootId: string): void {
-  for (let guard = 0; guard <= groups.size; guard++) {
-    let loop: string[] | undefined;
-    for (const start of groups.keys()) {
-      const seen: string[] = [];
-      let id: string | null | undefined = start;
-      while (id !== null && id !== undefined && id !== rootId && !seen.includes(id)) {
-        seen.push(id);
-        id = groups.get(id)?.parent;
-      }
-      if (id !== null && id !== undefined && id !== rootId) {
-        loop = seen.slice(seen.indexOf(id));
-        break;
-      }
-    }
-    if (!loop) return;
-    loop.sort((a, b) => {
-      const la = secOr0(groups.get(a)!.locationChanged);
-      const lb = secOr0(groups.get(b)!.locationChanged);
-      return la - lb || cmp(a, b);
-    });
-    const g = groups.get(loop[0]!)!;
-    g.parent = g.altParent && g.altParent !== g.parent ? g.altParent : rootId;
-    g.altParent = rootId;
-  }
-}
-
-/** KeePass's limits: at most historyMaxItems items, at most historyMaxSize bytes in all; newest kept. -1: no limit. */
-function trimHistory(e: kdbxweb.KdbxEntry, meta: kdbxweb.KdbxMeta): void {
-  let h = sortHistory(e.history);
-  const maxItems = meta.historyMaxItems;
-  if (typeof maxItems === 'number' && maxItems >= 0 && h.length > maxItems) h = h.slice(h.length - maxItems);
-  const maxSize = meta.historyMaxSize;
-  if (typeof maxSize === 'number' && maxSize >= 0) {
-    let total = 0;
-    let keepFrom = h.length;
-    for (let i = h.length - 1; i >= 0; i--) {
-      total += entrySize(h[i]!);
-      if (total > maxSize) break;
-      keepFrom = i;
-    }
-    h = h.slice(keepFrom);
-  }
-  e.history = h;
-}
-
-/** The newer of two dated values; on a tie, the larger value (deterministic). */
-function newer<V>(a: { v: V; at: Date | undefined }, b: { v: V; at: Date | undefined }, key: (v: V) => string): 'a' | 'b' {
-  const ta = secOr0(a.at);
-  const tb = secOr0(b.at);
-  if (ta !== tb) return ta > tb ? 'a' : 'b';
-  return cmp(key(a.v), key(b.v)) >= 0 ? 'a' : 'b';
-}
-
-const s = (v: unknown): string => JSON.stringify(v ?? null);
-
-function mergeMeta(t: kdbxweb.KdbxMeta, src: kdbxweb.KdbxMeta): void {
-  // Each setting comes from the side that changed it last. The private fields are set
-  // directly: kdbxweb's setters would record an edit state that ssot does not use.
-  if (newer({ v: t._name, at: t.nameChanged }, { v: src._name, at: src.nameChanged }, s) === 'b') {
-    t._name = src._name;
-    t.nameChanged = src.nameChanged;
-  }
-  if (newer({ v: t._desc, at: t.descChanged }, { v: src._desc, at: src.descChanged }, s) === 'b') {
-    t._desc = src._desc;
-    t.descChanged = src.descChanged;
-  }
-  if (newer({ v: t._defaultUser, at: t.defaultUserChanged }, { v: src._defaultUser, at: src.defaultUserChanged }, s) === 'b') {
-    t._defaultUser = src._defaultUser;
-    t.defaultUserChanged = src.defaultUserChanged;
-  }
-  const bin = (m: kdbxweb.KdbxMeta): [boolean | undefined, string | undefined] => [m._recycleBinEnabled, m._recycleBinUuid?.id];
-  if (newer({ v: bin(t), at: t.recycleBinChanged }, { v: bin(src), at: src.recycleBinChanged }, s) === 'b') {
-    t._recycleBinEnabled = src._recycleBinEnabled;
-    t._recycleBinUuid = src._recycleBinUuid;
-    t.recycleBinChanged = src.recycleBinChanged;
-  }
-  if (
-    newer(
-      { v: t._entryTemplatesGroup?.id, at: t.entryTemplatesGroupChanged },
-      { v: src._entryTemplatesGroup?.id, at: src.entryTemplatesGroupChanged },
-      s,
-    ) === 'b'
-  ) {
-    t._entryTemplatesGroup = src._entryTemplatesGroup;
-    t.entryTemplatesGroupChanged = src.entryTemplatesGroupChanged;
-  }
-  // History limits and other settings: the side whose settings changed last; on a tie the
-  // larger limit (keeping more history never loses anything). -1 means no limit.
-  const ts = secOr0(t.settingsChanged);
-  const ss = secOr0(src.settingsChanged);
-  const lim = (n: number | undefined): number => (n === undefined ? -2 : n < 0 ? Number.MAX_SAFE_INTEGER : n);
-  const pickLimit = (a: number | undefined, b: number | undefined): number | undefined =>
-    ts !== ss ? (ts > ss ? a : b) : lim(a) >= lim(b) ? a : b;
-  t._historyMaxItems = pickLimit(t._historyMaxItems, src._historyMaxItems);
-  t._historyMaxSize = pickLimit(t._historyMaxSize, src._historyMaxSize);
-  if (ss > ts) {
-    t._memoryProtection = { ...src._memoryProtection };
-    t._color = src._color;
-    t._mntncHistoryDays = src._mntncHistoryDays;
-    t._keyChangeRec = src._keyChangeRec;
-    t._keyChangeForce = src._keyChangeForce;
-    t.settingsChanged = src.settingsChanged;
-  }
-  // Custom data: per key, the newer item; keys on one side only are kept.
-  for (const [k, sv] of src.customData) {
-    const tv = t.customData.get(k);
-    if (!tv || newer({ v: tv.value, at: tv.lastModified }, { v: sv.value, at: sv.lastModified }, s) === 'b') {
-      t.customData.set(k, { ...sv });
-    }
-  }
-  // Custom icons: union; the same uuid with different images: the newer, else the larger image hash.
-  const iconKey = (i: kdbxweb.KdbxCustomIcon): string => sha256Hex(new Uint8Array(i.data)) + (i.name ?? '');
-  for (const [id, si] of src.customIcons) {
-    const ti = t.customIcons.get(id);
-    if (!ti || newer({ v: ti, at: ti.lastModified }, { v: si, at: si.lastModified }, iconKey) === 'b') {
-      t.customIcons.set(id, { ...si });
-    }
-  }
-}
-
-function pathOf(item: Item | undefined, root: kdbxweb.KdbxGroup): string {
-  if (!item) return '';
-  const parts: string[] = [];
-  if (item instanceof kdbxweb.KdbxEntry) {
-    const t = item.fields.get('Title');
-    parts.push(t === undefined ? '' : t instanceof kdbxweb.ProtectedValue ? t.getText() : t);
-  } else {
-    parts.push(item.name ?? '');
-  }
-  for (let g = item.parentGroup; g && g !== root; g = g.parentGroup) parts.unshift(g.name ?? '');
-  return parts.join('/');
 }
