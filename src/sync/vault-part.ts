@@ -1,6 +1,6 @@
 import type { CredentialContext } from '../config/credentials.js';
 import type { LoadedConfig } from '../config/load.js';
-import { ErrorCode, ExitCode, isSsotError, type SsotError } from '../core/errors.js';
+import { ErrorCode, ExitCode, isSsotError, worstExit, type SsotError } from '../core/errors.js';
 import type { VaultDb } from '../vault/codec.js';
 import type { VaultRuntime } from '../vault/setup.js';
 import { PRIMARY, type SyncVaultResult } from '../vault/sync.js';
@@ -46,11 +46,11 @@ export async function runVaultPart(
       for (const c of r.report?.conflicts ?? []) {
         warnings.push(`vault ${v.name}: entry ${c.uuid} was edited on two sides in the same second; the ${c.kept} version was kept, the other is in its history`);
       }
-      for (const e of r.errors) exitCode = worse(exitCode, e.error.exitCode);
+      exitCode = worstExit(exitCode, ...r.errors.map((e) => e.error.exitCode));
     } catch (e) {
       if (!isSsotError(e)) throw e;
       actions.push({ part: 'vault', target: v.name, action: 'error', error: e });
-      exitCode = worse(exitCode, e.exitCode);
+      exitCode = worstExit(exitCode, e.exitCode);
       // Failed before the sync could say where (a missing credential): `ssot status` still shows it.
       if (!opts.dryRun) await recordSetupError(v.name, creds, e);
     }
@@ -123,8 +123,4 @@ async function recordSetupError(vault: string, creds: CredentialContext, e: Ssot
   } finally {
     await lock.release();
   }
-}
-
-export function worse(a: ExitCode, b: ExitCode): ExitCode {
-  return b > a ? b : a;
 }

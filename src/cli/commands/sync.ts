@@ -1,4 +1,4 @@
-import { ExitCode, UsageError, isSsotError } from '../../core/errors.js';
+import { ExitCode, UsageError, isSsotError, worstExit } from '../../core/errors.js';
 import type { LoadedConfig } from '../../config/load.js';
 import type { CredentialContext } from '../../config/credentials.js';
 import { PARTS, type Part, type PartOptions, type PartResult } from '../../sync/types.js';
@@ -78,14 +78,14 @@ async function runPart(
 
 function report(ctx: CommandContext, results: PartResult[], dryRun: boolean): number {
   const rows: string[][] = [['PART', 'TARGET', 'ACTION', 'DETAIL']];
-  let code: number = ExitCode.OK;
+  let code: ExitCode = ExitCode.OK;
   for (const r of results) {
     for (const a of r.actions) {
       rows.push([a.part, a.target, a.action, a.error ? describe(a.error) : (a.detail ?? '')]);
       ctx.out.record({ type: 'action', part: a.part, target: a.target, action: a.action, ...(a.detail ? { detail: a.detail } : {}), ...(a.error ? { error: a.error.toJSON() } : {}), dryRun });
     }
     for (const w of r.warnings) ctx.out.warn(w);
-    code = Math.max(code, r.exitCode);
+    code = worstExit(code, r.exitCode);
   }
   if (results.length === 0) ctx.out.warn('nothing to sync: the config has no vaults, confluence or jira section');
   if (rows.length > 1) ctx.out.table(rows);

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { ExitCode, UsageError } from '../../core/errors.js';
+import { ExitCode, UsageError, worstExit } from '../../core/errors.js';
 import type { LoadedConfig } from '../../config/load.js';
 import type { CommandContext } from '../context.js';
 import { credentialContext } from '../credentials.js';
@@ -21,7 +21,7 @@ export async function verify(ctx: CommandContext, args: unknown[], opts: Record<
   const { findKeepassxc } = await import('../../vault/keepassxc.js');
   // Before any vault is read: without keepassxc-cli, --keepassxc cannot be honoured at all.
   if (opts['keepassxc']) await findKeepassxc({});
-  let code: number = ExitCode.OK;
+  let code: ExitCode = ExitCode.OK;
   for (const name of names) {
     const rt = await runtimeFor(ctx, config, name);
     const keepassxc = opts['keepassxc'] ? await findKeepassxc({ password: rt.key.password, keyFilePath: rt.vault.keyFile }) : undefined;
@@ -30,13 +30,13 @@ export async function verify(ctx: CommandContext, args: unknown[], opts: Record<
     for (const l of report.locations) {
       rows.push([l.label, l.error ? `error: ${describe(l.error)}` : l.status, l.entries?.toString() ?? '-', l.digest ?? '-', ...(keepassxc ? [l.keepassxc ?? '-'] : [])]);
       ctx.out.record({ type: 'verify', vault: name, location: l.location, status: l.status, entries: l.entries, ...(l.keepassxc ? { keepassxc: l.keepassxc } : {}), ...(l.error ? { error: l.error.toJSON() } : {}) });
-      if (l.error) code = Math.max(code, l.error.exitCode);
+      if (l.error) code = worstExit(code, l.error.exitCode);
     }
     ctx.out.info(`vault ${name}:`);
     ctx.out.table(rows);
     for (const m of report.missingRequired) ctx.out.warn(`vault ${name}: ${m}`);
     ctx.out.record({ type: 'verify-summary', vault: name, agree: report.agree, missingRequired: report.missingRequired });
-    if (!report.agree || report.missingRequired.length > 0) code = Math.max(code, ExitCode.FAILURE);
+    if (!report.agree || report.missingRequired.length > 0) code = worstExit(code, ExitCode.FAILURE);
     ctx.out.info(report.agree ? `  all ${report.locations.length} locations hold the same content` : '  the locations differ: run `ssot sync --only vault`');
   }
   return code;
@@ -68,7 +68,7 @@ export async function restore(ctx: CommandContext, args: unknown[], opts: Record
   ctx.out.info(`restored (${r.entries} entries); written to ${s.written.filter((w) => w !== 'primary').length} copies as a new version`);
   ctx.out.record({ type: 'restore', vault: name, from, version: version.id, backup: r.backup, written: s.written });
   for (const e of s.errors) ctx.out.warn(`${e.location}: ${describe(e.error)}`);
-  return s.errors.length > 0 ? Math.max(...s.errors.map((e) => e.error.exitCode)) : ExitCode.OK;
+  return worstExit(...s.errors.map((e) => e.error.exitCode));
 }
 
 /**

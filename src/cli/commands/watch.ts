@@ -1,6 +1,6 @@
 import type { LoadedConfig } from '../../config/load.js';
 import { loadConfig } from '../../config/load.js';
-import { ExitCode, SsotError } from '../../core/errors.js';
+import { ErrorCode, ExitCode, SsotError } from '../../core/errors.js';
 import type { PartResult } from '../../sync/types.js';
 import { createLogger, type Logger } from '../../watch/log.js';
 import { runWatch } from '../../watch/run.js';
@@ -71,7 +71,8 @@ function settle(logger: Logger, r: PartResult): void {
   }
   for (const w of r.warnings) logger.warn(w, { part: r.part });
   if (r.exitCode !== ExitCode.OK) {
+    // Every usage, credential or conflict outcome comes with its error; without one, items wait (a failure, retried).
     const first = r.actions.find((a) => a.error)?.error;
-    throw first ?? new SsotError('INTERNAL', `${r.part} did not complete`, { exitCode: r.exitCode });
+    throw first ?? new SsotError(ErrorCode.Internal, `${r.part} did not complete`);
   }
 }

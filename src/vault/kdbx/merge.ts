@@ -21,7 +21,7 @@
  * side is the target), which is what makes rule 8 hold.
  */
 import * as kdbxweb from './kdbxweb.js';
-import { ConflictError, ErrorCode, ExitCode, SsotError } from '../../core/errors.js';
+import { ConfigError, ConflictError, ErrorCode } from '../../core/errors.js';
 import {
   databaseDigest,
   entryContentKey,
@@ -73,13 +73,12 @@ interface Pair<T extends Item> {
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export class NotSameDatabaseError extends SsotError {
+export class NotSameDatabaseError extends ConfigError {
   constructor(target: string, source: string) {
     super(
       ErrorCode.NotSameDatabase,
       `${source} and ${target} are not copies of the same database (their root groups differ); refusing to merge them`,
       {
-        exitCode: ExitCode.USAGE,
         hint: 'restore the wrong copy from a good one (`ssot vault restore NAME --from ...`), or delete that copy so the next sync recreates it from the primary',
       },
     );
