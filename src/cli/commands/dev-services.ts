@@ -6,9 +6,14 @@ import type { CommandContext } from '../context.js';
  * and Jira (ports N, N+1, N+2; random when 0), until Ctrl-C. Prints the config
  * sections and the environment that point ssot at them.
  */
-export async function run(ctx: CommandContext, _args: unknown[], opts: Record<string, unknown>): Promise<number> {
-  const port = Number(opts['port'] ?? 0);
-  if (!Number.isInteger(port) || port < 0 || port > 65533) throw new UsageError(`--port: "${String(opts['port'])}" is not a port number`);
+export interface DevServicesOptions {
+  /** --port as given (default "0"): checked here. */
+  port: string;
+}
+
+export async function run(ctx: CommandContext, opts: DevServicesOptions): Promise<number> {
+  const port = Number(opts.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65533) throw new UsageError(`--port: "${opts.port}" is not a port number`);
   const { startDevServices } = await import('../../devservices/index.js');
   const s = await startDevServices({ port });
   ctx.out.record({ type: 'dev-services', drive: s.drive.url, confluence: s.confluence.url, jira: s.jira.url, env: s.env });

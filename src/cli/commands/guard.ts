@@ -18,20 +18,32 @@ import type { CommandContext } from '../context.js';
  * so it loads neither the config schema nor any vault, docs or remote code.
  */
 
-export async function scan(ctx: CommandContext, args: unknown[], opts: Record<string, unknown>): Promise<number> {
-  const inputs = (Array.isArray(args[0]) ? (args[0] as unknown[]) : []).filter((a): a is string => typeof a === 'string');
-  if (opts['all'] && inputs.length > 0) throw new UsageError('give either --all or paths, not both');
-  if (opts['staged'] && (opts['all'] || inputs.length > 0)) throw new UsageError('--staged scans the index: give no --all and no paths with it');
-  const mode = opts['all'] ? 'all' : inputs.length > 0 ? 'paths' : 'staged';
+export interface GuardOptions {
+  /** Files or folders to scan instead of the staged change. */
+  paths: string[];
+  staged: boolean;
+  all: boolean;
+  /** The git hook that calls the guard (`pre-commit`): the advice then says how to commit anyway. */
+  hook?: string;
+  /** False with --no-vault-index. */
+  vaultIndex: boolean;
+  writeBaseline: boolean;
+}
+
+export async function scan(ctx: CommandContext, opts: GuardOptions): Promise<number> {
+  const inputs = opts.paths;
+  if (opts.all && inputs.length > 0) throw new UsageError('give either --all or paths, not both');
+  if (opts.staged && (opts.all || inputs.length > 0)) throw new UsageError('--staged scans the index: give no --all and no paths with it');
+  const mode = opts.all ? 'all' : inputs.length > 0 ? 'paths' : 'staged';
 
   const cfg = await loadGuardConfig({ explicit: ctx.opts.config, cwd: ctx.cwd, env: ctx.env });
   const read = await readTargets(ctx, mode, inputs, cfg);
-  const opened = opts['vaultIndex'] === false ? { index: undefined } : await openIndex(ctx, cfg);
+  const opened = opts.vaultIndex ? await openIndex(ctx, cfg) : { index: undefined };
   const index = opened.index;
   const baselineFile = cfg.baselineRelative ? path.join(read.root, cfg.baseline) : cfg.baseline;
   const { scanTargets } = await import('../../guard/scan.js');
 
-  if (opts['writeBaseline']) {
+  if (opts.writeBaseline) {
     const report = scanTargets(read, { blockPaths: cfg.blockPaths, index });
     const r = await writeBaseline(
       baselineFile,
@@ -46,7 +58,7 @@ export async function scan(ctx: CommandContext, args: unknown[], opts: Record<st
   recordReport(ctx, report, mode, index ? 'used' : opened.failure ? 'unusable' : 'not used');
   if (opened.failure) {
     // Fail closed: with vaults configured, a commit is not let through unchecked for their values.
-    if (report.findings.length > 0) printFindings(ctx, report.findings, Boolean(opts['hook']));
+    if (report.findings.length > 0) printFindings(ctx, report.findings, Boolean(opts.hook));
     ctx.out.error(opened.failure);
     return ExitCode.FAILURE;
   }
@@ -54,7 +66,7 @@ export async function scan(ctx: CommandContext, args: unknown[], opts: Record<st
     ctx.out.verbose(`ssot guard: no secrets in ${report.files} file(s)`);
     return ExitCode.OK;
   }
-  printFindings(ctx, report.findings, Boolean(opts['hook']));
+  printFindings(ctx, report.findings, Boolean(opts.hook));
   return ExitCode.FAILURE;
 }
 

@@ -48,11 +48,16 @@ guard:
  * .gitattributes line and git config that make `git pull` merge .kdbx files
  * entry by entry.
  */
-export async function run(ctx: CommandContext, _args: unknown[], opts: Record<string, unknown>): Promise<number> {
+export interface InitOptions {
+  /** Overwrite an existing ssot.config.yaml. */
+  force: boolean;
+}
+
+export async function run(ctx: CommandContext, opts: InitOptions): Promise<number> {
   const existing = await findConfig({ ...(ctx.opts.config ? { explicit: ctx.opts.config } : {}), cwd: ctx.cwd });
   let configFile = existing && (await exists(existing)) ? existing : path.join(ctx.cwd, CONFIG_FILE);
   const rclone = await (await import('./init-rclone.js')).rcloneOffer(ctx);
-  if (!(await exists(configFile)) || opts['force']) {
+  if (!(await exists(configFile)) || opts.force) {
     configFile = path.join(ctx.cwd, CONFIG_FILE);
     await writeFileAtomic(configFile, TEMPLATE + rclone.template);
     ctx.out.info(`wrote ${configFile}`);

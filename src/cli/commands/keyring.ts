@@ -3,8 +3,12 @@ import { defaultSecretStore } from '../../config/keyring.js';
 import type { CommandContext } from '../context.js';
 import { promptHidden } from '../prompt.js';
 
-function split(ref: unknown): [string, string] {
-  const s = String(ref);
+export interface KeyringOptions {
+  /** service/account, as given. */
+  ref: string;
+}
+
+function split(s: string): [string, string] {
   const i = s.indexOf('/');
   if (i <= 0 || i === s.length - 1) throw new UsageError(`"${s}" is not a keyring reference`, 'write it as service/account, e.g. ssot/chronos');
   return [s.slice(0, i), s.slice(i + 1)];
@@ -17,8 +21,8 @@ async function readStdin(): Promise<string> {
 }
 
 /** `ssot keyring set service/account`: the value comes from a hidden prompt or stdin, never the command line. */
-export async function set(ctx: CommandContext, args: unknown[]): Promise<number> {
-  const [service, account] = split(args[0]);
+export async function set(ctx: CommandContext, opts: KeyringOptions): Promise<number> {
+  const [service, account] = split(opts.ref);
   const value = process.stdin.isTTY ? await promptHidden(`value for ${service}/${account}: `) : await readStdin();
   if (!value) throw new UsageError('empty value: nothing stored');
   const store = await defaultSecretStore(ctx.env);
@@ -29,8 +33,8 @@ export async function set(ctx: CommandContext, args: unknown[]): Promise<number>
   return 0;
 }
 
-export async function remove(ctx: CommandContext, args: unknown[]): Promise<number> {
-  const [service, account] = split(args[0]);
+export async function remove(ctx: CommandContext, opts: KeyringOptions): Promise<number> {
+  const [service, account] = split(opts.ref);
   const store = await defaultSecretStore(ctx.env);
   await store.delete(service, account);
   ctx.out.info(`removed ${service}/${account} from ${store.where}`);

@@ -17,11 +17,16 @@ async function envFor(ctx: CommandContext): Promise<ServiceEnv> {
   return defaultServiceEnv({ ...(cfg ? { config: cfg.file } : {}), env: ctx.env, envFile: defaultEnvFile(ctx.env) });
 }
 
-export async function install(ctx: CommandContext, _args: unknown[], opts: Record<string, unknown>): Promise<number> {
+export interface ServiceInstallOptions {
+  /** Copy the variables { env: NAME } references need from this shell into the service's environment file. */
+  copyEnv: boolean;
+}
+
+export async function install(ctx: CommandContext, opts: ServiceInstallOptions): Promise<number> {
   const e = await envFor(ctx);
   if (!e.spec.config) ctx.out.warn('no ssot.config.yaml found: the service will look for $SSOT_CONFIG or one above your home folder');
   const cfg = e.spec.config ? await ctx.maybeConfig() : undefined;
-  if (cfg) await provideEnv(ctx, envNames(cfg), e.spec.envFile!, Boolean(opts['copyEnv']));
+  if (cfg) await provideEnv(ctx, envNames(cfg), e.spec.envFile!, opts.copyEnv);
   const r = await installService(e);
   ctx.out.record({ type: 'service', action: 'install', platform: e.platform, file: r.file, unchanged: r.unchanged });
   ctx.out.info(`${r.unchanged ? 'kept' : 'wrote'} ${r.file}`);

@@ -8,15 +8,23 @@ import { describe } from '../output.js';
 import { confirm } from '../prompt.js';
 import type { SecretCheck } from '../secret-check.js';
 
+export interface SyncOptions {
+  /** --only as given: a comma-separated list of parts, checked here. */
+  only?: string;
+  dryRun: boolean;
+  force: boolean;
+  yes: boolean;
+}
+
 /** `ssot sync [--only vault,docs,tickets] [--dry-run] [--json]`: vaults, then docs, then tickets. */
-export async function run(ctx: CommandContext, _args: unknown[], opts: Record<string, unknown>): Promise<number> {
-  const parts = parseOnly(opts['only']);
+export async function run(ctx: CommandContext, opts: SyncOptions): Promise<number> {
+  const parts = parseOnly(opts.only);
   const config = await ctx.config();
   const creds = credentialContext(ctx, config);
   const partOpts: PartOptions = {
-    dryRun: Boolean(opts['dryRun']),
-    force: Boolean(opts['force']),
-    yes: Boolean(opts['yes']),
+    dryRun: opts.dryRun,
+    force: opts.force,
+    yes: opts.yes,
     ...(ctx.interactive ? { confirm } : {}),
     ...(process.stderr.isTTY && !ctx.opts.json && !ctx.opts.quiet ? { progress: (m: string) => process.stderr.write(`… ${m}\n`) } : {}),
   };
@@ -26,7 +34,7 @@ export async function run(ctx: CommandContext, _args: unknown[], opts: Record<st
   const results: PartResult[] = [];
   for (const part of parts) {
     if (!configured(config, part)) {
-      if (opts['only']) ctx.out.warn(`${part}: not configured in ${config.file}; skipped`);
+      if (opts.only) ctx.out.warn(`${part}: not configured in ${config.file}; skipped`);
       continue;
     }
     results.push(await runPart(part, config, creds, partOpts, ctx, secretCheck));
@@ -34,9 +42,9 @@ export async function run(ctx: CommandContext, _args: unknown[], opts: Record<st
   return report(ctx, results, partOpts.dryRun);
 }
 
-function parseOnly(only: unknown): Part[] {
+function parseOnly(only: string | undefined): Part[] {
   if (only === undefined) return [...PARTS];
-  const parts = String(only).split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = only.split(',').map((s) => s.trim()).filter(Boolean);
   for (const p of parts) {
     if (!(PARTS as readonly string[]).includes(p)) throw new UsageError(`--only: unknown part "${p}"`, `use any of ${PARTS.join(', ')}`);
   }

@@ -9,18 +9,25 @@ import { guardCheck } from '../secret-check.js';
 import type { Printer } from '../output.js';
 import type { NoteReadings, PlanOp, TicketsPlan, TicketsSyncResult } from '../../tickets/index.js';
 
+export interface TicketsSyncOptions {
+  /** Notes as given on the command line; none: every note in tickets.notes. */
+  notes: string[];
+  dryRun: boolean;
+  yes: boolean;
+}
+
 /** `ssot tickets sync [notes...] [--dry-run] [--yes]` */
-export async function sync(ctx: CommandContext, args: unknown[], opts: Record<string, unknown>): Promise<number> {
+export async function sync(ctx: CommandContext, opts: TicketsSyncOptions): Promise<number> {
   const config = await ctx.config();
   if (!config.jira) throw new UsageError(`${config.file} has no "jira" section`, 'add jira.baseUrl, jira.email, jira.token and jira.project (docs/jira-setup.md)');
-  const notes = ((args[0] as string[] | undefined) ?? []).map((n) => path.resolve(ctx.cwd, n));
-  const dryRun = Boolean(opts['dryRun'] ?? ctx.opts.dryRun);
+  const notes = opts.notes.map((n) => path.resolve(ctx.cwd, n));
+  const dryRun = opts.dryRun;
   const { syncTickets, verb } = await import('../../tickets/index.js');
   const credentials = await jiraCredentials(config, ctx);
   const result = await syncTickets(config, {
     notes,
     dryRun,
-    yes: Boolean(opts['yes']),
+    yes: opts.yes,
     credentials,
     secretCheck: await guardCheck(ctx, config),
     ...(ctx.interactive ? { confirm: (plan: TicketsPlan) => confirmOnTerminal(plan, ctx.out) } : {}),

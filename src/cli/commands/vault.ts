@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ExitCode, UsageError, worstExit } from '../../core/errors.js';
 import type { LoadedConfig } from '../../config/load.js';
+import type { RestoreSource } from '../../vault/restore.js';
 import type { CommandContext } from '../context.js';
 import { credentialContext } from '../credentials.js';
 import { describe } from '../output.js';
@@ -12,19 +13,26 @@ async function runtimeFor(ctx: CommandContext, config: LoadedConfig, name: strin
   return prepareVault(findVault(config, name), { config, creds: credentialContext(ctx, config) });
 }
 
+export interface VerifyOptions {
+  /** One vault; none: every vault. */
+  name?: string;
+  /** Also ask keepassxc-cli to open every location. */
+  keepassxc: boolean;
+}
+
 /** `ssot vault verify [NAME] [--keepassxc]` */
-export async function verify(ctx: CommandContext, args: unknown[], opts: Record<string, unknown> = {}): Promise<number> {
+export async function verify(ctx: CommandContext, opts: VerifyOptions): Promise<number> {
   const config = await ctx.config();
-  const names = args[0] ? [String(args[0])] : config.vaults.map((v) => v.name);
+  const names = opts.name ? [opts.name] : config.vaults.map((v) => v.name);
   if (names.length === 0) throw new UsageError('no vaults in the config');
   const { verifyVault } = await import('../../vault/verify.js');
   const { findKeepassxc } = await import('../../vault/keepassxc.js');
   // Before any vault is read: without keepassxc-cli, --keepassxc cannot be honoured at all.
-  if (opts['keepassxc']) await findKeepassxc({});
+  if (opts.keepassxc) await findKeepassxc({});
   let code: ExitCode = ExitCode.OK;
   for (const name of names) {
     const rt = await runtimeFor(ctx, config, name);
-    const keepassxc = opts['keepassxc'] ? await findKeepassxc({ password: rt.key.password, keyFilePath: rt.vault.keyFile }) : undefined;
+    const keepassxc = opts.keepassxc ? await findKeepassxc({ password: rt.key.password, keyFilePath: rt.vault.keyFile }) : undefined;
     const report = await verifyVault(rt, keepassxc ? { keepassxc } : {});
     const rows = [['LOCATION', 'STATUS', 'ENTRIES', 'CONTENT', ...(keepassxc ? ['KEEPASSXC'] : [])]];
     for (const l of report.locations) {
@@ -42,22 +50,31 @@ export async function verify(ctx: CommandContext, args: unknown[], opts: Record<
   return code;
 }
 
+export interface RestoreOptions {
+  name: string;
+  from: RestoreSource;
+  /** A version id or a date; none: the newest. */
+  at?: string;
+  yes: boolean;
+  /** Only list the versions. */
+  list: boolean;
+}
+
 /** `ssot vault restore NAME --from git|gdrive|rclone|backup [--at REV|DATE] [--list] [--yes]` */
-export async function restore(ctx: CommandContext, args: unknown[], opts: Record<string, unknown>): Promise<number> {
+export async function restore(ctx: CommandContext, opts: RestoreOptions): Promise<number> {
   const config = await ctx.config();
-  const name = String(args[0]);
-  const from = opts['from'] as 'git' | 'gdrive' | 'rclone' | 'backup';
+  const { name, from } = opts;
   const rt = await runtimeFor(ctx, config, name);
   const { listVersions, pickVersion, restoreVersion } = await import('../../vault/restore.js');
   const versions = await listVersions(rt, from);
-  if (opts['list']) {
+  if (opts.list) {
     ctx.out.table([['VERSION', 'TIME', 'DESCRIPTION'], ...versions.map((v) => [v.id, v.time.toISOString(), v.description ?? ''])]);
     for (const v of versions) ctx.out.record({ type: 'version', id: v.id, time: v.time.toISOString(), description: v.description });
     return ExitCode.OK;
   }
-  const version = pickVersion(versions, typeof opts['at'] === 'string' ? opts['at'] : undefined);
+  const version = pickVersion(versions, opts.at);
   ctx.out.info(`restoring vault ${name} from ${from} version ${version.id} (${version.time.toISOString()})`);
-  if (!opts['yes']) {
+  if (!opts.yes) {
     if (!ctx.interactive) throw new UsageError('restore replaces the primary', 'pass --yes to confirm when not on a terminal');
     if (!(await confirm('The current primary is backed up first. Go on?'))) return ExitCode.FAILURE;
   }
@@ -75,10 +92,18 @@ export async function restore(ctx: CommandContext, args: unknown[], opts: Record
  * `ssot vault merge-driver %O %A %B %P`: git's merge driver for *.kdbx.
  * Exit 0 when merged (the result is in %A), non-zero leaves git's conflict.
  */
-export async function mergeDriver(ctx: CommandContext, args: unknown[]): Promise<number> {
-  const [, ours, theirs, p] = args.map((a) => (a === undefined ? undefined : String(a)));
+export interface MergeDriverOptions {
+  /** git's %O, %A (the result goes here), %B and %P. */
+  base: string;
+  ours: string;
+  theirs: string;
+  path?: string;
+}
+
+export async function mergeDriver(ctx: CommandContext, opts: MergeDriverOptions): Promise<number> {
+  const { ours, theirs } = opts;
   const config = await ctx.config();
-  const file = p ?? ours!;
+  const file = opts.path ?? ours;
   // The vault whose file name this is; else the only vault there is.
   const vault = config.vaults.find((v) => path.basename(v.path) === path.basename(file) || v.copies.some((c) => ('git' in c && c.git.name === path.basename(file)))) ?? (config.vaults.length === 1 ? config.vaults[0] : undefined);
   if (!vault) throw new UsageError(`no vault in ${config.file} matches ${file}`);
@@ -86,7 +111,7 @@ export async function mergeDriver(ctx: CommandContext, args: unknown[]): Promise
   const { kdbxCodec } = await import('../../vault/kdbx-codec.js');
   const { resolveVaultKey } = await import('../../vault/key.js');
   const key = await resolveVaultKey(vault, credentialContext(ctx, config));
-  const report = await mergeKdbxFiles(kdbxCodec(key), ours!, theirs!, file);
+  const report = await mergeKdbxFiles(kdbxCodec(key), ours, theirs, file);
   process.stderr.write(`ssot: merged ${file}: ${report.added} added, ${report.updated} updated, ${report.deleted} deleted, ${report.conflicts.length} conflicts\n`);
   return ExitCode.OK;
 }
@@ -102,10 +127,14 @@ export async function fingerprint(ctx: CommandContext): Promise<number> {
 }
 
 /** `ssot vault create NAME`: a new database at the configured path (never over an existing file). */
-export async function create(ctx: CommandContext, args: unknown[]): Promise<number> {
+export interface VaultCreateOptions {
+  name: string;
+}
+
+export async function create(ctx: CommandContext, opts: VaultCreateOptions): Promise<number> {
   const config = await ctx.config();
   const { findVault } = await import('../../vault/setup.js');
-  const v = findVault(config, String(args[0]));
+  const v = findVault(config, opts.name);
   const exists = await fs.access(v.path).then(
     () => true,
     () => false,
