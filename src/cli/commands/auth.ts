@@ -42,7 +42,7 @@ export async function gdrive(ctx: CommandContext, opts: AuthGdriveOptions): Prom
   const where = await storeCredential(auth.refreshToken, grant.refreshToken, creds, 'gdrive.auth.refreshToken');
   ctx.out.info(`signed in to Google Drive (scope ${g.scope}); the refresh token is stored in ${where}`);
   ctx.out.info('`ssot doctor` checks it; `ssot sync` uses it');
-  ctx.out.record({ type: 'auth', service: 'gdrive', scope: g.scope, stored: where });
+  ctx.out.emit({ type: 'auth', service: 'gdrive', scope: g.scope, stored: where });
   return ExitCode.OK;
 }
 

@@ -16,7 +16,7 @@ export async function run(ctx: CommandContext, opts: DevServicesOptions): Promis
   if (!Number.isInteger(port) || port < 0 || port > 65533) throw new UsageError(`--port: "${opts.port}" is not a port number`);
   const { startDevServices } = await import('../../devservices/index.js');
   const s = await startDevServices({ port });
-  ctx.out.record({ type: 'dev-services', drive: s.drive.url, confluence: s.confluence.url, jira: s.jira.url, env: s.env });
+  ctx.out.emit({ type: 'dev-services', drive: s.drive.url, confluence: s.confluence.url, jira: s.jira.url, env: s.env });
   ctx.out.info(`Google Drive v3 stand-in  ${s.drive.url}`);
   ctx.out.info(`Confluence Cloud stand-in ${s.confluence.url}`);
   ctx.out.info(`Jira Cloud stand-in       ${s.jira.url}`);

@@ -55,7 +55,7 @@ function printEvent(ctx: CommandContext, e: DocsEvent, dryRun: boolean): void {
     return;
   }
   const o = e.outcome;
-  ctx.out.record({ type: 'doc', ...o, dryRun });
+  ctx.out.emit({ type: 'doc', ...o, dryRun });
   const line = outcomeLine(o, ctx.cwd, dryRun);
   if (o.action === 'error' || o.action === 'conflict') ctx.out.warn(line);
   else if (o.action === 'skip') ctx.out.verbose(line);
@@ -75,7 +75,7 @@ function describeProblem(p: DocProblem, cwd: string): string {
 
 function report(ctx: CommandContext, r: DocsSyncResult): number {
   if (r.invalid.length > 0) {
-    for (const p of r.invalid) ctx.out.record({ type: 'error', code: ErrorCode.Input, message: p.message, place: { file: p.file, line: p.line } });
+    for (const p of r.invalid) ctx.out.emit({ type: 'error', code: ErrorCode.Input, message: p.message, place: { file: p.file, line: p.line } });
     const first = r.invalid[0]!;
     for (const p of r.invalid.slice(1)) if (!ctx.out.json) ctx.out.warn(describeProblem(p, ctx.cwd));
     throw new InputError(
@@ -90,7 +90,7 @@ function report(ctx: CommandContext, r: DocsSyncResult): number {
   const count = (a: string): number => r.docs.filter((d) => d.action === a).length;
   const summary = `${r.dryRun ? 'dry run: ' : ''}${count('create')} created, ${count('update')} updated, ${count('skip')} unchanged, ${count('conflict')} conflicts, ${count('error')} failed`;
   ctx.out.info(summary);
-  ctx.out.record({ type: 'summary', created: count('create'), updated: count('update'), skipped: count('skip'), conflicts: count('conflict'), failed: count('error'), dryRun: r.dryRun });
+  ctx.out.emit({ type: 'summary', created: count('create'), updated: count('update'), skipped: count('skip'), conflicts: count('conflict'), failed: count('error'), dryRun: r.dryRun });
   return r.exitCode;
 }
 
@@ -111,7 +111,7 @@ export async function map(ctx: CommandContext, opts: DocsMapOptions): Promise<nu
     return 0;
   }
   for (const k of r.unmapped) {
-    ctx.out.record({ type: 'unmapped', key: k, added: write });
+    ctx.out.emit({ type: 'unmapped', key: k, added: write });
     if (!write) ctx.out.info(rel(k));
   }
   if (write) {
@@ -140,7 +140,7 @@ export async function render(ctx: CommandContext, opts: DocsRenderOptions): Prom
     const first = errors[0]!;
     throw new InputError(ErrorCode.Input, first.message, { file: path.relative(ctx.cwd, first.file) || first.file, ...(first.line !== undefined ? { line: first.line } : {}) }, strict && first.warning ? '--strict / docs.strict makes every warning an error' : undefined);
   }
-  if (ctx.out.json) ctx.out.record({ type: 'render', title: r.title, xhtml: r.xhtml });
+  if (ctx.out.json) ctx.out.emit({ type: 'render', title: r.title, xhtml: r.xhtml });
   else process.stdout.write(`${r.xhtml}\n`);
   return 0;
 }
@@ -162,7 +162,7 @@ export async function pull(ctx: CommandContext, opts: DocsPullOptions): Promise<
     throw new InputError(ErrorCode.Input, first.message, { file: path.relative(ctx.cwd, first.file) || first.file }, 'nothing was pulled');
   }
   for (const d of r.docs) {
-    ctx.out.record({ type: 'pull', ...d });
+    ctx.out.emit({ type: 'pull', ...d });
     const where = path.relative(ctx.cwd, d.file) || d.file;
     if (d.action === 'error') {
       ctx.out.warn(`error        ${where}${d.pageId ? ` (page ${d.pageId})` : ''}: ${d.message ?? ''}`);
@@ -200,7 +200,7 @@ export async function prune(ctx: CommandContext, opts: DocsPruneOptions): Promis
   });
   if (r.docs.length === 0) ctx.out.info('no orphan pages: every page in the mapping has its doc');
   for (const d of r.docs) {
-    ctx.out.record({ type: 'prune', ...d, dryRun });
+    ctx.out.emit({ type: 'prune', ...d, dryRun });
     const line = `${(dryRun && d.action !== 'keep' ? `would ${d.action}` : d.action).padEnd(15)} ${d.key}${d.message ? `: ${d.message}` : ''}`;
     if (d.action === 'error' || d.action === 'keep') ctx.out.warn(line);
     else ctx.out.info(line);

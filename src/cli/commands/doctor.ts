@@ -24,7 +24,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const checks: Check[] = [];
   const record = (c: Check): void => {
     checks.push(c);
-    ctx.out.record({ type: 'check', ...c });
+    ctx.out.emit({ type: 'check', ...c });
     ctx.out.info(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}${!c.ok && c.fix ? `\n        fix: ${c.fix}` : ''}`);
   };
   let config: LoadedConfig;

@@ -11,6 +11,7 @@ import type { FingerprintIndex } from '../../guard/fingerprint.js';
 import { GitError, readAll, readStaged, type ReadResult } from '../../guard/git.js';
 import type { Finding, ScanReport } from '../../guard/scan.js';
 import type { CommandContext } from '../context.js';
+import type { GuardSummary } from '../messages.js';
 
 /**
  * `ssot guard`: prints findings and maps them to exit codes (0 clean, 1
@@ -49,7 +50,7 @@ export async function scan(ctx: CommandContext, opts: GuardOptions): Promise<num
       baselineFile,
       report.all.map((f) => ({ fingerprint: f.fingerprint, rule: f.rule, file: f.file, ...(f.line > 0 ? { line: f.line } : {}) })),
     );
-    ctx.out.record({ type: 'baseline', file: baselineFile, added: r.added, total: r.total });
+    ctx.out.emit({ type: 'baseline', file: baselineFile, added: r.added, total: r.total });
     ctx.out.info(`ssot guard: ${r.added} finding(s) added to ${path.relative(ctx.cwd, baselineFile) || baselineFile} (${r.total} in all); commit that file`);
     return ExitCode.OK;
   }
@@ -87,19 +88,19 @@ async function readTargets(ctx: CommandContext, mode: 'all' | 'paths' | 'staged'
 }
 
 /** Notes, skipped files, findings and the summary as records (--json), notes and skips as text. */
-function recordReport(ctx: CommandContext, report: ScanReport, mode: string, vaultIndex: string): void {
+function recordReport(ctx: CommandContext, report: ScanReport, mode: GuardSummary['mode'], vaultIndex: GuardSummary['vaultIndex']): void {
   for (const n of report.notes) {
-    ctx.out.record({ type: 'note', message: n });
+    ctx.out.emit({ type: 'note', message: n });
     ctx.out.verbose(`note: ${n}`);
   }
   for (const s of report.skipped) {
-    ctx.out.record({ type: 'skipped', file: s.path, reason: s.reason });
+    ctx.out.emit({ type: 'skipped', file: s.path, reason: s.reason });
     ctx.out.warn(`not scanned: ${s.path}: ${s.reason}`);
   }
   for (const f of report.findings) {
-    ctx.out.record({ type: 'finding', file: f.file, line: f.line, column: f.column, rule: f.rule, description: f.description, match: f.redacted, fingerprint: f.fingerprint, ...(f.entry ? { entry: f.entry, variant: f.variant } : {}) });
+    ctx.out.emit({ type: 'finding', file: f.file, line: f.line, column: f.column, rule: f.rule, description: f.description, match: f.redacted, fingerprint: f.fingerprint, ...(f.entry ? { entry: f.entry, variant: f.variant } : {}) });
   }
-  ctx.out.record({
+  ctx.out.emit({
     type: 'summary',
     mode,
     files: report.files,
@@ -172,7 +173,7 @@ export function entryPoint(): string {
 export async function install(ctx: CommandContext): Promise<number> {
   const { installHook } = await import('../../guard/hook.js');
   const r = await installHook(ctx.cwd, { node: process.execPath, cli: entryPoint() });
-  ctx.out.record({ type: 'hook', action: r.updated ? 'updated' : 'installed', kind: r.kind, file: r.hookFile, ...(r.chained ? { chained: r.chained } : {}) });
+  ctx.out.emit({ type: 'hook', action: r.updated ? 'updated' : 'installed', kind: r.kind, file: r.hookFile, ...(r.chained ? { chained: r.chained } : {}) });
   ctx.out.info(`ssot guard: pre-commit hook ${r.updated ? 'updated' : 'installed'} in ${r.hookFile}${r.kind === 'husky' ? ' (beside husky)' : ''}`);
   if (r.chained) ctx.out.info(`  the hook that was there runs first: ${r.chained}`);
   return ExitCode.OK;
@@ -181,7 +182,7 @@ export async function install(ctx: CommandContext): Promise<number> {
 export async function uninstall(ctx: CommandContext): Promise<number> {
   const { uninstallHook } = await import('../../guard/hook.js');
   const r = await uninstallHook(ctx.cwd);
-  ctx.out.record({ type: 'hook', action: r.kind === 'none' ? 'not-installed' : 'removed', ...(r.hookFile ? { file: r.hookFile } : {}), ...(r.restored ? { restored: r.restored } : {}) });
+  ctx.out.emit({ type: 'hook', action: r.kind === 'none' ? 'not-installed' : 'removed', ...(r.hookFile ? { file: r.hookFile } : {}), ...(r.restored ? { restored: r.restored } : {}) });
   if (r.kind === 'none') ctx.out.info('ssot guard: no ssot hook installed here');
   else ctx.out.info(`ssot guard: hook removed from ${r.hookFile ?? ''}${r.restored ? '; the previous hook is back' : ''}`);
   return ExitCode.OK;

@@ -85,7 +85,7 @@ export async function run(ctx: CommandContext, opts: InitOptions): Promise<numbe
     }
   }
   if (rclone.note && !config.vaults.some((v) => v.copies.some((c) => 'rclone' in c))) ctx.out.info(rclone.note);
-  ctx.out.record({ type: 'init', config: config.file });
+  ctx.out.emit({ type: 'init', config: config.file });
   return ExitCode.OK;
 }
 

@@ -29,7 +29,7 @@ export async function set(ctx: CommandContext, opts: KeyringOptions): Promise<nu
   await store.set(service, account, value);
   const why = store.kind === 'file' && ctx.env['SSOT_KEYRING'] !== 'file' ? ` (no OS keyring answered${process.platform === 'linux' ? ': no Secret Service on this session' : ''})` : '';
   ctx.out.info(`stored ${service}/${account} in ${store.where}${why}`);
-  ctx.out.record({ type: 'keyring', action: 'set', ref: `${service}/${account}`, store: store.kind, where: store.where });
+  ctx.out.emit({ type: 'keyring', action: 'set', ref: `${service}/${account}`, store: store.kind, where: store.where });
   return 0;
 }
 

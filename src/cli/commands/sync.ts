@@ -90,7 +90,7 @@ function report(ctx: CommandContext, results: PartResult[], dryRun: boolean): nu
   for (const r of results) {
     for (const a of r.actions) {
       rows.push([a.part, a.target, a.action, a.error ? describe(a.error) : (a.detail ?? '')]);
-      ctx.out.record({ type: 'action', part: a.part, target: a.target, action: a.action, ...(a.detail ? { detail: a.detail } : {}), ...(a.error ? { error: a.error.toJSON() } : {}), dryRun });
+      ctx.out.emit({ type: 'action', part: a.part, target: a.target, action: a.action, ...(a.detail ? { detail: a.detail } : {}), ...(a.error ? { error: a.error.toJSON() } : {}), dryRun });
     }
     for (const w of r.warnings) ctx.out.warn(w);
     code = worstExit(code, r.exitCode);
@@ -98,6 +98,6 @@ function report(ctx: CommandContext, results: PartResult[], dryRun: boolean): nu
   if (results.length === 0) ctx.out.warn('nothing to sync: the config has no vaults, confluence or jira section');
   if (rows.length > 1) ctx.out.table(rows);
   if (!ctx.opts.json) for (const r of results) for (const a of r.actions) if (a.error) ctx.out.error(a.error);
-  ctx.out.record({ type: 'summary', dryRun, exitCode: code, parts: results.map((r) => ({ part: r.part, actions: r.actions.length, exitCode: r.exitCode })) });
+  ctx.out.emit({ type: 'summary', dryRun, exitCode: code, parts: results.map((r) => ({ part: r.part, actions: r.actions.length, exitCode: r.exitCode })) });
   return code;
 }

@@ -63,7 +63,7 @@ function planRows(plan: TicketsPlan, verb: Verb): string[][] {
 
 /** The dry run's first part: every line that was read as a ticket line, and every ticket-like line that was not, with why. */
 function printReadings(notes: readonly NoteReadings[], out: Printer, dryRun: boolean): void {
-  for (const n of notes) for (const r of n.readings) out.record({ type: 'read', note: n.note, line: r.line, kind: r.kind, text: r.text });
+  for (const n of notes) for (const r of n.readings) out.emit({ type: 'read', note: n.note, line: r.line, kind: r.kind, text: r.text });
   if (!dryRun) return;
   for (const n of notes) {
     out.info(`tickets: ${n.note}, read as:`);
@@ -72,7 +72,7 @@ function printReadings(notes: readonly NoteReadings[], out: Printer, dryRun: boo
 }
 
 function printPlan(plan: TicketsPlan, out: Printer, dryRun: boolean, verb: Verb): void {
-  for (const item of plan.items) out.record({ type: 'plan', note: item.note, line: item.line, key: item.key ?? null, title: item.title, ops: item.ops });
+  for (const item of plan.items) out.emit({ type: 'plan', note: item.note, line: item.line, key: item.key ?? null, title: item.title, ops: item.ops });
   if (!plan.items.length) {
     out.info('tickets: nothing to change');
     return;
@@ -83,7 +83,7 @@ function printPlan(plan: TicketsPlan, out: Printer, dryRun: boolean, verb: Verb)
 
 function printOutcome(r: TicketsSyncResult, out: Printer, dryRun: boolean): void {
   for (const o of r.outcomes) {
-    out.record({ type: 'outcome', ...o });
+    out.emit({ type: 'outcome', ...o });
     if (o.status === 'conflict') out.warn(`${o.note}:${o.line}: ${o.key ?? o.title}: ${o.message ?? 'conflict'}`);
     if (o.status === 'failed') out.warn(`${o.note}:${o.line}: ${o.key ?? o.title}: ${o.did.length ? `${o.did.join(', ')}, then ` : ''}${o.message ?? 'failed'}`);
     if (o.status === 'waiting') out.warn(`${o.note}:${o.line}: "${o.title}": ${o.message ?? 'waiting'}`);

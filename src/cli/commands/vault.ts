@@ -37,13 +37,13 @@ export async function verify(ctx: CommandContext, opts: VerifyOptions): Promise<
     const rows = [['LOCATION', 'STATUS', 'ENTRIES', 'CONTENT', ...(keepassxc ? ['KEEPASSXC'] : [])]];
     for (const l of report.locations) {
       rows.push([l.label, l.error ? `error: ${describe(l.error)}` : l.status, l.entries?.toString() ?? '-', l.digest ?? '-', ...(keepassxc ? [l.keepassxc ?? '-'] : [])]);
-      ctx.out.record({ type: 'verify', vault: name, location: l.location, status: l.status, entries: l.entries, ...(l.keepassxc ? { keepassxc: l.keepassxc } : {}), ...(l.error ? { error: l.error.toJSON() } : {}) });
+      ctx.out.emit({ type: 'verify', vault: name, location: l.location, status: l.status, entries: l.entries, ...(l.keepassxc ? { keepassxc: l.keepassxc } : {}), ...(l.error ? { error: l.error.toJSON() } : {}) });
       if (l.error) code = worstExit(code, l.error.exitCode);
     }
     ctx.out.info(`vault ${name}:`);
     ctx.out.table(rows);
     for (const m of report.missingRequired) ctx.out.warn(`vault ${name}: ${m}`);
-    ctx.out.record({ type: 'verify-summary', vault: name, agree: report.agree, missingRequired: report.missingRequired });
+    ctx.out.emit({ type: 'verify-summary', vault: name, agree: report.agree, missingRequired: report.missingRequired });
     if (!report.agree || report.missingRequired.length > 0) code = worstExit(code, ExitCode.FAILURE);
     ctx.out.info(report.agree ? `  all ${report.locations.length} locations hold the same content` : '  the locations differ: run `ssot sync --only vault`');
   }
@@ -69,7 +69,7 @@ export async function restore(ctx: CommandContext, opts: RestoreOptions): Promis
   const versions = await listVersions(rt, from);
   if (opts.list) {
     ctx.out.table([['VERSION', 'TIME', 'DESCRIPTION'], ...versions.map((v) => [v.id, v.time.toISOString(), v.description ?? ''])]);
-    for (const v of versions) ctx.out.record({ type: 'version', id: v.id, time: v.time.toISOString(), description: v.description });
+    for (const v of versions) ctx.out.emit({ type: 'version', id: v.id, time: v.time.toISOString(), description: v.description });
     return ExitCode.OK;
   }
   const version = pickVersion(versions, opts.at);
@@ -83,7 +83,7 @@ export async function restore(ctx: CommandContext, opts: RestoreOptions): Promis
   const { syncVault } = await import('../../vault/sync.js');
   const s = await syncVault({ vault: name, primaryPath: rt.primaryPath, copies: rt.copies, codec: rt.codec, stateDir: rt.stateDir, primaryWins: true, backupsKeep: rt.vault.backups?.keep ?? 20 });
   ctx.out.info(`restored (${r.entries} entries); written to ${s.written.filter((w) => w !== 'primary').length} copies as a new version`);
-  ctx.out.record({ type: 'restore', vault: name, from, version: version.id, backup: r.backup, written: s.written });
+  ctx.out.emit({ type: 'restore', vault: name, from, version: version.id, backup: r.backup, written: s.written });
   for (const e of s.errors) ctx.out.warn(`${e.location}: ${describe(e.error)}`);
   return worstExit(...s.errors.map((e) => e.error.exitCode));
 }
@@ -122,7 +122,7 @@ export async function fingerprint(ctx: CommandContext): Promise<number> {
   const { rebuildFingerprints } = await import('../fingerprint.js');
   const r = await rebuildFingerprints(ctx, config);
   ctx.out.info(`indexed ${r.indexed} values from ${config.vaults.length} vault(s)${r.skipped ? `; skipped ${r.skipped} too short or too weak to index safely` : ''}`);
-  ctx.out.record({ type: 'fingerprint', indexed: r.indexed, skipped: r.skipped });
+  ctx.out.emit({ type: 'fingerprint', indexed: r.indexed, skipped: r.skipped });
   return ExitCode.OK;
 }
 
