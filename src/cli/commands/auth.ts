@@ -26,7 +26,7 @@ export async function gdrive(ctx: CommandContext, opts: AuthGdriveOptions): Prom
   const creds = credentialContext(ctx, config);
   assertStorable(auth.refreshToken, creds, 'gdrive.auth.refreshToken');
   const clientSecret = await resolveCredential(auth.clientSecret, creds, 'Google OAuth client secret (gdrive.auth.clientSecret)');
-  const { authorizeInstalledApp } = await import('../../vault/copies/gdrive-auth.js');
+  const { authorizeInstalledApp } = await import('../../vault/index.js');
   const grant = await authorizeInstalledApp({
     clientId: auth.clientId,
     clientSecret,

@@ -3,13 +3,25 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode, ExitCode, SsotError, UsageError } from '../../core/errors.js';
 import { stateDir } from '../../core/paths.js';
-import { readBaseline, writeBaseline } from '../../guard/baseline.js';
 import { pathMatcher } from '../../guard/blocked.js';
-import { loadGuardConfig } from '../../guard/config.js';
-import type { GuardConfig } from '../../guard/config.js';
-import type { FingerprintIndex } from '../../guard/fingerprint.js';
-import { GitError, readAll, readStaged, type ReadResult } from '../../guard/git.js';
-import type { Finding, ScanReport } from '../../guard/scan.js';
+import {
+  GitError,
+  installHook,
+  loadFingerprintIndex,
+  loadGuardConfig,
+  readAll,
+  readBaseline,
+  readPaths,
+  readStaged,
+  scanTargets,
+  uninstallHook,
+  writeBaseline,
+  type FingerprintIndex,
+  type Finding,
+  type GuardConfig,
+  type ReadResult,
+  type ScanReport,
+} from '../../guard/index.js';
 import type { CommandContext } from '../context.js';
 import type { GuardSummary } from '../messages.js';
 
@@ -42,7 +54,6 @@ export async function scan(ctx: CommandContext, opts: GuardOptions): Promise<num
   const opened = opts.vaultIndex ? await openIndex(ctx, cfg) : { index: undefined };
   const index = opened.index;
   const baselineFile = cfg.baselineRelative ? path.join(read.root, cfg.baseline) : cfg.baseline;
-  const { scanTargets } = await import('../../guard/scan.js');
 
   if (opts.writeBaseline) {
     const report = scanTargets(read, { blockPaths: cfg.blockPaths, index });
@@ -76,10 +87,7 @@ async function readTargets(ctx: CommandContext, mode: 'all' | 'paths' | 'staged'
   const ignored = pathMatcher(cfg.ignorePaths);
   const readOpts = { maxFileBytes: cfg.maxFileBytes, ignore: (p: string) => ignored(p) !== undefined };
   try {
-    if (mode === 'paths') {
-      const { readPaths } = await import('../../guard/files.js');
-      return await readPaths(ctx.cwd, inputs, readOpts);
-    }
+    if (mode === 'paths') return await readPaths(ctx.cwd, inputs, readOpts);
     return mode === 'all' ? readAll(ctx.cwd, readOpts) : await readStaged(ctx.cwd, readOpts);
   } catch (e) {
     if (e instanceof GitError && e.notARepo) throw new UsageError('not inside a git repository', 'pass the files or folders to scan: `ssot guard PATH...`');
@@ -132,7 +140,6 @@ function printFindings(ctx: CommandContext, findings: Finding[], hook: boolean):
  * warning, and the credential rules run alone.
  */
 async function openIndex(ctx: CommandContext, cfg: GuardConfig): Promise<{ index: FingerprintIndex | undefined; failure?: SsotError }> {
-  const { loadFingerprintIndex } = await import('../../guard/fingerprint.js');
   const r = await loadFingerprintIndex(stateDir(ctx.env), { env: ctx.env });
   if (r.status !== 'ok') {
     const reason = r.status === 'missing' ? 'there is no index of vault values yet' : r.reason;
@@ -171,7 +178,6 @@ export function entryPoint(): string {
 }
 
 export async function install(ctx: CommandContext): Promise<number> {
-  const { installHook } = await import('../../guard/hook.js');
   const r = await installHook(ctx.cwd, { node: process.execPath, cli: entryPoint() });
   ctx.out.emit({ type: 'hook', action: r.updated ? 'updated' : 'installed', kind: r.kind, file: r.hookFile, ...(r.chained ? { chained: r.chained } : {}) });
   ctx.out.info(`ssot guard: pre-commit hook ${r.updated ? 'updated' : 'installed'} in ${r.hookFile}${r.kind === 'husky' ? ' (beside husky)' : ''}`);
@@ -180,7 +186,6 @@ export async function install(ctx: CommandContext): Promise<number> {
 }
 
 export async function uninstall(ctx: CommandContext): Promise<number> {
-  const { uninstallHook } = await import('../../guard/hook.js');
   const r = await uninstallHook(ctx.cwd);
   ctx.out.emit({ type: 'hook', action: r.kind === 'none' ? 'not-installed' : 'removed', ...(r.hookFile ? { file: r.hookFile } : {}), ...(r.restored ? { restored: r.restored } : {}) });
   if (r.kind === 'none') ctx.out.info('ssot guard: no ssot hook installed here');

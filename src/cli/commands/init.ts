@@ -91,7 +91,7 @@ export async function run(ctx: CommandContext, opts: InitOptions): Promise<numbe
 
 /** The docs mapping: written without a space until the config names one, then given the config's. */
 async function docsMapping(ctx: CommandContext, file: string, space: string | undefined): Promise<void> {
-  const { ensureMapping } = await import('../../docs/setup.js');
+  const { ensureMapping } = await import('../../docs/index.js');
   const done = await ensureMapping(file, space);
   if (done === 'wrote') ctx.out.info(`wrote ${file}`);
   if (done === 'filled') ctx.out.info(`${file}: space set to ${space} (from confluence.space)`);

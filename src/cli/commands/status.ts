@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ExitCode } from '../../core/errors.js';
 import { stateDir } from '../../core/paths.js';
-import type { ConflictCopyRecord } from '../../vault/state.js';
+import type { ConflictCopyRecord } from '../../vault/index.js';
 import type { LoadedConfig } from '../../config/load.js';
 import type { CommandContext } from '../context.js';
 
@@ -48,8 +48,7 @@ export async function run(ctx: CommandContext): Promise<number> {
  */
 async function vaultSection(ctx: CommandContext, config: LoadedConfig): Promise<void> {
   const dir = stateDir(ctx.env);
-  const { readVaultState, VAULT_WIDE } = await import('../../vault/state.js');
-  const { copyIdentity } = await import('../../vault/copies/ids.js');
+  const { copyIdentity, readVaultState, VAULT_WIDE } = await import('../../vault/index.js');
   const { formatAge } = await import('../../watch/status-file.js');
   const now = Date.now();
   const age = (iso: string | undefined): string => (iso ? `${formatAge(now - Date.parse(iso))} ago` : 'never');
@@ -125,8 +124,7 @@ async function showConflictCopies(ctx: CommandContext, vault: string, records: C
 
 /** The docs: mapping, unmapped docs, conflict copies waiting for a person, pages of removed docs. */
 async function docsSection(ctx: CommandContext, config: LoadedConfig): Promise<void> {
-  const { docsStatus } = await import('../../docs/status.js');
-  const { orphanLabel } = await import('../../docs/prune.js');
+  const { docsStatus, orphanLabel } = await import('../../docs/index.js');
   const d = await docsStatus(config);
   ctx.out.info(`\ndocs: ${d.mapped} mapped, ${d.published} published, ${d.unmapped.length} unmapped, ${d.conflicts.length} conflict(s) saved for review, ${d.orphans.length} orphan page(s)`);
   for (const c of d.conflicts) ctx.out.info(`  conflict: ${c} (merge it into the doc, or \`ssot docs pull\`)`);

@@ -1,7 +1,7 @@
 import { ExitCode, UsageError, isSsotError, worstExit } from '../../core/errors.js';
 import type { LoadedConfig } from '../../config/load.js';
 import type { CredentialContext } from '../../config/credentials.js';
-import { PARTS, type Part, type PartOptions, type PartResult } from '../../sync/types.js';
+import { PARTS, type Part, type PartOptions, type PartResult } from '../../sync/index.js';
 import type { CommandContext } from '../context.js';
 import { credentialContext } from '../credentials.js';
 import { describe } from '../output.js';
@@ -68,15 +68,15 @@ async function runPart(
 ): Promise<PartResult> {
   try {
     if (part === 'vault') {
-      const { runVaultPart } = await import('../../sync/vault-part.js');
+      const { runVaultPart } = await import('../../sync/index.js');
       const { fingerprintFromDatabases } = await import('../fingerprint.js');
       return await runVaultPart(config, creds, { ...o, onSynced: (dbs) => fingerprintFromDatabases(ctx, config, dbs) });
     }
     if (part === 'docs') {
-      const { runDocsPart } = await import('../../sync/docs-part.js');
+      const { runDocsPart } = await import('../../sync/index.js');
       return await runDocsPart(config, creds, { ...o, secretCheck: await secretCheck() });
     }
-    const { runTicketsPart } = await import('../../sync/tickets-part.js');
+    const { runTicketsPart } = await import('../../sync/index.js');
     return await runTicketsPart(config, creds, { ...o, secretCheck: await secretCheck() });
   } catch (e) {
     if (!isSsotError(e)) throw e;

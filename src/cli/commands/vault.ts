@@ -2,14 +2,14 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ExitCode, UsageError, worstExit } from '../../core/errors.js';
 import type { LoadedConfig } from '../../config/load.js';
-import type { RestoreSource } from '../../vault/restore.js';
+import type { RestoreSource } from '../../vault/index.js';
 import type { CommandContext } from '../context.js';
 import { credentialContext } from '../credentials.js';
 import { describe } from '../output.js';
 import { confirm } from '../prompt.js';
 
 async function runtimeFor(ctx: CommandContext, config: LoadedConfig, name: string) {
-  const { findVault, prepareVault } = await import('../../vault/setup.js');
+  const { findVault, prepareVault } = await import('../../vault/index.js');
   return prepareVault(findVault(config, name), { config, creds: credentialContext(ctx, config) });
 }
 
@@ -25,8 +25,7 @@ export async function verify(ctx: CommandContext, opts: VerifyOptions): Promise<
   const config = await ctx.config();
   const names = opts.name ? [opts.name] : config.vaults.map((v) => v.name);
   if (names.length === 0) throw new UsageError('no vaults in the config');
-  const { verifyVault } = await import('../../vault/verify.js');
-  const { findKeepassxc } = await import('../../vault/keepassxc.js');
+  const { findKeepassxc, verifyVault } = await import('../../vault/index.js');
   // Before any vault is read: without keepassxc-cli, --keepassxc cannot be honoured at all.
   if (opts.keepassxc) await findKeepassxc({});
   let code: ExitCode = ExitCode.OK;
@@ -65,7 +64,7 @@ export async function restore(ctx: CommandContext, opts: RestoreOptions): Promis
   const config = await ctx.config();
   const { name, from } = opts;
   const rt = await runtimeFor(ctx, config, name);
-  const { listVersions, pickVersion, restoreVersion } = await import('../../vault/restore.js');
+  const { listVersions, pickVersion, restoreVersion } = await import('../../vault/index.js');
   const versions = await listVersions(rt, from);
   if (opts.list) {
     ctx.out.table([['VERSION', 'TIME', 'DESCRIPTION'], ...versions.map((v) => [v.id, v.time.toISOString(), v.description ?? ''])]);
@@ -80,7 +79,7 @@ export async function restore(ctx: CommandContext, opts: RestoreOptions): Promis
   }
   const r = await restoreVersion(rt, from, version);
   if (r.backup) ctx.out.info(`the previous primary is backed up as ${r.backup}`);
-  const { syncVault } = await import('../../vault/sync.js');
+  const { syncVault } = await import('../../vault/index.js');
   const s = await syncVault({ vault: name, primaryPath: rt.primaryPath, copies: rt.copies, codec: rt.codec, stateDir: rt.stateDir, primaryWins: true, backupsKeep: rt.vault.backups?.keep ?? 20 });
   ctx.out.info(`restored (${r.entries} entries); written to ${s.written.filter((w) => w !== 'primary').length} copies as a new version`);
   ctx.out.emit({ type: 'restore', vault: name, from, version: version.id, backup: r.backup, written: s.written });
@@ -107,11 +106,9 @@ export async function mergeDriver(ctx: CommandContext, opts: MergeDriverOptions)
   // The vault whose file name this is; else the only vault there is.
   const vault = config.vaults.find((v) => path.basename(v.path) === path.basename(file) || v.copies.some((c) => ('git' in c && c.git.name === path.basename(file)))) ?? (config.vaults.length === 1 ? config.vaults[0] : undefined);
   if (!vault) throw new UsageError(`no vault in ${config.file} matches ${file}`);
-  const { mergeKdbxFiles } = await import('../../vault/merge-driver.js');
-  const { kdbxCodec } = await import('../../vault/kdbx-codec.js');
-  const { resolveVaultKey } = await import('../../vault/key.js');
+  const { kdbxCodec, mergeKdbxFiles, resolveVaultKey } = await import('../../vault/index.js');
   const key = await resolveVaultKey(vault, credentialContext(ctx, config));
-  const report = await mergeKdbxFiles(kdbxCodec(key), ours, theirs, file);
+  const report = await mergeKdbxFiles(await kdbxCodec(key), ours, theirs, file);
   process.stderr.write(`ssot: merged ${file}: ${report.added} added, ${report.updated} updated, ${report.deleted} deleted, ${report.conflicts.length} conflicts\n`);
   return ExitCode.OK;
 }
@@ -133,18 +130,16 @@ export interface VaultCreateOptions {
 
 export async function create(ctx: CommandContext, opts: VaultCreateOptions): Promise<number> {
   const config = await ctx.config();
-  const { findVault } = await import('../../vault/setup.js');
+  const { createDatabase, findVault, resolveVaultKey } = await import('../../vault/index.js');
   const v = findVault(config, opts.name);
   const exists = await fs.access(v.path).then(
     () => true,
     () => false,
   );
   if (exists) throw new UsageError(`${v.path} already exists`, 'nothing was written; `ssot vault verify` checks it');
-  const { resolveVaultKey } = await import('../../vault/key.js');
-  const { VaultDatabase } = await import('../../vault/kdbx/database.js');
   const { writeFileAtomic } = await import('../../core/atomic.js');
   const key = await resolveVaultKey(v, credentialContext(ctx, config));
-  const db = await VaultDatabase.create(key, { name: v.name });
+  const db = await createDatabase(key, { name: v.name });
   await writeFileAtomic(v.path, await db.save(), { mode: 0o600 });
   ctx.out.info(`created ${v.path} (KDBX 4, Argon2id); run \`ssot sync --only vault\` to make its copies`);
   return ExitCode.OK;

@@ -1,7 +1,7 @@
 import type { LoadedConfig } from '../../config/load.js';
 import { loadConfig } from '../../config/load.js';
 import { ErrorCode, ExitCode, SsotError } from '../../core/errors.js';
-import type { PartResult } from '../../sync/types.js';
+import type { PartResult } from '../../sync/index.js';
 import { createLogger, type Logger } from '../../watch/log.js';
 import { runWatch } from '../../watch/run.js';
 import { pathsFor, targetsFor, type WatchDeps } from '../../watch/targets.js';
@@ -45,17 +45,17 @@ export function partDeps(ctx: CommandContext, logger: Logger): WatchDeps {
   const creds = (c: LoadedConfig) => credentialContext(quiet, c);
   return {
     syncVault: async (c, name) => {
-      const { runVaultPart } = await import('../../sync/vault-part.js');
+      const { runVaultPart } = await import('../../sync/index.js');
       const { fingerprintFromDatabases } = await import('../fingerprint.js');
       settle(logger, await runVaultPart(c, creds(c), { dryRun: false, vaults: [name], onSynced: (dbs) => fingerprintFromDatabases(quiet, c, dbs) }));
     },
     pushDocs: async (c) => {
-      const { runDocsPart } = await import('../../sync/docs-part.js');
+      const { runDocsPart } = await import('../../sync/index.js');
       const { guardCheck } = await import('../secret-check.js');
       settle(logger, await runDocsPart(c, creds(c), { dryRun: false, secretCheck: await guardCheck(quiet, c) }));
     },
     syncReadyTickets: async (c) => {
-      const { runTicketsPart } = await import('../../sync/tickets-part.js');
+      const { runTicketsPart } = await import('../../sync/index.js');
       const { guardCheck } = await import('../secret-check.js');
       settle(logger, await runTicketsPart(c, creds(c), { dryRun: false, readyOnly: true, secretCheck: await guardCheck(quiet, c) }));
     },
