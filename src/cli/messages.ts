@@ -15,46 +15,11 @@ export const JSON_VERSION = 1;
 
 /** The contract's messages without `v` (the printer adds it). */
 export type JsonMessage =
-  | WarningMessage
-  | ErrorMessage
-  | InitMessage
-  | ActionMessage
-  | SyncSummary
-  | VaultLocationMessage
-  | VaultErrorMessage
-  | VaultConflictCopyMessage
-  | DocsStatusMessage
-  | TicketsStatusMessage
-  | WatcherMessage
-  | CheckMessage
-  | VerifyMessage
-  | VerifySummaryMessage
-  | VersionMessage
-  | RestoreMessage
-  | FingerprintMessage
-  | DocMessage
-  | DocsSummary
-  | UnmappedMessage
-  | RenderMessage
-  | PullMessage
-  | PruneMessage
-  | ReadMessage
-  | PlanMessage
-  | OutcomeMessage
-  | NoteMessage
-  | SkippedMessage
-  | FindingMessage
-  | GuardSummary
-  | BaselineMessage
-  | HookInstallMessage
-  | HookUninstallMessage
-  | ServiceInstallMessage
-  | ServiceUninstallMessage
-  | ServiceStatusMessage
-  | ServiceEnvMessage
-  | KeyringMessage
-  | AuthMessage
-  | DevServicesMessage;
+  | WarningMessage | ErrorMessage | InitMessage | ActionMessage | SyncSummary | VaultLocationMessage | VaultErrorMessage | VaultConflictCopyMessage
+  | DocsStatusMessage | TicketsStatusMessage | WatcherMessage | CheckMessage | VerifyMessage | VerifySummaryMessage | VersionMessage | RestoreMessage
+  | FingerprintMessage | DocMessage | DocsSummary | UnmappedMessage | RenderMessage | PullMessage | PruneMessage | ReadMessage | PlanMessage
+  | OutcomeMessage | NoteMessage | SkippedMessage | FindingMessage | GuardSummary | BaselineMessage | HookInstallMessage | HookUninstallMessage
+  | ServiceInstallMessage | ServiceUninstallMessage | ServiceStatusMessage | ServiceEnvMessage | KeyringMessage | AuthMessage | DevServicesMessage;
 
 /** Every message type, once (the compiler checks that none is missing): the tests compare it with the schema's. */
 const TYPES: Record<JsonMessage['type'], true> = {
