@@ -71,7 +71,7 @@ export async function restore(ctx: CommandContext, opts: RestoreOptions): Promis
     for (const v of versions) ctx.out.emit({ type: 'version', id: v.id, time: v.time.toISOString(), description: v.description });
     return ExitCode.OK;
   }
-  const version = pickVersion(versions, opts.at);
+  const version = await pickVersion(versions, opts.at);
   ctx.out.info(`restoring vault ${name} from ${from} version ${version.id} (${version.time.toISOString()})`);
   if (!opts.yes) {
     if (!ctx.interactive) throw new UsageError('restore replaces the primary', 'pass --yes to confirm when not on a terminal');
