@@ -8,7 +8,6 @@ export interface GlobalOptions {
   json: boolean;
   quiet: boolean;
   verbose: boolean;
-  dryRun?: boolean;
 }
 
 /** What every command action receives. */

@@ -1,8 +1,7 @@
 import { promises as fs } from 'node:fs';
 import type { LoadedConfig } from '../config/load.js';
 import { stateDir } from '../core/paths.js';
-import type { VaultDb } from '../vault/codec.js';
-import type { VaultDatabase } from '../vault/kdbx/database.js';
+import type { VaultDatabase, VaultDb } from '../vault/index.js';
 import type { CommandContext } from './context.js';
 import { credentialContext } from './credentials.js';
 
@@ -16,8 +15,8 @@ export async function rebuildFingerprints(
   config: LoadedConfig,
   opened: Map<string, VaultDb> = new Map(),
 ): Promise<{ indexed: number; skipped: number }> {
-  const { openPrimary } = await import('../vault/setup.js');
-  const { buildFingerprintIndex } = await import('../guard/fingerprint.js');
+  const { openPrimary } = await import('../vault/index.js');
+  const { buildFingerprintIndex } = await import('../guard/index.js');
   const creds = credentialContext(ctx, config);
   const values: { vault: string; entryPath: string; field: string; value: string }[] = [];
   for (const v of config.vaults) {

@@ -19,7 +19,7 @@ export async function runHook(): Promise<void> {
   const out = createPrinter(globals);
   try {
     const { scan } = await import('./commands/guard.js');
-    process.exitCode = await scan(createContext(globals, out), [[]], { hook: 'pre-commit', vaultIndex: true });
+    process.exitCode = await scan(createContext(globals, out), { paths: [], staged: false, all: false, hook: 'pre-commit', vaultIndex: true, writeBaseline: false });
   } catch (err) {
     out.error(err);
     process.exitCode = exitCodeFor(err);

@@ -1,19 +1,21 @@
 import { styleText } from 'node:util';
 import { isSsotError, formatPlace, type SsotError } from '../core/errors.js';
 import { redactor } from '../core/redact.js';
+import { JSON_VERSION, type JsonMessage } from './messages.js';
 
 /**
  * Everything the CLI prints goes through here: values are redacted, `--json`
- * turns lines into objects (one per line), `--quiet` keeps only warnings and
- * errors, NO_COLOR and non-terminals get plain text.
+ * turns lines into objects (one per line, each a message of cli/messages.ts
+ * with the contract's version), `--quiet` keeps only warnings and errors,
+ * NO_COLOR and non-terminals get plain text.
  */
 export interface Printer {
   readonly json: boolean;
   info(msg: string): void;
   verbose(msg: string): void;
   warn(msg: string): void;
-  /** A machine-readable record: printed as a JSON line under --json, else ignored. */
-  record(obj: Record<string, unknown>): void;
+  /** A message of the --json contract: printed as a JSON line under --json, else ignored. */
+  emit(msg: JsonMessage): void;
   error(err: unknown): void;
   table(rows: readonly (readonly string[])[]): void;
 }
@@ -34,6 +36,8 @@ export function createPrinter(o: PrinterOptions): Printer {
   const write = (stream: NodeJS.WritableStream, s: string): void => {
     stream.write(redactor.redact(s) + '\n');
   };
+  // The one place a JSON line is made: the message's type, the contract's version, then its fields.
+  const line = ({ type, ...fields }: JsonMessage): void => write(stdout, JSON.stringify({ type, v: JSON_VERSION, ...fields }));
   return {
     json: o.json,
     info(msg) {
@@ -43,15 +47,15 @@ export function createPrinter(o: PrinterOptions): Printer {
       if (o.verbose && !o.json) write(stderr, color(stderr, 'dim', msg));
     },
     warn(msg) {
-      if (o.json) write(stdout, JSON.stringify({ type: 'warning', message: msg }));
+      if (o.json) line({ type: 'warning', message: msg });
       else write(stderr, color(stderr, 'yellow', `warning: ${msg}`));
     },
-    record(obj) {
-      if (o.json) write(stdout, JSON.stringify(obj));
+    emit(msg) {
+      if (o.json) line(msg);
     },
     error(err) {
       if (o.json) {
-        write(stdout, JSON.stringify(isSsotError(err) ? err.toJSON() : { type: 'error', code: 'INTERNAL', message: messageOf(err) }));
+        line(isSsotError(err) ? err.toJSON() : { type: 'error', code: 'INTERNAL', message: messageOf(err) });
         return;
       }
       write(stderr, color(stderr, 'red', `error: ${describe(err)}`));

@@ -11,8 +11,7 @@ export type SecretCheck = (text: string, file: string) => Promise<{ line?: numbe
  * know nothing of the guard; this is where they meet.
  */
 export async function guardCheck(ctx: CommandContext, config: LoadedConfig): Promise<SecretCheck> {
-  const { loadFingerprintIndex } = await import('../guard/fingerprint.js');
-  const { scanTargets } = await import('../guard/scan.js');
+  const { loadFingerprintIndex, scanTargets } = await import('../guard/index.js');
   const loaded = await loadFingerprintIndex(stateDir(ctx.env), { env: ctx.env });
   if (loaded.status === 'unusable') ctx.out.warn(`the guard's vault index is unusable (${loaded.reason}); text is checked with the rules only`);
   const index = loaded.status === 'ok' ? loaded.index : undefined;

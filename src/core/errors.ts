@@ -1,7 +1,11 @@
 /**
  * Typed errors. Every error a user can meet carries a stable `code` (for --json
  * and scripts), a message that says what to do, and the exit code it maps to.
- * The CLI maps errors to exit codes in exactly one place (cli/exit.ts).
+ * The exit code is the error's class, never a number at the throw site:
+ * SsotError is a failure (1); UsageError, InputError, CredentialError and
+ * ConfigError need a person to fix something first (2); ConflictError needs a
+ * person to decide (3). The CLI turns what was thrown into the process's exit
+ * code in exactly one place (cli/exit.ts).
  */
 
 export const ExitCode = {
@@ -50,27 +54,40 @@ export function formatPlace(p: Place): string {
   return s;
 }
 
+/** What `--json` prints of an error (docs/json.md): alone as a line, or inside a line about what failed. */
+export interface ErrorJson {
+  type: 'error';
+  code: string;
+  message: string;
+  place?: Place;
+  hint?: string;
+}
+
+export interface ErrorOptions {
+  place?: Place;
+  /** One line telling the user how to fix it. */
+  hint?: string;
+  cause?: unknown;
+}
+
+/** A failure (exit 1): a remote that did not answer, a step that did not complete. `ssot status` shows the last one. */
 export class SsotError extends Error {
   readonly code: ErrorCode;
-  readonly exitCode: ExitCode;
+  /** Set by the class (see the top of this file); subclasses override it. */
+  readonly exitCode: ExitCode = ExitCode.FAILURE;
   readonly place: Place | undefined;
   /** One line telling the user how to fix it. */
   readonly hint: string | undefined;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    opts: { exitCode?: ExitCode; place?: Place; hint?: string; cause?: unknown } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, opts: ErrorOptions = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = new.target.name;
     this.code = code;
-    this.exitCode = opts.exitCode ?? ExitCode.FAILURE;
     this.place = opts.place;
     this.hint = opts.hint;
   }
 
-  toJSON(): Record<string, unknown> {
+  toJSON(): ErrorJson {
     return {
       type: 'error',
       code: this.code,
@@ -81,31 +98,48 @@ export class SsotError extends Error {
   }
 }
 
-/** Bad command line. Exit 2. */
+/** Bad command line (an option, an argument, a command run where it cannot be). Exit 2. */
 export class UsageError extends SsotError {
+  override readonly exitCode: ExitCode = ExitCode.USAGE;
   constructor(message: string, hint?: string) {
-    super(ErrorCode.Usage, message, { exitCode: ExitCode.USAGE, ...(hint ? { hint } : {}) });
+    super(ErrorCode.Usage, message, hint ? { hint } : {});
   }
 }
 
 /** Malformed config, mapping or other input file. Exit 2; nothing was written. */
 export class InputError extends SsotError {
+  override readonly exitCode: ExitCode = ExitCode.USAGE;
   constructor(code: ErrorCode, message: string, place: Place, hint?: string, cause?: unknown) {
-    super(code, message, { exitCode: ExitCode.USAGE, place, ...(hint ? { hint } : {}), cause });
+    super(code, message, { place, ...(hint ? { hint } : {}), cause });
   }
 }
 
 /** A credential that is missing, refused, or a database that does not decrypt. Exit 2. */
 export class CredentialError extends SsotError {
-  constructor(code: ErrorCode, message: string, opts: { place?: Place; hint?: string; cause?: unknown } = {}) {
-    super(code, message, { exitCode: ExitCode.USAGE, ...opts });
+  override readonly exitCode: ExitCode = ExitCode.USAGE;
+  constructor(code: ErrorCode, message: string, opts: ErrorOptions = {}) {
+    super(code, message, opts);
+  }
+}
+
+/**
+ * What the config names, or what a command is given, cannot be used as it is:
+ * a copy's repository or folder that is not there, a Drive folder not found,
+ * a file name with a folder in it, a file that is another database, a version
+ * that does not exist. Retrying does not help; a person fixes it. Exit 2.
+ */
+export class ConfigError extends SsotError {
+  override readonly exitCode: ExitCode = ExitCode.USAGE;
+  constructor(code: ErrorCode, message: string, opts: ErrorOptions = {}) {
+    super(code, message, opts);
   }
 }
 
 /** Needs a person: a hand edit in Confluence, a merge that could not be made. Exit 3. */
 export class ConflictError extends SsotError {
-  constructor(message: string, opts: { place?: Place; hint?: string; cause?: unknown } = {}) {
-    super(ErrorCode.Conflict, message, { exitCode: ExitCode.CONFLICT, ...opts });
+  override readonly exitCode: ExitCode = ExitCode.CONFLICT;
+  constructor(message: string, opts: ErrorOptions = {}) {
+    super(ErrorCode.Conflict, message, opts);
   }
 }
 
@@ -114,14 +148,19 @@ export class RemoteError extends SsotError {
   readonly retryable: boolean;
   readonly status: number | undefined;
   constructor(message: string, opts: { retryable?: boolean; status?: number; hint?: string; cause?: unknown } = {}) {
-    super(ErrorCode.Remote, message, {
-      exitCode: ExitCode.FAILURE,
-      ...(opts.hint ? { hint: opts.hint } : {}),
-      cause: opts.cause,
-    });
+    super(ErrorCode.Remote, message, { ...(opts.hint ? { hint: opts.hint } : {}), cause: opts.cause });
     this.retryable = opts.retryable ?? false;
     this.status = opts.status;
   }
+}
+
+/**
+ * Several things ran (parts of a sync, copies of a vault, docs): the worst
+ * outcome wins. A conflict (3) needs a person more than a usage, config or
+ * credential error (2), which needs one more than a failure (1).
+ */
+export function worstExit(...codes: readonly ExitCode[]): ExitCode {
+  return codes.reduce<ExitCode>((a, b) => (b > a ? b : a), ExitCode.OK);
 }
 
 export function isSsotError(e: unknown): e is SsotError {

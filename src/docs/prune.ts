@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ExitCode } from '../core/errors.js';
 import type { ConfluenceApi, RemotePage } from './api.js';
 import { readMapping, writeMapping, type Mapping } from './mapping.js';
 import type { PlanSettings } from './plan.js';
@@ -53,7 +54,7 @@ export interface PruneResult {
   docs: PruneOutcome[];
   dryRun: boolean;
   /** 0 done (or nothing to do, or not confirmed), 1 some page failed. */
-  exitCode: 0 | 1;
+  exitCode: ExitCode;
 }
 
 export interface PruneOptions {
@@ -64,7 +65,7 @@ export interface PruneOptions {
 
 export async function pruneDocs(settings: PlanSettings, api: () => Promise<ConfluenceApi>, opts: PruneOptions): Promise<PruneResult> {
   const { mapping, orphans } = await findOrphans(settings);
-  const result: PruneResult = { docs: [], dryRun: opts.dryRun, exitCode: 0 };
+  const result: PruneResult = { docs: [], dryRun: opts.dryRun, exitCode: ExitCode.OK };
   for (const o of orphans.filter((x) => x.parentOf)) result.docs.push({ ...base(o), action: 'keep', message: `still the parent of ${o.parentOf} in the mapping: give that doc another parent first` });
   const todo = orphans.filter((o) => !o.parentOf);
   if (todo.length === 0) return result;
@@ -84,7 +85,7 @@ export async function pruneDocs(settings: PlanSettings, api: () => Promise<Confl
     delete mapping.pages[x.orphan.key];
     await writeMapping(settings.mappingFile, mapping);
   }
-  result.exitCode = result.docs.some((d) => d.action === 'error') ? 1 : 0;
+  result.exitCode = result.docs.some((d) => d.action === 'error') ? ExitCode.FAILURE : ExitCode.OK;
   return result;
 }
 

@@ -1,3 +1,4 @@
+import { ExitCode, worstExit } from '../core/errors.js';
 import type { ConfluenceApi, RemotePage } from './api.js';
 import { saveCache } from './cache.js';
 import { saveConflict } from './conflict.js';
@@ -38,7 +39,7 @@ export interface DocsSyncResult {
   warnings: DocProblem[];
   dryRun: boolean;
   /** 0 done, 1 some doc failed, 2 bad input (nothing written), 3 a conflict. */
-  exitCode: 0 | 1 | 2 | 3;
+  exitCode: ExitCode;
 }
 
 /** A finding of the secret guard (the guard itself is wired in by the caller). */
@@ -135,7 +136,7 @@ class Run {
     this.settings = settings;
     this.apiSource = api;
     this.opts = opts;
-    this.result = { docs: [], invalid: [], warnings: [], dryRun: opts.dryRun === true, exitCode: 0 };
+    this.result = { docs: [], invalid: [], warnings: [], dryRun: opts.dryRun === true, exitCode: ExitCode.OK };
   }
 
   api = async (): Promise<ConfluenceApi> => (this.client ??= typeof this.apiSource === 'function' ? await this.apiSource() : this.apiSource);
@@ -151,8 +152,9 @@ class Run {
   }
 
   finish(): DocsSyncResult {
-    const codes = this.result.docs.map((d) => (d.action === 'conflict' ? 3 : d.action === 'error' ? 1 : 0));
-    this.result.exitCode = this.result.invalid.length > 0 ? 2 : codes.includes(3) ? 3 : codes.includes(1) ? 1 : 0;
+    // Bad input stops the run before any write: that, not what the docs did, is the outcome.
+    const codes = this.result.docs.map((d) => (d.action === 'conflict' ? ExitCode.CONFLICT : d.action === 'error' ? ExitCode.FAILURE : ExitCode.OK));
+    this.result.exitCode = this.result.invalid.length > 0 ? ExitCode.USAGE : worstExit(...codes);
     return this.result;
   }
 

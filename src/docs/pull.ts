@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
+import { ExitCode } from '../core/errors.js';
 import type { ConfluenceApi } from './api.js';
 import { conflictFile } from './conflict.js';
 import { readMapping, writeMapping, type Mapping } from './mapping.js';
@@ -36,7 +37,7 @@ export interface PullResult {
   docs: PullOutcome[];
   invalid: DocProblem[];
   /** 0 done, 1 some doc failed, 2 bad input (nothing written). */
-  exitCode: 0 | 1 | 2;
+  exitCode: ExitCode;
 }
 
 export interface PullOptions {
@@ -57,23 +58,23 @@ interface PullRun {
 }
 
 export async function pullDocs(settings: PlanSettings, api: () => Promise<ConfluenceApi>, opts: PullOptions): Promise<PullResult> {
-  const result: PullResult = { docs: [], invalid: [], exitCode: 0 };
+  const result: PullResult = { docs: [], invalid: [], exitCode: ExitCode.OK };
   let mapping: Mapping;
   try {
     mapping = await readMapping(settings.mappingFile, settings.space);
   } catch (e) {
     result.invalid.push(problemOf(e, settings.mappingFile));
-    return { ...result, exitCode: 2 };
+    return { ...result, exitCode: ExitCode.USAGE };
   }
   const onDisk = await listDocs(settings.root, settings.exclude);
   const keys = selectDocs(settings, mapping, onDisk, opts.paths, result.invalid);
-  if (result.invalid.length > 0) return { ...result, exitCode: 2 };
+  if (result.invalid.length > 0) return { ...result, exitCode: ExitCode.USAGE };
   const run: PullRun = { settings, mapping, onDisk, docs: new DocSet(settings, mapping, onDisk), api, opts };
   for (const key of keys) {
     const outcome = await pullOne(run, key).catch((e: unknown): PullOutcome => ({ key, file: run.docs.fileOf(key), action: 'error', message: messageOf(e), notes: [] }));
     result.docs.push(outcome);
   }
-  return { ...result, exitCode: result.docs.some((d) => d.action === 'error') ? 1 : 0 };
+  return { ...result, exitCode: result.docs.some((d) => d.action === 'error') ? ExitCode.FAILURE : ExitCode.OK };
 }
 
 function selectDocs(settings: PlanSettings, mapping: Mapping, onDisk: string[], paths: readonly string[], invalid: DocProblem[]): string[] {

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { ErrorCode, SsotError, ExitCode } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import { git, repoRoot } from './git.js';
 
 /**
@@ -131,10 +131,7 @@ export async function installHook(cwd: string, paths: HookPaths): Promise<Instal
     if (await isOurs(hook)) updated = true;
     else {
       if (await exists(prev)) {
-        throw new SsotError(ErrorCode.Usage, `both ${hook} and ${prev} exist and neither is ssot's`, {
-          exitCode: ExitCode.USAGE,
-          hint: `move one of them away, then run \`ssot guard install\` again`,
-        });
+        throw new UsageError(`both ${hook} and ${prev} exist and neither is ssot's`, `move one of them away, then run \`ssot guard install\` again`);
       }
       await fs.rename(hook, prev);
       chained = prev;

@@ -1,6 +1,7 @@
 import { accountCredentials, type CredentialContext } from '../config/credentials.js';
 import type { LoadedConfig } from '../config/load.js';
-import { ErrorCode, SsotError, type ExitCode } from '../core/errors.js';
+import { ConflictError, ErrorCode, InputError, SsotError } from '../core/errors.js';
+import type { DocOutcome } from '../docs/index.js';
 import type { Action, PartOptions, PartResult } from './types.js';
 
 /** The docs part of `ssot sync`: publish what changed; a doc's failure is its own row. */
@@ -20,7 +21,7 @@ export async function runDocsPart(
   });
   const actions: Action[] = [];
   for (const p of r.invalid) {
-    actions.push({ part: 'docs', target: p.file ?? '-', action: 'invalid', error: new SsotError(ErrorCode.Input, p.message, { exitCode: 2, place: { file: p.file ?? config.file, ...(p.line ? { line: p.line } : {}) } }) });
+    actions.push({ part: 'docs', target: p.file ?? '-', action: 'invalid', error: new InputError(ErrorCode.Input, p.message, { file: p.file ?? config.file, ...(p.line ? { line: p.line } : {}) }) });
   }
   for (const d of r.docs) {
     const action = opts.dryRun && (d.action === 'create' || d.action === 'update') ? `would ${d.action}` : d.action;
@@ -29,10 +30,15 @@ export async function runDocsPart(
       target: d.key,
       action,
       ...(d.message ? { detail: d.message } : d.version ? { detail: `version ${d.version}` } : {}),
-      ...(d.action === 'error' || d.action === 'conflict'
-        ? { error: new SsotError(d.action === 'conflict' ? ErrorCode.Conflict : ErrorCode.Remote, d.message ?? d.action, { exitCode: d.action === 'conflict' ? 3 : 1, ...(d.savedRemote ? { hint: `Confluence's version is saved as markdown in ${d.savedRemote}: merge it into the doc and push with --force, or take it with \`ssot docs pull\`` } : {}) }) }
-        : {}),
+      ...(d.action === 'error' || d.action === 'conflict' ? { error: docError(d) } : {}),
     });
   }
-  return { part: 'docs', actions, exitCode: r.exitCode as ExitCode, warnings: r.warnings.map((w) => `${w.file ?? ''}${w.line ? `:${w.line}` : ''} ${w.message}`.trim()) };
+  return { part: 'docs', actions, exitCode: r.exitCode, warnings: r.warnings.map((w) => `${w.file ?? ''}${w.line ? `:${w.line}` : ''} ${w.message}`.trim()) };
+}
+
+/** A doc that failed (exit 1) or met a page edited in Confluence (exit 3), with where Confluence's version was saved. */
+function docError(d: DocOutcome): SsotError {
+  const message = d.message ?? d.action;
+  const opts = d.savedRemote ? { hint: `Confluence's version is saved as markdown in ${d.savedRemote}: merge it into the doc and push with --force, or take it with \`ssot docs pull\`` } : {};
+  return d.action === 'conflict' ? new ConflictError(message, opts) : new SsotError(ErrorCode.Remote, message, opts);
 }

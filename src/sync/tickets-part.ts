@@ -1,6 +1,6 @@
 import { accountCredentials, type CredentialContext } from '../config/credentials.js';
 import type { LoadedConfig } from '../config/load.js';
-import { ErrorCode, SsotError } from '../core/errors.js';
+import { ConflictError, ErrorCode, SsotError } from '../core/errors.js';
 import type { Action, PartOptions, PartResult } from './types.js';
 
 /** The tickets part of `ssot sync`: per item, what happened (created, updated, commented, moved to Done, moved to In Progress, unchanged). */
@@ -26,7 +26,7 @@ export async function runTicketsPart(
     action: describeOutcome(o),
     detail: o.message ?? o.title,
     ...(o.status === 'failed' || o.status === 'conflict'
-      ? { error: new SsotError(o.status === 'conflict' ? ErrorCode.Conflict : ErrorCode.Remote, o.message ?? o.status, { exitCode: o.status === 'conflict' ? 3 : 1 }) }
+      ? { error: o.status === 'conflict' ? new ConflictError(o.message ?? o.status) : new SsotError(ErrorCode.Remote, o.message ?? o.status) }
       : {}),
   }));
   return { part: 'tickets', actions, exitCode: r.exitCode, warnings: r.plan.warnings };

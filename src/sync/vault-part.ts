@@ -1,9 +1,7 @@
 import type { CredentialContext } from '../config/credentials.js';
 import type { LoadedConfig } from '../config/load.js';
-import { ErrorCode, ExitCode, isSsotError, type SsotError } from '../core/errors.js';
-import type { VaultDb } from '../vault/codec.js';
-import type { VaultRuntime } from '../vault/setup.js';
-import { PRIMARY, type SyncVaultResult } from '../vault/sync.js';
+import { ErrorCode, ExitCode, isSsotError, worstExit, type SsotError } from '../core/errors.js';
+import { PRIMARY, type SyncVaultResult, type VaultDb, type VaultRuntime } from '../vault/index.js';
 import type { Action, PartOptions, PartResult } from './types.js';
 
 /**
@@ -16,9 +14,7 @@ export async function runVaultPart(
   creds: CredentialContext,
   opts: PartOptions & { vaults?: string[]; onSynced?: (dbs: Map<string, VaultDb>) => Promise<void> },
 ): Promise<PartResult> {
-  const { prepareVault } = await import('../vault/setup.js');
-  const { syncVault } = await import('../vault/sync.js');
-  const { vaultFiles } = await import('../vault/conflict-names.js');
+  const { prepareVault, syncVault, vaultFiles } = await import('../vault/index.js');
   const { keyCheckNeeded, keyVerified } = await import('./key-check.js');
   const actions: Action[] = [];
   const warnings: string[] = [];
@@ -46,11 +42,11 @@ export async function runVaultPart(
       for (const c of r.report?.conflicts ?? []) {
         warnings.push(`vault ${v.name}: entry ${c.uuid} was edited on two sides in the same second; the ${c.kept} version was kept, the other is in its history`);
       }
-      for (const e of r.errors) exitCode = worse(exitCode, e.error.exitCode);
+      exitCode = worstExit(exitCode, ...r.errors.map((e) => e.error.exitCode));
     } catch (e) {
       if (!isSsotError(e)) throw e;
       actions.push({ part: 'vault', target: v.name, action: 'error', error: e });
-      exitCode = worse(exitCode, e.exitCode);
+      exitCode = worstExit(exitCode, e.exitCode);
       // Failed before the sync could say where (a missing credential): `ssot status` still shows it.
       if (!opts.dryRun) await recordSetupError(v.name, creds, e);
     }
@@ -112,7 +108,7 @@ function describeSync(vault: string, rt: VaultRuntime, r: SyncVaultResult, dryRu
 async function recordSetupError(vault: string, creds: CredentialContext, e: SsotError): Promise<void> {
   if (e.code === ErrorCode.Locked) return;
   const path = await import('node:path');
-  const { recordVaultError } = await import('../vault/state.js');
+  const { recordVaultError } = await import('../vault/index.js');
   const { stateDir } = await import('../core/paths.js');
   const { acquireLock } = await import('../core/lock.js');
   const dir = stateDir(creds.env);
@@ -123,8 +119,4 @@ async function recordSetupError(vault: string, creds: CredentialContext, e: Ssot
   } finally {
     await lock.release();
   }
-}
-
-export function worse(a: ExitCode, b: ExitCode): ExitCode {
-  return b > a ? b : a;
 }

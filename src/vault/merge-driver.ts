@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { writeFileAtomic } from '../core/atomic.js';
-import { ErrorCode, SsotError } from '../core/errors.js';
+import { ConfigError, ErrorCode } from '../core/errors.js';
 import type { MergeSummary, VaultCodec, VaultDb } from './codec.js';
 
 /**
@@ -12,7 +12,7 @@ export async function mergeKdbxFiles<D extends VaultDb>(codec: VaultCodec<D>, ou
   const a = await codec.open(await fs.readFile(ours), `${label} (ours)`);
   const b = await codec.open(await fs.readFile(theirs), `${label} (theirs)`);
   if (a.rootUuid !== b.rootUuid) {
-    throw new SsotError(ErrorCode.NotSameDatabase, `${label}: the two sides are not copies of the same database`, { exitCode: 2 });
+    throw new ConfigError(ErrorCode.NotSameDatabase, `${label}: the two sides are not copies of the same database`);
   }
   const report = codec.merge(a, b);
   await writeFileAtomic(ours, await a.save());

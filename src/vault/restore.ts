@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { writeFileAtomic } from '../core/atomic.js';
-import { ErrorCode, SsotError, UsageError } from '../core/errors.js';
+import { ConfigError, ErrorCode, UsageError } from '../core/errors.js';
 import { backupPrimary, listBackups, readBackup } from './backup.js';
 import type { CopyVersion } from './copies/copy.js';
 import type { VaultRuntime } from './setup.js';
@@ -62,7 +62,7 @@ export async function restoreVersion(rt: VaultRuntime, from: RestoreSource, vers
   const db = await rt.codec.open(bytes, `${from} version ${version.id}`);
   const state = await readVaultState(rt.stateDir, rt.vault.name);
   if (state.rootUuid && db.rootUuid !== state.rootUuid) {
-    throw new SsotError(ErrorCode.NotSameDatabase, `${from} version ${version.id} is not a version of vault ${rt.vault.name}`, { exitCode: 2 });
+    throw new ConfigError(ErrorCode.NotSameDatabase, `${from} version ${version.id} is not a version of vault ${rt.vault.name}`);
   }
   let backup: string | undefined;
   try {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { CredentialContext } from '../config/credentials.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { VaultConfig } from '../config/schema.js';
-import { ErrorCode, InputError, UsageError } from '../core/errors.js';
+import { ErrorCode, InputError } from '../core/errors.js';
 import { stateDir as defaultStateDir } from '../core/paths.js';
 import type { VaultCodec } from './codec.js';
 import type { Copy } from './copies/copy.js';
@@ -30,15 +30,6 @@ export interface SetupDeps {
   config: LoadedConfig;
   creds: CredentialContext;
   stateDir?: string;
-}
-
-export function findVault(config: LoadedConfig, name: string): VaultConfig {
-  const v = config.vaults.find((x) => x.name === name);
-  if (!v) {
-    const known = config.vaults.map((x) => x.name).join(', ') || 'none';
-    throw new UsageError(`no vault named "${name}" in ${config.file}`, `configured vaults: ${known}`);
-  }
-  return v;
 }
 
 export async function prepareVault(v: VaultConfig, deps: SetupDeps): Promise<VaultRuntime> {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
-import { ErrorCode, InputError, SsotError, isSsotError } from '../core/errors.js';
+import { ConfigError, ErrorCode, InputError, SsotError, isSsotError } from '../core/errors.js';
 import { acquireLock } from '../core/lock.js';
 import { backupDir, backupPrimary } from './backup.js';
 import { lookBeside, type Beside } from './beside.js';
@@ -432,8 +432,7 @@ function checkSameDatabase(o: SyncVaultOptions, state: VaultState, dbs: { label:
   const expected = state.rootUuid ?? dbs[0]!.db.rootUuid;
   for (const { label, db } of dbs) {
     if (db.rootUuid !== expected) {
-      throw new SsotError(ErrorCode.NotSameDatabase, `${label} is not a copy of vault ${o.vault}: its root group differs`, {
-        exitCode: 2,
+      throw new ConfigError(ErrorCode.NotSameDatabase, `${label} is not a copy of vault ${o.vault}: its root group differs`, {
         hint: 'nothing was written. If that file is a different database, point the copy elsewhere; if the copy is stale junk, move it aside and run sync again to recreate it',
       });
     }

@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { ErrorCode, ExitCode, isSsotError, SsotError } from '../core/errors.js';
+import { ErrorCode, isSsotError, SsotError } from '../core/errors.js';
 import { requireProblems } from './kdbx-codec.js';
 import { refusedError, type Keepassxc } from './keepassxc.js';
 import type { VaultRuntime } from './setup.js';
@@ -26,7 +26,6 @@ export interface VerifyReport {
 
 function keepassxcWouldRefuse(label: string, problems: readonly string[]): SsotError {
   return new SsotError(ErrorCode.Corrupt, `KeePassXC would not open ${label} as it is: ${problems.join('; ')}`, {
-    exitCode: ExitCode.FAILURE,
     place: { file: label },
     hint: 'restore a version KeePassXC opens (`ssot vault restore NAME --from ...`); the next sync then writes it everywhere',
   });

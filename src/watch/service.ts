@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../core/atomic.js';
-import { ErrorCode, SsotError } from '../core/errors.js';
+import { ErrorCode, SsotError, UsageError } from '../core/errors.js';
 import { stateDir } from '../core/paths.js';
 import { escapeText } from '../core/xml.js';
 
@@ -169,10 +169,7 @@ export interface ServiceEnv {
 export function detectPlatform(p: NodeJS.Platform = process.platform): ServicePlatform {
   if (p === 'linux') return 'systemd';
   if (p === 'darwin') return 'launchd';
-  throw new SsotError(ErrorCode.Usage, `no user service manager supported on ${p}`, {
-    exitCode: 2,
-    hint: 'run `ssot watch` from your own session startup instead',
-  });
+  throw new UsageError(`no user service manager supported on ${p}`, 'run `ssot watch` from your own session startup instead');
 }
 
 /** Everything needed to install for the current user and process. */

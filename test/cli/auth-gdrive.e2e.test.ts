@@ -29,9 +29,9 @@ async function workspace(refreshToken = '{ keyring: "ssot/gdrive" }', scope = 'd
 }
 
 /** Run `ssot auth gdrive --no-browser` and be its browser. */
-function signIn(cwd: string, env: NodeJS.ProcessEnv, browse: (url: string) => Promise<void>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function signIn(cwd: string, env: NodeJS.ProcessEnv, browse: (url: string) => Promise<void>, more: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [BIN, 'auth', 'gdrive', '--no-browser'], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn(process.execPath, [BIN, 'auth', 'gdrive', '--no-browser', ...more], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let opened = false;
@@ -86,11 +86,13 @@ describe('ssot auth gdrive', () => {
     expect(jsonLines(doctor.stdout).find((l) => l['name'] === 'gdrive: sign-in')).toMatchObject({ ok: true });
   });
 
-  it('stores into a 0600 file reference too', async () => {
+  it('stores into a 0600 file reference too; --json says where (docs/json.md), never the token', async () => {
     const ws = await workspace('{ file: secrets/gdrive-refresh }');
-    const r = await signIn(ws.dir, { ...ws.env, G_SECRET: TEST_OAUTH.clientSecret }, browser);
+    const r = await signIn(ws.dir, { ...ws.env, G_SECRET: TEST_OAUTH.clientSecret }, browser, ['--json']);
     expect(r.code, r.stderr).toBe(0);
     const file = path.join(ws.dir, 'secrets', 'gdrive-refresh');
+    expect(jsonLines(r.stdout)).toEqual([{ type: 'auth', v: 1, service: 'gdrive', scope: 'drive.file', stored: `the file ${file} (mode 0600)` }]);
+    expect(r.stdout).not.toContain(drive.issuedRefreshTokens().at(-1));
     expect((await fs.readFile(file, 'utf8')).trim()).toBe(drive.issuedRefreshTokens().at(-1));
     expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
   });

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../../src/cli/main.js';
+import { buildProgram } from '../../src/cli/program.js';
 import { HELP } from '../../src/cli/help.js';
 import type { Command } from 'commander';
 import { BIN, runSsot } from '../support/cli.js';

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { validateJsonLine } from './json-contract.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(REPO, 'bin', 'ssot');
@@ -33,10 +34,15 @@ export function runSsot(args: string[], opts: { cwd?: string; env?: NodeJS.Proce
   });
 }
 
-/** The JSON lines of a --json run. */
+/** The JSON lines of a --json run, each checked against the contract (schemas/json-messages.schema.json). */
 export function jsonLines(out: string): Record<string, unknown>[] {
   return out
     .split('\n')
     .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+    .map((l) => {
+      const line = JSON.parse(l) as Record<string, unknown>;
+      const problems = validateJsonLine(line);
+      if (problems.length > 0) throw new Error(`a --json line outside the contract (docs/json.md): ${problems.join('; ')}\n${l}`);
+      return line;
+    });
 }

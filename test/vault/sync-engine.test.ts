@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ErrorCode, SsotError } from '../../src/core/errors.js';
+import { CredentialError, ErrorCode, SsotError } from '../../src/core/errors.js';
 import { listBackups } from '../../src/vault/backup.js';
 import { readVaultState } from '../../src/vault/state.js';
 import { syncVault, type SyncVaultOptions } from '../../src/vault/sync.js';
@@ -152,7 +152,7 @@ describe('vault sync engine', () => {
 
   it('a copy whose remote refuses us is reported; the others still sync', async () => {
     await fs.writeFile(primary, encode(makeDb('r', { e1: ['one', 1] }).doc));
-    a.failRead = new SsotError(ErrorCode.RemoteAuth, 'Drive refused the token', { exitCode: 2 });
+    a.failRead = new CredentialError(ErrorCode.RemoteAuth, 'Drive refused the token');
     const r = await syncVault(opts());
     expect(r.errors.map((e) => e.location)).toEqual(['memory:a']);
     expect(r.written).toEqual(['memory:b']);

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { RemoteError, SsotError } from '../../src/core/errors.js';
+import { ConfigError, ErrorCode, RemoteError } from '../../src/core/errors.js';
 import { readVaultState } from '../../src/vault/state.js';
 import { syncVault, type SyncVaultOptions } from '../../src/vault/sync.js';
 import { FakeCodec, encode, makeDb } from '../support/fake-codec.js';
@@ -29,7 +29,7 @@ const opts = (extra: Partial<SyncVaultOptions> = {}): SyncVaultOptions => ({ vau
 describe('what a sync reports', () => {
   it('a write that fails is an error, never also "written"', async () => {
     await fs.writeFile(primary, encode(makeDb('r', { e1: ['one', 1] }).doc));
-    a.failWrite = new SsotError('NOT_FOUND', 'Drive shows no folder with id nope', { exitCode: 2 });
+    a.failWrite = new ConfigError(ErrorCode.NotFound, 'Drive shows no folder with id nope');
     const r = await syncVault(opts());
     expect(r.written).toEqual([]);
     expect(r.errors.map((e) => e.location)).toEqual(['memory:a']);

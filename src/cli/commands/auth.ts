@@ -10,7 +10,12 @@ import { credentialContext } from '../credentials.js';
  * the refresh token goes where `gdrive.auth.refreshToken` points (the keyring
  * or a 0600 file), never to the terminal.
  */
-export async function gdrive(ctx: CommandContext, _args: unknown[], opts: Record<string, unknown>): Promise<number> {
+export interface AuthGdriveOptions {
+  /** False with --no-browser: the address is only printed. */
+  browser: boolean;
+}
+
+export async function gdrive(ctx: CommandContext, opts: AuthGdriveOptions): Promise<number> {
   const config = await ctx.config();
   const g = config.gdrive;
   if (!g) throw new UsageError(`${config.file} has no gdrive: section`, 'add gdrive.auth with clientId, clientSecret and refreshToken (docs/drive-setup.md)');
@@ -21,7 +26,7 @@ export async function gdrive(ctx: CommandContext, _args: unknown[], opts: Record
   const creds = credentialContext(ctx, config);
   assertStorable(auth.refreshToken, creds, 'gdrive.auth.refreshToken');
   const clientSecret = await resolveCredential(auth.clientSecret, creds, 'Google OAuth client secret (gdrive.auth.clientSecret)');
-  const { authorizeInstalledApp } = await import('../../vault/copies/gdrive-auth.js');
+  const { authorizeInstalledApp } = await import('../../vault/index.js');
   const grant = await authorizeInstalledApp({
     clientId: auth.clientId,
     clientSecret,
@@ -31,13 +36,13 @@ export async function gdrive(ctx: CommandContext, _args: unknown[], opts: Record
     open: (url, redirect) => {
       // The address goes to stderr: it is for the person, and stdout may be a pipe.
       process.stderr.write(`Open this address in a browser to let ssot use Google Drive (scope ${g.scope}):\n\n  ${url}\n\nWaiting for Google to send the browser back to ${redirect} (Ctrl-C to stop) ...\n`);
-      if (opts['browser'] !== false) openBrowser(url);
+      if (opts.browser) openBrowser(url);
     },
   });
   const where = await storeCredential(auth.refreshToken, grant.refreshToken, creds, 'gdrive.auth.refreshToken');
   ctx.out.info(`signed in to Google Drive (scope ${g.scope}); the refresh token is stored in ${where}`);
   ctx.out.info('`ssot doctor` checks it; `ssot sync` uses it');
-  ctx.out.record({ type: 'auth', service: 'gdrive', scope: g.scope, stored: where });
+  ctx.out.emit({ type: 'auth', service: 'gdrive', scope: g.scope, stored: where });
   return ExitCode.OK;
 }
 

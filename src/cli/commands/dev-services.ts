@@ -8,12 +8,17 @@ import type { CommandContext } from '../context.js';
  * repository's workspace package `@ssot/standins` (packages/standins), which an
  * installed ssot does not carry.
  */
-export async function run(ctx: CommandContext, _args: unknown[], opts: Record<string, unknown>): Promise<number> {
-  const port = Number(opts['port'] ?? 0);
-  if (!Number.isInteger(port) || port < 0 || port > 65533) throw new UsageError(`--port: "${String(opts['port'])}" is not a port number`);
+export interface DevServicesOptions {
+  /** --port as given (default "0"): checked here. */
+  port: string;
+}
+
+export async function run(ctx: CommandContext, opts: DevServicesOptions): Promise<number> {
+  const port = Number(opts.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65533) throw new UsageError(`--port: "${opts.port}" is not a port number`);
   const { startDevServices } = await loadStandIns();
   const s = await startDevServices({ port });
-  ctx.out.record({ type: 'dev-services', drive: s.drive.url, confluence: s.confluence.url, jira: s.jira.url, env: s.env });
+  ctx.out.emit({ type: 'dev-services', drive: s.drive.url, confluence: s.confluence.url, jira: s.jira.url, env: s.env });
   ctx.out.info(`Google Drive v3 stand-in  ${s.drive.url}`);
   ctx.out.info(`Confluence Cloud stand-in ${s.confluence.url}`);
   ctx.out.info(`Jira Cloud stand-in       ${s.jira.url}`);

@@ -18,16 +18,24 @@ export async function confluenceCredentials(ctx: CommandContext, config: LoadedC
   return accountCredentials(config.confluence, credentialContext(ctx, config), 'confluence');
 }
 
-export async function push(ctx: CommandContext, args: unknown[], opts: Record<string, unknown>): Promise<number> {
+export interface DocsPushOptions {
+  /** Docs as given; none: every mapped doc. */
+  paths: string[];
+  dryRun: boolean;
+  force: boolean;
+  strict: boolean;
+}
+
+export async function push(ctx: CommandContext, opts: DocsPushOptions): Promise<number> {
   const config = await ctx.config();
   const { syncDocs } = await import('../../docs/index.js');
   const credentials = await confluenceCredentials(ctx, config);
-  const paths = ((args[0] as string[] | undefined) ?? []).map((p) => path.resolve(ctx.cwd, p));
-  const dryRun = opts['dryRun'] === true;
+  const paths = opts.paths.map((p) => path.resolve(ctx.cwd, p));
+  const dryRun = opts.dryRun;
   const result = await syncDocs(config, {
     dryRun,
-    force: opts['force'] === true,
-    ...(opts['strict'] === true ? { strict: true } : {}),
+    force: opts.force,
+    ...(opts.strict ? { strict: true } : {}),
     credentials,
     ...(paths.length > 0 ? { paths } : {}),
     secretCheck: await guardCheck(ctx, config),
@@ -47,7 +55,7 @@ function printEvent(ctx: CommandContext, e: DocsEvent, dryRun: boolean): void {
     return;
   }
   const o = e.outcome;
-  ctx.out.record({ type: 'doc', ...o, dryRun });
+  ctx.out.emit({ type: 'doc', ...o, dryRun });
   const line = outcomeLine(o, ctx.cwd, dryRun);
   if (o.action === 'error' || o.action === 'conflict') ctx.out.warn(line);
   else if (o.action === 'skip') ctx.out.verbose(line);
@@ -67,7 +75,7 @@ function describeProblem(p: DocProblem, cwd: string): string {
 
 function report(ctx: CommandContext, r: DocsSyncResult): number {
   if (r.invalid.length > 0) {
-    for (const p of r.invalid) ctx.out.record({ type: 'error', code: ErrorCode.Input, message: p.message, place: { file: p.file, line: p.line } });
+    for (const p of r.invalid) ctx.out.emit({ type: 'error', code: ErrorCode.Input, message: p.message, place: { file: p.file, line: p.line } });
     const first = r.invalid[0]!;
     for (const p of r.invalid.slice(1)) if (!ctx.out.json) ctx.out.warn(describeProblem(p, ctx.cwd));
     throw new InputError(
@@ -82,15 +90,20 @@ function report(ctx: CommandContext, r: DocsSyncResult): number {
   const count = (a: string): number => r.docs.filter((d) => d.action === a).length;
   const summary = `${r.dryRun ? 'dry run: ' : ''}${count('create')} created, ${count('update')} updated, ${count('skip')} unchanged, ${count('conflict')} conflicts, ${count('error')} failed`;
   ctx.out.info(summary);
-  ctx.out.record({ type: 'summary', created: count('create'), updated: count('update'), skipped: count('skip'), conflicts: count('conflict'), failed: count('error'), dryRun: r.dryRun });
+  ctx.out.emit({ type: 'summary', created: count('create'), updated: count('update'), skipped: count('skip'), conflicts: count('conflict'), failed: count('error'), dryRun: r.dryRun });
   return r.exitCode;
 }
 
-export async function map(ctx: CommandContext, _args: unknown[], opts: Record<string, unknown>): Promise<number> {
+export interface DocsMapOptions {
+  /** Add the unmapped docs to the mapping. */
+  write: boolean;
+}
+
+export async function map(ctx: CommandContext, opts: DocsMapOptions): Promise<number> {
   const config = await ctx.config();
   const { mapDocs, localSettings } = await import('../../docs/index.js');
   const settings = localSettings(config, ctx.cwd);
-  const write = opts['write'] === true;
+  const write = opts.write;
   const r = await mapDocs(settings, { write });
   const rel = (k: string): string => path.relative(ctx.cwd, path.join(settings.root, k)) || k;
   if (r.unmapped.length === 0) {
@@ -98,7 +111,7 @@ export async function map(ctx: CommandContext, _args: unknown[], opts: Record<st
     return 0;
   }
   for (const k of r.unmapped) {
-    ctx.out.record({ type: 'unmapped', key: k, added: write });
+    ctx.out.emit({ type: 'unmapped', key: k, added: write });
     if (!write) ctx.out.info(rel(k));
   }
   if (write) {
@@ -108,13 +121,18 @@ export async function map(ctx: CommandContext, _args: unknown[], opts: Record<st
   return 0;
 }
 
-export async function render(ctx: CommandContext, args: unknown[], opts: Record<string, unknown>): Promise<number> {
-  const file = path.resolve(ctx.cwd, String(args[0]));
+export interface DocsRenderOptions {
+  path: string;
+  strict: boolean;
+}
+
+export async function render(ctx: CommandContext, opts: DocsRenderOptions): Promise<number> {
+  const file = path.resolve(ctx.cwd, opts.path);
   const config = await ctx.maybeConfig();
   const { renderDoc, localSettings } = await import('../../docs/index.js');
   const settings = localSettings(config, path.dirname(file));
   const r = await renderDoc(settings, file);
-  const strict = opts['strict'] === true || settings.strict === true;
+  const strict = opts.strict || settings.strict === true;
   const errors = r.problems.filter((p) => strict || !p.warning);
   for (const p of r.problems.filter((x) => !errors.includes(x))) ctx.out.warn(describeProblem(p, ctx.cwd));
   if (errors.length > 0) {
@@ -122,17 +140,21 @@ export async function render(ctx: CommandContext, args: unknown[], opts: Record<
     const first = errors[0]!;
     throw new InputError(ErrorCode.Input, first.message, { file: path.relative(ctx.cwd, first.file) || first.file, ...(first.line !== undefined ? { line: first.line } : {}) }, strict && first.warning ? '--strict / docs.strict makes every warning an error' : undefined);
   }
-  if (ctx.out.json) ctx.out.record({ type: 'render', title: r.title, xhtml: r.xhtml });
+  if (ctx.out.json) ctx.out.emit({ type: 'render', title: r.title, xhtml: r.xhtml });
   else process.stdout.write(`${r.xhtml}\n`);
   return 0;
 }
 
+export interface DocsPullOptions {
+  paths: string[];
+}
+
 /** `ssot docs pull PATH…`: each page's version in Confluence into its doc, as markdown. */
-export async function pull(ctx: CommandContext, args: unknown[]): Promise<number> {
+export async function pull(ctx: CommandContext, opts: DocsPullOptions): Promise<number> {
   const config = await ctx.config();
   const { pullFromConfluence } = await import('../../docs/index.js');
   const credentials = await confluenceCredentials(ctx, config);
-  const paths = ((args[0] as string[] | undefined) ?? []).map((p) => path.resolve(ctx.cwd, p));
+  const paths = opts.paths.map((p) => path.resolve(ctx.cwd, p));
   const r = await pullFromConfluence(config, { credentials, paths, secretCheck: await guardCheck(ctx, config), env: ctx.env });
   if (r.invalid.length > 0) {
     for (const p of r.invalid.slice(1)) ctx.out.warn(describeProblem(p, ctx.cwd));
@@ -140,7 +162,7 @@ export async function pull(ctx: CommandContext, args: unknown[]): Promise<number
     throw new InputError(ErrorCode.Input, first.message, { file: path.relative(ctx.cwd, first.file) || first.file }, 'nothing was pulled');
   }
   for (const d of r.docs) {
-    ctx.out.record({ type: 'pull', ...d });
+    ctx.out.emit({ type: 'pull', ...d });
     const where = path.relative(ctx.cwd, d.file) || d.file;
     if (d.action === 'error') {
       ctx.out.warn(`error        ${where}${d.pageId ? ` (page ${d.pageId})` : ''}: ${d.message ?? ''}`);
@@ -152,19 +174,25 @@ export async function pull(ctx: CommandContext, args: unknown[]): Promise<number
   return r.exitCode;
 }
 
+export interface DocsPruneOptions {
+  dryRun: boolean;
+  /** Archive without asking. */
+  yes: boolean;
+}
+
 /** `ssot docs prune [--dry-run] [--yes]`: archive the pages of removed docs. */
-export async function prune(ctx: CommandContext, _args: unknown[], opts: Record<string, unknown>): Promise<number> {
+export async function prune(ctx: CommandContext, opts: DocsPruneOptions): Promise<number> {
   const config = await ctx.config();
   const { pruneFromConfluence, orphanLabel, publishSettings } = await import('../../docs/index.js');
   const root = publishSettings(config).root;
   const credentials = await confluenceCredentials(ctx, config);
-  const dryRun = opts['dryRun'] === true;
+  const dryRun = opts.dryRun;
   const r = await pruneFromConfluence(config, {
     credentials,
     dryRun,
     confirm: async (pages) => {
       for (const o of pages) ctx.out.info(`  ${orphanLabel(root, o, ctx.cwd)}`);
-      if (opts['yes'] === true) return true;
+      if (opts.yes) return true;
       if (!ctx.interactive) throw new UsageError(`prune archives ${pages.length} page(s) in Confluence`, 'pass --yes to confirm when not on a terminal (--dry-run lists them)');
       const { confirm } = await import('../prompt.js');
       return confirm(`Archive ${pages.length} page(s) in Confluence (they can be restored there)?`);
@@ -172,7 +200,7 @@ export async function prune(ctx: CommandContext, _args: unknown[], opts: Record<
   });
   if (r.docs.length === 0) ctx.out.info('no orphan pages: every page in the mapping has its doc');
   for (const d of r.docs) {
-    ctx.out.record({ type: 'prune', ...d, dryRun });
+    ctx.out.emit({ type: 'prune', ...d, dryRun });
     const line = `${(dryRun && d.action !== 'keep' ? `would ${d.action}` : d.action).padEnd(15)} ${d.key}${d.message ? `: ${d.message}` : ''}`;
     if (d.action === 'error' || d.action === 'keep') ctx.out.warn(line);
     else ctx.out.info(line);

@@ -24,7 +24,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const checks: Check[] = [];
   const record = (c: Check): void => {
     checks.push(c);
-    ctx.out.record({ type: 'check', ...c });
+    ctx.out.emit({ type: 'check', ...c });
     ctx.out.info(`${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}${!c.ok && c.fix ? `\n        fix: ${c.fix}` : ''}`);
   };
   let config: LoadedConfig;
@@ -56,7 +56,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     const c = config.confluence;
     await attempt('confluence', async () => {
       const { email, token } = await accountCredentials(c, creds, 'confluence');
-      const { createApi } = await import('../../docs/api.js');
+      const { createApi } = await import('../../docs/index.js');
       const api = createApi({ baseUrl: c.baseUrl, email, token, attempts: 2 });
       const id = await api.spaceId(c.space);
       return `${c.baseUrl}: signed in, space ${c.space} found (id ${id})`;
@@ -112,7 +112,7 @@ async function credentialChecks(config: LoadedConfig, creds: CredentialContext, 
  * anything changes), and each copy answers what a sync would find, read-only.
  */
 async function vaultChecks(config: LoadedConfig, creds: CredentialContext, attempt: Attempt): Promise<void> {
-  const { prepareVault } = await import('../../vault/setup.js');
+  const { prepareVault } = await import('../../vault/index.js');
   for (const v of config.vaults) {
     let rt: Awaited<ReturnType<typeof prepareVault>> | undefined;
     await attempt(`vault ${v.name}: credentials`, async () => {
@@ -143,7 +143,7 @@ async function driveAuthCheck(config: LoadedConfig, creds: CredentialContext, at
   const a = g.auth;
   await attempt('gdrive: sign-in', async () => {
     const { resolveCredential } = await import('../../config/credentials.js');
-    const { checkRefreshToken } = await import('../../vault/copies/gdrive-auth.js');
+    const { checkRefreshToken } = await import('../../vault/index.js');
     return checkRefreshToken({
       clientId: a.clientId,
       clientSecret: await resolveCredential(a.clientSecret, creds, 'Google OAuth client secret (gdrive.auth.clientSecret)'),

@@ -4,13 +4,26 @@ import { fileURLToPath } from 'node:url';
 import { ErrorCode, ExitCode, SsotError, UsageError } from '../../core/errors.js';
 import { pathMatcher } from '../../core/globs.js';
 import { stateDir } from '../../core/paths.js';
-import { readBaseline, writeBaseline } from '../../guard/baseline.js';
-import { loadGuardConfig } from '../../guard/config.js';
-import type { GuardConfig } from '../../guard/config.js';
-import type { FingerprintIndex } from '../../guard/fingerprint.js';
-import { GitError, readAll, readStaged, type ReadResult } from '../../guard/git.js';
-import type { Finding, ScanReport } from '../../guard/scan.js';
+import {
+  GitError,
+  installHook,
+  loadFingerprintIndex,
+  loadGuardConfig,
+  readAll,
+  readBaseline,
+  readPaths,
+  readStaged,
+  scanTargets,
+  uninstallHook,
+  writeBaseline,
+  type FingerprintIndex,
+  type Finding,
+  type GuardConfig,
+  type ReadResult,
+  type ScanReport,
+} from '../../guard/index.js';
 import type { CommandContext } from '../context.js';
+import type { GuardSummary } from '../messages.js';
 
 /**
  * `ssot guard`: prints findings and maps them to exit codes (0 clean, 1
@@ -18,26 +31,37 @@ import type { CommandContext } from '../context.js';
  * so it loads neither the config schema nor any vault, docs or remote code.
  */
 
-export async function scan(ctx: CommandContext, args: unknown[], opts: Record<string, unknown>): Promise<number> {
-  const inputs = (Array.isArray(args[0]) ? (args[0] as unknown[]) : []).filter((a): a is string => typeof a === 'string');
-  if (opts['all'] && inputs.length > 0) throw new UsageError('give either --all or paths, not both');
-  if (opts['staged'] && (opts['all'] || inputs.length > 0)) throw new UsageError('--staged scans the index: give no --all and no paths with it');
-  const mode = opts['all'] ? 'all' : inputs.length > 0 ? 'paths' : 'staged';
+export interface GuardOptions {
+  /** Files or folders to scan instead of the staged change. */
+  paths: string[];
+  staged: boolean;
+  all: boolean;
+  /** The git hook that calls the guard (`pre-commit`): the advice then says how to commit anyway. */
+  hook?: string;
+  /** False with --no-vault-index. */
+  vaultIndex: boolean;
+  writeBaseline: boolean;
+}
+
+export async function scan(ctx: CommandContext, opts: GuardOptions): Promise<number> {
+  const inputs = opts.paths;
+  if (opts.all && inputs.length > 0) throw new UsageError('give either --all or paths, not both');
+  if (opts.staged && (opts.all || inputs.length > 0)) throw new UsageError('--staged scans the index: give no --all and no paths with it');
+  const mode = opts.all ? 'all' : inputs.length > 0 ? 'paths' : 'staged';
 
   const cfg = await loadGuardConfig({ explicit: ctx.opts.config, cwd: ctx.cwd, env: ctx.env });
   const read = await readTargets(ctx, mode, inputs, cfg);
-  const opened = opts['vaultIndex'] === false ? { index: undefined } : await openIndex(ctx, cfg);
+  const opened = opts.vaultIndex ? await openIndex(ctx, cfg) : { index: undefined };
   const index = opened.index;
   const baselineFile = cfg.baselineRelative ? path.join(read.root, cfg.baseline) : cfg.baseline;
-  const { scanTargets } = await import('../../guard/scan.js');
 
-  if (opts['writeBaseline']) {
+  if (opts.writeBaseline) {
     const report = scanTargets(read, { blockPaths: cfg.blockPaths, index });
     const r = await writeBaseline(
       baselineFile,
       report.all.map((f) => ({ fingerprint: f.fingerprint, rule: f.rule, file: f.file, ...(f.line > 0 ? { line: f.line } : {}) })),
     );
-    ctx.out.record({ type: 'baseline', file: baselineFile, added: r.added, total: r.total });
+    ctx.out.emit({ type: 'baseline', file: baselineFile, added: r.added, total: r.total });
     ctx.out.info(`ssot guard: ${r.added} finding(s) added to ${path.relative(ctx.cwd, baselineFile) || baselineFile} (${r.total} in all); commit that file`);
     return ExitCode.OK;
   }
@@ -46,7 +70,7 @@ export async function scan(ctx: CommandContext, args: unknown[], opts: Record<st
   recordReport(ctx, report, mode, index ? 'used' : opened.failure ? 'unusable' : 'not used');
   if (opened.failure) {
     // Fail closed: with vaults configured, a commit is not let through unchecked for their values.
-    if (report.findings.length > 0) printFindings(ctx, report.findings, Boolean(opts['hook']));
+    if (report.findings.length > 0) printFindings(ctx, report.findings, Boolean(opts.hook));
     ctx.out.error(opened.failure);
     return ExitCode.FAILURE;
   }
@@ -54,7 +78,7 @@ export async function scan(ctx: CommandContext, args: unknown[], opts: Record<st
     ctx.out.verbose(`ssot guard: no secrets in ${report.files} file(s)`);
     return ExitCode.OK;
   }
-  printFindings(ctx, report.findings, Boolean(opts['hook']));
+  printFindings(ctx, report.findings, Boolean(opts.hook));
   return ExitCode.FAILURE;
 }
 
@@ -63,10 +87,7 @@ async function readTargets(ctx: CommandContext, mode: 'all' | 'paths' | 'staged'
   const ignored = pathMatcher(cfg.ignorePaths);
   const readOpts = { maxFileBytes: cfg.maxFileBytes, ignore: (p: string) => ignored(p) !== undefined };
   try {
-    if (mode === 'paths') {
-      const { readPaths } = await import('../../guard/files.js');
-      return await readPaths(ctx.cwd, inputs, readOpts);
-    }
+    if (mode === 'paths') return await readPaths(ctx.cwd, inputs, readOpts);
     return mode === 'all' ? readAll(ctx.cwd, readOpts) : await readStaged(ctx.cwd, readOpts);
   } catch (e) {
     if (e instanceof GitError && e.notARepo) throw new UsageError('not inside a git repository', 'pass the files or folders to scan: `ssot guard PATH...`');
@@ -75,19 +96,19 @@ async function readTargets(ctx: CommandContext, mode: 'all' | 'paths' | 'staged'
 }
 
 /** Notes, skipped files, findings and the summary as records (--json), notes and skips as text. */
-function recordReport(ctx: CommandContext, report: ScanReport, mode: string, vaultIndex: string): void {
+function recordReport(ctx: CommandContext, report: ScanReport, mode: GuardSummary['mode'], vaultIndex: GuardSummary['vaultIndex']): void {
   for (const n of report.notes) {
-    ctx.out.record({ type: 'note', message: n });
+    ctx.out.emit({ type: 'note', message: n });
     ctx.out.verbose(`note: ${n}`);
   }
   for (const s of report.skipped) {
-    ctx.out.record({ type: 'skipped', file: s.path, reason: s.reason });
+    ctx.out.emit({ type: 'skipped', file: s.path, reason: s.reason });
     ctx.out.warn(`not scanned: ${s.path}: ${s.reason}`);
   }
   for (const f of report.findings) {
-    ctx.out.record({ type: 'finding', file: f.file, line: f.line, column: f.column, rule: f.rule, description: f.description, match: f.redacted, fingerprint: f.fingerprint, ...(f.entry ? { entry: f.entry, variant: f.variant } : {}) });
+    ctx.out.emit({ type: 'finding', file: f.file, line: f.line, column: f.column, rule: f.rule, description: f.description, match: f.redacted, fingerprint: f.fingerprint, ...(f.entry ? { entry: f.entry, variant: f.variant } : {}) });
   }
-  ctx.out.record({
+  ctx.out.emit({
     type: 'summary',
     mode,
     files: report.files,
@@ -119,7 +140,6 @@ function printFindings(ctx: CommandContext, findings: Finding[], hook: boolean):
  * warning, and the credential rules run alone.
  */
 async function openIndex(ctx: CommandContext, cfg: GuardConfig): Promise<{ index: FingerprintIndex | undefined; failure?: SsotError }> {
-  const { loadFingerprintIndex } = await import('../../guard/fingerprint.js');
   const r = await loadFingerprintIndex(stateDir(ctx.env), { env: ctx.env });
   if (r.status !== 'ok') {
     const reason = r.status === 'missing' ? 'there is no index of vault values yet' : r.reason;
@@ -158,18 +178,16 @@ export function entryPoint(): string {
 }
 
 export async function install(ctx: CommandContext): Promise<number> {
-  const { installHook } = await import('../../guard/hook.js');
   const r = await installHook(ctx.cwd, { node: process.execPath, cli: entryPoint() });
-  ctx.out.record({ type: 'hook', action: r.updated ? 'updated' : 'installed', kind: r.kind, file: r.hookFile, ...(r.chained ? { chained: r.chained } : {}) });
+  ctx.out.emit({ type: 'hook', action: r.updated ? 'updated' : 'installed', kind: r.kind, file: r.hookFile, ...(r.chained ? { chained: r.chained } : {}) });
   ctx.out.info(`ssot guard: pre-commit hook ${r.updated ? 'updated' : 'installed'} in ${r.hookFile}${r.kind === 'husky' ? ' (beside husky)' : ''}`);
   if (r.chained) ctx.out.info(`  the hook that was there runs first: ${r.chained}`);
   return ExitCode.OK;
 }
 
 export async function uninstall(ctx: CommandContext): Promise<number> {
-  const { uninstallHook } = await import('../../guard/hook.js');
   const r = await uninstallHook(ctx.cwd);
-  ctx.out.record({ type: 'hook', action: r.kind === 'none' ? 'not-installed' : 'removed', ...(r.hookFile ? { file: r.hookFile } : {}), ...(r.restored ? { restored: r.restored } : {}) });
+  ctx.out.emit({ type: 'hook', action: r.kind === 'none' ? 'not-installed' : 'removed', ...(r.hookFile ? { file: r.hookFile } : {}), ...(r.restored ? { restored: r.restored } : {}) });
   if (r.kind === 'none') ctx.out.info('ssot guard: no ssot hook installed here');
   else ctx.out.info(`ssot guard: hook removed from ${r.hookFile ?? ''}${r.restored ? '; the previous hook is back' : ''}`);
   return ExitCode.OK;

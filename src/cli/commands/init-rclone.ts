@@ -6,7 +6,7 @@ import type { CommandContext } from '../context.js';
  * on the terminal. Nothing when rclone is not installed or has no remote.
  */
 export async function rcloneOffer(ctx: CommandContext): Promise<{ template: string; note?: string }> {
-  const { listRcloneRemotes } = await import('../../vault/copies/rclone-remotes.js');
+  const { listRcloneRemotes } = await import('../../vault/index.js');
   const remotes = await listRcloneRemotes({ bin: 'rclone', env: ctx.env });
   if (remotes.length === 0) return { template: '' };
   const lines = remotes.map((r) => `#      - rclone: { remote: "${r.name}:security" }   # ${r.type}`);

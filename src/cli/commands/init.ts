@@ -48,11 +48,16 @@ guard:
  * .gitattributes line and git config that make `git pull` merge .kdbx files
  * entry by entry.
  */
-export async function run(ctx: CommandContext, _args: unknown[], opts: Record<string, unknown>): Promise<number> {
+export interface InitOptions {
+  /** Overwrite an existing ssot.config.yaml. */
+  force: boolean;
+}
+
+export async function run(ctx: CommandContext, opts: InitOptions): Promise<number> {
   const existing = await findConfig({ ...(ctx.opts.config ? { explicit: ctx.opts.config } : {}), cwd: ctx.cwd });
   let configFile = existing && (await exists(existing)) ? existing : path.join(ctx.cwd, CONFIG_FILE);
   const rclone = await (await import('./init-rclone.js')).rcloneOffer(ctx);
-  if (!(await exists(configFile)) || opts['force']) {
+  if (!(await exists(configFile)) || opts.force) {
     configFile = path.join(ctx.cwd, CONFIG_FILE);
     await writeFileAtomic(configFile, TEMPLATE + rclone.template);
     ctx.out.info(`wrote ${configFile}`);
@@ -80,13 +85,13 @@ export async function run(ctx: CommandContext, _args: unknown[], opts: Record<st
     }
   }
   if (rclone.note && !config.vaults.some((v) => v.copies.some((c) => 'rclone' in c))) ctx.out.info(rclone.note);
-  ctx.out.record({ type: 'init', config: config.file });
+  ctx.out.emit({ type: 'init', config: config.file });
   return ExitCode.OK;
 }
 
 /** The docs mapping: written without a space until the config names one, then given the config's. */
 async function docsMapping(ctx: CommandContext, file: string, space: string | undefined): Promise<void> {
-  const { ensureMapping } = await import('../../docs/setup.js');
+  const { ensureMapping } = await import('../../docs/index.js');
   const done = await ensureMapping(file, space);
   if (done === 'wrote') ctx.out.info(`wrote ${file}`);
   if (done === 'filled') ctx.out.info(`${file}: space set to ${space} (from confluence.space)`);

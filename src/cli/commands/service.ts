@@ -17,13 +17,18 @@ async function envFor(ctx: CommandContext): Promise<ServiceEnv> {
   return defaultServiceEnv({ ...(cfg ? { config: cfg.file } : {}), env: ctx.env, envFile: defaultEnvFile(ctx.env) });
 }
 
-export async function install(ctx: CommandContext, _args: unknown[], opts: Record<string, unknown>): Promise<number> {
+export interface ServiceInstallOptions {
+  /** Copy the variables { env: NAME } references need from this shell into the service's environment file. */
+  copyEnv: boolean;
+}
+
+export async function install(ctx: CommandContext, opts: ServiceInstallOptions): Promise<number> {
   const e = await envFor(ctx);
   if (!e.spec.config) ctx.out.warn('no ssot.config.yaml found: the service will look for $SSOT_CONFIG or one above your home folder');
   const cfg = e.spec.config ? await ctx.maybeConfig() : undefined;
-  if (cfg) await provideEnv(ctx, envNames(cfg), e.spec.envFile!, Boolean(opts['copyEnv']));
+  if (cfg) await provideEnv(ctx, envNames(cfg), e.spec.envFile!, opts.copyEnv);
   const r = await installService(e);
-  ctx.out.record({ type: 'service', action: 'install', platform: e.platform, file: r.file, unchanged: r.unchanged });
+  ctx.out.emit({ type: 'service', action: 'install', platform: e.platform, file: r.file, unchanged: r.unchanged });
   ctx.out.info(`${r.unchanged ? 'kept' : 'wrote'} ${r.file}`);
   for (const c of r.commands) ctx.out.verbose(`ran: ${c.join(' ')}`);
   ctx.out.info(
@@ -61,7 +66,7 @@ async function provideEnv(ctx: CommandContext, names: string[], file: string, co
     for (const n of refused) ctx.out.warn(`${n}: its value has quotes or a line break that an environment file cannot hold: store it in the keyring instead (\`ssot keyring set ssot/${n}\`, and { keyring: "ssot/${n}" } in the config)`);
     const left = missing.filter((n) => !copied.includes(n));
     if (left.length > 0) ctx.out.warn(`not set in this shell, so not copied: ${left.join(', ')}; add ${left.length === 1 ? 'it' : 'them'} to ${file}`);
-    ctx.out.record({ type: 'service-env', file, copied, missing: left });
+    ctx.out.emit({ type: 'service-env', file, copied, missing: left });
     return;
   }
   ctx.out.warn(
@@ -69,13 +74,13 @@ async function provideEnv(ctx: CommandContext, names: string[], file: string, co
       `Either run \`ssot service install --copy-env\` (copies ${missing.length === 1 ? 'it' : 'them'} from this shell into ${file}, mode 0600), add NAME=value lines to that file yourself (chmod 600), ` +
       `or move each into the keyring: \`ssot keyring set ssot/NAME\` and { keyring: "ssot/NAME" } in the config`,
   );
-  ctx.out.record({ type: 'service-env', file, copied: [], missing });
+  ctx.out.emit({ type: 'service-env', file, copied: [], missing });
 }
 
 export async function uninstall(ctx: CommandContext): Promise<number> {
   const e = await envFor(ctx);
   const r = await uninstallService(e);
-  ctx.out.record({ type: 'service', action: 'uninstall', platform: e.platform, file: r.file, removed: r.removed });
+  ctx.out.emit({ type: 'service', action: 'uninstall', platform: e.platform, file: r.file, removed: r.removed });
   ctx.out.info(r.removed ? `stopped and removed ${r.file}` : `not installed (${r.file} does not exist)`);
   return ExitCode.OK;
 }
@@ -84,7 +89,7 @@ export async function status(ctx: CommandContext): Promise<number> {
   const e = await envFor(ctx);
   const s = await serviceStatus(e);
   const w = await readWatchStatus(defaultStatusFile(ctx.env));
-  ctx.out.record({ type: 'service', ...s, watcher: w ?? null });
+  ctx.out.emit({ type: 'service', ...s, watcher: w ?? null });
   ctx.out.info(`service: ${s.installed ? `installed (${s.file})` : 'not installed'}, ${s.state}${s.pid ? `, pid ${s.pid}` : ''}`);
   if (s.outdated) ctx.out.warn('the installed unit differs from what this ssot would write: run `ssot service install` again');
   if (w) {

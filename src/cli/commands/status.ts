@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ExitCode } from '../../core/errors.js';
 import { stateDir } from '../../core/paths.js';
-import type { ConflictCopyRecord } from '../../vault/state.js';
+import type { ConflictCopyRecord } from '../../vault/index.js';
 import type { LoadedConfig } from '../../config/load.js';
 import type { CommandContext } from '../context.js';
 
@@ -32,7 +32,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     const tied = Object.keys((await loadMapping(mappingFile)).items).length;
     ctx.out.info(`\ntickets: ${tied} note items tied to Jira keys, ${pending.length} create(s) pending (interrupted; the next sync finishes them)`);
     for (const p of pending) ctx.out.info(`  pending: ${p}`);
-    ctx.out.record({ type: 'tickets', tied, pending });
+    ctx.out.emit({ type: 'tickets', tied, pending });
   }
 
   await watcherSection(ctx, config);
@@ -48,8 +48,7 @@ export async function run(ctx: CommandContext): Promise<number> {
  */
 async function vaultSection(ctx: CommandContext, config: LoadedConfig): Promise<void> {
   const dir = stateDir(ctx.env);
-  const { readVaultState, VAULT_WIDE } = await import('../../vault/state.js');
-  const { copyIdentity } = await import('../../vault/copies/ids.js');
+  const { copyIdentity, readVaultState, VAULT_WIDE } = await import('../../vault/index.js');
   const { formatAge } = await import('../../watch/status-file.js');
   const now = Date.now();
   const age = (iso: string | undefined): string => (iso ? `${formatAge(now - Date.parse(iso))} ago` : 'never');
@@ -69,12 +68,12 @@ async function vaultSection(ctx: CommandContext, config: LoadedConfig): Promise<
       const saved = l.ls && l.file ? await changedOnDisk(l.file, l.ls.rev) : false;
       const content = !l.ls ? 'never synced' : saved ? 'CHANGED, not synced yet' : l.ls.digest === ref ? 'same' : 'DIFFERS';
       rows.push([v.name, l.name, content, age(l.ls?.syncedAt), err ? `${err.code}: ${err.message}` : '']);
-      ctx.out.record({ type: 'vault-location', vault: v.name, location: l.id, agrees: l.ls !== undefined && !saved && l.ls.digest === ref, changedSinceSync: saved, lastSync: l.ls?.syncedAt ?? null, lastError: err ?? null });
+      ctx.out.emit({ type: 'vault-location', vault: v.name, location: l.id, agrees: l.ls !== undefined && !saved && l.ls.digest === ref, changedSinceSync: saved, lastSync: l.ls?.syncedAt ?? null, lastError: err ?? null });
     }
     const wide = s.errors?.[VAULT_WIDE];
     if (wide) {
       rows.push([v.name, '(the vault)', '', age(s.lastSync?.at), `${wide.code}: ${wide.message}`]);
-      ctx.out.record({ type: 'vault-error', vault: v.name, lastError: wide });
+      ctx.out.emit({ type: 'vault-error', vault: v.name, lastError: wide });
     }
   }
   ctx.out.table(rows);
@@ -102,14 +101,14 @@ async function watcherSection(ctx: CommandContext, config: LoadedConfig): Promis
   const state = w.running ? `running (pid ${w.pid})` : 'not running';
   if (w.configFile && w.configFile !== config.file) {
     ctx.out.info(`\nwatcher: ${state}, for another config (${w.configFile}); its targets are not this config's`);
-    ctx.out.record({ type: 'watcher', running: w.running, pid: w.pid, configFile: w.configFile, targets: [] });
+    ctx.out.emit({ type: 'watcher', running: w.running, pid: w.pid, configFile: w.configFile, targets: [] });
     return;
   }
   const wanted = new Set<string>(['config', ...config.vaults.map((v) => `vault:${v.name}`), ...(config.confluence ? ['docs'] : []), ...(config.jira ? ['tickets'] : [])]);
   const view = { ...w, targets: w.targets.filter((t) => wanted.has(t.id)) };
   ctx.out.info(`\nwatcher: ${state}`);
   ctx.out.table(describeTargets(view));
-  ctx.out.record({ type: 'watcher', running: w.running, pid: w.pid, targets: view.targets });
+  ctx.out.emit({ type: 'watcher', running: w.running, pid: w.pid, targets: view.targets });
 }
 
 /** File-sync tools' conflict copies the last syncs met: merged (and where they went), or left alone (and why). */
@@ -119,17 +118,16 @@ async function showConflictCopies(ctx: CommandContext, vault: string, records: C
     if (r.outcome === 'left alone' && !(await fs.access(r.file).then(() => true, () => false))) continue;
     const what = r.outcome === 'merged' ? `merged ${age(r.at)}${r.movedTo ? `, moved to ${r.movedTo}` : ''}` : `LEFT ALONE: ${r.reason ?? 'it cannot be merged'}`;
     ctx.out.info(`vault ${vault}: ${r.tool} conflict copy ${r.file}: ${what}`);
-    ctx.out.record({ type: 'vault-conflict-copy', vault, file: r.file, tool: r.tool, outcome: r.outcome, at: r.at, ...(r.reason ? { reason: r.reason } : {}), ...(r.movedTo ? { movedTo: r.movedTo } : {}) });
+    ctx.out.emit({ type: 'vault-conflict-copy', vault, file: r.file, tool: r.tool, outcome: r.outcome, at: r.at, ...(r.reason ? { reason: r.reason } : {}), ...(r.movedTo ? { movedTo: r.movedTo } : {}) });
   }
 }
 
 /** The docs: mapping, unmapped docs, conflict copies waiting for a person, pages of removed docs. */
 async function docsSection(ctx: CommandContext, config: LoadedConfig): Promise<void> {
-  const { docsStatus } = await import('../../docs/status.js');
-  const { orphanLabel } = await import('../../docs/prune.js');
+  const { docsStatus, orphanLabel } = await import('../../docs/index.js');
   const d = await docsStatus(config);
   ctx.out.info(`\ndocs: ${d.mapped} mapped, ${d.published} published, ${d.unmapped.length} unmapped, ${d.conflicts.length} conflict(s) saved for review, ${d.orphans.length} orphan page(s)`);
   for (const c of d.conflicts) ctx.out.info(`  conflict: ${c} (merge it into the doc, or \`ssot docs pull\`)`);
   for (const o of d.orphans) ctx.out.info(`  orphan: ${orphanLabel(d.root, o, ctx.cwd)} (\`ssot docs prune\` archives it)`);
-  ctx.out.record({ type: 'docs', mapped: d.mapped, published: d.published, unmapped: d.unmapped, conflicts: d.conflicts, orphans: d.orphans, pages: d.pages });
+  ctx.out.emit({ type: 'docs', mapped: d.mapped, published: d.published, unmapped: d.unmapped, conflicts: d.conflicts, orphans: d.orphans, pages: d.pages });
 }

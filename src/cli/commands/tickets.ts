@@ -9,18 +9,25 @@ import { guardCheck } from '../secret-check.js';
 import type { Printer } from '../output.js';
 import type { NoteReadings, PlanOp, TicketsPlan, TicketsSyncResult } from '../../tickets/index.js';
 
+export interface TicketsSyncOptions {
+  /** Notes as given on the command line; none: every note in tickets.notes. */
+  notes: string[];
+  dryRun: boolean;
+  yes: boolean;
+}
+
 /** `ssot tickets sync [notes...] [--dry-run] [--yes]` */
-export async function sync(ctx: CommandContext, args: unknown[], opts: Record<string, unknown>): Promise<number> {
+export async function sync(ctx: CommandContext, opts: TicketsSyncOptions): Promise<number> {
   const config = await ctx.config();
   if (!config.jira) throw new UsageError(`${config.file} has no "jira" section`, 'add jira.baseUrl, jira.email, jira.token and jira.project (docs/jira-setup.md)');
-  const notes = ((args[0] as string[] | undefined) ?? []).map((n) => path.resolve(ctx.cwd, n));
-  const dryRun = Boolean(opts['dryRun'] ?? ctx.opts.dryRun);
+  const notes = opts.notes.map((n) => path.resolve(ctx.cwd, n));
+  const dryRun = opts.dryRun;
   const { syncTickets, verb } = await import('../../tickets/index.js');
   const credentials = await jiraCredentials(config, ctx);
   const result = await syncTickets(config, {
     notes,
     dryRun,
-    yes: Boolean(opts['yes']),
+    yes: opts.yes,
     credentials,
     secretCheck: await guardCheck(ctx, config),
     ...(ctx.interactive ? { confirm: (plan: TicketsPlan) => confirmOnTerminal(plan, ctx.out) } : {}),
@@ -56,7 +63,7 @@ function planRows(plan: TicketsPlan, verb: Verb): string[][] {
 
 /** The dry run's first part: every line that was read as a ticket line, and every ticket-like line that was not, with why. */
 function printReadings(notes: readonly NoteReadings[], out: Printer, dryRun: boolean): void {
-  for (const n of notes) for (const r of n.readings) out.record({ type: 'read', note: n.note, line: r.line, kind: r.kind, text: r.text });
+  for (const n of notes) for (const r of n.readings) out.emit({ type: 'read', note: n.note, line: r.line, kind: r.kind, text: r.text });
   if (!dryRun) return;
   for (const n of notes) {
     out.info(`tickets: ${n.note}, read as:`);
@@ -65,7 +72,7 @@ function printReadings(notes: readonly NoteReadings[], out: Printer, dryRun: boo
 }
 
 function printPlan(plan: TicketsPlan, out: Printer, dryRun: boolean, verb: Verb): void {
-  for (const item of plan.items) out.record({ type: 'plan', note: item.note, line: item.line, key: item.key ?? null, title: item.title, ops: item.ops });
+  for (const item of plan.items) out.emit({ type: 'plan', note: item.note, line: item.line, key: item.key ?? null, title: item.title, ops: item.ops });
   if (!plan.items.length) {
     out.info('tickets: nothing to change');
     return;
@@ -76,7 +83,7 @@ function printPlan(plan: TicketsPlan, out: Printer, dryRun: boolean, verb: Verb)
 
 function printOutcome(r: TicketsSyncResult, out: Printer, dryRun: boolean): void {
   for (const o of r.outcomes) {
-    out.record({ type: 'outcome', ...o });
+    out.emit({ type: 'outcome', ...o });
     if (o.status === 'conflict') out.warn(`${o.note}:${o.line}: ${o.key ?? o.title}: ${o.message ?? 'conflict'}`);
     if (o.status === 'failed') out.warn(`${o.note}:${o.line}: ${o.key ?? o.title}: ${o.did.length ? `${o.did.join(', ')}, then ` : ''}${o.message ?? 'failed'}`);
     if (o.status === 'waiting') out.warn(`${o.note}:${o.line}: "${o.title}": ${o.message ?? 'waiting'}`);

@@ -1,7 +1,7 @@
 import type { LoadedConfig } from '../../config/load.js';
 import { loadConfig } from '../../config/load.js';
-import { ExitCode, SsotError } from '../../core/errors.js';
-import type { PartResult } from '../../sync/types.js';
+import { ErrorCode, ExitCode, SsotError } from '../../core/errors.js';
+import type { PartResult } from '../../sync/index.js';
 import { createLogger, type Logger } from '../../watch/log.js';
 import type { RunReport } from '../../watch/scheduler.js';
 import { runWatch } from '../../watch/run.js';
@@ -46,18 +46,18 @@ export function partDeps(ctx: CommandContext, logger: Logger): WatchDeps {
   const creds = (c: LoadedConfig) => credentialContext(quiet, c);
   return {
     syncVault: async (c, name) => {
-      const { runVaultPart } = await import('../../sync/vault-part.js');
+      const { runVaultPart } = await import('../../sync/index.js');
       const { fingerprintFromDatabases } = await import('../fingerprint.js');
       settle(logger, await runVaultPart(c, creds(c), { dryRun: false, vaults: [name], onSynced: (dbs) => fingerprintFromDatabases(quiet, c, dbs) }));
       return vaultRunReport(ctx, name);
     },
     pushDocs: async (c) => {
-      const { runDocsPart } = await import('../../sync/docs-part.js');
+      const { runDocsPart } = await import('../../sync/index.js');
       const { guardCheck } = await import('../secret-check.js');
       settle(logger, await runDocsPart(c, creds(c), { dryRun: false, secretCheck: await guardCheck(quiet, c) }));
     },
     syncReadyTickets: async (c) => {
-      const { runTicketsPart } = await import('../../sync/tickets-part.js');
+      const { runTicketsPart } = await import('../../sync/index.js');
       const { guardCheck } = await import('../secret-check.js');
       settle(logger, await runTicketsPart(c, creds(c), { dryRun: false, readyOnly: true, secretCheck: await guardCheck(quiet, c) }));
     },
@@ -70,7 +70,7 @@ export function partDeps(ctx: CommandContext, logger: Logger): WatchDeps {
  * read or wrote the primary differs from it, and the watcher runs again.
  */
 async function vaultRunReport(ctx: CommandContext, vault: string): Promise<RunReport> {
-  const { readVaultState } = await import('../../vault/state.js');
+  const { readVaultState } = await import('../../vault/index.js');
   const { stateDir } = await import('../../core/paths.js');
   const path = await import('node:path');
   const cfg = await ctx.config();
@@ -91,7 +91,8 @@ function settle(logger: Logger, r: PartResult): void {
   }
   for (const w of r.warnings) logger.warn(w, { part: r.part });
   if (r.exitCode !== ExitCode.OK) {
+    // Every usage, credential or conflict outcome comes with its error; without one, items wait (a failure, retried).
     const first = r.actions.find((a) => a.error)?.error;
-    throw first ?? new SsotError('INTERNAL', `${r.part} did not complete`, { exitCode: r.exitCode });
+    throw first ?? new SsotError(ErrorCode.Internal, `${r.part} did not complete`);
   }
 }

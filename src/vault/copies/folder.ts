@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../../core/atomic.js';
-import { ErrorCode, SsotError } from '../../core/errors.js';
+import { ConfigError, ErrorCode, SsotError } from '../../core/errors.js';
 import { sha256Hex } from '../../core/hash.js';
 import { CopyConflictError, type Copy, type CopyRead, type CopyVersion, type WriteInfo } from './copy.js';
 
@@ -36,8 +36,7 @@ export class FolderCopy implements Copy {
 
   constructor(opts: FolderCopyOptions) {
     if (!opts.name || opts.name.includes('/') || opts.name.includes('\\')) {
-      throw new SsotError(ErrorCode.Config, `folder copy: bad file name "${opts.name}"`, {
-        exitCode: 2,
+      throw new ConfigError(ErrorCode.Config, `folder copy: bad file name "${opts.name}"`, {
         hint: 'give a plain file name, without a folder part',
       });
     }
@@ -81,8 +80,7 @@ export class FolderCopy implements Copy {
   }
 
   async readVersion(id: string): Promise<Uint8Array> {
-    throw new SsotError(ErrorCode.NotFound, `${this.label} keeps no versions (asked for "${id}")`, {
-      exitCode: 2,
+    throw new ConfigError(ErrorCode.NotFound, `${this.label} keeps no versions (asked for "${id}")`, {
       hint: 'restore --from backup or --from git/gdrive instead',
     });
   }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CodeChallengeMethod, OAuth2Client } from 'google-auth-library';
-import { CredentialError, ErrorCode, ExitCode, SsotError } from '../../core/errors.js';
+import { CredentialError, ErrorCode, SsotError } from '../../core/errors.js';
 import { redactor } from '../../core/redact.js';
 import { DRIVE_SCOPES, type DriveScopeName } from './gdrive-client.js';
 
@@ -63,8 +63,7 @@ export async function authorizeInstalledApp(o: InstalledAppFlowOptions): Promise
     });
     if (tokens.access_token) redactor.add(tokens.access_token);
     if (!tokens.refresh_token) {
-      throw new SsotError(ErrorCode.RemoteAuth, 'Google answered without a refresh token', {
-        exitCode: ExitCode.USAGE,
+      throw new CredentialError(ErrorCode.RemoteAuth, 'Google answered without a refresh token', {
         hint: "remove ssot's access at https://myaccount.google.com/permissions, then run `ssot auth gdrive` again",
       });
     }
@@ -100,14 +99,14 @@ function loopbackAnswer(timeoutMs: number): { listening: Promise<string>; code(s
     async code(state) {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new SsotError(ErrorCode.RemoteAuth, `no answer from Google within ${Math.round(timeoutMs / 60_000)} minutes`, { exitCode: ExitCode.USAGE, hint: 'run `ssot auth gdrive` again and finish the consent in the browser' })),
+          () => reject(new CredentialError(ErrorCode.RemoteAuth, `no answer from Google within ${Math.round(timeoutMs / 60_000)} minutes`, { hint: 'run `ssot auth gdrive` again and finish the consent in the browser' })),
           timeoutMs,
         );
       });
       const r = await Promise.race([got, timeout]);
-      if (r.state !== state) throw new SsotError(ErrorCode.RemoteAuth, 'the answer to the consent request carries another state: refused', { exitCode: ExitCode.USAGE, hint: 'run `ssot auth gdrive` again' });
+      if (r.state !== state) throw new CredentialError(ErrorCode.RemoteAuth, 'the answer to the consent request carries another state: refused', { hint: 'run `ssot auth gdrive` again' });
       if (r.error || !r.code) {
-        throw new SsotError(ErrorCode.RemoteAuth, `Google Drive access was not granted (${r.error ?? 'no code'})`, { exitCode: ExitCode.USAGE, hint: 'run `ssot auth gdrive` again and allow access on the consent screen' });
+        throw new CredentialError(ErrorCode.RemoteAuth, `Google Drive access was not granted (${r.error ?? 'no code'})`, { hint: 'run `ssot auth gdrive` again and allow access on the consent screen' });
       }
       return r.code;
     },

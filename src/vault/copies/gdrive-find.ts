@@ -1,5 +1,5 @@
 import type { drive_v3 } from '@googleapis/drive';
-import { ErrorCode, ExitCode, SsotError } from '../../core/errors.js';
+import { ConfigError, ErrorCode, SsotError } from '../../core/errors.js';
 import type { DriveScopeName } from './gdrive-client.js';
 import { ALL_DRIVES_LIST, FILE_FIELDS, FOLDER_MIME, quote, toMeta, type DriveCopyState, type FileMeta } from './gdrive-meta.js';
 import { createOnce, type DrivePolicy } from './gdrive-policy.js';
@@ -46,8 +46,7 @@ export class DriveLocator {
     if (this.o.fileId) {
       const m = await this.getMeta(this.o.fileId);
       if (!m) {
-        throw new SsotError(ErrorCode.NotFound, `${this.o.label}: the configured fileId was not found (or is in the trash)`, {
-          exitCode: ExitCode.USAGE,
+        throw new ConfigError(ErrorCode.NotFound, `${this.o.label}: the configured fileId was not found (or is in the trash)`, {
           hint: 'check gdrive.fileId; under the drive.file scope ssot only sees files it created (scope drive reaches a file another tool uploaded)',
         });
       }
@@ -153,8 +152,7 @@ export class DriveLocator {
   /** A configured folderId that Drive does not show is one clear error, before anything is written. */
   private async checkFolderId(id: string): Promise<string> {
     if (await this.isFolder(id)) return id;
-    throw new SsotError(ErrorCode.NotFound, `${this.o.label}: Drive shows no folder with id ${id}`, {
-      exitCode: ExitCode.USAGE,
+    throw new ConfigError(ErrorCode.NotFound, `${this.o.label}: Drive shows no folder with id ${id}`, {
       hint:
         'check gdrive.folderId (the last part of the folder\'s address in the Drive web UI, not in the trash); ' +
         'under the drive.file scope ssot sees only folders it made: a folder you made yourself needs gdrive.scope: drive (then `ssot auth gdrive`)',
@@ -188,14 +186,12 @@ export class DriveLocator {
     const pin = kind === 'folder' ? 'folderId' : 'fileId';
     if (found.length === 1 && found[0]!.name === name) return found[0]!;
     if (found.length === 1) {
-      throw new SsotError(ErrorCode.Config, `${this.o.label}: there is no ${kind} "${name}" in ${where}, but there is "${found[0]!.name}" (the names differ only in case)`, {
-        exitCode: ExitCode.USAGE,
+      throw new ConfigError(ErrorCode.Config, `${this.o.label}: there is no ${kind} "${name}" in ${where}, but there is "${found[0]!.name}" (the names differ only in case)`, {
         hint: `write the name exactly as Drive has it (${kind === 'folder' ? 'gdrive.folder' : 'the copy\'s name'}: "${found[0]!.name}"), or pin it with ${pin}: ${found[0]!.id}; nothing was written`,
       });
     }
     const list = found.map((c) => `"${c.name}" (id ${c.id}, made ${c.createdTime.slice(0, 10) || 'at an unknown time'})`).join(', ');
-    throw new SsotError(ErrorCode.Config, `${this.o.label}: ${found.length} ${kind}s in ${where} are named "${name}" or differ from it only in case: ${list}`, {
-      exitCode: ExitCode.USAGE,
+    throw new ConfigError(ErrorCode.Config, `${this.o.label}: ${found.length} ${kind}s in ${where} are named "${name}" or differ from it only in case: ${list}`, {
       hint: `keep one (move, rename or trash the others in Drive), or pin the one to use with ${pin}: <its id>; nothing was written`,
     });
   }
@@ -212,8 +208,7 @@ export class DriveLocator {
     if (this.o.scope !== 'drive.file') return;
     const st = await state.get();
     if (st.fileId || st.lastRev || st.madeFolderId === folderId) return;
-    throw new SsotError(ErrorCode.Config, `${this.o.label}: the folder exists but shows no ${this.o.name} to ssot, and this copy has never synced here`, {
-      exitCode: ExitCode.USAGE,
+    throw new ConfigError(ErrorCode.Config, `${this.o.label}: the folder exists but shows no ${this.o.name} to ssot, and this copy has never synced here`, {
       hint:
         `under the drive.file scope ssot cannot see a file another tool (rclone, the web UI) uploaded, and would make a second ${this.o.name} beside it. ` +
         'Either set gdrive.scope: drive and run `ssot auth gdrive`, so ssot finds that file and merges it; ' +

@@ -1,4 +1,4 @@
-import { ErrorCode, ExitCode, RemoteError, SsotError } from '../../core/errors.js';
+import { ConfigError, CredentialError, ErrorCode, RemoteError, SsotError } from '../../core/errors.js';
 import { redactor } from '../../core/redact.js';
 import { classifyStatus, withRetry, type RetryOptions } from '../../core/retry.js';
 import { CopyConflictError } from './copy.js';
@@ -77,15 +77,13 @@ export function mapDriveError(label: string, what: string, e: unknown): unknown 
   const message = redactor.redact(googleMessage(f));
   const tokenCall = typeof f.config?.url === 'string' ? /\/token\b/.test(f.config.url) : String(f.config?.url ?? '').includes('/token');
   if (tokenCall || /invalid_grant|invalid_client/.test(message)) {
-    return new SsotError(ErrorCode.RemoteAuth, `${label}: Google refused the OAuth credentials (${message})`, {
-      exitCode: ExitCode.USAGE,
+    return new CredentialError(ErrorCode.RemoteAuth, `${label}: Google refused the OAuth credentials (${message})`, {
       hint: 'run `ssot auth gdrive` to renew the consent (it stores the new refresh token where gdrive.auth.refreshToken points); see docs/drive-setup.md',
       cause: e,
     });
   }
   if (status === 401 || (status === 403 && !isRateLimit(f))) {
-    return new SsotError(ErrorCode.RemoteAuth, `${label}: Drive refused access (${status}, ${what}): ${message}`, {
-      exitCode: ExitCode.USAGE,
+    return new CredentialError(ErrorCode.RemoteAuth, `${label}: Drive refused access (${status}, ${what}): ${message}`, {
       hint:
         status === 401
           ? 'the access token is invalid or expired: check gdrive.auth, or run `ssot auth gdrive` (docs/drive-setup.md)'
@@ -94,7 +92,7 @@ export function mapDriveError(label: string, what: string, e: unknown): unknown 
     });
   }
   if (status === 404) {
-    return new SsotError(ErrorCode.NotFound, `${label}: not found (${what}): ${message}`, { exitCode: ExitCode.USAGE, cause: e });
+    return new ConfigError(ErrorCode.NotFound, `${label}: not found (${what}): ${message}`, { cause: e });
   }
   const retryable = status === undefined || status === 429 || status >= 500 || (status === 403 && isRateLimit(f));
   return new RemoteError(`${label}: ${what} failed${status ? ` (${status})` : ''}: ${message}`, {

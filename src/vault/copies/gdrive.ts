@@ -1,5 +1,5 @@
 import type { drive_v3 } from '@googleapis/drive';
-import { ErrorCode, ExitCode, RemoteError, SsotError } from '../../core/errors.js';
+import { ConfigError, ErrorCode, RemoteError, SsotError } from '../../core/errors.js';
 import { CopyConflictError, type Copy, type CopyRead, type CopyVersion, type WriteInfo, type WriteResult } from './copy.js';
 import type { DriveScopeName } from './gdrive-client.js';
 import { DriveLocator } from './gdrive-find.js';
@@ -63,8 +63,7 @@ export class DriveCopy implements Copy {
 
   constructor(opts: DriveCopyOptions) {
     if (!opts.folder && !opts.folderId && !opts.fileId) {
-      throw new SsotError(ErrorCode.Config, `gdrive copy of ${opts.name}: no folder, folderId or fileId`, {
-        exitCode: ExitCode.USAGE,
+      throw new ConfigError(ErrorCode.Config, `gdrive copy of ${opts.name}: no folder, folderId or fileId`, {
         hint: 'give gdrive.folder (a path from My Drive, e.g. "Backups/security")',
       });
     }
@@ -155,13 +154,12 @@ export class DriveCopy implements Copy {
 
   async readVersion(id: string): Promise<Uint8Array> {
     const meta = await this.locator.findFile(this.state);
-    if (!meta) throw new SsotError(ErrorCode.NotFound, `${this.label} does not exist`, { exitCode: ExitCode.USAGE });
+    if (!meta) throw new ConfigError(ErrorCode.NotFound, `${this.label} does not exist`);
     try {
       return await this.download(meta.id, id);
     } catch (e) {
       if (e instanceof SsotError && e.code === ErrorCode.NotFound) {
-        throw new SsotError(ErrorCode.NotFound, `${this.label} has no revision ${id}`, {
-          exitCode: ExitCode.USAGE,
+        throw new ConfigError(ErrorCode.NotFound, `${this.label} has no revision ${id}`, {
           hint: 'list the revisions with `ssot vault restore NAME --from gdrive` (revisions older than 30 days may be purged by Drive)',
         });
       }

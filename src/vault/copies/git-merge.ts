@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
 import { writeFileAtomic } from '../../core/atomic.js';
-import { ConflictError, ErrorCode, ExitCode, SsotError } from '../../core/errors.js';
+import { ConflictError } from '../../core/errors.js';
 import { ALLOWED_ENV, clean, type GitRepo } from './git-repo.js';
 
 /**
@@ -34,8 +34,7 @@ export async function mergeDiverged(repo: GitRepo, remoteRef: string, merge: Mer
     } catch (e) {
       const wtGitDir = path.resolve(tmp, (await wt.raw(['rev-parse', '--git-dir'])).trim());
       if (!(await fs.stat(path.join(wtGitDir, 'MERGE_HEAD')).catch(() => null))) {
-        throw new SsotError(ErrorCode.Conflict, `git copy: could not merge ${repo.remote}/${repo.branch} in ${repo.top}: ${clean(e)}`, {
-          exitCode: ExitCode.CONFLICT,
+        throw new ConflictError(`git copy: could not merge ${repo.remote}/${repo.branch} in ${repo.top}: ${clean(e)}`, {
           hint: `merge by hand: git -C ${repo.top} pull ${repo.remote} ${repo.branch}; then sync again`,
           cause: e,
         });

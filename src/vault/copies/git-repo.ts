@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { ConflictError, ErrorCode, ExitCode, RemoteError, SsotError } from '../../core/errors.js';
+import { ConfigError, ConflictError, ErrorCode, RemoteError } from '../../core/errors.js';
 import { redactor } from '../../core/redact.js';
 
 /**
@@ -73,13 +73,12 @@ export class GitRepo {
   static async open(o: GitRepoOptions): Promise<GitRepo> {
     const fix = `make it a clone of the vault repository: git clone <url> ${o.repo}`;
     const st = await fs.stat(o.repo).catch(() => null);
-    if (!st?.isDirectory()) throw new SsotError(ErrorCode.Config, `git copy: ${o.repo} does not exist`, { exitCode: ExitCode.USAGE, hint: fix });
+    if (!st?.isDirectory()) throw new ConfigError(ErrorCode.Config, `git copy: ${o.repo} does not exist`, { hint: fix });
     const r = new GitRepo(o, simpleGit({ baseDir: o.repo, allowEnvironment: ALLOWED_ENV }));
     try {
       r.top = (await r.git.raw(['rev-parse', '--show-toplevel'])).trim();
     } catch (e) {
-      throw new SsotError(ErrorCode.Config, `git copy: ${o.repo} is not a git repository`, {
-        exitCode: ExitCode.USAGE,
+      throw new ConfigError(ErrorCode.Config, `git copy: ${o.repo} is not a git repository`, {
         hint: `${fix} (or: git -C ${o.repo} init && git -C ${o.repo} remote add ${o.remote} <url>)`,
         cause: e,
       });
@@ -87,8 +86,7 @@ export class GitRepo {
     r.repoPath = path.posix.join((await r.git.raw(['rev-parse', '--show-prefix'])).trim(), r.relPath);
     const remotes = (await r.git.raw(['remote'])).split('\n').map((s) => s.trim());
     if (!remotes.includes(o.remote)) {
-      throw new SsotError(ErrorCode.Config, `git copy: ${o.repo} has no remote "${o.remote}"`, {
-        exitCode: ExitCode.USAGE,
+      throw new ConfigError(ErrorCode.Config, `git copy: ${o.repo} has no remote "${o.remote}"`, {
         hint: `git -C ${r.top} remote add ${o.remote} <url>, or set the copy's remote to one of: ${remotes.filter(Boolean).join(', ') || '(none)'}`,
       });
     }
@@ -269,8 +267,7 @@ export class GitRepo {
     try {
       return await fn();
     } catch (e) {
-      throw new SsotError(ErrorCode.Conflict, `git copy: could not ${what} ${this.remote}/${this.branch} in ${this.top}: ${clean(e)}`, {
-        exitCode: ExitCode.CONFLICT,
+      throw new ConflictError(`git copy: could not ${what} ${this.remote}/${this.branch} in ${this.top}: ${clean(e)}`, {
         hint: `local changes in ${this.top} are in the way; commit or stash them (git -C ${this.top} status), then sync again`,
         cause: e,
       });

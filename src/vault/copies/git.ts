@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../../core/atomic.js';
-import { ErrorCode, ExitCode, SsotError } from '../../core/errors.js';
+import { ConfigError, ErrorCode, SsotError } from '../../core/errors.js';
 import { redactor } from '../../core/redact.js';
 import { CopyConflictError, type Copy, type CopyRead, type CopyVersion, type WriteInfo, type WriteResult } from './copy.js';
 import { mergeDiverged, type MergeBytes } from './git-merge.js';
@@ -60,11 +60,11 @@ export class GitCopy implements Copy {
 
   constructor(opts: GitCopyOptions) {
     if (!opts.name || /[\\/]/.test(opts.name)) {
-      throw new SsotError(ErrorCode.Config, `git copy: bad file name "${opts.name}"`, { exitCode: ExitCode.USAGE, hint: 'give a plain file name; put the folder in `path`' });
+      throw new ConfigError(ErrorCode.Config, `git copy: bad file name "${opts.name}"`, { hint: 'give a plain file name; put the folder in `path`' });
     }
     const sub = (opts.path ?? '').replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
     if (sub.split('/').includes('..')) {
-      throw new SsotError(ErrorCode.Config, `git copy: path "${opts.path}" leaves the repository`, { exitCode: ExitCode.USAGE, hint: 'give a folder inside the repository' });
+      throw new ConfigError(ErrorCode.Config, `git copy: path "${opts.path}" leaves the repository`, { hint: 'give a folder inside the repository' });
     }
     this.repoDir = path.resolve(opts.repo);
     this.remote = opts.remote ?? 'origin';
@@ -164,12 +164,11 @@ export class GitCopy implements Copy {
 
   async readVersion(id: string): Promise<Uint8Array> {
     const repo = await this.open(false);
-    if (!/^[0-9a-f]{4,64}$/i.test(id)) throw new SsotError(ErrorCode.NotFound, `${this.id}: "${id}" is not a commit id`, { exitCode: ExitCode.USAGE });
+    if (!/^[0-9a-f]{4,64}$/i.test(id)) throw new ConfigError(ErrorCode.NotFound, `${this.id}: "${id}" is not a commit id`);
     try {
       return await repo.blob(`${id}:${repo.repoPath}`);
     } catch (e) {
-      throw new SsotError(ErrorCode.NotFound, `${this.id}: no version of ${repo.repoPath} at commit ${id}`, {
-        exitCode: ExitCode.USAGE,
+      throw new ConfigError(ErrorCode.NotFound, `${this.id}: no version of ${repo.repoPath} at commit ${id}`, {
         hint: 'pick an id from `ssot vault restore --from git` without --at, or from `git log`',
         cause: e,
       });

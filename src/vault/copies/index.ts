@@ -58,9 +58,8 @@ export async function copyFromConfig(entry: CopyConfig, deps: CopyFactoryDeps): 
   const { DriveCopy } = await import('./gdrive.js');
   const d = entry.gdrive;
   if (!deps.driveClient) {
-    const { SsotError, ErrorCode, ExitCode } = await import('../../core/errors.js');
-    throw new SsotError(ErrorCode.Config, 'a gdrive copy needs the top-level `gdrive:` section (auth)', {
-      exitCode: ExitCode.USAGE,
+    const { ConfigError, ErrorCode } = await import('../../core/errors.js');
+    throw new ConfigError(ErrorCode.Config, 'a gdrive copy needs the top-level `gdrive:` section (auth)', {
       hint: 'add gdrive.auth to ssot.config.yaml (docs/drive-setup.md)',
     });
   }

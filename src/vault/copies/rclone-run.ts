@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { CredentialError, ErrorCode, ExitCode, RemoteError, SsotError } from '../../core/errors.js';
+import { ConfigError, CredentialError, ErrorCode, RemoteError, SsotError } from '../../core/errors.js';
 import { redactor } from '../../core/redact.js';
 
 /**
@@ -71,8 +71,7 @@ export async function rcloneOk(r: RcloneRunner, args: string[], target: RcloneTa
 }
 
 function notInstalled(r: RcloneRunner, t: RcloneTarget): SsotError {
-  return new SsotError(ErrorCode.Config, `${t.label}: rclone is not installed (no "${r.bin}" found)`, {
-    exitCode: ExitCode.USAGE,
+  return new ConfigError(ErrorCode.Config, `${t.label}: rclone is not installed (no "${r.bin}" found)`, {
     hint: 'install rclone 1.60 or newer (`apt install rclone`, `brew install rclone`), or point rclone.path in ssot.config.yaml at it',
   });
 }
@@ -90,8 +89,7 @@ export function rcloneError(res: RcloneResult, t: RcloneTarget, r: RcloneRunner)
   const said = lastLines(res.stderr);
   const cfg = r.config ? `the rclone config ${r.config}` : "rclone's default config (`rclone config file` shows where)";
   if (/didn't find section in config file|config file not found|NotFound.*section/i.test(res.stderr)) {
-    return new SsotError(ErrorCode.Config, `${t.label}: there is no rclone remote "${t.remoteName}" in ${cfg}`, {
-      exitCode: ExitCode.USAGE,
+    return new ConfigError(ErrorCode.Config, `${t.label}: there is no rclone remote "${t.remoteName}" in ${cfg}`, {
       hint: `\`rclone listremotes\` lists the remotes; add one with \`rclone config\`, or fix the copy's rclone.remote (and rclone.config)`,
     });
   }
@@ -101,8 +99,7 @@ export function rcloneError(res: RcloneResult, t: RcloneTarget, r: RcloneRunner)
     });
   }
   if (AUTH.test(res.stderr)) {
-    return new SsotError(ErrorCode.RemoteAuth, `${t.label}: the remote refused rclone's credentials (${said})`, {
-      exitCode: ExitCode.USAGE,
+    return new CredentialError(ErrorCode.RemoteAuth, `${t.label}: the remote refused rclone's credentials (${said})`, {
       hint: `renew them with \`rclone config reconnect ${t.remoteName}:\` (or fix user/pass with \`rclone config\`), then check with \`rclone lsd ${t.remoteName}:\``,
     });
   }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ErrorCode, ExitCode, SsotError } from '../../core/errors.js';
+import { ConfigError, ErrorCode, SsotError } from '../../core/errors.js';
 import { hashHex, sha256Hex } from '../../core/hash.js';
 import { CopyConflictError, type Copy, type CopyRead, type CopyVersion, type WriteInfo, type WriteResult } from './copy.js';
 import { rcloneError, rcloneOk, runRclone, type RcloneRunner, type RcloneTarget } from './rclone-run.js';
@@ -52,13 +52,12 @@ export class RcloneCopy implements Copy {
   constructor(opts: RcloneCopyOptions) {
     const colon = opts.remote.indexOf(':');
     if (colon < 1) {
-      throw new SsotError(ErrorCode.Config, `rclone copy: "${opts.remote}" is not an rclone remote and folder ("NAME:folder")`, {
-        exitCode: ExitCode.USAGE,
+      throw new ConfigError(ErrorCode.Config, `rclone copy: "${opts.remote}" is not an rclone remote and folder ("NAME:folder")`, {
         hint: 'write it as rclone does: "NAME:folder" (NAME from `rclone listremotes`)',
       });
     }
     if (!opts.name || /[/\\]/.test(opts.name)) {
-      throw new SsotError(ErrorCode.Config, `rclone copy: bad file name "${opts.name}"`, { exitCode: ExitCode.USAGE, hint: 'give a plain file name, without a folder part' });
+      throw new ConfigError(ErrorCode.Config, `rclone copy: bad file name "${opts.name}"`, { hint: 'give a plain file name, without a folder part' });
     }
     this.folder = opts.remote.replace(/\/+$/, '');
     this.name = opts.name;
@@ -143,8 +142,7 @@ export class RcloneCopy implements Copy {
   async readVersion(id: string): Promise<Uint8Array> {
     const meta = await this.learn();
     if (meta.backendType !== 's3') {
-      throw new SsotError(ErrorCode.NotFound, `${this.label} keeps no versions ssot can read (asked for "${id}")`, {
-        exitCode: ExitCode.USAGE,
+      throw new ConfigError(ErrorCode.NotFound, `${this.label} keeps no versions ssot can read (asked for "${id}")`, {
         hint: 'restore --from backup; for Drive, the native gdrive copy keeps revisions',
       });
     }

@@ -23,7 +23,7 @@
  * the steps in order; each rule's step lives in merge/.
  */
 import * as kdbxweb from './kdbxweb.js';
-import { ConflictError, ErrorCode, ExitCode, SsotError } from '../../core/errors.js';
+import { ConfigError, ConflictError, ErrorCode } from '../../core/errors.js';
 import { databaseDigest } from './canonical.js';
 import { rawKdbx, retire, type VaultDatabase } from './database.js';
 import { resolveContents } from './merge/content.js';
@@ -36,13 +36,12 @@ import { poolBinaries, rebuildTree, trimUnitedHistories } from './merge/tree.js'
 
 export type { MergeConflict, MergeReport } from './merge/report.js';
 
-export class NotSameDatabaseError extends SsotError {
+export class NotSameDatabaseError extends ConfigError {
   constructor(target: string, source: string) {
     super(
       ErrorCode.NotSameDatabase,
       `${source} and ${target} are not copies of the same database (their root groups differ); refusing to merge them`,
       {
-        exitCode: ExitCode.USAGE,
         hint: 'restore the wrong copy from a good one (`ssot vault restore NAME --from ...`), or delete that copy so the next sync recreates it from the primary',
       },
     );
