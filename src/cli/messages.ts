@@ -4,7 +4,7 @@ import type { ErrorJson, ExitCode } from '../core/errors.js';
  * What `--json` prints: one object per line, each one of the messages below,
  * with its `type` and the contract's version `v`. Scripts rely on these
  * shapes: docs/json.md documents them and schemas/json-messages.schema.json
- * checks them (test/cli/json-contract.test.ts runs every command). A command
+ * checks them (test/cli/json-contract.e2e.test.ts runs every command). A command
  * prints them only through Printer.emit, which takes nothing else.
  *
  * `v` is one number for the whole set: it goes up when a field is removed or

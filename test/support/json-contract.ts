@@ -8,7 +8,7 @@ import type { ValidateFunction } from 'ajv';
 /**
  * The JSON Schema of the `--json` messages (schemas/json-messages.schema.json),
  * compiled once: every test that reads a command's JSON lines checks them
- * against it (jsonLines in ./cli.ts), and test/cli/json-contract.test.ts runs
+ * against it (jsonLines in ./cli.ts), and test/cli/json-contract.e2e.test.ts runs
  * every command that prints them.
  */
 export const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas', 'json-messages.schema.json');
