@@ -76,7 +76,7 @@ function firstAlias(doc: Document, lines: LineCounter): { line?: number; column?
         if (isPair(a) && isScalar(a.key)) keys.push(String(a.key.value));
         else if (isSeq(a)) {
           const child = ancestry[i + 1] ?? node;
-          const at = a.items.indexOf(child as never);
+          const at = a.items.indexOf(child);
           if (at >= 0) keys.push(at);
         }
       }
@@ -110,7 +110,7 @@ function pickIssue(issues: readonly Issue[]): Issue {
     const depth = Math.max(...branch.map((sub) => sub.path.length + (sub.code === 'unrecognized_keys' ? 1 : 0)));
     if (depth > bestDepth) {
       bestDepth = depth;
-      best = branch.map((sub) => ({ ...sub, path: [...first.path, ...sub.path] }) as Issue);
+      best = branch.map((sub) => ({ ...sub, path: [...first.path, ...sub.path] }));
     }
   }
   if (!best || bestDepth < 2) return first;

@@ -62,7 +62,7 @@ export function parseFrontMatter(text: string): FrontMatter {
     throw new FrontMatterError((e as Error).message.split('\n')[0]!, 1, 1, 'other');
   }
   const blank = text.split('\n').length - file.content.split('\n').length;
-  return { data: (file.data ?? {}) as Record<string, unknown>, lines, body: '\n'.repeat(Math.max(0, blank)) + file.content };
+  return { data: file.data ?? {}, lines, body: '\n'.repeat(Math.max(0, blank)) + file.content };
 }
 
 /** A front matter block as it is written, in three parts that make the block: `---` line, YAML text, closing `---` line. */

@@ -6,7 +6,6 @@
  */
 
 /** Characters XML 1.0 does not allow at all (not even as references): dropped. */
-// eslint-disable-next-line no-control-regex
 const ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 export function escapeText(s: string): string {

@@ -89,7 +89,7 @@ function emoji(node: HastRoot | HastContent): void {
 function dropFootnoteLabel(tree: HastRoot): void {
   for (const n of tree.children) {
     if (n.type !== 'element' || n.tagName !== 'section' || n.properties['dataFootnotes'] === undefined) continue;
-    n.children = n.children.filter((c) => !(c.type === 'element' && (c as Element).properties['id'] === 'footnote-label'));
+    n.children = n.children.filter((c) => !(c.type === 'element' && c.properties['id'] === 'footnote-label'));
   }
 }
 

@@ -65,7 +65,7 @@ function breakHandler(state: State, node: Break): Element {
 
 function codeHandler(state: State, node: Code): SsotCode {
   const out: SsotCode = { type: 'ssotCode', value: node.value, ...(node.lang ? { lang: node.lang } : {}), ...(node.meta ? { meta: node.meta } : {}) };
-  state.patch(node, out as unknown as Element);
+  state.patch(node, out);
   return out;
 }
 
@@ -73,7 +73,7 @@ function blockquoteHandler(state: State, node: Blockquote): Element | SsotAlert 
   const alert = detectAlert(node);
   if (alert) {
     const out: SsotAlert = { type: 'ssotAlert', kind: alert.kind, children: state.wrap(state.all({ ...node, children: alert.children as Blockquote['children'] }), true) };
-    state.patch(node, out as unknown as Element);
+    state.patch(node, out);
     return out;
   }
   const result: Element = { type: 'element', tagName: 'blockquote', properties: {}, children: state.wrap(state.all(node), true) };

@@ -119,5 +119,5 @@ const ENTRY_ORDER = ['id', 'title', 'parent', 'version', 'hash', 'property', 'at
 function orderEntry(e: PageEntry): PageEntry {
   const out: Record<string, unknown> = {};
   for (const k of ENTRY_ORDER) if (e[k] !== undefined) out[k] = e[k];
-  return out as PageEntry;
+  return out;
 }

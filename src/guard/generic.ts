@@ -156,7 +156,7 @@ function parseAssignment(w: string, k: number, lineStart: number, lineEnd: numbe
   let nameStart = s;
   if (q !== w[e] && (w[e] === '"' || w[e] === "'")) {
     // a quoted name with spaces: "facebook access_token": …
-    const open = w.lastIndexOf(w[e]!, s - 1);
+    const open = w.lastIndexOf(w[e], s - 1);
     if (open >= 0 && s - open <= 40 && /^[\w .-]*$/.test(w.slice(open + 1, s))) {
       nameStart = open + 1;
       q = w[e];

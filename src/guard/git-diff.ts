@@ -101,7 +101,7 @@ export function parseDiff(buf: Buffer): { added: Map<string, Added>; binary: Set
     const lineNumbers = new Int32Array(lines);
     const parts: Buffer[] = [];
     for (let i = 0, k = 0; i < f.ranges.length; i += 4) {
-      parts.push(buf.subarray(f.ranges[i]!, f.ranges[i + 1]!));
+      parts.push(buf.subarray(f.ranges[i], f.ranges[i + 1]));
       for (let j = 0; j < f.ranges[i + 3]!; j++) lineNumbers[k++] = f.ranges[i + 2]! + j;
     }
     const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts);

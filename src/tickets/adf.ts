@@ -84,7 +84,7 @@ export function inlines(nodes: readonly PhrasingContent[], marks: AdfMark[] = []
         break;
       default:
         if ('value' in n && typeof n.value === 'string') push(n.value, marks);
-        else if ('children' in n) out.push(...inlines(n.children as PhrasingContent[], marks));
+        else if ('children' in n) out.push(...inlines(n.children, marks));
     }
   }
   return mergeTexts(out);
@@ -191,7 +191,7 @@ export function plain(nodes: readonly PhrasingContent[]): string {
   return nodes
     .map((n) => {
       if ('value' in n && typeof n.value === 'string') return n.value;
-      if ('children' in n) return plain(n.children as PhrasingContent[]);
+      if ('children' in n) return plain(n.children);
       return '';
     })
     .join('');

@@ -127,5 +127,5 @@ function refused(e: unknown): boolean {
 }
 
 export function commentDoc(text: string): AdfDoc {
-  return doc([paragraph(text) as AdfNode]);
+  return doc([paragraph(text)]);
 }

@@ -23,7 +23,7 @@ function ctx(extra: Partial<CredentialContext> = {}): CredentialContext {
 }
 
 function vault(password: VaultConfig['password']): VaultConfig {
-  return { name: 'empty', path: path.join(dir, 'x.kdbx'), ...(password ? { password } : {}), copies: [] } as unknown as VaultConfig;
+  return { name: 'empty', path: path.join(dir, 'x.kdbx'), ...(password ? { password } : {}), copies: [] };
 }
 
 async function rejects(p: Promise<unknown>): Promise<CredentialError> {

@@ -60,7 +60,7 @@ export function createSpecValidator(specFile = findSpec()): SpecValidator {
   const resolve = <T>(x: unknown): T => {
     let cur = x as Json;
     while (cur && typeof cur['$ref'] === 'string') {
-      const ref = (cur['$ref'] as string).replace(/^spec#\//, '').split('/');
+      const ref = cur['$ref'].replace(/^spec#\//, '').split('/');
       let node: unknown = spec;
       for (const r of ref) node = (node as Json)[r];
       cur = node as Json;

@@ -120,7 +120,7 @@ function serve(bin: string, args: string[], env: NodeJS.ProcessEnv, procs: Child
       p.kill('SIGKILL');
       reject(new Error(`rclone ${args[0]} ${args[1]} did not start: ${err}`));
     }, 15_000);
-    p.stderr!.on('data', (d: Buffer) => {
+    p.stderr.on('data', (d: Buffer) => {
       err += d.toString();
       const m = ready.exec(err);
       if (m) {

@@ -177,7 +177,7 @@ describe('ssot sync removes the temp files of a killed write', () => {
       await writeFileAtomic(process.argv[1], Buffer.alloc(4096, 7));
     `;
     const child = spawn(process.execPath, ['--input-type=module', '-e', script, ws.usbCopy], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('in fsync') && resolve()));
+    await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('in fsync') && resolve()));
     child.kill('SIGKILL');
     await new Promise((r) => child.on('close', r));
     const left = (await fs.readdir(ws.usb)).filter((n) => n.startsWith('.chronos.kdbx.'));

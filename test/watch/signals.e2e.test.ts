@@ -44,8 +44,8 @@ function spawnNode(args: string[], env: NodeJS.ProcessEnv = {}): Spawned {
   const proc = spawn(process.execPath, args, { cwd: dir, env: { ...process.env, XDG_STATE_HOME: path.join(dir, 'state'), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child = proc;
   let out = '';
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => proc.on('exit', (code, signal) => r({ code, signal })));
   return {
     proc,

@@ -72,8 +72,8 @@ watch:
 function startWatch(ws: { dir: string; env: NodeJS.ProcessEnv }): ChildProcess & { output: () => string } {
   const c = spawn(process.execPath, [BIN, 'watch', '--json'], { cwd: ws.dir, env: { ...process.env, ...ws.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  c.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  c.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  c.stderr.on('data', (d: Buffer) => (out += d.toString()));
   children.push(c);
   return Object.assign(c, { output: () => out });
 }

@@ -140,7 +140,7 @@ export class Blocks {
   /** A list item's content: an empty item still needs a paragraph for its checkbox. */
   private itemBlocks(nodes: readonly XNode[]): ListItem['children'] {
     const b = this.blocks(nodes);
-    return b.length > 0 ? (b as ListItem['children']) : [{ type: 'paragraph', children: [] }];
+    return b.length > 0 ? b : [{ type: 'paragraph', children: [] }];
   }
 
   private table(el: XElement): Block {
@@ -185,7 +185,7 @@ export class Blocks {
     const definitions = items.map((li, i): FootnoteDefinition => {
       const id = ids[i]!.slice(3);
       const body = dropBackrefs(li.children.filter((c) => anchorName(c) !== ids[i]));
-      return { type: 'footnoteDefinition', identifier: id, label: id, children: this.blocks(body) as FootnoteDefinition['children'] };
+      return { type: 'footnoteDefinition', identifier: id, label: id, children: this.blocks(body) };
     });
     return { rest: nodes.slice(0, nodes.indexOf(hr)), definitions };
   }
@@ -246,7 +246,7 @@ function simpleTable(el: XElement): SimpleTable | undefined {
 
 /** A table cell is one line: its line breaks are written as `<br>`. */
 function breaksAsHtml(nodes: PhrasingContent[]): PhrasingContent[] {
-  return nodes.map((n) => (n.type === 'break' ? html('<br>') : 'children' in n ? ({ ...n, children: breaksAsHtml(n.children as PhrasingContent[]) } as PhrasingContent) : n));
+  return nodes.map((n) => (n.type === 'break' ? html('<br>') : 'children' in n ? ({ ...n, children: breaksAsHtml(n.children) }) : n));
 }
 
 /** Leading and trailing spaces of a paragraph are not markdown: dropped. */

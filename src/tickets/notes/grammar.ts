@@ -23,7 +23,7 @@ export function parseNote(text: string, opts: ParseOptions): ParsedNote {
   const project = fm.project ?? opts.project;
   const ctx = new NoteContext(text, opts, project);
   for (const p of fm.problems) ctx.problem(p.line, p.message);
-  const tree = unified().use(remarkParse).use(remarkGfm).parse(fm.body) as Root;
+  const tree = unified().use(remarkParse).use(remarkGfm).parse(fm.body);
   new NoteWalker(ctx).walk(tree);
   const items = collectItems(ctx.mentions, opts.rel);
   if (ctx.problems.length) throw new NoteParseError([...ctx.problems].sort((a, b) => a.line - b.line));

@@ -11,5 +11,5 @@ export function parseXml(xml: string): Document {
   };
   const doc = new DOMParser({ errorHandler: { warning: fail, error: fail, fatalError: fail } }).parseFromString(xml, 'application/xml');
   if (!doc.documentElement) fail('no root element');
-  return doc as unknown as Document;
+  return doc;
 }

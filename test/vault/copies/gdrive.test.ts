@@ -60,7 +60,7 @@ describe('DriveCopy against the Drive v3 stand-in', () => {
     const r = await copy.read();
     expect(r!.rev).toBe(rev);
     expect(state.value.fileId).not.toBe('gone-file-id');
-    expect(drive.file(state.value.fileId!)!.name).toBe('chronos.kdbx');
+    expect(drive.file(state.value.fileId)!.name).toBe('chronos.kdbx');
   });
 
   it('429 and 500 are retried with backoff, honouring Retry-After', async () => {

@@ -35,13 +35,13 @@ export interface ConfluenceState {
   titleTaken(spaceId: string, title: string, except?: string): StoredPage | undefined;
   spaceById(id: string): Space | undefined;
   /** A current page, unless it was created so recently that it still answers 404. */
-  livePage(id: string): StoredPage | undefined;
+  livePage: (id: string) => StoredPage | undefined;
   /** Counts one of the 404s a page answers just after its create (eventual consistency). */
   notYet(id: string): boolean;
   /** The next requests touching this new page answer 404 (`notFoundAfterCreate`). */
   hideForAWhile(id: string): void;
   pageJson(p: StoredPage, bodyFormat?: string | null): Record<string, unknown>;
-  propJson(x: StoredProperty): Record<string, unknown>;
+  propJson: (x: StoredProperty) => Record<string, unknown>;
 }
 
 export function createConfluenceState(opts: StandInOptions): ConfluenceState {
@@ -78,7 +78,7 @@ export function createConfluenceState(opts: StandInOptions): ConfluenceState {
       pendingNotFound.set(id, n - 1);
       return true;
     },
-    livePage(id) {
+    livePage: (id) => {
       const p = pages.get(id);
       return p && p.status === 'current' && !st.notYet(id) ? p : undefined;
     },

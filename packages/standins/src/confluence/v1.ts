@@ -64,7 +64,7 @@ export function addV1Routes(router: ConfluenceRouter, st: ConfluenceState): void
     if (list.length === 0 || list.some((l) => typeof l.name !== 'string' || /\s/.test(l.name))) return err(400, 'Invalid label');
     const map = st.labels.get(pg.id) ?? new Map<string, string>();
     st.labels.set(pg.id, map);
-    for (const l of list) if (!map.has(l.name!)) map.set(l.name!, st.newId());
+    for (const { name } of list) if (name !== undefined && !map.has(name)) map.set(name, st.newId());
     return { status: 200, json: { results: [...map.entries()].map(([name, lid]) => ({ prefix: 'global', name, id: lid, label: name })), start: 0, limit: 200, size: map.size, _links: {} } };
   }
 
@@ -74,11 +74,13 @@ export function addV1Routes(router: ConfluenceRouter, st: ConfluenceState): void
     if (list.length > 300) return err(413, 'at most 300 pages can be archived in one request');
     if (list.length > 1 && st.opts.singlePageArchive !== false) return err(400, 'You are not entitled to bulk archiving: archive one page at a time');
     const ids = list.map((x) => String(x.id));
+    const found: StoredPage[] = [];
     for (const id of ids) {
       const pg = st.pages.get(id);
       if (!pg || pg.status !== 'current') return err(400, `Content ${id} is not a current page, so it cannot be archived`);
+      found.push(pg);
     }
-    for (const id of ids) st.pages.get(id)!.status = 'archived';
+    for (const pg of found) pg.status = 'archived';
     const task = st.newId();
     tasks.set(task, { left: st.opts.archiveSteps ?? 1, started: Date.now() });
     return { status: 202, json: { id: task, links: { status: `${V1}/longtask/${task}` } } };
@@ -106,20 +108,20 @@ export function addV1Routes(router: ConfluenceRouter, st: ConfluenceState): void
 
   router
     .on('GET', `${V1}/content/{id:\\d+}/child/attachment`, (_ctx, { id }) => {
-      const pg = livePage(id!);
+      const pg = livePage(id);
       if (!pg) return err(404, 'Content not found');
       const list = [...(st.atts.get(pg.id)?.values() ?? [])];
       return { status: 200, json: { results: list.map((a) => attJson(pg, a)), start: 0, limit: 50, size: list.length, _links: {} } };
     })
-    .on('PUT', `${V1}/content/{id:\\d+}/child/attachment`, (c, { id }) => upload(id!, 'PUT', c.raw, c.contentType, c.headers))
-    .on('POST', `${V1}/content/{id:\\d+}/child/attachment`, (c, { id }) => upload(id!, 'POST', c.raw, c.contentType, c.headers))
-    .on('POST', `${V1}/content/{id:\\d+}/label`, (c, { id }) => addLabels(id!, c.body, c.headers))
+    .on('PUT', `${V1}/content/{id:\\d+}/child/attachment`, (c, { id }) => upload(id, 'PUT', c.raw, c.contentType, c.headers))
+    .on('POST', `${V1}/content/{id:\\d+}/child/attachment`, (c, { id }) => upload(id, 'POST', c.raw, c.contentType, c.headers))
+    .on('POST', `${V1}/content/{id:\\d+}/label`, (c, { id }) => addLabels(id, c.body, c.headers))
     .on('DELETE', `${V1}/content/{id:\\d+}/label/{name}`, (_ctx, { id, name }) => {
-      const pg = livePage(id!);
+      const pg = livePage(id);
       if (!pg) return err(404, 'Content not found');
-      st.labels.get(pg.id)?.delete(name!);
+      st.labels.get(pg.id)?.delete(name);
       return { status: 204 };
     })
     .on('POST', `${V1}/content/archive`, (c) => archive(c.body))
-    .on('GET', `${V1}/longtask/{id}`, (_ctx, { id }) => longTask(id!));
+    .on('GET', `${V1}/longtask/{id}`, (_ctx, { id }) => longTask(id));
 }

@@ -33,19 +33,19 @@ export function addV2Routes(router: ConfluenceRouter, st: ConfluenceState): void
     .on('POST', `${V2}/pages`, ({ body }) => createPage(st, body as PageBody | undefined))
     .on('GET', `${V2}/pages/{id:\\d+}`, ({ q }, { id }) => {
       // Archived pages can still be read.
-      const pg = st.pages.get(id!)?.status === 'archived' ? st.pages.get(id!) : st.livePage(id!);
+      const pg = st.pages.get(id)?.status === 'archived' ? st.pages.get(id) : st.livePage(id);
       return pg ? { status: 200, json: st.pageJson(pg, q.get('body-format')) } : err(404, `Cannot find page ${id}`);
     })
-    .on('PUT', `${V2}/pages/{id:\\d+}`, ({ body }, { id }) => updatePage(st, id!, body as PageBody | undefined))
-    .on('GET', `${V2}/pages/{id:\\d+}/properties`, ({ q }, { id }) => listProperties(st, id!, q))
-    .on('POST', `${V2}/pages/{id:\\d+}/properties`, ({ body }, { id }) => createProperty(st, id!, body))
+    .on('PUT', `${V2}/pages/{id:\\d+}`, ({ body }, { id }) => updatePage(st, id, body as PageBody | undefined))
+    .on('GET', `${V2}/pages/{id:\\d+}/properties`, ({ q }, { id }) => listProperties(st, id, q))
+    .on('POST', `${V2}/pages/{id:\\d+}/properties`, ({ body }, { id }) => createProperty(st, id, body))
     .on('GET', `${V2}/pages/{id:\\d+}/properties/{pid:\\d+}`, (_ctx, { id, pid }) => {
-      const prop = findProperty(st, id!, pid!);
+      const prop = findProperty(st, id, pid);
       return prop ? { status: 200, json: st.propJson(prop) } : err(404, 'Property not found');
     })
-    .on('PUT', `${V2}/pages/{id:\\d+}/properties/{pid:\\d+}`, ({ body }, { id, pid }) => updateProperty(st, id!, pid!, body))
+    .on('PUT', `${V2}/pages/{id:\\d+}/properties/{pid:\\d+}`, ({ body }, { id, pid }) => updateProperty(st, id, pid, body))
     .on('GET', `${V2}/pages/{id:\\d+}/labels`, (_ctx, { id }) => {
-      const pg = st.livePage(id!);
+      const pg = st.livePage(id);
       if (!pg) return err(404, 'Page not found');
       const l = [...(st.labels.get(pg.id)?.entries() ?? [])];
       return { status: 200, json: { results: l.map(([name, lid]) => ({ id: lid, name, prefix: 'global' })), _links: {} } };
@@ -73,7 +73,8 @@ function listPages(st: ConfluenceState, q: URLSearchParams): Reply {
   if (spaceIds.length > 0) list = list.filter((x) => spaceIds.includes(x.spaceId));
   list = list.filter((x) => (statuses.length > 0 ? statuses : ['current', 'archived']).includes(x.status));
   if (title !== null) list = list.filter((x) => x.title === title);
-  const start = q.get('cursor') ? Number(Buffer.from(q.get('cursor')!, 'base64url').toString()) : 0;
+  const cursor = q.get('cursor');
+  const start = cursor ? Number(Buffer.from(cursor, 'base64url').toString()) : 0;
   const slice = list.slice(start, start + limit);
   const more = start + limit < list.length;
   const next = more ? `${V2}/pages?${withCursor(q, Buffer.from(String(start + limit)).toString('base64url'))}` : undefined;

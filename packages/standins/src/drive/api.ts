@@ -33,9 +33,9 @@ export function driveApi(store: DriveStore, o: { maxUpload: number; maxPageSize:
     .on('POST', '/upload/drive/v3/files', (r) => upload(undefined, r))
     .on('PUT', '/upload/drive/v3/files', (r) => resumablePut(r.q, r.body))
     .on(['PATCH', 'PUT'], '/upload/drive/v3/files/{id}', (r, { id }) => upload(id, r))
-    .on(['GET', 'PATCH', 'DELETE'], '/drive/v3/files/{id}', (r, { id }) => fileRoute(store.get(id!, r.viewer), r))
-    .on('GET', '/drive/v3/files/{id}/revisions', (r, { id }) => listRevisions(store.get(id!, r.viewer), r.q))
-    .on('GET', '/drive/v3/files/{id}/revisions/{rev}', (r, { id, rev }) => getRevision(store.get(id!, r.viewer), rev!, r.q));
+    .on(['GET', 'PATCH', 'DELETE'], '/drive/v3/files/{id}', (r, { id }) => fileRoute(store.get(id, r.viewer), r))
+    .on('GET', '/drive/v3/files/{id}/revisions', (r, { id }) => listRevisions(store.get(id, r.viewer), r.q))
+    .on('GET', '/drive/v3/files/{id}/revisions/{rev}', (r, { id, rev }) => getRevision(store.get(id, r.viewer), rev, r.q));
 
   function route(r: ApiRequest): Reply {
     const handler = router.match(r.method, r.path);
@@ -86,8 +86,9 @@ export function driveApi(store: DriveStore, o: { maxUpload: number; maxPageSize:
     if (typeof meta['trashed'] === 'boolean') f.trashed = meta['trashed'];
     if (meta['appProperties'] && typeof meta['appProperties'] === 'object') {
       for (const [k, v] of Object.entries(meta['appProperties'] as Record<string, unknown>)) {
-        if (v === null) delete f.appProperties[k];
-        else f.appProperties[k] = String(v);
+        // Drive's own rule: a null value removes the property, any other is stored as its string.
+        if (v === null) f.appProperties = Object.fromEntries(Object.entries(f.appProperties).filter(([name]) => name !== k));
+        else f.appProperties[k] = typeof v === 'string' ? v : JSON.stringify(v);
       }
     }
     if (meta['parents'] !== undefined) throw new HttpError(403, 'fieldNotWritable', 'The resource body includes fields which are not directly writable.');
@@ -106,10 +107,11 @@ export function driveApi(store: DriveStore, o: { maxUpload: number; maxPageSize:
     if (type === 'media') {
       data = r.body;
     } else if (type === 'multipart') {
-      const parts = parseMultipart(String(r.headers['content-type'] ?? ''), r.body);
-      if (parts.length !== 2) throw new HttpError(400, 'badContent', 'Multipart upload needs exactly two parts: metadata and media.');
-      meta = parseJsonBody(parts[0]!.body);
-      data = parts[1]!.body;
+      const parts = parseMultipart(r.headers['content-type'] ?? '', r.body);
+      const [metaPart, mediaPart, ...more] = parts;
+      if (!metaPart || !mediaPart || more.length > 0) throw new HttpError(400, 'badContent', 'Multipart upload needs exactly two parts: metadata and media.');
+      meta = parseJsonBody(metaPart.body);
+      data = mediaPart.body;
     } else if (type === 'resumable') {
       const id = randomId(24);
       if (fileId) store.get(fileId, r.viewer);
@@ -128,7 +130,7 @@ export function driveApi(store: DriveStore, o: { maxUpload: number; maxPageSize:
       f = store.get(fileId, viewer);
       applyMeta(f, meta, q, viewer);
     } else {
-      f = store.make(meta as { name?: string; mimeType?: string; parents?: string[] }, viewer.clientId, viewer);
+      f = store.make(meta, viewer.clientId, viewer);
     }
     store.addRevision(f, data, 'client');
     return f;

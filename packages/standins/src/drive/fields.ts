@@ -21,7 +21,7 @@ function parseFields(text: string): Selector {
     for (;;) {
       while (text[i] === ' ') i++;
       let name = '';
-      while (i < text.length && /[A-Za-z0-9_*/]/.test(text[i]!)) name += text[i++];
+      for (let c = text[i]; c !== undefined && /[A-Za-z0-9_*/]/.test(c); c = text[++i]) name += c;
       if (!name) throw invalid(text);
       let sub: Selector | null = null;
       if (text[i] === '(') {
@@ -31,9 +31,9 @@ function parseFields(text: string): Selector {
         i++;
       }
       // a/b is the same as a(b)
-      const [head, ...rest] = name.split('/');
+      const [head = '', ...rest] = name.split('/');
       if (rest.length > 0) sub = parseFields(rest.join('/') + (sub ? `(${[...sub.keys()].join(',')})` : ''));
-      sel.set(head!, sub);
+      sel.set(head, sub);
       while (text[i] === ' ') i++;
       if (text[i] !== ',') return sel;
       i++;
@@ -50,7 +50,7 @@ function applySelector(value: Record<string, unknown>, sel: Selector | null): Re
   for (const [k, sub] of sel) {
     if (!(k in value)) continue;
     const v = value[k];
-    if (sub && Array.isArray(v)) out[k] = v.map((x) => (x && typeof x === 'object' ? applySelector(x as Record<string, unknown>, sub) : x));
+    if (sub && Array.isArray(v)) out[k] = v.map((x: unknown) => (x && typeof x === 'object' ? applySelector(x as Record<string, unknown>, sub) : x));
     else if (sub && v && typeof v === 'object') out[k] = applySelector(v as Record<string, unknown>, sub);
     else out[k] = v;
   }

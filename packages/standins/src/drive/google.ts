@@ -75,7 +75,7 @@ export function parseJsonBody(body: Buffer): Record<string, unknown> {
 export function parseMultipart(contentType: string, body: Buffer): Array<{ headers: string; body: Buffer }> {
   const m = /boundary="?([^";]+)"?/i.exec(contentType);
   if (!/^multipart\/related/i.test(contentType) || !m) throw new HttpError(400, 'badContent', 'Expected multipart/related with a boundary.');
-  const delim = Buffer.from(`--${m[1]}`);
+  const delim = Buffer.from(`--${m[1] ?? ''}`);
   const parts: Array<{ headers: string; body: Buffer }> = [];
   let pos = body.indexOf(delim);
   if (pos < 0) throw new HttpError(400, 'badContent', 'Malformed multipart body.');
@@ -96,7 +96,7 @@ export function parseMultipart(contentType: string, body: Buffer): Array<{ heade
 
 export function clampPageSize(v: string | null, def: number, max: number, cap?: number): number {
   const n = v === null ? def : Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new HttpError(400, 'invalid', `Invalid value for pageSize: ${v}`, { location: 'pageSize', locationType: 'parameter' });
+  if (!Number.isInteger(n) || n < 1) throw new HttpError(400, 'invalid', `Invalid value for pageSize: ${String(v)}`, { location: 'pageSize', locationType: 'parameter' });
   return Math.min(n, max, cap ?? Infinity);
 }
 

@@ -157,7 +157,7 @@ function logRequests(res: ServerResponse, log: RequestLogEntry[], entry: Omit<Re
   res.writeHead = ((code: number, ...rest: unknown[]) => {
     status = code;
     return (origWriteHead as (...a: unknown[]) => ServerResponse)(code, ...rest);
-  }) as typeof res.writeHead;
+  });
   res.on('finish', () => log.push({ ...entry, status }));
   res.on('close', () => {
     if (!res.writableFinished) log.push({ ...entry, status: 0 });

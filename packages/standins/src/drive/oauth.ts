@@ -98,7 +98,7 @@ export function createGoogleOAuth(clients: readonly OAuthClientSpec[], now: () =
     } else {
       const code = `4/0standin-${randomId(40)}`;
       const challenge = q.get('code_challenge');
-      codes.set(code, { clientId: c.clientId, redirectUri: redirect, scope, ...(challenge ? { challenge, method: method! } : {}), expires: now() + CODE_TTL_MS });
+      codes.set(code, { clientId: c.clientId, redirectUri: redirect, scope, ...(challenge && method ? { challenge, method } : {}), expires: now() + CODE_TTL_MS });
       back.searchParams.set('code', code);
       back.searchParams.set('scope', SCOPE_PREFIX + scope);
     }

@@ -55,8 +55,8 @@ export class Scripts<T> {
   /** The first script matching the request (and `which`), counted as used. */
   take(r: RequestKey, which: (item: T) => boolean = () => true): T | undefined {
     const i = this.entries.findIndex((e) => which(e.item) && matchesRequest(e.match, r, this.pathContains));
-    if (i < 0) return undefined;
-    const e = this.entries[i]!;
+    const e = this.entries[i];
+    if (!e) return undefined;
     if (--e.left <= 0) this.entries.splice(i, 1);
     return e.item;
   }

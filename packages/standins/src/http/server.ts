@@ -26,7 +26,7 @@ export interface StandInServer {
   /** `http://host:port`, no trailing slash. */
   origin: string;
   port: number;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 export interface ServerOptions {

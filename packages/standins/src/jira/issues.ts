@@ -36,20 +36,20 @@ export function addIssueRoutes(router: JiraRouter, st: JiraState): void {
       json: { accountId: '5b10a2844c20165700ede21g', emailAddress: st.email, displayName: 'Dev', active: true, self: `${st.base}${API}/user?accountId=5b10a2844c20165700ede21g` },
     }))
     .on('GET', `${API}/project/{key}`, (_c, { key }) =>
-      st.projects.some((x) => x.key === key) ? { status: 200, json: st.projectJson(key!) } : { status: 404, json: errorBody([`No project could be found with key '${key}'.`]) },
+      st.projects.some((x) => x.key === key) ? { status: 200, json: st.projectJson(key) } : { status: 404, json: errorBody([`No project could be found with key '${key}'.`]) },
     )
     .on('POST', `${API}/issue`, ({ body }) => createIssue(st, body))
     .on('GET', `${API}/issue/{id}`, ({ query }, { id }) =>
-      withIssue(id!, (i) => {
+      withIssue(id, (i) => {
         const wanted = query.getAll('fields').flatMap((v) => v.split(',')).filter(Boolean);
         return { status: 200, json: st.issueJson(i, wanted.length ? wanted : ['*navigable']) };
       }),
     )
-    .on('PUT', `${API}/issue/{id}`, ({ body }, { id }) => withIssue(id!, (i) => editIssue(st, i, body)))
-    .on('GET', `${API}/issue/{id}/transitions`, (_c, { id }) => withIssue(id!, (i) => listTransitions(st, i)))
-    .on('POST', `${API}/issue/{id}/transitions`, ({ body }, { id }) => withIssue(id!, (i) => transition(st, i, body)))
-    .on('GET', `${API}/issue/{id}/comment`, ({ query }, { id }) => withIssue(id!, (i) => listComments(st, i, query)))
-    .on('POST', `${API}/issue/{id}/comment`, ({ body }, { id }) => withIssue(id!, (i) => addComment(st, i, body)));
+    .on('PUT', `${API}/issue/{id}`, ({ body }, { id }) => withIssue(id, (i) => editIssue(st, i, body)))
+    .on('GET', `${API}/issue/{id}/transitions`, (_c, { id }) => withIssue(id, (i) => listTransitions(st, i)))
+    .on('POST', `${API}/issue/{id}/transitions`, ({ body }, { id }) => withIssue(id, (i) => transition(st, i, body)))
+    .on('GET', `${API}/issue/{id}/comment`, ({ query }, { id }) => withIssue(id, (i) => listComments(st, i, query)))
+    .on('POST', `${API}/issue/{id}/comment`, ({ body }, { id }) => withIssue(id, (i) => addComment(st, i, body)));
 }
 
 function createIssue(st: JiraState, body: unknown): Reply {

@@ -39,8 +39,9 @@ export function parseJql(jql: string): { match: (i: StandInIssue) => boolean; de
     const eq = /^\s*(project|key|labels)\s*=\s*("[^"]*"|'[^']*'|[^\s()]+)\s*$/i.exec(c);
     const inn = /^\s*(project|key|labels)\s+in\s*\(([^)]*)\)\s*$/i.exec(c);
     if (!eq && !inn) return { error: `Error in the JQL Query: the stand-in cannot read "${c.trim()}".` };
-    const field = (eq ?? inn)![1]!.toLowerCase();
-    const values = eq ? [unquote(eq[2]!)] : inn![2]!.split(',').map(unquote).filter(Boolean);
+    const [, name = '', list = ''] = eq ?? inn ?? [];
+    const field = name.toLowerCase();
+    const values = eq ? [unquote(list)] : list.split(',').map(unquote).filter(Boolean);
     if (field === 'project') tests.push((i) => values.includes(i.project));
     else if (field === 'key') tests.push((i) => values.includes(i.key));
     else tests.push((i) => i.labels.some((l) => values.includes(l)));

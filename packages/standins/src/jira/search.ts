@@ -15,12 +15,17 @@ export function addSearchRoutes(router: JiraRouter, st: JiraState): void {
     .on('GET', '/rest/api/3/search/jql', ({ query }) => search(st, { ...Object.fromEntries(query), fields: query.getAll('fields').join(',') }, true));
 }
 
+/** A query parameter's value; the GET form carries only strings. */
+function text(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
 function search(st: JiraState, b: Record<string, unknown>, isGet: boolean): Reply {
   const jql = typeof b['jql'] === 'string' ? b['jql'] : '';
   const parsed = parseJql(jql);
   if ('error' in parsed) return { status: 400, json: errorBody([parsed.error]) };
   const reconcile = new Set(
-    (isGet ? String(b['reconcileIssues'] ?? '').split(',') : ((b['reconcileIssues'] as unknown[] | undefined) ?? [])).map((x) => String(x)).filter(Boolean),
+    (isGet ? text(b['reconcileIssues']).split(',') : ((b['reconcileIssues'] as unknown[] | undefined) ?? [])).map((x) => String(x)).filter(Boolean),
   );
   const now = Date.now();
   const hits = [...st.issues.values()]
@@ -29,12 +34,12 @@ function search(st: JiraState, b: Record<string, unknown>, isGet: boolean): Repl
   const max = Math.max(1, Math.min(Number(b['maxResults'] ?? 50), st.maxPage));
   let offset = 0;
   if (b['nextPageToken'] !== undefined) {
-    const decoded = decodeToken(String(b['nextPageToken']), jql);
+    const decoded = decodeToken(text(b['nextPageToken']), jql);
     if (decoded === undefined) return { status: 400, json: errorBody(['The provided next page token is invalid or expired.']) };
     offset = decoded;
   }
   const page = hits.slice(offset, offset + max);
-  const wantedRaw = isGet ? String(b['fields'] ?? '').split(',').filter(Boolean) : ((b['fields'] as string[] | undefined) ?? []);
+  const wantedRaw = isGet ? text(b['fields']).split(',').filter(Boolean) : ((b['fields'] as string[] | undefined) ?? []);
   const wanted = wantedRaw.length ? wantedRaw : ['id'];
   const more = offset + max < hits.length;
   return {

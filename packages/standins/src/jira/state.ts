@@ -46,7 +46,8 @@ export function createJiraState(opts: JiraStandInOptions): JiraState {
     email: opts.email ?? 'dev@example.com',
     base: '',
     newIssue(p) {
-      const project = p.project ?? st.projects[0]!.key;
+      const project = p.project ?? st.projects[0]?.key;
+      if (project === undefined) throw new Error('the Jira stand-in has no project to create an issue in');
       const n = (counters.get(project) ?? 0) + 1;
       counters.set(project, n);
       const i = issueRecord(p, String(nextId++), project, n);
@@ -62,7 +63,9 @@ export function createJiraState(opts: JiraStandInOptions): JiraState {
     statusJson: (id) => statusJson(st.base, id),
     projectJson(key) {
       const i = st.projects.findIndex((p) => p.key === key);
-      return { self: `${st.base}/rest/api/3/project/${10000 + i}`, id: String(10000 + i), key, name: st.projects[i]!.name, projectTypeKey: 'software', simplified: false };
+      const project = st.projects[i];
+      if (!project) throw new Error(`the Jira stand-in has no project ${key}`);
+      return { self: `${st.base}/rest/api/3/project/${10000 + i}`, id: String(10000 + i), key, name: project.name, projectTypeKey: 'software', simplified: false };
     },
     issueJson: (i, wanted) => issueJson(st, i, wanted),
   };
@@ -87,7 +90,8 @@ function issueRecord(p: NewIssue, id: string, project: string, n: number): Stand
 }
 
 function statusJson(base: string, id: string): Record<string, unknown> {
-  const s = STATUSES.find((x) => x.id === id)!;
+  const s = STATUSES.find((x) => x.id === id);
+  if (!s) throw new Error(`the Jira stand-in's workflow has no status ${id}`);
   const c = CATEGORY[s.category];
   return {
     self: `${base}/rest/api/3/status/${s.id}`,

@@ -19,7 +19,7 @@ function copyValue(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(copyValue);
   const proto = Object.getPrototypeOf(v) as object | null;
   const out = proto === Object.prototype || proto === null ? {} : (Object.create(proto) as Record<string, unknown>);
-  for (const [k, x] of Object.entries(v)) (out as Record<string, unknown>)[k] = copyValue(x);
+  for (const [k, x] of Object.entries(v)) out[k] = copyValue(x);
   return out;
 }
 
