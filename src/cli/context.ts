@@ -37,7 +37,7 @@ export function createContext(opts: GlobalOptions, out: Printer): CommandContext
     out,
     cwd: process.cwd(),
     env: process.env,
-    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    interactive: process.stdin.isTTY && process.stdout.isTTY,
     maybeConfig,
     async config() {
       const c = await maybeConfig();

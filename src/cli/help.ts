@@ -86,7 +86,7 @@ export const HELP: Record<string, HelpExtra> = {
 /** The command path of `cmd` without the program name: "vault verify". */
 export function commandPath(cmd: Command): string {
   const names: string[] = [];
-  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  for (let c: Command = cmd; c.parent; c = c.parent) names.unshift(c.name());
   return names.join(' ');
 }
 

@@ -64,8 +64,9 @@ export function createPrinter(o: PrinterOptions): Printer {
     },
     table(rows) {
       if (o.json || o.quiet || rows.length === 0) return;
-      const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-      for (const r of rows) write(stdout, r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+      const columns = Math.max(...rows.map((r) => r.length));
+      const widths = Array.from({ length: columns }, (_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+      for (const r of rows) write(stdout, r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
     },
   };
 }

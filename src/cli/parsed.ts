@@ -44,8 +44,7 @@ export class Parsed {
 
   /** An optional positional argument (`[name]`), when given. */
   optionalArg(i: number): string | undefined {
-    const a = this.args[i];
-    return a === undefined ? undefined : String(a);
+    return this.args[i] === undefined ? undefined : this.arg(i);
   }
 
   /** A variadic argument (`[paths...]`): the words given, none when absent. */

@@ -16,7 +16,7 @@ import { Parsed } from './parsed.js';
 const VERSION = '0.1.0';
 
 /** A command's run function, as its module exports it. */
-type Run<O> = (ctx: CommandContext, opts: O) => Promise<number | void>;
+type Run<O> = (ctx: CommandContext, opts: O) => Promise<number> | Promise<void>;
 
 /**
  * What a command needs besides its name: its module's run function, its
@@ -25,7 +25,7 @@ type Run<O> = (ctx: CommandContext, opts: O) => Promise<number | void>;
  */
 type Spec<O> =
   | { load: () => Promise<Run<O>>; options?: (c: Command) => void; read: (p: Parsed) => O }
-  | { load: () => Promise<(ctx: CommandContext) => Promise<number | void>>; options?: (c: Command) => void };
+  | { load: () => Promise<(ctx: CommandContext) => Promise<number> | Promise<void>>; options?: (c: Command) => void };
 
 type Define = <O>(parent: Command, spec: string, description: string, s: Spec<O>) => Command;
 

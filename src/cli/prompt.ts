@@ -8,7 +8,8 @@ export async function promptHidden(question: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const rl = createInterface({ input: stdin, terminal: true, output: undefined });
     const wasRaw = stdin.isRaw;
-    stdin.setRawMode?.(true);
+    // Only a terminal has a raw mode (the type says every stdin has one; a pipe has not).
+    if (stdin.isTTY) stdin.setRawMode(true);
     let value = '';
     const onData = (buf: Buffer): void => {
       for (const ch of buf.toString('utf8')) {
@@ -28,7 +29,7 @@ export async function promptHidden(question: string): Promise<string> {
     };
     const done = (): void => {
       stdin.off('data', onData);
-      stdin.setRawMode?.(wasRaw);
+      if (stdin.isTTY) stdin.setRawMode(wasRaw);
       rl.close();
       stderr.write('\n');
     };

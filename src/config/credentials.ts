@@ -147,7 +147,7 @@ export function assertStorable(ref: CredentialRef, ctx: CredentialContext, key: 
   if ('keyring' in ref || 'file' in ref) return;
   throw new CredentialError(ErrorCode.Credential, `${key} is ${describeRef(ref)}: ssot cannot store a value there`, {
     place: { file: ctx.configFile, path: key },
-    hint: `point it at the keyring or a file, e.g. ${key.split('.').pop()}: { keyring: "ssot/gdrive" }`,
+    hint: `point it at the keyring or a file, e.g. ${key.slice(key.lastIndexOf('.') + 1)}: { keyring: "ssot/gdrive" }`,
   });
 }
 

@@ -30,10 +30,10 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
 export function parseConfig(text: string, file: string): LoadedConfig {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const err = doc.errors[0]!;
+  const [err] = doc.errors;
+  if (err) {
     const pos = lines.linePos(err.pos[0]);
-    throw new InputError(ErrorCode.Config, `not valid YAML: ${err.message.split('\n')[0]}`, { file, line: pos.line, column: pos.col });
+    throw new InputError(ErrorCode.Config, `not valid YAML: ${err.message.replace(/\n[\s\S]*/, '')}`, { file, line: pos.line, column: pos.col });
   }
   const raw = toPlain(doc, lines, file);
   const result = configSchema.safeParse(raw);
@@ -102,7 +102,8 @@ type Issue = z.core.$ZodIssue;
  * key beside it.
  */
 function pickIssue(issues: readonly Issue[]): Issue {
-  const first = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]!;
+  const first = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
+  if (!first) throw new Error('the config schema failed without naming an issue');
   if (first.code !== 'invalid_union') return first;
   let best: Issue[] | undefined;
   let bestDepth = 0;
@@ -110,7 +111,7 @@ function pickIssue(issues: readonly Issue[]): Issue {
     const depth = Math.max(...branch.map((sub) => sub.path.length + (sub.code === 'unrecognized_keys' ? 1 : 0)));
     if (depth > bestDepth) {
       bestDepth = depth;
-      best = branch.map((sub) => ({ ...sub, path: [...first.path, ...sub.path] }));
+      best = branch.map((sub): Issue => ({ ...sub, path: [...first.path, ...sub.path] }));
     }
   }
   if (!best || bestDepth < 2) return first;
@@ -119,7 +120,7 @@ function pickIssue(issues: readonly Issue[]): Issue {
 
 function describeIssue(issue: Issue): { message: string; hint?: string } {
   if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0]!;
+    const key = issue.keys[0] ?? '';
     const near = nearest(key);
     return near
       ? { message: `unknown key "${key}"`, hint: `did you mean "${near}"?` }
@@ -144,7 +145,7 @@ function unionHint(p: readonly PropertyKey[]): string {
 
 function formatPath(p: readonly PropertyKey[], issue: Issue): string {
   let s = keyPath(p);
-  if (issue.code === 'unrecognized_keys') s += (s ? '.' : '') + issue.keys[0]!;
+  if (issue.code === 'unrecognized_keys') s += (s ? '.' : '') + (issue.keys[0] ?? '');
   return s || '(top level)';
 }
 

@@ -45,7 +45,7 @@ const gdriveCopy = z.strictObject({
       name: fileName.optional(),
     })
     .refine((g) => g.folder !== undefined || g.folderId !== undefined || g.fileId !== undefined, {
-      message: 'give folder, folderId or fileId',
+      error: 'give folder, folderId or fileId',
     }),
 });
 const folderCopy = z.strictObject({

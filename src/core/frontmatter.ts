@@ -40,10 +40,10 @@ export function parseFrontMatter(text: string): FrontMatter {
     const src = raw.replace(/\r\n/g, '\n').replace(/\r$/, '');
     const counter = new LineCounter();
     const doc = parseDocument(src, { lineCounter: counter, prettyErrors: false });
-    if (doc.errors.length > 0) {
-      const e = doc.errors[0]!;
+    const [e] = doc.errors;
+    if (e) {
       const at = counter.linePos(e.pos[0]);
-      throw new FrontMatterError(e.message.split('\n')[0]!, at.line, at.col, 'syntax');
+      throw new FrontMatterError(firstLine(e.message), at.line, at.col, 'syntax');
     }
     const value: unknown = doc.toJS() ?? {};
     if (typeof value !== 'object' || Array.isArray(value)) throw new FrontMatterError('not a mapping of keys to values', 2, 1, 'not-a-mapping');
@@ -59,10 +59,10 @@ export function parseFrontMatter(text: string): FrontMatter {
     file = matter(text, { engines: { yaml: engine } });
   } catch (e) {
     if (e instanceof FrontMatterError) throw e;
-    throw new FrontMatterError((e as Error).message.split('\n')[0]!, 1, 1, 'other');
+    throw new FrontMatterError(firstLine((e as Error).message), 1, 1, 'other');
   }
   const blank = text.split('\n').length - file.content.split('\n').length;
-  return { data: file.data ?? {}, lines, body: '\n'.repeat(Math.max(0, blank)) + file.content };
+  return { data: file.data, lines, body: '\n'.repeat(Math.max(0, blank)) + file.content };
 }
 
 /** A front matter block as it is written, in three parts that make the block: `---` line, YAML text, closing `---` line. */
@@ -90,4 +90,8 @@ export function frontMatterBlock(text: string): FrontMatterBlock | undefined {
   const nl = block.indexOf('\n');
   const eol = text.indexOf('\n', end + 1); // gray-matter leaves spaces after the closing `---` to the body
   return { open: text.slice(0, nl + 1), yaml: text.slice(nl + 1, end + 1), close: text.slice(end + 1, eol < 0 ? text.length : eol + 1) };
+}
+
+function firstLine(message: string): string {
+  return message.replace(/\n[\s\S]*/, '');
 }

@@ -90,7 +90,7 @@ export function createApi(o: ApiOptions): ConfluenceApi {
       const r = await call(`space ${key}`, 'read', false, () => v2.getSpaces(client, { keys: [key], limit: 1 }));
       const id = r.results?.[0]?.id;
       if (id === undefined) throw new RemoteError(`space ${key} does not exist or this account cannot see it`, { status: 404, hint: 'check confluence.space and the account\'s permissions' });
-      return String(id);
+      return id;
     },
 
     async pagesByIds(ids) {
@@ -182,7 +182,7 @@ export function createApi(o: ApiOptions): ConfluenceApi {
       const r = await call(`property of page ${pageId}`, 'read', fresh, () => v2.getPageContentProperties(client, { pageId: Number(pageId), key }));
       const p = r.results?.find((x) => x.key === key);
       if (!p?.id) return undefined;
-      return { id: String(p.id), version: p.version?.number ?? 1, value: p.value };
+      return { id: p.id, version: p.version?.number ?? 1, value: p.value };
     },
 
     async createProperty(pageId, key, value, fresh = false) {
@@ -194,7 +194,7 @@ export function createApi(o: ApiOptions): ConfluenceApi {
       const r = await call(`property of page ${pageId}`, 'write', false, () =>
         v2.updatePagePropertyById(client, { pageId: Number(pageId), propertyId: Number(propertyId), key, value, version: { number: version, message: 'ssot' } }),
       );
-      return { id: String(r.id ?? propertyId), version: r.version?.number ?? version, value: r.value };
+      return { id: r.id ?? propertyId, version: r.version?.number ?? version, value: r.value };
     },
 
     async uploadAttachment(pageId, filename, data, fresh = false) {
@@ -252,15 +252,22 @@ function toRemoteError(what: string, err: unknown): RemoteError {
   return new RemoteError(`${what}: ${status ? `HTTP ${status}: ` : ''}${msg}`, { retryable, ...(status !== undefined ? { status } : {}), ...(hint ? { hint } : {}), cause: err });
 }
 
+/** An id as Confluence sends it: a string in v2, a number in some v1 answers. */
+function idText(v: unknown): string | undefined {
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+}
+
 function toRemote(p: unknown): RemotePage | undefined {
   const x = p as { id?: unknown; title?: unknown; version?: { number?: unknown; message?: unknown } | null; parentId?: unknown; status?: unknown } | undefined;
-  if (x?.id === undefined || x.id === null) return undefined;
+  const id = idText(x?.id);
+  if (x === undefined || id === undefined) return undefined;
+  const parentId = idText(x.parentId);
   return {
-    id: String(x.id),
+    id,
     title: typeof x.title === 'string' ? x.title : '',
     version: typeof x.version?.number === 'number' ? x.version.number : 0,
     message: typeof x.version?.message === 'string' ? x.version.message : '',
-    ...(x.parentId !== undefined && x.parentId !== null ? { parentId: String(x.parentId) } : {}),
+    ...(parentId !== undefined ? { parentId } : {}),
     ...(typeof x.status === 'string' ? { status: x.status } : {}),
   };
 }

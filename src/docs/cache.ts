@@ -40,8 +40,9 @@ export async function loadCache(file: string | undefined): Promise<DocsCache> {
   const empty: DocsCache = { version: 1, meta: {}, pages: {} };
   if (!file) return empty;
   try {
-    const c = JSON.parse(await fs.readFile(file, 'utf8')) as DocsCache;
-    return c.version === 1 && c.meta && c.pages ? c : empty;
+    // Another version's (or a torn) cache is no cache: the next push recomputes it.
+    const c = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<DocsCache> | null;
+    return c?.version === 1 && c.meta && c.pages ? { version: 1, meta: c.meta, pages: c.pages } : empty;
   } catch {
     return empty;
   }

@@ -41,8 +41,8 @@ export async function saveConflict(c: ConflictInput): Promise<DocOutcome> {
     const remote = await (await c.api()).pageWithBody(id);
     const doc = await remoteAsDoc(c.view, page.key, remote, page.attachments);
     const findings = c.secretCheck ? await c.secretCheck(doc.text, saved) : [];
-    if (findings.length > 0) {
-      const f = findings[0]!;
+    const [f] = findings;
+    if (f) {
       return { ...base, message: `${msg}; Confluence's version holds what the guard calls a secret (${f.rule}${f.line ? ` on line ${f.line}` : ''}), so it is not saved beside the doc: remove it in Confluence first` };
     }
     await writeFileAtomic(saved, doc.text);

@@ -1,4 +1,4 @@
-import type { Element, Root as HastRoot, RootContent as HastContent } from 'hast';
+import type { Root as HastRoot, RootContent as HastContent } from 'hast';
 import type { Root } from 'mdast';
 import { Anchors, assignAnchors } from './anchors.js';
 import { replaceEmoji } from './emoji.js';

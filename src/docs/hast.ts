@@ -94,7 +94,7 @@ function detectAlert(node: Blockquote): { kind: AlertKind; children: RootContent
   // A hard break right after the marker would leave an empty first line.
   while (restChildren[0]?.type === 'break') restChildren.shift();
   const children: RootContent[] = restChildren.length > 0 ? [{ ...first, children: restChildren }, ...node.children.slice(1)] : node.children.slice(1);
-  return { kind: m[1]!.toUpperCase() as AlertKind, children };
+  return { kind: (m[1] ?? '').toUpperCase() as AlertKind, children };
 }
 
 /** The text a reader sees in an element (GitHub makes heading anchors from it). */

@@ -60,14 +60,19 @@ type ApiCaller = Pick<SyncDocsOptions, 'credentials' | 'retry' | 'log'>;
 function confluenceApi(config: LoadedConfig, opts: ApiCaller): () => Promise<ConfluenceApi> {
   redactor.add(opts.credentials.token);
   let api: ConfluenceApi | undefined;
-  return async () =>
-    (api ??= createApi({
-      baseUrl: config.confluence!.baseUrl,
+  return async () => {
+    if (api) return api;
+    const baseUrl = config.confluence?.baseUrl;
+    if (baseUrl === undefined) throw new UsageError(`${config.file} has no confluence section`, 'add confluence: { baseUrl, email, token, space } (see docs/confluence-setup.md)');
+    api = createApi({
+      baseUrl,
       email: opts.credentials.email,
       token: opts.credentials.token,
       ...opts.retry,
       onRetry: (what, status, waitMs) => opts.log?.({ type: 'retry', what, ...(status !== undefined ? { status } : {}), waitMs }),
-    }));
+    });
+    return api;
+  };
 }
 
 /** `ssot docs pull PATH…`: take each page's version in Confluence into its doc. */

@@ -84,15 +84,17 @@ export function parseMapping(text: string, file: string): Mapping {
   }
   const r = mappingSchema.safeParse(raw);
   if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const keyPath = [...issue.path, ...(issue.code === 'unrecognized_keys' ? [issue.keys[0]!] : [])];
+    const [issue] = r.error.issues;
+    if (!issue) throw new Error('the mapping schema failed without naming an issue');
+    const unknownKey = issue.code === 'unrecognized_keys' ? (issue.keys[0] ?? '') : undefined;
+    const keyPath = [...issue.path, ...(unknownKey !== undefined ? [unknownKey] : [])];
     const p = keyPath.map(String).join('.');
     // The line of the deepest key named in the path: good enough to point at the entry.
     const last = keyPath.length > 0 ? String(keyPath[keyPath.length - 1]) : undefined;
     const idx = last !== undefined ? text.indexOf(JSON.stringify(last)) : -1;
     throw new InputError(
       ErrorCode.Input,
-      issue.code === 'unrecognized_keys' ? `unknown key "${issue.keys[0]}" in the mapping` : `the mapping is invalid: ${issue.message}`,
+      unknownKey !== undefined ? `unknown key "${unknownKey}" in the mapping` : `the mapping is invalid: ${issue.message}`,
       { file, ...(idx >= 0 ? lineCol(text, idx) : {}), path: p || '(top level)' },
       'see docs/confluence-mapping.md',
     );
@@ -103,7 +105,10 @@ export function parseMapping(text: string, file: string): Mapping {
 /** Written atomically (temp + fsync + rename), keys sorted so diffs stay small. */
 export async function writeMapping(file: string, m: Mapping): Promise<void> {
   const pages: Record<string, PageEntry> = {};
-  for (const k of Object.keys(m.pages).sort()) pages[k] = orderEntry(m.pages[k]!);
+  for (const k of Object.keys(m.pages).sort()) {
+    const entry = m.pages[k];
+    if (entry) pages[k] = orderEntry(entry);
+  }
   await writeJsonAtomic(file, { ...(m.$schema ? { $schema: m.$schema } : {}), version: 1, ...(m.space ? { space: m.space } : {}), ...(m.spaceId ? { spaceId: m.spaceId } : {}), pages });
 }
 

@@ -42,8 +42,9 @@ export function prepareTree(root: Root, opts: { titleFromH1?: boolean }): Prepar
   walk(root);
   if (!opts.titleFromH1) return { tree: root };
   const i = root.children.findIndex((n) => n.type === 'heading' && n.depth === 1);
-  if (i < 0) return { tree: root };
-  const h1Title = plainText(root.children[i]!).trim();
+  const h1 = root.children[i];
+  if (!h1) return { tree: root };
+  const h1Title = plainText(h1).trim();
   const children: RootContent[] = [...root.children.slice(0, i), ...root.children.slice(i + 1)];
   return { tree: { ...root, children }, h1Title };
 }
@@ -60,5 +61,5 @@ function customId(h: Heading): void {
   if (!m) return;
   last.value = last.value.slice(0, m.index);
   if (last.value === '') h.children.pop();
-  h.data = { ...h.data, hProperties: { ...h.data?.hProperties, id: m[1]! } };
+  h.data = { ...h.data, hProperties: { ...h.data?.hProperties, id: m[1] ?? '' } };
 }

@@ -56,7 +56,7 @@ export async function planPush(settings: PlanSettings, paths: readonly string[] 
     .sort()
     .filter((k) => {
       if (isFolderKey(k) || onDiskSet.has(k)) return true;
-      const id = mapping.pages[k]!.id;
+      const id = mapping.pages[k]?.id;
       report.warn({ file: docs.fileOf(k), key: k, message: `in the mapping, but the file is gone or excluded: its page${id ? ` ${id}` : ''} is left as it is (\`ssot docs prune\` archives it)`, warning: true });
       return false;
     });
@@ -99,7 +99,7 @@ async function preparer(settings: PlanSettings, plan: Plan, onDisk: string[], re
   const global = digest({
     v: CONVERTER_VERSION,
     settings: [settings.root, settings.space, settings.mermaid ?? 'code', settings.mermaidMacro ?? '', settings.siteUrl ?? '', settings.repoRoot ?? ''],
-    mapping: Object.keys(mapping.pages).sort().map((k) => [k, mapping.pages[k]!.parent ?? null]),
+    mapping: Object.keys(mapping.pages).sort().map((k) => [k, mapping.pages[k]?.parent ?? null]),
     onDisk,
     metas,
   });
@@ -124,7 +124,10 @@ async function preparer(settings: PlanSettings, plan: Plan, onDisk: string[], re
     }
     const { page, problems } = await docs.prepare(key);
     prepared.set(key, page);
-    for (const p of problems) (p.warning ? report.warn(p) : report.invalid(p));
+    for (const p of problems) {
+      if (p.warning) report.warn(p);
+      else report.invalid(p);
+    }
     const src = isFolderKey(key) ? undefined : await docs.source(key);
     const files = src && !problems.some((p) => !p.warning) ? await fileStamps(page.attachments.map((a) => a.file)) : undefined;
     if (src && files) {

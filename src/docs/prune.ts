@@ -29,7 +29,7 @@ export async function findOrphans(settings: Pick<PlanSettings, 'root' | 'exclude
   const orphanKeys = new Set(Object.keys(mapping.pages).filter(gone));
   const orphans: Orphan[] = [];
   for (const key of [...orphanKeys].sort(deepestFirst)) {
-    const e = mapping.pages[key]!;
+    const e = mapping.pages[key] ?? {};
     const child = Object.entries(mapping.pages).find(([k, c]) => c.parent === key && !orphanKeys.has(k))?.[0];
     orphans.push({ key, ...(e.id ? { id: e.id } : {}), ...(e.title ? { title: e.title } : {}), ...(child ? { parentOf: child } : {}) });
   }
@@ -66,7 +66,7 @@ export interface PruneOptions {
 export async function pruneDocs(settings: PlanSettings, api: () => Promise<ConfluenceApi>, opts: PruneOptions): Promise<PruneResult> {
   const { mapping, orphans } = await findOrphans(settings);
   const result: PruneResult = { docs: [], dryRun: opts.dryRun, exitCode: ExitCode.OK };
-  for (const o of orphans.filter((x) => x.parentOf)) result.docs.push({ ...base(o), action: 'keep', message: `still the parent of ${o.parentOf} in the mapping: give that doc another parent first` });
+  for (const o of orphans.filter((x) => x.parentOf)) result.docs.push({ ...base(o), action: 'keep', message: `still the parent of ${o.parentOf ?? ''} in the mapping: give that doc another parent first` });
   const todo = orphans.filter((o) => !o.parentOf);
   if (todo.length === 0) return result;
   // What is still there decides what is archived and what is only forgotten: read before asking.
@@ -79,7 +79,7 @@ export async function pruneDocs(settings: PlanSettings, api: () => Promise<Confl
     return result;
   }
   for (const x of plan) {
-    const outcome = x.action === 'archive' ? await archiveOne(x.orphan, api) : { ...base(x.orphan), action: x.action, message: x.message };
+    const outcome = x.action === 'archive' ? await archiveOne(x.orphan, x.id, api) : { ...base(x.orphan), action: x.action, message: x.message };
     result.docs.push(outcome);
     if (outcome.action === 'error') continue;
     delete mapping.pages[x.orphan.key];
@@ -89,17 +89,19 @@ export async function pruneDocs(settings: PlanSettings, api: () => Promise<Confl
   return result;
 }
 
-function planOne(o: Orphan, rp: RemotePage | undefined): { orphan: Orphan; action: 'archive' | 'forget'; message: string } {
+type Planned = { orphan: Orphan; action: 'forget'; message: string } | { orphan: Orphan; action: 'archive'; id: string; message: string };
+
+function planOne(o: Orphan, rp: RemotePage | undefined): Planned {
   if (!o.id) return { orphan: o, action: 'forget', message: 'never published: taken out of the mapping' };
   if (!rp) return { orphan: o, action: 'forget', message: `page ${o.id} is no longer in Confluence: taken out of the mapping` };
   if (rp.status === 'archived') return { orphan: o, action: 'forget', message: `page ${o.id} was archived already: taken out of the mapping` };
-  return { orphan: o, action: 'archive', message: `page ${o.id}${o.title ? ` "${o.title}"` : ''}` };
+  return { orphan: o, action: 'archive', id: o.id, message: `page ${o.id}${o.title ? ` "${o.title}"` : ''}` };
 }
 
-async function archiveOne(o: Orphan, api: () => Promise<ConfluenceApi>): Promise<PruneOutcome> {
+async function archiveOne(o: Orphan, id: string, api: () => Promise<ConfluenceApi>): Promise<PruneOutcome> {
   try {
-    await (await api()).archivePage(o.id!);
-    return { ...base(o), action: 'archive', message: `page ${o.id} archived` };
+    await (await api()).archivePage(id);
+    return { ...base(o), action: 'archive', message: `page ${id} archived` };
   } catch (e) {
     return { ...base(o), action: 'error', message: messageOf(e) };
   }

@@ -99,11 +99,11 @@ async function guardDocs(plan: Plan, check: SecretCheck | undefined): Promise<Ma
   const blocked = new Map<string, string>();
   if (!check) return blocked;
   for (const k of plan.order) {
-    const page = plan.prepared.get(k)!;
+    const page = preparedPage(plan, k);
     if (!page.source || !page.file || !page.publish) continue;
     const findings = await check(page.source, page.file);
-    if (findings.length === 0) continue;
-    const f = findings[0]!;
+    const [f] = findings;
+    if (!f) continue;
     blocked.set(k, `not published: the guard found ${findings.length} secret${findings.length > 1 ? 's' : ''} (${f.rule}${f.line ? ` on line ${f.line}` : ''}); remove it, or allow it in the guard's baseline`);
   }
   return blocked;
@@ -165,7 +165,7 @@ class Run {
     try {
       return await (await this.api()).pagesByIds(ids);
     } catch (e) {
-      for (const k of plan.order) emitError(this, plan.prepared.get(k)!, messageOf(e));
+      for (const k of plan.order) emitError(this, preparedPage(plan, k), messageOf(e));
       return undefined;
     }
   }
@@ -203,7 +203,7 @@ class Run {
       failed,
     });
     const one = async (key: string): Promise<void> => {
-      const page = plan.prepared.get(key)!;
+      const page = preparedPage(plan, key);
       const entry: PageEntry = (plan.mapping.pages[key] ??= {});
       const outcome = await writeOne(writer, page, entry, remote, blocked.get(key));
       this.emit(outcome);
@@ -215,7 +215,7 @@ class Run {
     const slot = semaphore(CONCURRENCY);
     const finished = new Map<string, Promise<void>>();
     for (const key of plan.order) {
-      const page = plan.prepared.get(key)!;
+      const page = preparedPage(plan, key);
       const parentDone = page.parent && 'key' in page.parent ? finished.get(page.parent.key) : undefined;
       finished.set(key, (async () => {
         await parentDone;
@@ -234,7 +234,7 @@ async function writeOne(writer: PageWriter, page: PreparedPage, entry: PageEntry
   if (!page.publish) return { ...base, action: 'skip', message: 'confluence: false' };
   if (blockedWhy) return { ...base, action: 'error', message: blockedWhy };
   try {
-    return entry.id ? await writer.update(page, entry, remote.get(entry.id)) : await writer.create(page, entry);
+    return entry.id ? await writer.update(page, entry, entry.id, remote.get(entry.id)) : await writer.create(page, entry);
   } catch (e) {
     return { ...base, ...(entry.id ? { pageId: entry.id } : {}), action: 'error', message: messageOf(e) };
   }
@@ -259,4 +259,11 @@ function semaphore(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
       else free++;
     }
   };
+}
+
+/** A key of the plan's order: planPush prepared a page for each one. */
+function preparedPage(plan: Plan, key: string): PreparedPage {
+  const page = plan.prepared.get(key);
+  if (!page) throw new Error(`the docs plan has no prepared page for ${key}`);
+  return page;
 }

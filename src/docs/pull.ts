@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../core/atomic.js';
 import { ExitCode } from '../core/errors.js';
 import type { ConfluenceApi } from './api.js';
 import { conflictFile } from './conflict.js';
-import { readMapping, writeMapping, type Mapping } from './mapping.js';
+import { readMapping, writeMapping, type Mapping, type PageEntry } from './mapping.js';
 import { problemOf, type PlanSettings } from './plan.js';
 import { isFolderKey, listDocs } from './project.js';
 import type { SecretCheck } from './publish.js';
@@ -20,18 +20,22 @@ import { messageOf } from './writes.js';
  * written to disk.
  */
 
-export interface PullOutcome {
+interface PullOutcomeBase {
   key: string;
   file: string;
-  action: 'pulled' | 'error';
-  pageId?: string;
-  version?: number;
-  /** Where the doc's text before the pull was saved. */
-  backup?: string;
-  message?: string;
   /** What could not be carried over into markdown. */
   notes: string[];
 }
+
+export type PullOutcome =
+  | (PullOutcomeBase & {
+      action: 'pulled';
+      pageId: string;
+      version: number;
+      /** Where the doc's text before the pull was saved. */
+      backup?: string;
+    })
+  | (PullOutcomeBase & { action: 'error'; pageId?: string; message: string });
 
 export interface PullResult {
   docs: PullOutcome[];
@@ -70,39 +74,48 @@ export async function pullDocs(settings: PlanSettings, api: () => Promise<Conflu
   const keys = selectDocs(settings, mapping, onDisk, opts.paths, result.invalid);
   if (result.invalid.length > 0) return { ...result, exitCode: ExitCode.USAGE };
   const run: PullRun = { settings, mapping, onDisk, docs: new DocSet(settings, mapping, onDisk), api, opts };
-  for (const key of keys) {
-    const outcome = await pullOne(run, key).catch((e: unknown): PullOutcome => ({ key, file: run.docs.fileOf(key), action: 'error', message: messageOf(e), notes: [] }));
+  for (const selected of keys) {
+    const { key } = selected;
+    const outcome = await pullOne(run, selected).catch((e: unknown): PullOutcome => ({ key, file: run.docs.fileOf(key), action: 'error', message: messageOf(e), notes: [] }));
     result.docs.push(outcome);
   }
   return { ...result, exitCode: result.docs.some((d) => d.action === 'error') ? ExitCode.FAILURE : ExitCode.OK };
 }
 
-function selectDocs(settings: PlanSettings, mapping: Mapping, onDisk: string[], paths: readonly string[], invalid: DocProblem[]): string[] {
-  const keys: string[] = [];
+function selectDocs(settings: PlanSettings, mapping: Mapping, onDisk: string[], paths: readonly string[], invalid: DocProblem[]): Selected[] {
+  const keys: Selected[] = [];
   for (const p of paths) {
     const key = path.relative(settings.root, p).split(path.sep).join('/');
     const problem = (message: string): void => void invalid.push({ file: p, key, message });
     if (key.startsWith('..') || path.isAbsolute(key)) problem(`not under docs.root (${settings.root})`);
     else if (!onDisk.includes(key)) problem('not a markdown doc under docs.root (a file, not excluded)');
-    else if (!mapping.pages[key]?.id) problem('has no page yet (not in the mapping, or never pushed): nothing to pull');
-    else keys.push(key);
+    else {
+      const entry = mapping.pages[key];
+      if (entry?.id) keys.push({ key, entry, id: entry.id });
+      else problem('has no page yet (not in the mapping, or never pushed): nothing to pull');
+    }
   }
   return keys;
 }
 
-async function pullOne(run: PullRun, key: string): Promise<PullOutcome> {
+/** A doc to pull: its mapping entry, which has a page. */
+interface Selected {
+  key: string;
+  entry: PageEntry;
+  id: string;
+}
+
+async function pullOne(run: PullRun, { key, entry, id }: Selected): Promise<PullOutcome> {
   const { docs, mapping } = run;
   const file = docs.fileOf(key);
-  const entry = mapping.pages[key]!;
-  const id = entry.id!;
   const { page: before } = await docs.prepare(key);
   const remote = await (await run.api()).pageWithBody(id);
   if (remote.status === 'archived') return { key, file, pageId: id, action: 'error', message: `page ${id} is archived in Confluence: nothing to pull`, notes: [] };
   const present = Object.keys(mapping.pages).filter((k) => isFolderKey(k) || run.onDisk.includes(k));
   const doc = await remoteAsDoc({ root: run.settings.root, docs, present, mermaidMacro: run.settings.mermaidMacro ?? 'mermaid-cloud' }, key, remote, before.attachments);
   const findings = run.opts.secretCheck ? await run.opts.secretCheck(doc.text, file) : [];
-  if (findings.length > 0) {
-    const f = findings[0]!;
+  const [f] = findings;
+  if (f) {
     return { key, file, pageId: id, action: 'error', message: `page ${id} holds what the guard calls a secret (${f.rule}${f.line ? ` on line ${f.line}` : ''}): not written into the doc; remove it in Confluence first`, notes: doc.notes };
   }
   const backup = await saveBackup(run.opts.backupDir, key, file);

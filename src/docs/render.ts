@@ -89,7 +89,7 @@ export class DocSet {
     this.settings = settings;
     this.mapping = mapping;
     this.onDisk = new Set(onDisk);
-    this.metaBySource = metaBySource ?? new Map();
+    this.metaBySource = metaBySource ?? new Map<string, DocMeta>();
   }
 
   fileOf(key: string): string {
@@ -267,7 +267,7 @@ export class DocSet {
     const candidates = [k, `${k.replace(/\/$/, '')}/`, `${k.replace(/\/$/, '')}/index.md`, `${k.replace(/\/$/, '')}/README.md`];
     const found = candidates.find((c) => c in this.mapping.pages);
     if (!found) {
-      problem(fmLine, `parent "${raw}" is not in the mapping${fmParent === undefined ? ` (${this.mapping.space} mapping entry of ${key})` : ''}`);
+      problem(fmLine, `parent "${raw}" is not in the mapping${fmParent === undefined ? ` (${this.mapping.space ?? 'the'} mapping entry of ${key})` : ''}`);
       return undefined;
     }
     if (found === key) {
@@ -294,7 +294,8 @@ class Attachments {
     }
     const hash = `sha256:${sha256Hex(bytes)}`;
     let name = path.basename(abs);
-    if (this.byName.has(name) && this.byName.get(name)!.file !== abs) name = `${hash.slice(7, 15)}-${name}`;
+    const taken = this.byName.get(name);
+    if (taken && taken.file !== abs) name = `${hash.slice(7, 15)}-${name}`;
     this.byName.set(name, { filename: name, file: abs, hash });
     this.byPath.set(abs, name);
     return name;

@@ -93,8 +93,8 @@ export class PageWriter {
     }
   }
 
-  async update(page: PreparedPage, entry: PageEntry, rp: RemotePage | undefined): Promise<DocOutcome> {
-    const id = entry.id!;
+  /** `id` is the entry's page id: an entry without one is created instead. */
+  async update(page: PreparedPage, entry: PageEntry, id: string, rp: RemotePage | undefined): Promise<DocOutcome> {
     const base = { ...outcomeBase(page), pageId: id };
     if (!rp) return { ...base, action: 'error', message: `page ${id} no longer exists in Confluence (deleted or moved to the trash); remove its "id" from the mapping to create it again` };
     if (rp.status === 'archived') return { ...base, action: 'error', message: `page ${id} is archived in Confluence; restore it there, or remove its "id" from the mapping to create a new page` };

@@ -1,6 +1,6 @@
 import { accountCredentials, type CredentialContext } from '../config/credentials.js';
 import type { LoadedConfig } from '../config/load.js';
-import { ConflictError, ErrorCode, InputError, SsotError } from '../core/errors.js';
+import { ConflictError, ErrorCode, InputError, SsotError, UsageError } from '../core/errors.js';
 import type { DocOutcome } from '../docs/index.js';
 import type { Action, PartOptions, PartResult } from './types.js';
 
@@ -10,7 +10,8 @@ export async function runDocsPart(
   creds: CredentialContext,
   opts: PartOptions & { secretCheck?: (text: string, file: string) => Promise<{ line?: number; rule: string }[]> },
 ): Promise<PartResult> {
-  const credentials = await accountCredentials(config.confluence!, creds, 'confluence');
+  if (!config.confluence) throw new UsageError(`${config.file} has no confluence section`, 'add confluence: { baseUrl, email, token, space } (see docs/confluence-setup.md)');
+  const credentials = await accountCredentials(config.confluence, creds, 'confluence');
   const { syncDocs } = await import('../docs/index.js');
   opts.progress?.('docs: reading the mapping and the remote versions');
   const r = await syncDocs(config, {
@@ -21,7 +22,7 @@ export async function runDocsPart(
   });
   const actions: Action[] = [];
   for (const p of r.invalid) {
-    actions.push({ part: 'docs', target: p.file ?? '-', action: 'invalid', error: new InputError(ErrorCode.Input, p.message, { file: p.file ?? config.file, ...(p.line ? { line: p.line } : {}) }) });
+    actions.push({ part: 'docs', target: p.file, action: 'invalid', error: new InputError(ErrorCode.Input, p.message, { file: p.file, ...(p.line ? { line: p.line } : {}) }) });
   }
   for (const d of r.docs) {
     const action = opts.dryRun && (d.action === 'create' || d.action === 'update') ? `would ${d.action}` : d.action;
@@ -33,7 +34,7 @@ export async function runDocsPart(
       ...(d.action === 'error' || d.action === 'conflict' ? { error: docError(d) } : {}),
     });
   }
-  return { part: 'docs', actions, exitCode: r.exitCode, warnings: r.warnings.map((w) => `${w.file ?? ''}${w.line ? `:${w.line}` : ''} ${w.message}`.trim()) };
+  return { part: 'docs', actions, exitCode: r.exitCode, warnings: r.warnings.map((w) => `${w.file}${w.line ? `:${w.line}` : ''} ${w.message}`.trim()) };
 }
 
 /** A doc that failed (exit 1) or met a page edited in Confluence (exit 3), with where Confluence's version was saved. */

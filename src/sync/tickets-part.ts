@@ -1,6 +1,6 @@
 import { accountCredentials, type CredentialContext } from '../config/credentials.js';
 import type { LoadedConfig } from '../config/load.js';
-import { ConflictError, ErrorCode, SsotError } from '../core/errors.js';
+import { ConflictError, ErrorCode, SsotError, UsageError } from '../core/errors.js';
 import type { Action, PartOptions, PartResult } from './types.js';
 
 /** The tickets part of `ssot sync`: per item, what happened (created, updated, commented, moved to Done, moved to In Progress, unchanged). */
@@ -9,7 +9,8 @@ export async function runTicketsPart(
   creds: CredentialContext,
   opts: PartOptions & { secretCheck?: (text: string, file: string) => Promise<{ rule: string }[]> },
 ): Promise<PartResult> {
-  const credentials = await accountCredentials(config.jira!, creds, 'jira');
+  if (!config.jira) throw new UsageError(`${config.file} has no "jira" section`, 'add jira.baseUrl, jira.email, jira.token and jira.project (docs/jira-setup.md)');
+  const credentials = await accountCredentials(config.jira, creds, 'jira');
   const { syncTickets, describeOutcome } = await import('../tickets/index.js');
   const confirm = opts.confirm;
   const r = await syncTickets(config, {

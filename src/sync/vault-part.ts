@@ -37,8 +37,8 @@ export async function runVaultPart(
       });
       keyVerified(v.name, rt.key);
       if (r.db && r.outcome === 'updated') dbs.set(v.name, r.db);
-      const beside = besideActions(v.name, r, Boolean(opts.dryRun), warnings);
-      actions.push(...describeSync(v.name, rt, r, Boolean(opts.dryRun), beside));
+      const beside = besideActions(v.name, r, opts.dryRun, warnings);
+      actions.push(...describeSync(v.name, rt, r, opts.dryRun, beside));
       for (const c of r.report?.conflicts ?? []) {
         warnings.push(`vault ${v.name}: entry ${c.uuid} was edited on two sides in the same second; the ${c.kept} version was kept, the other is in its history`);
       }

@@ -80,15 +80,17 @@ export function createLogger(opts: LogOptions = {}): Logger {
   let size = 0;
   let broken = false;
 
-  const open = (): void => {
+  const open = (): number => {
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    fd = openSync(file, 'a', 0o600);
+    const opened = openSync(file, 'a', 0o600);
+    fd = opened;
     // The umask may have widened it, or the file may predate us.
-    fchmodSync(fd, 0o600);
-    size = fstatSync(fd).size;
+    fchmodSync(opened, 0o600);
+    size = fstatSync(opened).size;
+    return opened;
   };
 
-  const rotate = (): void => {
+  const rotate = (): number => {
     if (fd !== undefined) closeSync(fd);
     fd = undefined;
     rmSync(`${file}.${keep}`, { force: true });
@@ -100,7 +102,7 @@ export function createLogger(opts: LogOptions = {}): Logger {
       }
     }
     renameSync(file, `${file}.1`);
-    open();
+    return open();
   };
 
   const write = (level: Level, msg: string, fields?: Fields): void => {
@@ -110,10 +112,10 @@ export function createLogger(opts: LogOptions = {}): Logger {
     const line = r.redact(JSON.stringify(record)) + '\n';
     if (!broken) {
       try {
-        if (fd === undefined) open();
+        let handle = fd ?? open();
         const bytes = Buffer.byteLength(line);
-        if (size > 0 && size + bytes > maxBytes) rotate();
-        size += writeSync(fd!, line);
+        if (size > 0 && size + bytes > maxBytes) handle = rotate();
+        size += writeSync(handle, line);
       } catch (e) {
         // A full disk or a removed state folder must not kill the watcher; say it once.
         broken = true;

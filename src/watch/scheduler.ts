@@ -16,7 +16,7 @@ export interface Target {
    * It may report the content it left each file at (RunReport), so that a file
    * changed by someone else while it ran is told apart from its own write.
    */
-  run: (signal: AbortSignal) => Promise<void | RunReport>;
+  run: (signal: AbortSignal) => Promise<void> | Promise<RunReport>;
   /** Triggered by the periodic remote poll (vaults: edits made on another machine). */
   poll?: boolean;
 }
@@ -153,7 +153,8 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       return;
     }
     const t0 = Date.now();
-    s.abort = new AbortController();
+    const abort = new AbortController();
+    s.abort = abort;
     s.state.running = true;
     s.state.pending = false;
     s.state.runs++;
@@ -168,7 +169,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       let error: unknown;
       let report: RunReport | undefined;
       try {
-        report = (await target.run(s.abort!.signal)) ?? undefined;
+        report = (await target.run(abort.signal)) ?? undefined;
       } catch (e) {
         ok = false;
         error = e;

@@ -153,7 +153,7 @@ export const execRunner: Runner = (cmd, args) =>
   new Promise((resolve) => {
     execFile(cmd, [...args], { timeout: 60_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 127) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) || (err && code === 127 ? err.message : '') });
+      resolve({ code, stdout, stderr: stderr || (err && code === 127 ? err.message : '') });
     });
   });
 
@@ -179,7 +179,10 @@ export async function defaultServiceEnv(opts: { config?: string; env?: NodeJS.Pr
   const gitDir = await which('git', runner);
   const passEnv: Record<string, string> = {};
   // The service must see the same state and config folders as this shell.
-  for (const k of ['XDG_STATE_HOME', 'XDG_CONFIG_HOME']) if (env[k]) passEnv[k] = env[k]!;
+  for (const k of ['XDG_STATE_HOME', 'XDG_CONFIG_HOME']) {
+    const v = env[k];
+    if (v) passEnv[k] = v;
+  }
   const spec: ServiceSpec = {
     node: process.execPath,
     bin: defaultBinPath(),
@@ -302,7 +305,7 @@ export async function serviceStatus(e: ServiceEnv): Promise<ServiceStatus> {
         .split('\n')
         .map((l) => l.split('='))
         .filter((kv) => kv.length >= 2)
-        .map(([k, ...v]) => [k!, v.join('=')]),
+        .map(([k = '', ...v]) => [k, v.join('=')]),
     );
     const active = props['ActiveState'] ?? (r.code === 0 ? 'unknown' : 'unavailable');
     const pid = Number(props['MainPID'] ?? 0);

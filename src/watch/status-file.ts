@@ -114,13 +114,13 @@ export async function readWatchStatus(file = defaultStatusFile()): Promise<Watch
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
-  let doc: WatchStatus;
+  let doc: unknown;
   try {
-    doc = JSON.parse(text) as WatchStatus;
+    doc = JSON.parse(text);
   } catch {
     return undefined;
   }
-  if (doc.version !== 1 || !Array.isArray(doc.targets)) return undefined;
+  if (!isWatchStatus(doc)) return undefined;
   const running = !doc.stoppedAt && doc.host === os.hostname() && processAlive(doc.pid);
   return { ...doc, running };
 }
@@ -151,4 +151,11 @@ export function formatAge(ms: number): string {
   const h = Math.round(m / 60);
   if (h < 48) return `${h}h`;
   return `${Math.round(h / 24)}d`;
+}
+
+/** A file this version wrote: another version's (or a torn) file reads as no status. */
+function isWatchStatus(doc: unknown): doc is WatchStatus {
+  if (typeof doc !== 'object' || doc === null) return false;
+  const d = doc as Record<string, unknown>;
+  return d['version'] === 1 && Array.isArray(d['targets']);
 }

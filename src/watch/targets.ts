@@ -16,7 +16,7 @@ export interface WatchDeps {
    * Sync one vault's primary with its copies (takes the vault's inter-process lock);
    * reports the content it left the primary and folder copies at.
    */
-  syncVault(config: LoadedConfig, vault: string, signal: AbortSignal): Promise<void | RunReport>;
+  syncVault(config: LoadedConfig, vault: string, signal: AbortSignal): Promise<void> | Promise<RunReport>;
   /** Publish changed docs to Confluence. */
   pushDocs(config: LoadedConfig, signal: AbortSignal): Promise<void>;
   /** Sync the session notes marked `tickets: ready` with Jira. */

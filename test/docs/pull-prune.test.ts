@@ -60,7 +60,9 @@ describe('docs pull', () => {
         '```{=confluence}\n<ac:structured-macro ac:name="jira" ac:schema-version="1"><ac:parameter ac:name="key">PROJ-7</ac:parameter></ac:structured-macro>\n```\n',
     );
     // The text before is kept, outside the repository.
-    expect(await fs.readFile(r.docs[0]!.backup!, 'utf8')).toBe(handbook['guide.md']);
+    const pulled = r.docs[0]!;
+    expect(pulled.action).toBe('pulled');
+    expect(await fs.readFile(pulled.action === 'pulled' ? pulled.backup! : '', 'utf8')).toBe(handbook['guide.md']);
     expect((await p.mapping()).pages['guide.md']!.version).toBe(2);
 
     const writes = s.writes();
@@ -114,7 +116,7 @@ describe('docs pull', () => {
     const check = async (text: string) => (text.includes('AKIA') ? [{ rule: 'aws-access-key', line: 3 }] : []);
     const r = await pull(p, ['a.md'], check);
     expect(r.exitCode).toBe(1);
-    expect(r.docs[0]!.message).toContain('holds what the guard calls a secret (aws-access-key on line 3)');
+    expect(r.docs[0]).toMatchObject({ action: 'error', message: expect.stringContaining('holds what the guard calls a secret (aws-access-key on line 3)') });
     expect(await fs.readFile(path.join(p.docs, 'a.md'), 'utf8')).toBe('# A\n\nSafe.\n');
     await p.write('a.md', '# A\n\nChanged.\n');
     const c = await push(p, { secretCheck: check });

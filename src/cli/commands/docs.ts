@@ -74,9 +74,9 @@ function describeProblem(p: DocProblem, cwd: string): string {
 }
 
 function report(ctx: CommandContext, r: DocsSyncResult): number {
-  if (r.invalid.length > 0) {
+  const [first] = r.invalid;
+  if (first) {
     for (const p of r.invalid) ctx.out.emit({ type: 'error', code: ErrorCode.Input, message: p.message, place: { file: p.file, line: p.line } });
-    const first = r.invalid[0]!;
     for (const p of r.invalid.slice(1)) if (!ctx.out.json) ctx.out.warn(describeProblem(p, ctx.cwd));
     throw new InputError(
       ErrorCode.Input,
@@ -135,9 +135,9 @@ export async function render(ctx: CommandContext, opts: DocsRenderOptions): Prom
   const strict = opts.strict || settings.strict === true;
   const errors = r.problems.filter((p) => strict || !p.warning);
   for (const p of r.problems.filter((x) => !errors.includes(x))) ctx.out.warn(describeProblem(p, ctx.cwd));
-  if (errors.length > 0) {
+  const [first] = errors;
+  if (first) {
     for (const p of errors.slice(1)) ctx.out.warn(describeProblem(p, ctx.cwd));
-    const first = errors[0]!;
     throw new InputError(ErrorCode.Input, first.message, { file: path.relative(ctx.cwd, first.file) || first.file, ...(first.line !== undefined ? { line: first.line } : {}) }, strict && first.warning ? '--strict / docs.strict makes every warning an error' : undefined);
   }
   if (ctx.out.json) ctx.out.emit({ type: 'render', title: r.title, xhtml: r.xhtml });
@@ -156,16 +156,16 @@ export async function pull(ctx: CommandContext, opts: DocsPullOptions): Promise<
   const credentials = await confluenceCredentials(ctx, config);
   const paths = opts.paths.map((p) => path.resolve(ctx.cwd, p));
   const r = await pullFromConfluence(config, { credentials, paths, secretCheck: await guardCheck(ctx, config), env: ctx.env });
-  if (r.invalid.length > 0) {
+  const [first] = r.invalid;
+  if (first) {
     for (const p of r.invalid.slice(1)) ctx.out.warn(describeProblem(p, ctx.cwd));
-    const first = r.invalid[0]!;
     throw new InputError(ErrorCode.Input, first.message, { file: path.relative(ctx.cwd, first.file) || first.file }, 'nothing was pulled');
   }
   for (const d of r.docs) {
     ctx.out.emit({ type: 'pull', ...d });
     const where = path.relative(ctx.cwd, d.file) || d.file;
     if (d.action === 'error') {
-      ctx.out.warn(`error        ${where}${d.pageId ? ` (page ${d.pageId})` : ''}: ${d.message ?? ''}`);
+      ctx.out.warn(`error        ${where}${d.pageId ? ` (page ${d.pageId})` : ''}: ${d.message}`);
       continue;
     }
     ctx.out.info(`pulled       ${where} (page ${d.pageId}, v${d.version})${d.backup ? `; its text before is saved in ${d.backup}` : ''}`);

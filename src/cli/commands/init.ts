@@ -94,14 +94,14 @@ async function docsMapping(ctx: CommandContext, file: string, space: string | un
   const { ensureMapping } = await import('../../docs/index.js');
   const done = await ensureMapping(file, space);
   if (done === 'wrote') ctx.out.info(`wrote ${file}`);
-  if (done === 'filled') ctx.out.info(`${file}: space set to ${space} (from confluence.space)`);
+  if (done === 'filled' && space !== undefined) ctx.out.info(`${file}: space set to ${space} (from confluence.space)`);
 }
 
 const ATTRIBUTE = '*.kdbx -text -diff merge=ssot-kdbx';
 
 export async function setUpMergeDriver(repo: string, configFile: string): Promise<void> {
   const attributes = path.join(repo, '.gitattributes');
-  const current = (await fs.readFile(attributes, 'utf8').catch(() => '')) as string;
+  const current = await fs.readFile(attributes, 'utf8').catch(() => '');
   if (!current.split('\n').some((l) => l.trim() === ATTRIBUTE)) {
     await writeFileAtomic(attributes, `${current}${current && !current.endsWith('\n') ? '\n' : ''}${ATTRIBUTE}\n`);
   }

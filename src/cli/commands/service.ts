@@ -26,14 +26,14 @@ export async function install(ctx: CommandContext, opts: ServiceInstallOptions):
   const e = await envFor(ctx);
   if (!e.spec.config) ctx.out.warn('no ssot.config.yaml found: the service will look for $SSOT_CONFIG or one above your home folder');
   const cfg = e.spec.config ? await ctx.maybeConfig() : undefined;
-  if (cfg) await provideEnv(ctx, envNames(cfg), e.spec.envFile!, opts.copyEnv);
+  if (cfg) await provideEnv(ctx, envNames(cfg), e.spec.envFile ?? defaultEnvFile(ctx.env), opts.copyEnv);
   const r = await installService(e);
   ctx.out.emit({ type: 'service', action: 'install', platform: e.platform, file: r.file, unchanged: r.unchanged });
   ctx.out.info(`${r.unchanged ? 'kept' : 'wrote'} ${r.file}`);
   for (const c of r.commands) ctx.out.verbose(`ran: ${c.join(' ')}`);
   ctx.out.info(
     e.platform === 'systemd'
-      ? `started ${'ssot-watch'}; logs: journalctl --user -u ssot-watch -o cat, and ${e.spec.logDir}/watch.log`
+      ? `started ssot-watch; logs: journalctl --user -u ssot-watch -o cat, and ${e.spec.logDir}/watch.log`
       : `loaded into launchd; logs: ${e.spec.logDir}/watch.log`,
   );
   if (e.platform === 'systemd') ctx.out.info('to run it without a login session: loginctl enable-linger "$USER"');
@@ -60,7 +60,7 @@ async function provideEnv(ctx: CommandContext, names: string[], file: string, co
     copy = await confirm(`The service will not see ${inShell.join(', ')} ({ env: … } references in the config). Copy ${inShell.length === 1 ? 'it' : 'them'} from this shell into ${file} (mode 0600)?`);
   }
   if (copy && inShell.length > 0) {
-    const refused = await addToEnvFile(file, Object.fromEntries(inShell.map((n) => [n, ctx.env[n]!])));
+    const refused = await addToEnvFile(file, Object.fromEntries(inShell.map((n) => [n, ctx.env[n] ?? ''])));
     const copied = inShell.filter((n) => !refused.includes(n));
     if (copied.length > 0) ctx.out.info(`copied ${copied.join(', ')} from this shell into ${file} (mode 0600)`);
     for (const n of refused) ctx.out.warn(`${n}: its value has quotes or a line break that an environment file cannot hold: store it in the keyring instead (\`ssot keyring set ssot/${n}\`, and { keyring: "ssot/${n}" } in the config)`);

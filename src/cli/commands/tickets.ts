@@ -23,7 +23,7 @@ export async function sync(ctx: CommandContext, opts: TicketsSyncOptions): Promi
   const notes = opts.notes.map((n) => path.resolve(ctx.cwd, n));
   const dryRun = opts.dryRun;
   const { syncTickets, verb } = await import('../../tickets/index.js');
-  const credentials = await jiraCredentials(config, ctx);
+  const credentials = await jiraCredentials(config.jira, config, ctx);
   const result = await syncTickets(config, {
     notes,
     dryRun,
@@ -44,8 +44,8 @@ export async function sync(ctx: CommandContext, opts: TicketsSyncOptions): Promi
 }
 
 /** jira.email and jira.token through the usual references (env, keyring, file, vault entry, a prompt on a terminal). */
-async function jiraCredentials(config: LoadedConfig, ctx: CommandContext): Promise<{ email: string; token: string }> {
-  return accountCredentials(config.jira!, credentialContext(ctx, config), 'jira');
+async function jiraCredentials(account: NonNullable<LoadedConfig['jira']>, config: LoadedConfig, ctx: CommandContext): Promise<{ email: string; token: string }> {
+  return accountCredentials(account, credentialContext(ctx, config), 'jira');
 }
 
 async function confirmOnTerminal(plan: TicketsPlan, out: Printer): Promise<boolean> {

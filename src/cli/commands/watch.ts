@@ -17,7 +17,7 @@ import { credentialContext } from '../credentials.js';
  */
 export async function run(ctx: CommandContext): Promise<number> {
   const cfg = await ctx.config();
-  const tty = Boolean(process.stdout.isTTY);
+  const tty = process.stdout.isTTY;
   const logger = createLogger({
     level: ctx.opts.verbose ? 'debug' : 'info',
     echo: ctx.opts.json || !tty ? 'json' : ctx.opts.quiet ? 'none' : 'pretty',

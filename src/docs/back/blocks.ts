@@ -82,11 +82,10 @@ export class Blocks {
     const children = trimPhrasing(phrasing(nodes, this.ctx));
     if (children.length === 0) return undefined;
     // A break that ends a paragraph is not markdown: written as HTML.
-    const last = children[children.length - 1]!;
-    if (last.type === 'break') children[children.length - 1] = html('<br>');
+    if (children.at(-1)?.type === 'break') children[children.length - 1] = html('<br>');
     // A line holding only a tag opens an HTML block, which would swallow the next lines: the newline after it is a reference.
     const next = children[1];
-    if (children[0]!.type === 'html' && next?.type === 'text' && next.value.startsWith('\n')) {
+    if (children[0]?.type === 'html' && next?.type === 'text' && next.value.startsWith('\n')) {
       children.splice(1, 1, html('&#10;'), ...(next.value.length > 1 ? [{ ...next, value: next.value.slice(1) }] : []));
     }
     return { type: 'paragraph', children };
@@ -180,11 +179,11 @@ export class Blocks {
     const hr = els[els.length - 2];
     if (!isEl(ol, 'ol') || !isEl(hr, 'hr')) return { rest: nodes, definitions: [] };
     const items = ol.children.filter((c): c is XElement => isEl(c, 'li'));
-    const ids = items.map((li) => anchorName(li.children.find((c) => c.type === 'element')));
-    if (items.length === 0 || !ids.every((id) => id?.startsWith('fn-'))) return { rest: nodes, definitions: [] };
-    const definitions = items.map((li, i): FootnoteDefinition => {
-      const id = ids[i]!.slice(3);
-      const body = dropBackrefs(li.children.filter((c) => anchorName(c) !== ids[i]));
+    const named = items.map((li) => ({ li, anchor: anchorName(li.children.find((c) => c.type === 'element')) ?? '' }));
+    if (items.length === 0 || !named.every(({ anchor }) => anchor.startsWith('fn-'))) return { rest: nodes, definitions: [] };
+    const definitions = named.map(({ li, anchor }): FootnoteDefinition => {
+      const id = anchor.slice(3);
+      const body = dropBackrefs(li.children.filter((c) => anchorName(c) !== anchor));
       return { type: 'footnoteDefinition', identifier: id, label: id, children: this.blocks(body) };
     });
     return { rest: nodes.slice(0, nodes.indexOf(hr)), definitions };
@@ -230,7 +229,8 @@ function simpleTable(el: XElement): SimpleTable | undefined {
     if (!trs) return undefined;
     for (const tr of trs) rows.push(tr.children.filter((x): x is XElement => isEl(x)));
   }
-  const width = rows[0]?.length ?? 0;
+  const header = rows[0] ?? [];
+  const width = header.length;
   if (width === 0 || rows.some((r) => r.length !== width)) return undefined;
   const ok = rows.every((r, i) => r.every((cell) => cell.name === (i === 0 ? 'th' : 'td') && !cell.attrs['colspan'] && !cell.attrs['rowspan'] && cell.children.every(isInline)));
   if (!ok) return undefined;
@@ -238,7 +238,7 @@ function simpleTable(el: XElement): SimpleTable | undefined {
     const a = /text-align\s*:\s*(left|center|right)/i.exec(cell.attrs['style'] ?? '')?.[1]?.toLowerCase();
     return a === 'left' || a === 'right' || a === 'center' ? a : null;
   };
-  const align = rows[0]!.map(alignOf);
+  const align = header.map(alignOf);
   // GFM aligns whole columns: a column aligned cell by cell is not simple.
   if (rows.some((r) => r.some((cell, i) => alignOf(cell) !== align[i]))) return undefined;
   return { rows, align };

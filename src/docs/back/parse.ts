@@ -56,14 +56,19 @@ function convert(items: Record<string, unknown>[]): XNode[] {
       if (!name) continue;
       const attrs: Record<string, string> = {};
       for (const [k, v] of Object.entries((item[':@'] as Record<string, unknown> | undefined) ?? {})) attrs[k] = decodeEntities(String(v));
-      out.push({ type: 'element', name, attrs, children: convert((item[name] as Record<string, unknown>[]) ?? []) });
+      out.push({ type: 'element', name, attrs, children: convert((item[name] as Record<string, unknown>[] | undefined) ?? []) });
     }
   }
   return out;
 }
 
+/** A text node's value: fast-xml-parser gives a string, or a number where it parsed one. */
+function textOf(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
+}
+
 function textOfCdata(v: unknown): string {
-  return Array.isArray(v) ? v.map((x: Record<string, unknown>) => String(x['#text'] ?? '')).join('') : '';
+  return Array.isArray(v) ? v.map((x: Record<string, unknown>) => textOf(x['#text'])).join('') : '';
 }
 
 export function decodeEntities(s: string): string {

@@ -57,7 +57,7 @@ export function alignOf(el: Element): string | undefined {
   const a = stringProp(el.properties['align']);
   if (a && ALIGN.test(a)) return a.toLowerCase();
   const m = /(?:^|;)\s*text-align\s*:\s*(left|center|right|justify)\b/i.exec(stringProp(el.properties['style']) ?? '');
-  if (m) return m[1]!.toLowerCase();
+  if (m) return (m[1] ?? '').toLowerCase();
   return el.tagName === 'center' ? 'center' : undefined;
 }
 

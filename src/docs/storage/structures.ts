@@ -56,7 +56,7 @@ function storageProblem(xml: string): string | undefined {
   const r = XMLValidator.validate(`<root xmlns:ac="http://atlassian.com/content" xmlns:ri="http://atlassian.com/resource/identifier">${xml}</root>`);
   if (r === true) return undefined;
   const unclosed = /^Expected closing tag '([^']+)' .*'root'/.exec(r.err.msg);
-  return unclosed ? `<${unclosed[1]}> is not closed` : `line ${r.err.line}: ${r.err.msg}`;
+  return unclosed ? `<${unclosed[1] ?? ''}> is not closed` : `line ${r.err.line}: ${r.err.msg}`;
 }
 
 /** Raw `<pre>`: the code macro, with the language of `lang=` or of an inner `<code class="language-x">`. */

@@ -217,12 +217,11 @@ export function trimXml(s: string): string {
 /** Leading and trailing layout whitespace of a run of inline content. */
 export function trimRun(nodes: readonly ElementContent[]): ElementContent[] {
   const out = nodes.filter((n) => n.type !== 'comment');
-  while (out.length > 0 && isBlank(out[0]!)) out.shift();
-  while (out.length > 0 && isBlank(out[out.length - 1]!)) out.pop();
-  if (out.length === 0) return out;
-  const first = out[0]!;
-  if (first.type === 'text') out[0] = { ...first, value: first.value.replace(/^\s+/, '') };
-  const last = out[out.length - 1]!;
-  if (last.type === 'text') out[out.length - 1] = { ...last, value: last.value.replace(/\s+$/, '') };
+  for (let n = out[0]; n && isBlank(n); n = out[0]) out.shift();
+  for (let n = out.at(-1); n && isBlank(n); n = out.at(-1)) out.pop();
+  const first = out[0];
+  if (first?.type === 'text') out[0] = { ...first, value: first.value.replace(/^\s+/, '') };
+  const last = out.at(-1);
+  if (last?.type === 'text') out[out.length - 1] = { ...last, value: last.value.replace(/\s+$/, '') };
   return out;
 }

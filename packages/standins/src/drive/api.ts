@@ -87,7 +87,7 @@ export function driveApi(store: DriveStore, o: { maxUpload: number; maxPageSize:
     if (meta['appProperties'] && typeof meta['appProperties'] === 'object') {
       for (const [k, v] of Object.entries(meta['appProperties'] as Record<string, unknown>)) {
         // Drive's own rule: a null value removes the property, any other is stored as its string.
-        if (v === null) f.appProperties = Object.fromEntries(Object.entries(f.appProperties).filter(([name]) => name !== k));
+        if (v === null) delete f.appProperties[k];
         else f.appProperties[k] = typeof v === 'string' ? v : JSON.stringify(v);
       }
     }
