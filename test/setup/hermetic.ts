@@ -16,8 +16,8 @@ import path from 'node:path';
 import { afterAll } from 'vitest';
 
 const SCRUBBED = /^(GIT_|XDG_|SSOT_)/;
-/** Harness settings (where the API documents are), not product settings: kept. */
-const HARNESS = ['SSOT_API_SPECS'];
+/** Harness settings (where the API documents and fetched databases are), not product settings: kept. */
+const HARNESS = ['SSOT_API_SPECS', 'SSOT_KDBX_EXTRA'];
 const ALSO = ['HOME', 'NO_COLOR', 'CI', 'FORCE_COLOR', 'EDITOR', 'VISUAL'];
 
 const ci = process.env['CI'];

@@ -11,9 +11,10 @@ import { describe, expect, it } from 'vitest';
 import { runSsot } from '../support/cli.js';
 import { plainXml, sealXml } from '../support/kdbx-xml.js';
 import { hasKeepassxc, keepassxc } from '../support/keepassxc.js';
+import { runnerIsCI } from '../support/runner.js';
 import { git, makeVaultWorkspace, openAt, type VaultWorkspace } from '../support/vault-workspace.js';
 
-const needsKpxc = !hasKeepassxc() && !process.env['CI'];
+const needsKpxc = !hasKeepassxc() && !runnerIsCI();
 const sync = (ws: VaultWorkspace, env: NodeJS.ProcessEnv = {}) => runSsot(['sync', '--only', 'vault'], { cwd: ws.dir, env: { ...ws.env, ...env } });
 const verify = (ws: VaultWorkspace, env: NodeJS.ProcessEnv = {}) => runSsot(['vault', 'verify', 'chronos'], { cwd: ws.dir, env: { ...ws.env, ...env } });
 const subjects = (ws: VaultWorkspace): string[] => git(ws.dir, '--git-dir', ws.remote, 'log', '--format=%s', 'main').split('\n');

@@ -5,6 +5,7 @@ import type * as KdbxWeb from 'kdbxweb';
 import { describe, expect, it } from 'vitest';
 import { jsonLines, runSsot } from '../support/cli.js';
 import { hasKeepassxc } from '../support/keepassxc.js';
+import { runnerIsCI } from '../support/runner.js';
 import { findKeepassxc } from '../../src/vault/keepassxc.js';
 import { VaultDatabase } from '../../src/vault/kdbx/database.js';
 import { TEST_KDF, makeVaultWorkspace, type VaultWorkspace } from '../support/vault-workspace.js';
@@ -13,7 +14,7 @@ import { TEST_KDF, makeVaultWorkspace, type VaultWorkspace } from '../support/va
 // its password on standard input.
 
 const kw = lib as unknown as typeof KdbxWeb;
-const needsKpxc = !hasKeepassxc() && !process.env['CI'];
+const needsKpxc = !hasKeepassxc() && !runnerIsCI();
 
 function verify(ws: VaultWorkspace, ...extra: string[]) {
   return runSsot(['vault', 'verify', '--keepassxc', ...extra], { cwd: ws.dir, env: ws.env });

@@ -15,13 +15,14 @@ import { mergeDatabases } from '../../../src/vault/kdbx/merge.js';
 import { corpusDir } from '../../support/corpus.js';
 import { plainXml, sealXml } from '../../support/kdbx-xml.js';
 import { hasKeepassxc, keepassxc } from '../../support/keepassxc.js';
+import { runnerIsCI } from '../../support/runner.js';
 import { tmpDir } from '../../support/tmp.js';
 import { Clock, FAST } from './fixture.js';
 
 const dir = tmpDir('ssot-lossless-');
 const PW = 'lossless-pw';
 const key: VaultKey = { password: PW };
-const withKpxc = hasKeepassxc() || Boolean(process.env['CI']);
+const withKpxc = hasKeepassxc() || runnerIsCI();
 
 /** A small database made by ssot, its bytes, and its plain XML. */
 async function base(opts: { minor?: number } = {}): Promise<{ bytes: Uint8Array; xml: string; ids: { a: string; b: string; c: string } }> {
