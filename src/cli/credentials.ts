@@ -31,7 +31,7 @@ export function credentialContext(ctx: CommandContext, config: LoadedConfig): Cr
           hint: `add vault ${vaultName} under vaults:, or change the reference`,
         });
       }
-      const { openPrimary } = await import('../vault/setup.js');
+      const { openPrimary } = await import('../vault/index.js');
       let p = opened.get(vaultName) as ReturnType<typeof openPrimary> | undefined;
       if (!p) {
         p = openPrimary(v, base);

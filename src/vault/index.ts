@@ -22,7 +22,7 @@ import type * as Verify from './verify.js';
  */
 export { readVaultState, recordVaultError, VAULT_WIDE, type ConflictCopyRecord } from './state.js';
 export { copyIdentity } from './copies/ids.js';
-export { vaultFiles } from './conflict-names.js';
+export { conflictCopyTool, vaultFiles } from './conflict-names.js';
 export { findVault } from './find.js';
 export type { VaultDb } from './codec.js';
 export type { RestoreSource } from './restore.js';

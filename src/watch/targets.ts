@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import { ErrorCode, SsotError } from '../core/errors.js';
-import { conflictCopyTool, vaultFiles } from '../vault/conflict-names.js';
+import { conflictCopyTool, vaultFiles } from '../vault/index.js';
 import type { RunReport, Target } from './scheduler.js';
 import type { WatchPath } from './watcher.js';
 
