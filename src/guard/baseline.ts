@@ -58,12 +58,18 @@ export async function readBaseline(file: string): Promise<Set<string>> {
   return out;
 }
 
+/** An entry of a baseline read from disk: a hand edit may have left anything in the list. */
+function isEntry(f: unknown): f is BaselineEntry {
+  return typeof (f as { fingerprint?: unknown } | null)?.fingerprint === 'string';
+}
+
 /** Write (merge into) the baseline: existing entries are kept, new ones added, sorted for stable diffs. */
 export async function writeBaseline(file: string, entries: BaselineEntry[]): Promise<{ added: number; total: number }> {
   let existing: BaselineEntry[] = [];
   try {
-    const data = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<BaselineFile>;
-    if (Array.isArray(data.findings)) existing = data.findings.filter((f) => typeof f?.fingerprint === 'string');
+    const data = JSON.parse(await fs.readFile(file, 'utf8')) as { findings?: unknown } | null;
+    const findings = data?.findings;
+    if (Array.isArray(findings)) existing = findings.filter(isEntry);
   } catch {
     /* none yet, or unreadable: start afresh */
   }

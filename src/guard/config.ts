@@ -61,8 +61,8 @@ export async function loadGuardConfig(opts: { explicit?: string | undefined; cwd
   const { parseDocument, LineCounter: Counter } = await import('yaml');
   const lines = new Counter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    const err = doc.errors[0]!;
+  const [err] = doc.errors;
+  if (err) {
     const pos = lines.linePos(err.pos[0]);
     throw new InputError(ErrorCode.Config, `not valid YAML: ${err.message.split('\n')[0] ?? ''}`, { file, line: pos.line, column: pos.col });
   }

@@ -35,7 +35,8 @@ export function charsetSize(s: string): number {
  * pessimistic: it only decides what is safe to index, never what is reported.
  */
 export function guessBits(s: string): number {
-  const n = [...s].length;
+  // Characters are code points: a value's length is what a person typed, not its UTF-16 units.
+  const n = Array.from(s).length;
   if (n === 0) return 0;
   let bits = n * Math.log2(Math.max(2, charsetSize(s)));
   // Many repeated characters: the alphabet overstates it; Shannon entropy is the better bound.

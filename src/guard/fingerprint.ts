@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { ErrorCode, SsotError } from '../core/errors.js';
 import { guessBits } from './entropy.js';
 import { anchorBitmap, anchorOf, BITMAP_BYTES, deriveKeys, scanBytes, tagOf, TAG_BYTES, WINDOW, type IndexTables, type Keys } from './index-hash.js';
 import { createIndexKey, readIndexKey, removeOldKeys } from './index-key.js';
@@ -319,7 +320,9 @@ function parseBody(plain: Buffer, keys: Keys): FingerprintIndex {
     scan(input, emit) {
       scanBytes(keys, t, input, (index, length, r) => {
         refs ??= JSON.parse(refsBuf.toString('utf8')) as Ref[];
-        const ref = refs[Math.floor(r / 16)]!;
+        const ref = refs[Math.floor(r / 16)];
+        // The body is authenticated, so this is an index written wrong, not one changed since.
+        if (!ref) throw new SsotError(ErrorCode.GuardIndex, 'the index of vault values is damaged: a value refers to no entry', { hint: 'run `ssot vault fingerprint` to rebuild it' });
         emit({ index, length, vault: ref.vault, entryPath: ref.entryPath, field: ref.field, variant: VARIANTS[r % 16] ?? 'raw' });
       });
     },

@@ -31,7 +31,7 @@ const PLACEHOLDER_FORMS: readonly RegExp[] = [
   /<%.*?%>/, // ERB, EJS
   /%\([\w.-]+\)[sdr]/, // Python %(name)s
   /<[A-Za-z][\w .:-]*>/, // <your-token>
-  /\$\([\w .\/-]+\)/, // $(cat file)
+  /\$\([\w ./-]+\)/, // $(cat file)
   /^\$[A-Za-z_{(\d]/, // $VAR
   /^%[A-Za-z_]\w*%$/, // %VAR%
   /^@[A-Za-z_]\w*@$/, // @VAR@
@@ -134,8 +134,9 @@ export function isPublicKey(value: string): boolean {
   // an SSH key blob: uint32 length, then "ssh-…", "ecdsa-…" or "sk-…"
   if (value.startsWith('AAAA') && /^(?:ssh-|ecdsa-|sk-)/.test(head.toString('latin1', 4, 10))) return true;
   // SubjectPublicKeyInfo: SEQUENCE { SEQUENCE { OID … } BIT STRING } (a private key has an INTEGER version first)
-  if (head[0] === 0x30) {
-    const lenBytes = head[1]! & 0x80 ? (head[1]! & 0x7f) + 1 : 1;
+  const len = head[1];
+  if (head[0] === 0x30 && len !== undefined) {
+    const lenBytes = len & 0x80 ? (len & 0x7f) + 1 : 1;
     return head[1 + lenBytes] === 0x30 && head.length > 2 + lenBytes;
   }
   return false;

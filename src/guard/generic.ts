@@ -94,7 +94,7 @@ function closingQuote(w: string, open: number, end: number): number {
 function literalEnds(w: string, after: number, lineEnd: number, ctx: FileContext): boolean {
   const i = skipBlanks(w, after);
   if (i >= lineEnd) return true;
-  const c = w[i]!;
+  const c = w.charAt(i);
   if (',;)}]#>/\\'.includes(c)) return true;
   if (/[A-Za-z]/.test(c)) return ctx.kind !== 'code';
   if (c === '"' || c === "'") return ctx.kind !== 'code';
@@ -139,7 +139,7 @@ function insideString(w: string, lineStart: number, at: number): boolean {
 /** A URL query parameter's value (`?secret=…&`): up to the next `&`, `#`, quote or space. */
 function queryValue(w: string, i: number, lineEnd: number): { value: string; at: number } | undefined {
   let e = i;
-  while (e < lineEnd && !'&#"\' \t'.includes(w[e]!)) e++;
+  while (e < lineEnd && !'&#"\' \t'.includes(w.charAt(e))) e++;
   const value = w.slice(i, e);
   return /[[\]{}()<>\\]/.test(value) ? undefined : { value, at: i };
 }
@@ -215,8 +215,9 @@ function pairedValue(w: string, name: string, after: number, lineEnd: number, ct
 function xmlValue(w: string, s: number, e: number): Parsed | undefined {
   const tag = w.slice(s, e);
   const m = /^>\s*([^\s<]{8,512})\s*<\//.exec(w.slice(e, e + 600));
-  if (!m || !w.startsWith(`</${tag}>`, e + m[0].length - 2)) return undefined;
-  return { name: tag, value: m[1]!, at: e + m[0].indexOf(m[1]!) };
+  const value = m?.[1];
+  if (!m || value === undefined || !w.startsWith(`</${tag}>`, e + m[0].length - 2)) return undefined;
+  return { name: tag, value, at: e + m[0].indexOf(value) };
 }
 
 /** Is a parsed assignment a secret? */

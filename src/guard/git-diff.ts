@@ -9,7 +9,7 @@ export function unquoteGitPath(s: string): string {
   const inner = s.slice(1, s.lastIndexOf('"'));
   const bytes: number[] = [];
   for (let i = 0; i < inner.length; i++) {
-    const c = inner[i]!;
+    const c = inner.charAt(i);
     if (c !== '\\') {
       for (const b of Buffer.from(c, 'utf8')) bytes.push(b);
       continue;
@@ -34,12 +34,24 @@ export interface Added {
   fromStart: boolean;
 }
 
+/** A run of added lines: where its bytes are in the diff, the file's line number of its first line, how many lines. */
+interface Run {
+  start: number;
+  end: number;
+  line: number;
+  count: number;
+}
+
+interface FileRuns {
+  runs: Run[];
+  fromStart: boolean;
+}
+
 /** Parse `git diff -U0` output: the added lines of each text file, and which files git found binary. */
 export function parseDiff(buf: Buffer): { added: Map<string, Added>; binary: Set<string> } {
-  const files = new Map<string, { ranges: number[]; fromStart: boolean }>();
+  const files = new Map<string, FileRuns>();
   const binary = new Set<string>();
-  // ranges: [start, end, first line number, line count] per run of added lines
-  let current: { ranges: number[]; fromStart: boolean } | undefined;
+  let current: FileRuns | undefined;
   let inHeader = false;
   let header = '';
   let renamedTo: string | undefined;
@@ -60,7 +72,7 @@ export function parseDiff(buf: Buffer): { added: Map<string, Added>; binary: Set
         count++;
         p = e < 0 ? len : e + 1;
       }
-      if (current) current.ranges.push(start, p, newLine, count);
+      if (current) current.runs.push({ start, end: p, line: newLine, count });
       newLine += count;
       pos = p;
       continue;
@@ -68,7 +80,7 @@ export function parseDiff(buf: Buffer): { added: Map<string, Added>; binary: Set
       inHeader = false;
       const m = /\+(\d+)(?:,(\d+))?/.exec(buf.subarray(pos, Math.min(nl, pos + 200)).toString('latin1'));
       newLine = m ? Number(m[1]) : 0;
-      if (current && current.ranges.length === 0 && newLine <= 1) current.fromStart = true;
+      if (current && current.runs.length === 0 && newLine <= 1) current.fromStart = true;
     } else if (c === 0x64 /* d */ && buf.subarray(pos, pos + 11).toString('latin1') === 'diff --git ') {
       inHeader = true;
       current = undefined;
@@ -85,7 +97,7 @@ export function parseDiff(buf: Buffer): { added: Map<string, Added>; binary: Set
       if (p !== '/dev/null') {
         p = unquoteGitPath(p);
         if (p.startsWith('b/')) p = p.slice(2);
-        current = files.get(p) ?? { ranges: [], fromStart: false };
+        current = files.get(p) ?? { runs: [], fromStart: false };
         files.set(p, current);
       }
     } else if (c === 0x20 /* context */ && !inHeader) {
@@ -95,16 +107,18 @@ export function parseDiff(buf: Buffer): { added: Map<string, Added>; binary: Set
   }
   const out = new Map<string, Added>();
   for (const [p, f] of files) {
-    if (f.ranges.length === 0) continue;
+    if (f.runs.length === 0) continue;
     let lines = 0;
-    for (let i = 0; i < f.ranges.length; i += 4) lines += f.ranges[i + 3]!;
+    for (const r of f.runs) lines += r.count;
     const lineNumbers = new Int32Array(lines);
     const parts: Buffer[] = [];
-    for (let i = 0, k = 0; i < f.ranges.length; i += 4) {
-      parts.push(buf.subarray(f.ranges[i], f.ranges[i + 1]));
-      for (let j = 0; j < f.ranges[i + 3]!; j++) lineNumbers[k++] = f.ranges[i + 2]! + j;
+    let k = 0;
+    for (const r of f.runs) {
+      parts.push(buf.subarray(r.start, r.end));
+      for (let j = 0; j < r.count; j++) lineNumbers[k++] = r.line + j;
     }
-    const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    const [only] = parts;
+    const bytes = parts.length === 1 && only ? only : Buffer.concat(parts);
     out.set(p, { bytes, lineNumbers, fromStart: f.fromStart });
   }
   return { added: out, binary };
@@ -114,7 +128,8 @@ export function parseDiff(buf: Buffer): { added: Map<string, Added>; binary: Set
 function headerPath(h: string): string | undefined {
   if (h.startsWith('"')) {
     const m = /^("(?:[^"\\]|\\.)*") ("(?:[^"\\]|\\.)*")$/.exec(h);
-    return m ? unquoteGitPath(m[2]!).replace(/^b\//, '') : undefined;
+    const quoted = m?.[2];
+    return quoted === undefined ? undefined : unquoteGitPath(quoted).replace(/^b\//, '');
   }
   const L = (h.length - 5) / 2;
   if (!Number.isInteger(L) || L <= 0) return undefined;

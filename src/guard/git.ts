@@ -33,11 +33,11 @@ export function git(cwd: string, args: string[], input?: Buffer | string, allowF
   });
   if (r.error) throw new GitError(`cannot run git: ${r.error.message}`);
   const status = r.status ?? 1;
-  const stderr = r.stderr?.toString('utf8') ?? '';
+  const stderr = r.stderr.toString('utf8');
   if (status !== 0 && !allowFail) {
     throw new GitError(`git ${args.filter((a) => !a.startsWith('-c')).slice(0, 3).join(' ')} failed: ${stderr.trim().split('\n')[0] ?? ''}`, /not a git repository/i.test(stderr));
   }
-  return { stdout: r.stdout ?? Buffer.alloc(0), status, stderr };
+  return { stdout: r.stdout, status, stderr };
 }
 
 /** `git` without blocking: two calls that do not depend on each other run at once. */
@@ -69,11 +69,7 @@ function gitDir(root: string): string {
 
 const REPO_INFO = ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--verify', '-q', 'HEAD^{commit}'];
 
-/** The repository's top folder, its git folder, and whether HEAD is a commit: one git call. */
-function repoInfo(cwd: string): { root: string; hasHead: boolean } {
-  return parseRepoInfo(git(cwd, REPO_INFO, undefined, true));
-}
-
+/** The repository's top folder, its git folder, and whether HEAD is a commit, from one `git REPO_INFO` call. */
 function parseRepoInfo(r: { stdout: Buffer; status: number; stderr: string }): { root: string; hasHead: boolean } {
   const [root, dir, head] = r.stdout.toString('utf8').trim().split('\n');
   if (!root || !dir) throw new GitError(/not a git repository/i.test(r.stderr) ? 'not inside a git repository' : r.stderr.trim(), /not a git repository/i.test(r.stderr));
@@ -138,8 +134,8 @@ function parseRaw(buf: Buffer): RawEntry[] {
   const t = splitZ(buf);
   const raw: RawEntry[] = [];
   for (let i = 0; i < t.length; i++) {
-    const tok = t[i]!;
-    if (tok.startsWith(':')) {
+    const tok = t[i];
+    if (tok?.startsWith(':')) {
       const f = tok.slice(1).split(' ');
       const status = f[4] ?? '';
       const letter = status[0] ?? '';
@@ -170,12 +166,12 @@ function parseBatch(buf: Buffer, out: Map<string, Buffer>): void {
     const nl = buf.indexOf(10, p);
     if (nl < 0) break;
     const [oid, type, sizeText] = buf.subarray(p, nl).toString('latin1').split(' ');
-    if (type === 'missing' || !sizeText) {
+    if (oid === undefined || type === 'missing' || !sizeText) {
       p = nl + 1;
       continue;
     }
     const size = Number(sizeText);
-    out.set(oid!, buf.subarray(nl + 1, nl + 1 + size));
+    out.set(oid, buf.subarray(nl + 1, nl + 1 + size));
     p = nl + 1 + size + 1;
   }
 }

@@ -87,7 +87,7 @@ export const CONTEXT_RULES: readonly Rule[] = [
     describe: (m) => {
       const scheme = m.groups?.['scheme'];
       const header = m.groups?.['h'] ?? 'Authorization';
-      return scheme ? `HTTP ${header} header with a ${scheme[0]!.toUpperCase()}${scheme.slice(1).toLowerCase()} credential` : `HTTP ${header} header with a key`;
+      return scheme ? `HTTP ${header} header with a ${scheme.charAt(0).toUpperCase()}${scheme.slice(1).toLowerCase()} credential` : `HTTP ${header} header with a key`;
     },
   },
   {

@@ -26,7 +26,7 @@ const cache = new WeakMap<readonly Rule[], Compiled>();
 function compile(rules: readonly Rule[]): Compiled {
   const hit = cache.get(rules);
   if (hit) return hit;
-  const byBigram: Compiled['byBigram'] = new Array(128 * 128);
+  const byBigram = new Array<Compiled['byBigram'][number]>(128 * 128);
   const byKw = new Map<string, number[]>();
   rules.forEach((r, i) => {
     for (const k of r.keywords) {

@@ -50,9 +50,11 @@ const RULE_BY_ID = new Map(RULES.map((r) => [r.id, r]));
 
 /** A short, safe view of a secret: at most 4 leading characters (a quarter of it), and its length. */
 export function redact(secret: string): string {
-  const n = [...secret].length;
+  // By code point: a character is never cut in half, and the length is what a person counts.
+  const chars = Array.from(secret);
+  const n = chars.length;
   const keep = Math.min(4, Math.floor(n / 4));
-  return `${[...secret].slice(0, keep).join('')}… (${n} chars)`;
+  return `${chars.slice(0, keep).join('')}… (${n} chars)`;
 }
 
 /** Offsets → line numbers, by the newline positions of a text or a byte buffer. */
@@ -80,17 +82,21 @@ class Lines {
   at(offset: number): { index: number; start: number } {
     const starts = this.all;
     let lo = 0;
+    let start = 0; // the first line starts at 0
     let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
+      const s = starts[mid];
+      if (s !== undefined && s <= offset) {
+        lo = mid;
+        start = s;
+      } else hi = mid - 1;
     }
-    return { index: lo, start: starts[lo]! };
+    return { index: lo, start };
   }
   end(index: number, total: number): number {
-    const starts = this.all;
-    return index + 1 < starts.length ? starts[index + 1]! - 1 : total;
+    const next = this.all[index + 1];
+    return next === undefined ? total : next - 1;
   }
 }
 

@@ -34,10 +34,10 @@ function percentAll(value: string, upper: boolean): string {
  */
 export function base64Cores(value: Buffer, urlSafe: boolean): string[] {
   const cores: string[] = [];
-  for (let o = 0; o < 3; o++) {
+  // o bytes before the value; the first dropStart characters mix in those unknown bytes.
+  for (const [o, dropStart] of [[0, 0], [1, 2], [2, 3]] as const) {
     const buf = Buffer.concat([Buffer.alloc(o), value]);
     let s = buf.toString('base64').replace(/=+$/, '');
-    const dropStart = [0, 2, 3][o]!;
     const total = o + value.length;
     const dropEnd = total % 3 === 0 ? 0 : 1;
     s = s.slice(dropStart, s.length - dropEnd);

@@ -181,9 +181,10 @@ function listItem(li: ListItem): AdfNode | undefined {
     if (first?.type === 'paragraph') first.content = [{ type: 'text', text: mark }, ...(first.content ?? [])];
     else content.unshift(paragraph(mark.trim()));
   }
-  if (!content.length) return undefined;
+  const [head] = content;
+  if (!head) return undefined;
   // A list item starts with a paragraph in the schema Jira renders best.
-  if (content[0]!.type !== 'paragraph') content.unshift({ type: 'paragraph', content: [] });
+  if (head.type !== 'paragraph') content.unshift({ type: 'paragraph', content: [] });
   return { type: 'listItem', content };
 }
 

@@ -1,12 +1,12 @@
-import { CredentialError, ExitCode, RemoteError, SsotError } from '../core/errors.js';
-import { doc, paragraph, type AdfDoc, type AdfNode } from './adf.js';
+import { CredentialError, ErrorCode, ExitCode, RemoteError, SsotError } from '../core/errors.js';
+import { doc, paragraph, type AdfDoc } from './adf.js';
 import type { JiraApi } from './jira.js';
 import { saveMapping, type JiraMapping } from './mapping.js';
 import { tieLabel } from './match.js';
 import type { ParsedNote } from './notes/types.js';
 import { OpKind, verb, type ItemOutcome, type OutcomeStatus, type PlanOp, type TicketsEvent } from './plan.js';
 import { transitionToDone, transitionToProgress } from './transitions.js';
-import { describe, type Work } from './work.js';
+import { describe, keyOf, type Work } from './work.js';
 import { NoteFile, withKey, withMarker, withoutMarker } from './writeback.js';
 
 /**
@@ -47,14 +47,14 @@ export async function applyWork(w: Work, c: ApplyContext): Promise<ItemOutcome> 
   if (w.blocked || !w.plan.ops.length) return plannedOutcome(w);
   const did: string[] = [];
   const step = (kind: PlanOp['kind']): void => {
-    const op = w.plan.ops.find((o) => o.kind === kind)!;
+    const op = w.plan.ops.find((o) => o.kind === kind);
+    if (!op) throw new SsotError(ErrorCode.Internal, `${w.plan.note}:${String(w.plan.line)}: did "${verb(kind)}", which its plan does not list`);
     if (!did.includes(verb(kind, true))) did.push(verb(kind, true));
     c.log({ type: 'applied', item: w.plan, op, ...(w.key ? { key: w.key } : {}) });
   };
   try {
-    if (w.create) await create(w, c, step);
-    else if (w.link) await tie(w, c, w.key!, step);
-    const key = w.key!;
+    const key = w.create ? await create(w, c, step) : keyOf(w);
+    if (!w.create && w.link) await tie(w, c, key, step);
     if (w.update) {
       const u = w.update;
       await c.jira.editIssue(key, {
@@ -85,7 +85,8 @@ export async function applyWork(w: Work, c: ApplyContext): Promise<ItemOutcome> 
   }
 }
 
-async function create(w: Work, c: ApplyContext, step: (k: PlanOp['kind']) => void): Promise<void> {
+/** Create the issue and tie it to the item; its key. */
+async function create(w: Work, c: ApplyContext, step: (k: PlanOp['kind']) => void): Promise<string> {
   const nf = c.file(w.note);
   const at = w.item.pending?.at ?? c.now().toISOString().replace(/\.\d+Z$/, 'Z');
   if (!w.item.pending) await nf.editLine(w.item.line, (l) => withMarker(l, w.item.id, at));
@@ -110,6 +111,7 @@ async function create(w: Work, c: ApplyContext, step: (k: PlanOp['kind']) => voi
   c.created.push(res.key);
   await tie(w, c, res.key, () => undefined);
   step(OpKind.Create);
+  return res.key;
 }
 
 /** The tie: mapping/jira.json first (it survives a note edited meanwhile), then the key into every line that names the item. */

@@ -5,7 +5,7 @@ import { keyIndex, type JiraMapping } from './mapping.js';
 import { normalizeTitle, tieLabel, titlesMatch } from './match.js';
 import { SectionKind } from './notes/types.js';
 import { OpKind } from './plan.js';
-import { chunks, describe, type FieldUpdate, type Work } from './work.js';
+import { chunks, describe, keyOf, type FieldUpdate, type Work } from './work.js';
 
 /**
  * The note's wanted end state against what Jira holds: only what differs
@@ -53,7 +53,7 @@ export async function compareWithJira(jira: JiraApi, work: readonly Work[], o: C
  * that does not exist makes Jira refuse the whole query).
  */
 async function readIssues(jira: JiraApi, work: readonly Work[], pointsField?: string): Promise<Map<string, JiraIssue | undefined>> {
-  const keys = [...new Set(work.filter((w) => w.key && !w.issue && !w.blocked && !w.create).map((w) => w.key!))];
+  const keys = [...new Set(work.flatMap((w) => (w.key && !w.issue && !w.blocked && !w.create ? [w.key] : [])))];
   const out = new Map<string, JiraIssue | undefined>();
   for (const chunk of chunks(keys, 50)) {
     if (chunk.length < 3) continue;
@@ -91,7 +91,7 @@ function wantedMove(w: Work, issue: JiraIssue): Work['transition'] {
 async function newComments(jira: JiraApi, work: readonly Work[]): Promise<void> {
   for (const w of work) {
     if (w.blocked || !w.comments.length) continue;
-    const existing = w.create ? [] : (await jira.getCommentTexts(w.key!)).map(commentKey);
+    const existing = w.create ? [] : (await jira.getCommentTexts(keyOf(w))).map(commentKey);
     w.comments = [...new Set(w.comments)].filter((t) => !existing.includes(commentKey(t)));
   }
 }
@@ -99,10 +99,11 @@ async function newComments(jira: JiraApi, work: readonly Work[]): Promise<void> 
 function checkSummary(w: Work): void {
   if (w.blocked || w.create || w.commentOnly || !w.issue) return;
   if (!w.update && !w.transition && !w.comments.length) return;
+  const key = keyOf(w);
   if (!w.item.title) {
-    block(w, `the note gives no title for ${w.key}, so ssot cannot check the key is the one meant; not touched (add its summary)`);
+    block(w, `the note gives no title for ${key}, so ssot cannot check the key is the one meant; not touched (add its summary)`);
   } else if (!titlesMatch(w.item.title, w.issue.summary)) {
-    block(w, `Jira's summary of ${w.key} is "${w.issue.summary}", the note says "${w.item.title}"; not touched (fix the key or the title)`);
+    block(w, `Jira's summary of ${key} is "${w.issue.summary}", the note says "${w.item.title}"; not touched (fix the key or the title)`);
   }
 }
 
@@ -134,9 +135,10 @@ function planOps(w: Work, pointsField?: string): void {
     ops.push({ kind: OpKind.Create, detail: `${then} in ${w.project}: "${w.item.title}" (${createBits(w, pointsField).join(', ')})` });
     if (w.item.want) w.transition = w.item.want;
   } else if (w.link) {
-    w.plan.key = w.key!;
+    const key = keyOf(w);
+    w.plan.key = key;
     const by = w.link === 'label' ? `label ${tieLabel(w.item.id)}` : 'mapping/jira.json';
-    ops.push({ kind: OpKind.Link, detail: `write ${w.key} back into the note (found by ${by})` });
+    ops.push({ kind: OpKind.Link, detail: `write ${key} back into the note (found by ${by})` });
   }
   if (w.update && w.issue) ops.push({ kind: OpKind.Update, detail: describeUpdate(w.update, w.issue) });
   const from = w.issue?.statusName ?? 'new';

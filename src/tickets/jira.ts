@@ -125,14 +125,14 @@ export async function connectJira(c: JiraConnection): Promise<JiraApi> {
 
   const fieldsFor = (pointsField?: string): string[] => ['summary', 'status', 'labels', 'duedate', 'description', ...(pointsField ? [pointsField] : [])];
   const toIssue = (raw: unknown, pointsField?: string): JiraIssue => {
-    const i = raw as { id?: string; key?: string; fields?: Record<string, unknown> };
+    const i = raw as { id?: unknown; key?: unknown; fields?: Record<string, unknown> };
     const f = i.fields ?? {};
     const status = (f['status'] ?? {}) as { name?: string; statusCategory?: { key?: string } };
     const pts = pointsField ? f[pointsField] : undefined;
     return {
-      id: String(i.id ?? ''),
-      key: String(i.key ?? ''),
-      summary: String(f['summary'] ?? ''),
+      id: scalarText(i.id),
+      key: scalarText(i.key),
+      summary: scalarText(f['summary']),
       statusName: status.name ?? '',
       statusCategory: status.statusCategory?.key ?? '',
       labels: Array.isArray(f['labels']) ? (f['labels'] as string[]) : [],
@@ -146,10 +146,10 @@ export async function connectJira(c: JiraConnection): Promise<JiraApi> {
     async getFields() {
       const fields = await call('read the field list', true, () => jira.issueFields.getFields());
       return fields.map((f) => ({
-        id: String(f.id ?? ''),
-        name: String(f.name ?? ''),
-        ...(f.schema?.custom ? { custom: String(f.schema.custom) } : {}),
-        ...(f.schema?.type ? { type: String(f.schema.type) } : {}),
+        id: f.id ?? '',
+        name: f.name ?? '',
+        ...(f.schema?.custom ? { custom: f.schema.custom } : {}),
+        ...(f.schema?.type ? { type: f.schema.type } : {}),
       }));
     },
     async projectExists(key) {
@@ -200,7 +200,7 @@ export async function connectJira(c: JiraConnection): Promise<JiraApi> {
       };
       const res = await call(`create "${f.summary}"`, false, () => jira.issues.createIssue({ fields }));
       if (!res.key || !res.id) throw new RemoteError(`Jira answered the create of "${f.summary}" without a key`);
-      return { id: String(res.id), key: res.key };
+      return { id: res.id, key: res.key };
     },
     async editIssue(key, f) {
       const fields: Record<string, unknown> = {
@@ -218,10 +218,10 @@ export async function connectJira(c: JiraConnection): Promise<JiraApi> {
     async getTransitions(key) {
       const res = await call(`read the transitions of ${key}`, true, () => jira.issues.getTransitions({ issueIdOrKey: key }));
       return (res.transitions ?? []).map((t) => ({
-        id: String(t.id ?? ''),
-        name: String(t.name ?? ''),
-        toName: String(t.to?.name ?? ''),
-        toCategory: String(t.to?.statusCategory?.key ?? ''),
+        id: t.id ?? '',
+        name: t.name ?? '',
+        toName: t.to?.name ?? '',
+        toCategory: t.to?.statusCategory?.key ?? '',
       }));
     },
     async doTransition(key, transitionId) {
@@ -243,6 +243,11 @@ export async function connectJira(c: JiraConnection): Promise<JiraApi> {
       await call(`comment on ${key}`, false, () => jira.issueComments.addComment({ issueIdOrKey: key, body: body as never }));
     },
   };
+}
+
+/** An id, key or summary as Jira sends it: a string (a number where an id is numeric); anything else is none. */
+function scalarText(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : '';
 }
 
 function mapError(err: unknown, what: string, core: ErrorPredicates): unknown {

@@ -44,8 +44,9 @@ export async function loadMapping(file: string): Promise<JiraMapping> {
   }
   const r = mappingSchema.safeParse(raw);
   if (!r.success) {
-    const issue = r.error.issues[0]!;
-    throw new InputError(ErrorCode.Input, `the Jira mapping is malformed: ${issue.message}`, { file, path: issue.path.join('.') }, 'fix it by hand or restore it from git');
+    // zod reports at least one issue when it fails; its own message stands in otherwise.
+    const [issue] = r.error.issues;
+    throw new InputError(ErrorCode.Input, `the Jira mapping is malformed: ${issue?.message ?? r.error.message}`, { file, ...(issue ? { path: issue.path.join('.') } : {}) }, 'fix it by hand or restore it from git');
   }
   return r.data;
 }
@@ -53,7 +54,10 @@ export async function loadMapping(file: string): Promise<JiraMapping> {
 export async function saveMapping(file: string, m: JiraMapping): Promise<void> {
   // Sorted keys: the file is committed, and a stable order keeps diffs small.
   const items: Record<string, MappingEntry> = {};
-  for (const id of Object.keys(m.items).sort()) items[id] = m.items[id]!;
+  for (const id of Object.keys(m.items).sort()) {
+    const entry = m.items[id];
+    if (entry) items[id] = entry;
+  }
   await writeJsonAtomic(file, { version: 1, items });
 }
 

@@ -48,9 +48,10 @@ export interface ResolveOptions {
 export async function resolveKeys(jira: JiraApi, work: readonly Work[], o: ResolveOptions): Promise<void> {
   const bySearch: Work[] = [];
   for (const w of work) {
+    const tied = o.mapping.items[w.item.id];
     if (w.item.key) w.key = w.item.key;
-    else if (o.mapping.items[w.item.id]) {
-      w.key = o.mapping.items[w.item.id]!.key;
+    else if (tied) {
+      w.key = tied.key;
       w.link = 'mapping';
     } else bySearch.push(w);
   }

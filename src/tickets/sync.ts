@@ -97,7 +97,14 @@ export async function syncTickets(config: LoadedConfig, opts: SyncTicketsOptions
       now: opts.now ?? (() => new Date()),
       log,
       created: [],
-      file: (n: ParsedNote) => files.get(n.file) ?? files.set(n.file, new NoteFile(n.file, n.text)).get(n.file)!,
+      file: (n: ParsedNote) => {
+        let f = files.get(n.file);
+        if (!f) {
+          f = new NoteFile(n.file, n.text);
+          files.set(n.file, f);
+        }
+        return f;
+      },
     };
     const outcomes: ItemOutcome[] = [];
     for (const w of work) outcomes.push(await applyWork(w, ctx));

@@ -1,4 +1,4 @@
-import { ErrorCode, InputError } from '../core/errors.js';
+import { ErrorCode, InputError, SsotError } from '../core/errors.js';
 import { redactor } from '../core/redact.js';
 import { adfText, doc, type AdfDoc } from './adf.js';
 import type { JiraIssue } from './jira.js';
@@ -35,6 +35,15 @@ export interface Work {
   blocked?: 'conflict' | 'waiting';
   /** A line of a "Comments" section whose key no item of the note names. */
   commentOnly?: boolean;
+}
+
+/**
+ * The Jira key of a work that resolveKeys named, tied or found: every work
+ * past it has one unless it is to be created or is waiting.
+ */
+export function keyOf(w: Work): string {
+  if (w.key === undefined) throw new SsotError(ErrorCode.Internal, `${w.note.rel}:${String(w.item.line)}: no Jira key was resolved for this item`);
+  return w.key;
 }
 
 function asksForSomething(item: NoteItem): boolean {

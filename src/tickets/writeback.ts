@@ -27,11 +27,13 @@ const LEAD_MARKS_RE = /^(?:(?:\p{Extended_Pictographic}|[\u2190-\u21FF\u2713\u27
 /** `**Title** (2 points)` -> `**KEY:** Title (2 points)`; `- [ ] Title` -> `- [ ] **KEY:** Title`. */
 export function withKey(line: string, key: string): string {
   const clean = line.replace(MARKER_RE, '').replace(/\s+$/, '');
-  const head = PREFIX_RE.exec(clean)![0];
-  const prefix = head + LEAD_MARKS_RE.exec(clean.slice(head.length))![0];
+  // Both patterns match at least the empty string: no prefix, no marks.
+  const head = PREFIX_RE.exec(clean)?.[0] ?? '';
+  const prefix = head + (LEAD_MARKS_RE.exec(clean.slice(head.length))?.[0] ?? '');
   const rest = clean.slice(prefix.length);
   const bold = /^\*\*([^*]+)\*\*\s*:?\s*/.exec(rest);
-  if (bold) return `${prefix}**${key}:** ${bold[1]!.trim()}${rest.length > bold[0].length ? ' ' + rest.slice(bold[0].length) : ''}`;
+  const title = bold?.[1];
+  if (bold && title !== undefined) return `${prefix}**${key}:** ${title.trim()}${rest.length > bold[0].length ? ' ' + rest.slice(bold[0].length) : ''}`;
   return `${prefix}**${key}:** ${rest}`;
 }
 

@@ -1,4 +1,5 @@
-import type { List, ListItem, Paragraph, PhrasingContent, RootContent } from 'mdast';
+import type { List, ListItem, Node, Paragraph, PhrasingContent, RootContent } from 'mdast';
+import { ErrorCode, SsotError } from '../../core/errors.js';
 import { blocks, inlines, list as adfList } from '../adf.js';
 import type { NoteContext } from './context.js';
 import { applyDirective } from './directives.js';
@@ -15,10 +16,17 @@ export interface SourceLine {
   nodes: PhrasingContent[];
 }
 
-/** Every source line of a paragraph with the inline nodes on it. */
-export function paragraphLines(p: Paragraph): SourceLine[] {
+/** The line a node starts on: remark gives every node it parses a position; only a node built by hand has none. */
+export function startLine(n: Node): number {
+  const line = n.position?.start.line;
+  if (line === undefined) throw new SsotError(ErrorCode.Internal, `a parsed ${n.type} node has no position in the note`);
+  return line;
+}
+
+/** Every source line of a paragraph with the inline nodes on it: at least one. */
+export function paragraphLines(p: Paragraph): [...SourceLine[], SourceLine] {
   const out: SourceLine[] = [];
-  let line = p.position!.start.line;
+  let line = startLine(p);
   let cur: PhrasingContent[] = [];
   const next = (): void => {
     out.push({ line, nodes: cur });
@@ -34,8 +42,7 @@ export function paragraphLines(p: Paragraph): SourceLine[] {
     } else if (n.type === 'break') next();
     else cur.push(n);
   }
-  out.push({ line, nodes: cur });
-  return out;
+  return [...out, { line, nodes: cur }];
 }
 
 /** A paragraph of the description for one source line, if it has content. */

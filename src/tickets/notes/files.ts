@@ -57,9 +57,9 @@ export async function readNotes(files: readonly string[], o: ReadNotesOptions): 
       else throw e;
     }
   }
-  if (problems.length) {
-    const first = problems[0]!;
-    const rest = problems.slice(1).map((p) => `\n  ${p.file}:${p.line}: ${p.message}`).join('');
+  const [first, ...others] = problems;
+  if (first) {
+    const rest = others.map((p) => `\n  ${p.file}:${p.line}: ${p.message}`).join('');
     throw new InputError(ErrorCode.Input, `${first.message}${rest}`, { file: first.file, line: first.line }, 'fix the note; nothing was sent to Jira');
   }
   return notes;
@@ -76,6 +76,9 @@ function parseCached(text: string, o: ParseOptions): ParsedNote {
   if (hit) return hit;
   const note = parseNote(text, o);
   parsed.set(key, note);
-  if (parsed.size > CACHE_MAX) parsed.delete(parsed.keys().next().value!);
+  if (parsed.size > CACHE_MAX) {
+    const oldest = parsed.keys().next();
+    if (!oldest.done) parsed.delete(oldest.value);
+  }
   return note;
 }

@@ -38,7 +38,7 @@ export function readFrontMatter(text: string, defaultProject: string): NoteFront
   if (t === 'ready' || t === true) out.status = NoteStatus.Ready;
   else if (t === 'off' || t === false || t === 'ignore') out.status = NoteStatus.Off;
   else if (t !== undefined && t !== null && t !== 'draft') {
-    out.problems.push({ line: s.lines['tickets'] ?? 1, message: `front matter "tickets: ${String(t)}" is not one of ready, draft, off` });
+    out.problems.push({ line: s.lines['tickets'] ?? 1, message: `front matter "tickets: ${yamlText(t)}" is not one of ready, draft, off` });
   }
   const p = s.data['project'];
   if (p !== undefined && p !== null) {
@@ -61,4 +61,9 @@ export function readiness(text: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A YAML value as the user wrote it, near enough: a scalar as itself, a list or mapping as JSON. */
+function yamlText(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : JSON.stringify(v);
 }

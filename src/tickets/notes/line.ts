@@ -52,13 +52,15 @@ export function unlink(s: string): string {
 }
 
 export function readLine(raw: string, project: string): LineRead {
-  const prefix = PREFIX_RE.exec(raw)!;
-  let rest = raw.slice(prefix[0].length).replace(/\r$/, '');
-  const checked = prefix[3] === undefined ? null : prefix[3] !== ' ';
+  // Every part of PREFIX_RE is optional: it matches every line, at worst the empty prefix.
+  const [head = '', , , box] = PREFIX_RE.exec(raw) ?? [];
+  let rest = raw.slice(head.length).replace(/\r$/, '');
+  const checked = box === undefined ? null : box !== ' ';
   const out: LineRead = { rest, checked, title: '', boldStart: false, boldAlone: false, mentions: [] };
   const mm = MARKER_RE.exec(rest);
   if (mm) {
-    out.pending = { id: mm[1]!, ...(mm[2] ? { at: mm[2] } : {}) };
+    const [, id, at] = mm;
+    if (id !== undefined) out.pending = { id, ...(at ? { at } : {}) };
     rest = rest.replace(MARKER_RE, '');
   }
   // `[CHRONOS-222](https://…/browse/CHRONOS-222)`: the link text is what counts.
@@ -72,7 +74,7 @@ export function readLine(raw: string, project: string): LineRead {
   out.boldStart = body.startsWith('**');
   if (headKey.half) {
     out.halfKey = headKey.half;
-    out.unreadable = `"${headKey.half}" is a key without its number`;
+    out.unreadable = halfKeyProblem(headKey.half);
   }
   else if (headKey.other) out.otherKey = headKey.other;
   else if (headKey.key) {
@@ -87,25 +89,29 @@ export function readLine(raw: string, project: string): LineRead {
   return out;
 }
 
+/** What is unreadable about a line whose head is a half-typed key (LineRead.halfKey): always its `unreadable`. */
+export function halfKeyProblem(half: string): string {
+  return `"${half}" is a key without its number`;
+}
+
 function keyAtHead(body: string, project: string): { key?: string; marked?: boolean; other?: string; half?: string; after: string } {
   const m = /^(\*\*)?\s*([A-Z][A-Z0-9_]+-\d*)(?=[\s:*—–\-.,)]|$)(.*)$/.exec(body);
-  if (!m) return { after: body };
-  const token = m[2]!;
-  const after = m[3]!;
+  const [, bold, token, after] = m ?? [];
+  if (token === undefined || after === undefined) return { after: body };
   if (token.startsWith(`${project}-`) && !ANY_KEY_RE.test(token)) return { half: token, after };
   if (!ANY_KEY_RE.test(token)) return { after: body };
   // Written as a key: bold, or followed by a colon or a dash.
-  const marked = Boolean(m[1]) || /^\s*(\*\*)?\s*:/.test(after) || /^\s+[-–—]\s/.test(after);
+  const marked = Boolean(bold) || /^\s*(\*\*)?\s*:/.test(after) || /^\s+[-–—]\s/.test(after);
   if (!token.startsWith(`${project}-`)) return marked ? { other: token, after } : { after: body };
   return { key: token, marked, after: after.replace(/^[\s:*—–-]+/, '') };
 }
 
 function readTitle(out: LineRead, titlePart: string, body: string): void {
-  const pm = POINTS_RE.exec(titlePart);
-  if (pm) out.points = pointsValue(pm[1]!);
+  const points = POINTS_RE.exec(titlePart)?.[1];
+  if (points !== undefined) out.points = pointsValue(points);
   else {
-    const bad = BAD_POINTS_RE.exec(titlePart);
-    if (bad && bad[1]!.trim() && !/^\d+(?:[.,]\d+)?$/.test(bad[1]!.trim())) out.badPoints = bad[1]!.trim();
+    const bad = BAD_POINTS_RE.exec(titlePart)?.[1]?.trim();
+    if (bad && !/^\d+(?:[.,]\d+)?$/.test(bad)) out.badPoints = bad;
   }
   if ((body.match(/\*\*/g) ?? []).length % 2 === 1 && !out.unreadable) out.unreadable = `"**" is not closed in "${body.trim()}"`;
   let title = withoutMarks(titlePart.replace(POINTS_RE, ' '))
@@ -116,9 +122,9 @@ function readTitle(out: LineRead, titlePart: string, body: string): void {
   if (/\([^)]*$/.test(title) && !out.unreadable) out.unreadable = `"(" is not closed in "${body.trim()}"`;
   title = title.replace(/\s+/g, ' ');
   out.title = normalizeTitle(title).length < 2 ? '' : title;
-  const bold = /^\*\*([^*]+)\*\*(.*)$/.exec(body.trim());
-  if (bold && !out.label) {
-    const tail = withoutMarks(bold[2]!.replace(POINTS_RE, ' ')).replace(/\*\*/g, '').trim();
+  const afterBold = /^\*\*([^*]+)\*\*(.*)$/.exec(body.trim())?.[2];
+  if (afterBold !== undefined && !out.label) {
+    const tail = withoutMarks(afterBold.replace(POINTS_RE, ' ')).replace(/\*\*/g, '').trim();
     out.boldAlone = tail === '' || tail === ':';
   }
 }
@@ -126,14 +132,16 @@ function readTitle(out: LineRead, titlePart: string, body: string): void {
 /** `**Label:** value`, `**Label**: value`, `- **Label:** value`; the label names no key. */
 function labelOf(body: string): { name: string; value: string } | undefined {
   const m = /^\*\*\s*([^*]+?)\s*:\s*\*\*\s*(.*)$/.exec(body) ?? /^\*\*\s*([^*:]+?)\s*\*\*\s*:\s*(.*)$/.exec(body);
-  if (!m) return undefined;
-  const name = m[1]!.trim();
+  const [, label, value] = m ?? [];
+  if (label === undefined || value === undefined) return undefined;
+  const name = label.trim();
   if (ANY_KEY_RE.test(name) || /^[A-Z][A-Z0-9_]+-$/.test(name)) return undefined;
-  return { name, value: m[2]!.replace(/\*\*/g, '').trim() };
+  return { name, value: value.replace(/\*\*/g, '').trim() };
 }
 
 /** `Target: 2026-03-31` without bold: only the date-like labels are fields when plain. */
 export function plainLabelOf(raw: string): { name: string; value: string } | undefined {
   const m = /^\s*(?:(?:[-*+]|\d+[.)])\s+)?([\p{L} ]{2,20}):\s+(.*)$/u.exec(raw);
-  return m ? { name: m[1]!.trim(), value: m[2]!.trim() } : undefined;
+  const [, name, value] = m ?? [];
+  return name !== undefined && value !== undefined ? { name: name.trim(), value: value.trim() } : undefined;
 }

@@ -1,5 +1,5 @@
 import { quote, type NoteContext, type Place } from './context.js';
-import type { LineRead } from './line.js';
+import { halfKeyProblem, type LineRead } from './line.js';
 import { SectionKind, type Mention, type Role, type Want } from './types.js';
 
 /**
@@ -32,15 +32,15 @@ export function isTicketSection(kind: SectionKind | undefined): boolean {
 /** `**High priority:**`, `**Sprint 8**`: a label that groups the items below it. */
 export function groupLabel(r: LineRead): string | undefined {
   if (r.label && !r.label.value) return r.label.name;
-  const bold = /^\*\*([^*]+)\*\*\s*:?$/.exec(r.rest.trim());
-  if (bold && /priority|^p[0-4]\b|sprint|later|soon/i.test(bold[1]!)) return bold[1]!.replace(/:$/, '').trim();
+  const bold = /^\*\*([^*]+)\*\*\s*:?$/.exec(r.rest.trim())?.[1];
+  if (bold !== undefined && /priority|^p[0-4]\b|sprint|later|soon/i.test(bold)) return bold.replace(/:$/, '').trim();
   return undefined;
 }
 
 /** The mention a line makes, if it makes one; problems and what was ignored go to the context. */
 export function lineMention(ctx: NoteContext, r: LineRead, line: number, place: Place, shape: LineShape): Mention | undefined {
   if (r.halfKey) {
-    ctx.problem(line, `half-typed line: ${r.unreadable}`);
+    ctx.problem(line, `half-typed line: ${halfKeyProblem(r.halfKey)}`);
     return undefined;
   }
   if (r.otherKey) {
@@ -53,7 +53,7 @@ export function lineMention(ctx: NoteContext, r: LineRead, line: number, place: 
       return undefined;
     }
   }
-  return r.key ? keyedMention(ctx, r, line, place, shape) : newItem(ctx, r, line, place, shape);
+  return r.key ? keyedMention(ctx, r, r.key, line, place, shape) : newItem(ctx, r, line, place, shape);
 }
 
 function itemShaped(r: LineRead, place: Place, shape: LineShape): boolean {
@@ -64,8 +64,11 @@ function itemShaped(r: LineRead, place: Place, shape: LineShape): boolean {
   return shape.checked !== null || (r.boldAlone && definesHere) || r.points !== undefined || r.badPoints !== undefined;
 }
 
+/** What a line wants of its ticket, and why: a change, an explicit "no change yet", or nothing. */
+type Wanted = { want: Want; why: string; wait?: never } | { want?: never; why: string; wait: true } | { want?: never; why?: never; wait?: never };
+
 /** What the line wants of its ticket, and why. */
-function wanted(r: LineRead, place: Place, shape: LineShape): { want?: Want; why?: string; wait?: boolean } {
+function wanted(r: LineRead, place: Place, shape: LineShape): Wanted {
   if (r.mark?.stated === 'wait') return { wait: true, why: r.mark.mark };
   if (r.mark) return { want: r.mark.stated, why: r.mark.mark };
   if (shape.checked === true) return { want: 'done', why: '[x]' };
@@ -74,8 +77,7 @@ function wanted(r: LineRead, place: Place, shape: LineShape): { want?: Want; why
   return {};
 }
 
-function keyedMention(ctx: NoteContext, r: LineRead, line: number, place: Place, shape: LineShape): Mention | undefined {
-  const key = r.key!;
+function keyedMention(ctx: NoteContext, r: LineRead, key: string, line: number, place: Place, shape: LineShape): Mention | undefined {
   const w = wanted(r, place, shape);
   const defines = !shape.nested && !w.wait && (place.kind === SectionKind.Created || place.kind === SectionKind.Backlog);
   const role: Role = defines ? 'define' : w.want ? 'status' : 'mention';
@@ -93,7 +95,7 @@ function keyedMention(ctx: NoteContext, r: LineRead, line: number, place: Place,
   }
   const m = base(r, line, place, shape, role, w);
   m.key = key;
-  ctx.read(line, role === 'mention' ? 'mention' : 'item', describeKeyed(m, w.wait));
+  ctx.read(line, role === 'mention' ? 'mention' : 'item', describeKeyed(m, key, w));
   return m;
 }
 
@@ -118,7 +120,7 @@ function newItem(ctx: NoteContext, r: LineRead, line: number, place: Place, shap
   return undefined;
 }
 
-function base(r: LineRead, line: number, place: Place, shape: LineShape, role: Role, w: { want?: Want; why?: string }): Mention {
+function base(r: LineRead, line: number, place: Place, shape: LineShape, role: Role, w: Wanted): Mention {
   return {
     line,
     title: r.title,
@@ -137,10 +139,10 @@ function base(r: LineRead, line: number, place: Place, shape: LineShape, role: R
   };
 }
 
-function describeKeyed(m: Mention, wait?: boolean): string {
-  const name = `${m.key}${m.title ? ` ${quote(m.title, 50)}` : ''}`;
-  if (m.role === 'mention') return `${name}: named${wait && m.why ? ` with ${m.why}` : ''}, no change`;
-  const want = m.want === 'done' ? `wants Done (${m.why})` : m.want === 'progress' ? `wants In Progress (${m.why})` : '';
+function describeKeyed(m: Mention, key: string, w: Wanted): string {
+  const name = `${key}${m.title ? ` ${quote(m.title, 50)}` : ''}`;
+  if (m.role === 'mention') return `${name}: named${w.wait && w.why ? ` with ${w.why}` : ''}, no change`;
+  const want = w.want === 'done' ? `wants Done (${w.why})` : w.want === 'progress' ? `wants In Progress (${w.why})` : '';
   if (m.role === 'status') return `${name}: ${want}`;
   return `${name}: kept in line with the note${m.points !== undefined ? ` (${pointsText(m.points)})` : ''}${want ? `; ${want}` : ''}`;
 }

@@ -34,7 +34,9 @@ function cellText(row: TableRow, i: number): string {
 }
 
 function columns(ctx: NoteContext, t: Table): Columns | undefined {
-  const head = t.children[0]!;
+  // GFM gives every table its header row; a table without one has no columns to read.
+  const [head, ...rows] = t.children;
+  if (!head) return undefined;
   const found: Partial<Columns> = {};
   head.children.forEach((_, i) => {
     const h = normalizeTitle(cellText(head, i));
@@ -42,8 +44,8 @@ function columns(ctx: NoteContext, t: Table): Columns | undefined {
   });
   const keyRe = new RegExp(String.raw`^${ctx.project}-\d+$`);
   const keyish = new RegExp(String.raw`^${ctx.project}-`);
-  const rows = t.children.slice(1);
-  if (found.key === undefined || !rows.some((r) => keyish.test(cellText(r, found.key!)))) {
+  const keyCol = found.key;
+  if (keyCol === undefined || !rows.some((r) => keyish.test(cellText(r, keyCol)))) {
     const i = head.children.findIndex((_, col) => rows.some((r) => keyRe.test(cellText(r, col))));
     if (i < 0) return undefined;
     found.key = i;

@@ -73,10 +73,9 @@ export function markOn(text: string): { stated: Stated; mark: string } | undefin
     const m = re.exec(text);
     if (m) found.push({ at: m.index, stated, mark: m[0] });
   }
-  if (!found.length) return undefined;
   // The first mark on the line wins: "🔄 CHRONOS-216 (MFA part ✅)" is in progress.
-  found.sort((a, b) => a.at - b.at);
-  return { stated: found[0]!.stated, mark: found[0]!.mark };
+  const [first] = found.sort((a, b) => a.at - b.at);
+  return first ? { stated: first.stated, mark: first.mark } : undefined;
 }
 
 const STATUS_DONE = / (done|completed?|completado|completada|closed|resolved|finished|shipped|merged|erledigt|abgeschlossen|fertig|hecho|terminado|cerrado|resuelto) /;

@@ -1,9 +1,9 @@
 import type { Heading, List, ListItem, Paragraph, Root, RootContent, Table } from 'mdast';
 import { plain } from '../adf.js';
 import { quote, type NoteContext, type Place } from './context.js';
-import { addDescription, addLine, paragraphLines, type SourceLine } from './description.js';
+import { addDescription, addLine, paragraphLines, startLine, type SourceLine } from './description.js';
 import { applyDirective, labelLine } from './directives.js';
-import { readLine, type LineRead } from './line.js';
+import { halfKeyProblem, readLine, type LineRead } from './line.js';
 import { groupLabel, isTicketSection, lineMention, type LineShape } from './mention.js';
 import { readTable } from './tables.js';
 import { SectionKind, type Mention } from './types.js';
@@ -57,7 +57,7 @@ export class NoteWalker {
   }
 
   private heading(n: Heading): void {
-    const line = n.position!.start.line;
+    const line = startLine(n);
     const text = this.ctx.raw(line).replace(/^\s{0,3}#+\s*/, '').replace(/\s+#+\s*$/, '').trim() || plain(n.children);
     const r = readLine(text, this.ctx.project);
     // `### CHRONOS-216: Phase 2 (3 points)`: an item written as a heading; the section goes on.
@@ -67,7 +67,7 @@ export class NoteWalker {
       this.fromParagraph = true;
       return;
     }
-    while (this.stack.length && this.stack[this.stack.length - 1]!.depth >= n.depth) this.stack.pop();
+    for (let top = this.stack.at(-1); top && top.depth >= n.depth; top = this.stack.at(-1)) this.stack.pop();
     const kind = classifyHeading(text);
     this.stack.push({ depth: n.depth, kind, title: text });
     this.place = placeOf(this.stack);
@@ -106,7 +106,10 @@ export class NoteWalker {
     }
     if (r.key || r.halfKey || r.otherKey || r.boldStart) {
       const m = lineMention(this.ctx, r, line, this.place, { from: 'line', checked: null, paragraph: true });
-      if (m) return this.begin(m, true);
+      if (m) {
+        this.begin(m, true);
+        return;
+      }
       if (r.key || r.halfKey || r.otherKey) return;
     }
     if (this.current && this.fromParagraph) addLine(this.current, sl);
@@ -156,24 +159,31 @@ export class NoteWalker {
     if (li.checked === true || li.checked === false) return true;
     const first = li.children[0];
     if (first?.type !== 'paragraph') return false;
-    const r = this.ctx.line(first.position!.start.line);
+    const r = this.ctx.line(startLine(first));
     if (r.label) return false;
     return Boolean(r.key || r.halfKey) || (r.boldStart && r.points !== undefined);
   }
 
   private listItem(li: ListItem, nested: boolean): void {
     const first = li.children[0];
-    if (first?.type !== 'paragraph') return this.nestedLists(li, nested);
+    if (first?.type !== 'paragraph') {
+      this.nestedLists(li, nested);
+      return;
+    }
     const lines = paragraphLines(first);
-    const line = lines[0]!.line;
+    const [{ line }] = lines;
     if (applyDirective(this.ctx, line, this.current)) return;
     const r = this.ctx.line(line);
-    if (!r.key && this.label(r, line)) return this.nestedLists(li, nested);
+    if (!r.key && this.label(r, line)) {
+      this.nestedLists(li, nested);
+      return;
+    }
     const shape: LineShape = { from: 'line', checked: li.checked ?? null, paragraph: false, nested };
     const m = lineMention(this.ctx, r, line, this.place, shape);
     if (!m) {
       if (!(r.key || r.halfKey || r.otherKey)) this.ignored(r, line);
-      return this.nestedLists(li, nested);
+      this.nestedLists(li, nested);
+      return;
     }
     this.begin(m, false);
     for (const sl of lines.slice(1)) if (!applyDirective(this.ctx, sl.line, m)) addLine(m, sl);
@@ -195,21 +205,21 @@ export class NoteWalker {
   }
 
   private commentBlock(n: Paragraph | List): void {
-    const lines = n.type === 'paragraph' ? paragraphLines(n).map((sl) => sl.line) : n.children.map((li) => li.position!.start.line);
+    const lines = n.type === 'paragraph' ? paragraphLines(n).map((sl) => sl.line) : n.children.map(startLine);
     for (const line of lines) {
       const r = this.ctx.line(line);
       const text = r.key ? commentText(r.rest, r.key) : undefined;
       if (r.key && text) {
         this.ctx.comments.push({ key: r.key, text, line });
         this.ctx.read(line, 'item', `${r.key}: a comment`);
-      } else if (r.halfKey) this.ctx.problem(line, `half-typed line: ${r.unreadable}`);
+      } else if (r.halfKey) this.ctx.problem(line, `half-typed line: ${halfKeyProblem(r.halfKey)}`);
       else if (r.rest.trim()) this.ctx.read(line, 'ignored', `${quote(r.rest)}: a line in a comments section that starts with no key`);
     }
   }
 
   private other(n: RootContent): void {
     if (this.current && this.fromParagraph && (n.type === 'code' || n.type === 'blockquote' || n.type === 'html')) addDescription(this.ctx, this.current, [n]);
-    else if (n.type === 'code' && new RegExp(`${this.ctx.project}-\\d`).test(n.value)) this.ctx.read(n.position!.start.line, 'ignored', 'a code block: keys in it are not read');
+    else if (n.type === 'code' && new RegExp(`${this.ctx.project}-\\d`).test(n.value)) this.ctx.read(startLine(n), 'ignored', 'a code block: keys in it are not read');
   }
 
   /** A line that looks a little like a ticket line but is none: worth a line in the dry run. */
@@ -226,18 +236,23 @@ export class NoteWalker {
 
 /** The section a stack of open headings puts a line in: the deepest one that names a kind, with the headings under it as its group. */
 function placeOf(stack: readonly OpenHeading[]): Place {
-  let idx = stack.length - 1;
-  while (idx >= 0 && !stack[idx]!.kind) idx--;
-  if (idx < 0) return { kind: undefined, title: stack[stack.length - 1]?.title ?? '' };
+  const last = stack.at(-1);
+  const idx = stack.findLastIndex((h) => h.kind !== undefined);
+  const named = stack[idx];
+  if (!last || !named) return { kind: undefined, title: last?.title ?? '' };
+  // The run of headings of that kind above it: the first of them titles the section.
   let top = idx;
-  while (top > 0 && stack[top - 1]!.kind === stack[idx]!.kind) top--;
-  const last = stack[stack.length - 1]!;
-  return { kind: stack[idx]!.kind, title: stack[top]!.title, ...(stack.length - 1 > top ? { group: last.title } : {}) };
+  let first = named;
+  for (let above = stack[top - 1]; above && above.kind === named.kind; above = stack[top - 1]) {
+    first = above;
+    top--;
+  }
+  return { kind: named.kind, title: first.title, ...(stack.length - 1 > top ? { group: last.title } : {}) };
 }
 
 function commentText(rest: string, key: string): string | undefined {
   const m =
     new RegExp(String.raw`^\*\*\s*${key}\s*:?\s*\*\*\s*:?\s*(.*)$`).exec(rest) ?? new RegExp(String.raw`^${key}\s*(?::|-|–|—)\s*(.*)$`).exec(rest);
-  const text = m?.[1]!.replace(/\*\*/g, '').trim();
+  const text = m?.[1]?.replace(/\*\*/g, '').trim();
   return text || undefined;
 }
