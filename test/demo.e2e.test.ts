@@ -60,7 +60,7 @@ describe('npm run demo -- --keep', () => {
       };
       demo.stdout.on('data', on);
       demo.stderr.on('data', on);
-      demo.on('close', (code) => reject(new Error(`the demo exited (${code}) before its commands:\n${out.slice(-2000)}`)));
+      demo.on('close', (code) => reject(new Error(`the demo exited (${String(code)}) before its commands:\n${out.slice(-2000)}`)));
     });
     const closed = new Promise<number | null>((resolve) => demo.on('close', (code) => resolve(code)));
     const work = () => /A workspace in ([^\s\x1b]+)/.exec(out)?.[1];

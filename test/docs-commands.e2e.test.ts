@@ -50,7 +50,7 @@ async function problemsOf(line: string): Promise<string[]> {
     if (h && help === undefined) break;
   }
   if (!help) return [`${line}: no such command`];
-  return [...line.matchAll(/\s(--[a-z][a-z-]*)/g)].filter((o) => !help.includes(o[1]!)).map((o) => `${line}: ${o[1]} is not an option of this command`);
+  return [...line.matchAll(/\s(--[a-z][a-z-]*)/g)].map((o) => o[1]!).filter((option) => !help.includes(option)).map((option) => `${line}: ${option} is not an option of this command`);
 }
 
 describe('commands shown in the docs', () => {

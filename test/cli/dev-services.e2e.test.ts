@@ -18,6 +18,13 @@ interface Started {
   env: Record<string, string>;
 }
 
+/** A variable of the printed environment that the checks below need: its absence is the failure. */
+function printed(started: Started, name: string): string {
+  const value = started.env[name];
+  if (value === undefined) throw new Error(`dev-services printed no ${name}`);
+  return value;
+}
+
 describe('ssot dev-services', () => {
   it('from a clone: starts Drive, Confluence and Jira stand-ins that answer with the printed credentials, until SIGTERM', async () => {
     const child = spawn(process.execPath, [BIN, 'dev-services', '--json'], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -37,13 +44,13 @@ describe('ssot dev-services', () => {
       });
     });
     try {
-      const atlassian = `Basic ${Buffer.from(`${started.env['SSOT_DEV_ATLASSIAN_EMAIL']}:${started.env['SSOT_DEV_ATLASSIAN_TOKEN']}`).toString('base64')}`;
+      const atlassian = `Basic ${Buffer.from(`${printed(started, 'SSOT_DEV_ATLASSIAN_EMAIL')}:${printed(started, 'SSOT_DEV_ATLASSIAN_TOKEN')}`).toString('base64')}`;
       const spaces = await fetch(`${started.confluence}/api/v2/spaces`, { headers: { authorization: atlassian } });
       expect(spaces.status).toBe(200);
       expect(((await spaces.json()) as { results: { key: string }[] }).results.map((s) => s.key)).toEqual(['PC']);
       const project = await fetch(`${started.jira}/rest/api/3/project/CHRONOS`, { headers: { authorization: atlassian } });
       expect(project.status).toBe(200);
-      const files = await fetch(`${started.drive}drive/v3/files`, { headers: { authorization: `Bearer ${started.env['SSOT_DEV_DRIVE_TOKEN']}` } });
+      const files = await fetch(`${started.drive}drive/v3/files`, { headers: { authorization: `Bearer ${printed(started, 'SSOT_DEV_DRIVE_TOKEN')}` } });
       expect(files.status).toBe(200);
       expect((await fetch(`${started.jira}/rest/api/3/project/CHRONOS`, { headers: { authorization: 'Basic eDp5' } })).status).toBe(401);
     } finally {

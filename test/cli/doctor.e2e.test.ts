@@ -6,6 +6,7 @@ import { jsonLines, runSsot } from '../support/cli.js';
 import { tmpDir } from '../support/tmp.js';
 import { makeVaultWorkspace } from '../support/vault-workspace.js';
 import { TEST_ACCESS_TOKEN, TEST_OAUTH, useDriveStandIn } from '../standins/drive/index.js';
+import { stringContaining, stringMatching } from '../support/matchers.js';
 
 const drive = await useDriveStandIn();
 let folders = 0;
@@ -77,7 +78,7 @@ describe('ssot doctor', () => {
     const before = await snapshot(ws.dir);
     const d = await runSsot(['doctor', '--json'], { cwd: ws.dir, env });
     expect(d.code).toBe(1);
-    expect(checks(d.stdout).find((c) => c.name === 'vault chronos: primary')).toMatchObject({ ok: false, detail: expect.stringMatching(/wrong password or key file/) });
+    expect(checks(d.stdout).find((c) => c.name === 'vault chronos: primary')).toMatchObject({ ok: false, detail: stringMatching(/wrong password or key file/) });
     expect(await snapshot(ws.dir)).toEqual(before);
     const v = await runSsot(['vault', 'verify'], { cwd: ws.dir, env });
     expect(v.code).toBe(2);
@@ -92,7 +93,7 @@ describe('ssot doctor', () => {
     const ok = await runSsot(['doctor', '--json'], { cwd: ws.dir, env: { ...ws.env, G_SECRET: TEST_OAUTH.clientSecret, G_REFRESH: TEST_OAUTH.refreshToken } });
     expect(checks(ok.stdout).find((c) => c.name === 'gdrive: sign-in')).toMatchObject({ ok: true, detail: 'the refresh token works (scope drive.file)' });
     const bad = await runSsot(['doctor', '--json'], { cwd: ws.dir, env: { ...ws.env, G_SECRET: TEST_OAUTH.clientSecret, G_REFRESH: '1//revoked' } });
-    expect(checks(bad.stdout).find((c) => c.name === 'gdrive: sign-in')).toMatchObject({ ok: false, fix: expect.stringContaining('ssot auth gdrive') });
+    expect(checks(bad.stdout).find((c) => c.name === 'gdrive: sign-in')).toMatchObject({ ok: false, fix: stringContaining('ssot auth gdrive') });
     expect(bad.stdout).not.toContain('1//revoked');
   });
 });
@@ -115,7 +116,7 @@ describe('a vault repository on master, and a clone of an empty one', () => {
     const r = await runSsot(['doctor', '--json'], { cwd: ws.dir, env: ws.env });
     expect(r.stdout + r.stderr).not.toContain('ambiguous argument');
     const git = checks(r.stdout).find((c) => c.name.includes('git origin'))!;
-    expect(git).toMatchObject({ ok: true, name: expect.stringContaining('git origin/master'), detail: expect.stringMatching(/no master there yet.*no commit here yet/) });
+    expect(git).toMatchObject({ ok: true, name: stringContaining('git origin/master'), detail: stringMatching(/no master there yet.*no commit here yet/) });
     expect(r.code).toBe(0);
     expect(await head()).toBe('ref: refs/heads/master\n');
     expect(await snapshot(clone)).toEqual(before);

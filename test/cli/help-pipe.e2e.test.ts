@@ -19,10 +19,11 @@ function runIntoClosedPipe(args: string[], opts: { cwd: string; env: NodeJS.Proc
 }
 
 function find(program: Command, words: string[]): Command | undefined {
-  let cmd: Command | undefined = program;
+  let cmd = program;
   for (const w of words) {
-    cmd = cmd?.commands.find((c) => c.name() === w);
-    if (!cmd) return undefined;
+    const sub = cmd.commands.find((c) => c.name() === w);
+    if (!sub) return undefined;
+    cmd = sub;
   }
   return cmd;
 }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, REPO, runSsot, type RunResult } from '../support/cli.js';
+import { BIN, pathWith, REPO, runSsot, type RunResult } from '../support/cli.js';
 import { MESSAGE_TYPES } from '../../src/cli/messages.js';
 import { documentedTypes, validateJsonLine } from '../support/json-contract.js';
 import { git, makeVaultWorkspace, type VaultWorkspace } from '../support/vault-workspace.js';
@@ -22,7 +22,7 @@ interface Seen {
   line: Record<string, unknown>;
 }
 const seen: Seen[] = [];
-let services: ChildProcess;
+let services: ChildProcess | undefined;
 let ws: VaultWorkspace;
 let env: NodeJS.ProcessEnv;
 const NOTE = '2026-11-22-session-security-hardening.md';
@@ -45,7 +45,7 @@ async function json(args: string[], o: { cwd?: string; env?: NodeJS.ProcessEnv; 
 /** Run it and check its exit code (the output is in the message when it differs). */
 async function exits(code: number | number[], args: string[], o: Parameters<typeof json>[1] = {}): Promise<RunResult> {
   const r = await json(args, o);
-  expect([code].flat(), `ssot ${args.join(' ')} --json exited ${r.code}:\n${r.stdout}${r.stderr}`).toContain(r.code);
+  expect([code].flat(), `ssot ${args.join(' ')} --json exited ${String(r.code)}:\n${r.stdout}${r.stderr}`).toContain(r.code);
   return r;
 }
 
@@ -53,14 +53,15 @@ const typesOf = (command: string): string[] => [...new Set(seen.filter((s) => s.
 
 /** `ssot dev-services --json`: its one line says where the stand-ins listen. */
 async function startServices(): Promise<{ drive: string; confluence: string; jira: string; env: Record<string, string> }> {
-  services = spawn(process.execPath, [BIN, 'dev-services', '--json'], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'dev-services', '--json'], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  services = child;
   const first = await new Promise<string>((resolve, reject) => {
     let out = '';
-    services.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
     });
-    services.on('exit', (code) => reject(new Error(`ssot dev-services exited with ${code}`)));
+    child.on('exit', (code) => reject(new Error(`ssot dev-services exited with ${String(code)}`)));
   });
   const line = JSON.parse(first) as Record<string, unknown>;
   seen.push({ command: 'dev-services', line });
@@ -102,9 +103,10 @@ guard:
 });
 
 afterAll(async () => {
-  if (services && services.exitCode === null) {
-    const exited = new Promise<number | null>((resolve) => services.on('exit', resolve));
-    services.kill('SIGTERM');
+  const child = services;
+  if (child?.exitCode === null) {
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
     expect(await exited).toBe(0);
   }
 });
@@ -162,7 +164,7 @@ describe('the --json contract, on real runs', () => {
     mkdirSync(app);
     git(app, 'init', '-q', '-b', 'main');
     // A vault value inside a URL, a cloud key, a file too big to scan, text that is not UTF-8.
-    writeFileSync(path.join(app, 'settings.py'), `DATABASE_URL = "postgresql://ops:aws-sso-secret-value-0001@db.internal/app"\nAWS_ACCESS_KEY_ID = "${'AKIA'}${'Z7QX3MV2KDPLWRTB'}"\n`);
+    writeFileSync(path.join(app, 'settings.py'), `DATABASE_URL = "postgresql://ops:aws-sso-secret-value-0001@db.internal/app"\nAWS_ACCESS_KEY_ID = "${['AKIA', 'Z7QX3MV2KDPLWRTB'].join('')}"\n`);
     writeFileSync(path.join(app, 'big.txt'), 'x'.repeat(10_000));
     writeFileSync(path.join(app, 'latin1.txt'), Buffer.from('caf\xe9 cr\xe8me\n', 'latin1'));
     git(app, 'add', '.');
@@ -178,7 +180,7 @@ describe('the --json contract, on real runs', () => {
     const shim = path.join(home, 'shim');
     mkdirSync(shim, { recursive: true });
     writeFileSync(path.join(shim, 'systemctl'), `#!/bin/sh\necho "$@" >> "${home}/systemctl.calls"\n`, { mode: 0o755 });
-    const at = { HOME: home, PATH: `${shim}:${process.env['PATH']}` };
+    const at = { HOME: home, PATH: pathWith(shim) };
     await exits(0, ['service', 'install'], { env: at });
     await exits([0, 1], ['service', 'status'], { env: at });
     await exits(0, ['service', 'uninstall'], { env: at });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonLines, runSsot } from '../support/cli.js';
 import { git, makeVaultWorkspace, openAt } from '../support/vault-workspace.js';
+import { stringContaining } from '../support/matchers.js';
 
 /** What `ssot status` says after what a new user did: it must be true, and about this config only. */
 
@@ -46,7 +47,7 @@ describe('ssot status tells the truth', () => {
     expect(bad.code).toBe(3);
     const r = await runSsot(['status', '--json'], { cwd: ws.dir, env: ws.env });
     const gitRow = locations(r.stdout).find((l) => String(l['location']).startsWith('git:'))!;
-    expect(gitRow['lastError']).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('is on experiment, not main') });
+    expect(gitRow['lastError']).toMatchObject({ code: 'CONFLICT', message: stringContaining('is on experiment, not main') });
     git(ws.repo, 'switch', '-q', 'main');
     expect((await runSsot(['sync', '--only', 'vault'], { cwd: ws.dir, env: ws.env })).code).toBe(0);
     const after = await runSsot(['status', '--json'], { cwd: ws.dir, env: ws.env });

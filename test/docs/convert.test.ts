@@ -11,6 +11,7 @@ import { mappingSchema, parseMapping } from '../../src/docs/mapping.js';
 import { Anchors } from '../../src/docs/anchors.js';
 import { cdata } from '../../src/core/xml.js';
 import { validateStorage } from './xml-helpers.js';
+import { objectContaining, stringMatching } from '../support/matchers.js';
 
 describe('storage XHTML is always well-formed', () => {
   // Markdown built from the pieces users report trouble with (research §2).
@@ -47,7 +48,7 @@ describe('storage XHTML is always well-formed', () => {
         const xml = `<b>${cdata(code)}</b>`;
         const parsed = parser.parse(xml) as { b: { '#cdata': string | string[] } | string };
         const b = parsed.b;
-        const text = typeof b === 'string' ? b : Array.isArray(b['#cdata']) ? b['#cdata'].join('') : String(b['#cdata'] ?? '');
+        const text = typeof b === 'string' ? b : Array.isArray(b['#cdata']) ? b['#cdata'].join('') : b['#cdata'];
         expect(text).toBe(code);
       }),
       { numRuns: 300 },
@@ -127,7 +128,7 @@ describe('front matter', () => {
     const bad = splitFrontMatter('---\r\ntitle: T\r\nconfluence: maybe\r\n---\r\n');
     expect(bad.problems).toEqual([{ line: 3, message: 'front matter "confluence" must be true or false' }]);
     const yaml = splitFrontMatter('---\r\ntitle: T\r\nlabels: [a\r\n---\r\n');
-    expect(yaml.problems).toMatchObject([{ line: 3, message: expect.stringMatching(/^invalid front matter: /) }]);
+    expect(yaml.problems).toMatchObject([{ line: 3, message: stringMatching(/^invalid front matter: /) }]);
   });
 
   it('a front matter that is not keys and values', () => {
@@ -160,7 +161,7 @@ describe('mapping', () => {
 
   it('names the key and its line on an error', () => {
     expect(() => parseMapping('{\n "version": 1,\n "space": "PC",\n "pages": {\n  "a.md": { "colour": "red" }\n }\n}', 'm.json')).toThrow(
-      expect.objectContaining({ message: 'unknown key "colour" in the mapping', place: expect.objectContaining({ file: 'm.json', line: 5 }) }),
+      objectContaining({ message: 'unknown key "colour" in the mapping', place: objectContaining({ file: 'm.json', line: 5 }) }),
     );
   });
 });

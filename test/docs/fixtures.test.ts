@@ -49,7 +49,7 @@ describe('converter fixtures', () => {
 describe('converter fixtures: the warnings', () => {
   const warnings = async (name: string): Promise<string[]> => {
     const { problems } = await (await docSet('code')).prepare(`${name}.md`);
-    return problems.map((p) => `${p.line}: ${p.message}`);
+    return problems.map((p) => `${p.line ?? 'no line'}: ${p.message}`);
   };
 
   it('a link or image that cannot be resolved names its line and says what was kept', async () => {

@@ -2,9 +2,11 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mapDocs, publishSettings } from '../../src/docs/index.js';
+import { parseMapping } from '../../src/docs/mapping.js';
 import { startTestConfluence, type TestConfluence } from '../standins/confluence.js';
 import { actions, makeProject, push, sleeps, type Project } from './helpers.js';
 import { validateStorage } from './xml-helpers.js';
+import { objectContaining } from '../support/matchers.js';
 
 /**
  * `ssot docs push` end to end: the real confluence.js against the stand-in,
@@ -51,7 +53,7 @@ describe('docs push', () => {
     expect(setup.body).not.toContain('<h1>');
     expect(s.attachments(setup.id)).toEqual([{ filename: 'logo.png', version: 1, size: PNG.length }]);
     expect(s.labels(setup.id)).toEqual(['howto', 'setup']);
-    expect(s.properties(setup.id)).toEqual([expect.objectContaining({ key: 'ssot', value: expect.objectContaining({ version: 1, hash: m.pages['guides/setup.md']!.hash }) })]);
+    expect(s.properties(setup.id)).toEqual([objectContaining({ key: 'ssot', value: objectContaining({ version: 1, hash: m.pages['guides/setup.md']!.hash }) })]);
     // Links to other docs became page links with the anchor.
     expect(s.page(m.pages['index.md']!.id!)!.body).toContain('<ac:link ac:anchor="install"><ri:page ri:content-title="Setup"/>');
 
@@ -137,7 +139,7 @@ describe('docs push', () => {
     await p.write('guides/faq.md', '# FAQ\n\nTeammate wording.\n');
     await push(p); // the teammate's push
     await fs.writeFile(p.mappingFile, old); // our mapping is behind
-    const id = JSON.parse(old).pages['guides/faq.md'].id as string;
+    const id = parseMapping(old, p.mappingFile).pages['guides/faq.md']!.id!;
     // Same content as theirs: nothing to write, mapping catches up.
     const r = await push(p);
     expect(actions(r)['guides/faq.md']).toBe('skip');

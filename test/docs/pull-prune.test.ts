@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mapDocs, pruneFromConfluence, publishSettings, pullFromConfluence } from '../../src/docs/index.js';
 import { startTestConfluence, type TestConfluence } from '../standins/confluence.js';
 import { actions, makeProject, push, type Project } from './helpers.js';
+import { stringContaining } from '../support/matchers.js';
 
 /**
  * `ssot docs pull` (a page edited in Confluence back into its doc, as
@@ -116,7 +117,7 @@ describe('docs pull', () => {
     const check = async (text: string) => (text.includes('AKIA') ? [{ rule: 'aws-access-key', line: 3 }] : []);
     const r = await pull(p, ['a.md'], check);
     expect(r.exitCode).toBe(1);
-    expect(r.docs[0]).toMatchObject({ action: 'error', message: expect.stringContaining('holds what the guard calls a secret (aws-access-key on line 3)') });
+    expect(r.docs[0]).toMatchObject({ action: 'error', message: stringContaining('holds what the guard calls a secret (aws-access-key on line 3)') });
     expect(await fs.readFile(path.join(p.docs, 'a.md'), 'utf8')).toBe('# A\n\nSafe.\n');
     await p.write('a.md', '# A\n\nChanged.\n');
     const c = await push(p, { secretCheck: check });

@@ -1,8 +1,8 @@
-import { XMLValidator } from 'fast-xml-parser';
+import { checkXml } from '../support/xml.js';
 
 /** Storage XHTML is a fragment with ac:/ri: prefixes: wrap it with the namespaces declared. */
 export function validateStorage(xhtml: string): true | string {
-  const r = XMLValidator.validate(
+  const r = checkXml(
     `<root xmlns:ac="http://atlassian.com/content" xmlns:ri="http://atlassian.com/resource/identifier">${xhtml}</root>`,
   );
   return r === true ? true : `${r.err.code}: ${r.err.msg} (line ${r.err.line}, col ${r.err.col})`;

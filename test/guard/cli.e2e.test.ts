@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildFingerprintIndex, indexPath } from '../../src/guard/fingerprint.js';
 import { join, makeRepo, rand, ssot, tempDir, UPPER_DIGITS, type Repo } from './helpers.js';
+import { stringMatching } from '../support/matchers.js';
 
 // `ssot guard` end to end: the built CLI against real git repositories in temp folders.
 
@@ -152,7 +153,7 @@ describe('ssot guard: what is staged', () => {
     const r = guard('--json');
     expect(r.status).toBe(1);
     const recs = json(r.stdout);
-    expect(recs.filter((x) => x['type'] === 'skipped')).toMatchObject([{ file: 'big.txt', reason: expect.stringMatching(/larger than guard.maxFileBytes/) }]);
+    expect(recs.filter((x) => x['type'] === 'skipped')).toMatchObject([{ file: 'big.txt', reason: stringMatching(/larger than guard.maxFileBytes/) }]);
     expect(findings(r.stdout).map((x) => x['file'])).toEqual(['small.txt']);
     const text = guard();
     expect(text.stderr).toMatch(/not scanned: big\.txt/);

@@ -27,7 +27,7 @@ export function rand(n: number, alphabet = ALNUM, seed = n * 7919 + alphabet.len
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     const r = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    s += alphabet[Math.floor(r * alphabet.length)];
+    s += alphabet.charAt(Math.floor(r * alphabet.length));
   }
   return s;
 }

@@ -138,7 +138,7 @@ describe('private keys made by ssh-keygen, openssl, gpg and puttygen', () => {
     const files: Record<string, string> = {
       '.ssh/authorized_keys': ['OpenSSH ed25519 (ssh-keygen default)', 'OpenSSH RSA', 'OpenSSH ECDSA P-256'].map((n) => key(n).pub).join(''),
       'known_hosts': `github.com ${key('OpenSSH ECDSA P-256').pub.split(' ').slice(0, 2).join(' ')}\n`,
-      'config.yaml': `host_key: ${key('OpenSSH ECDSA P-521 with a passphrase').pub.split(' ')[1]}\npublic: "${key('PKCS#8 EC').pub.replace(/\n/g, '\\n')}"\n`,
+      'config.yaml': `host_key: ${key('OpenSSH ECDSA P-521 with a passphrase').pub.split(' ')[1]!}\npublic: "${key('PKCS#8 EC').pub.replace(/\n/g, '\\n')}"\n`,
       'ec.pub.pem': key('PKCS#8 EC').pub,
       'signing.asc': key('PGP private key block').pub,
       'putty.pub': key('PuTTY (PPK 3)').pub,

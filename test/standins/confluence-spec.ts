@@ -1,7 +1,5 @@
 import { apiSpec } from '../support/specs.js';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { RecordedRequest } from '@ssot/standins/confluence';
@@ -13,8 +11,6 @@ import type { RecordedRequest } from '@ssot/standins/confluence';
  * Atlassian documents for them (the v1 document is not vendored). What passes
  * here is what a real tenant accepts.
  */
-
-const here = path.dirname(fileURLToPath(import.meta.url));
 
 export function findSpec(): string {
   // shared/ sits beside the worktree, or beside a CI clone.
@@ -57,15 +53,24 @@ export function createSpecValidator(specFile = findSpec()): SpecValidator {
     }
     return v;
   };
-  const resolve = <T>(x: unknown): T => {
-    let cur = x as Json;
-    while (cur && typeof cur['$ref'] === 'string') {
-      const ref = cur['$ref'].replace(/^spec#\//, '').split('/');
+  /** The spec node that `x` stands for, its `$ref`s followed; a reference that leads nowhere is a broken spec. */
+  const resolve = (x: unknown): Json => {
+    let cur = x;
+    for (;;) {
+      if (typeof cur !== 'object' || cur === null) throw new Error(`the Confluence spec has no object for ${JSON.stringify(x)}`);
+      const ref = (cur as Json)['$ref'];
+      if (typeof ref !== 'string') return cur as Json;
       let node: unknown = spec;
-      for (const r of ref) node = (node as Json)[r];
-      cur = node as Json;
+      for (const r of ref.replace(/^spec#\//, '').split('/')) node = (node as Json)[r];
+      cur = node;
     }
-    return cur as T;
+  };
+  /** A parameter of the spec, with what the checks below read of it. */
+  const param = (x: unknown): Param => {
+    const p = resolve(x);
+    const { name, in: place, required, schema } = p;
+    if (typeof name !== 'string' || typeof place !== 'string') throw new Error(`a parameter of the Confluence spec has no name or place: ${JSON.stringify(p)}`);
+    return { name, in: place, required: required === true, ...(schema ? { schema: schema as Json } : {}) };
   };
   const paths = spec['paths'] as Record<string, Json>;
   const templates = Object.keys(paths)
@@ -84,7 +89,7 @@ export function createSpecValidator(specFile = findSpec()): SpecValidator {
     const found = findOp(req);
     if (!found) return [];
     const responses = (found.op['responses'] ?? {}) as Record<string, unknown>;
-    const r = responses[String(status)] ? resolve<Json>(responses[String(status)]) : undefined;
+    const r = responses[String(status)] ? resolve(responses[String(status)]) : undefined;
     // The spec leaves 409, 429 and server errors out (see api-specs/README.md): nothing to check them against.
     if (!r) return status === 409 || status === 429 || status === 401 || status >= 500 ? [] : [`${req.method} ${req.path}: the spec lists no ${status} answer`];
     const schema = (r['content'] as Record<string, Json> | undefined)?.['application/json']?.['schema'] as Json | undefined;
@@ -104,7 +109,7 @@ export function createSpecValidator(specFile = findSpec()): SpecValidator {
     const item = paths[tpl.t]!;
     const op = item[req.method.toLowerCase()] as Json | undefined;
     if (!op) return [`${where}: method not in the spec for ${tpl.t}`];
-    const params = [...((item['parameters'] as unknown[]) ?? []), ...((op['parameters'] as unknown[]) ?? [])].map((p) => resolve<Param>(p));
+    const params = [...((item['parameters'] as unknown[] | undefined) ?? []), ...((op['parameters'] as unknown[] | undefined) ?? [])].map(param);
     // Path parameters.
     const names = [...tpl.t.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
     const values = tpl.re.exec(sub)!.slice(1);
@@ -122,7 +127,7 @@ export function createSpecValidator(specFile = findSpec()): SpecValidator {
     }
     for (const p of params) if (p.in === 'query' && p.required && !queryNames.has(p.name)) problems.push(`${where}: required query parameter ${p.name} missing`);
     // Body.
-    const rb = op['requestBody'] ? resolve<Json>(op['requestBody']) : undefined;
+    const rb = op['requestBody'] ? resolve(op['requestBody']) : undefined;
     const schema = (rb?.['content'] as Record<string, Json> | undefined)?.['application/json']?.['schema'] as Json | undefined;
     if (schema) {
       if (req.body === undefined) {
@@ -135,9 +140,9 @@ export function createSpecValidator(specFile = findSpec()): SpecValidator {
     return problems;
 
     function checkValue(key: string, p: Param, raws: string[]): void {
-      const s = resolve<Json>(p.schema ?? {});
+      const s = resolve(p.schema ?? {});
       const isArray = s['type'] === 'array';
-      const itemSchema = isArray ? resolve<Json>(s['items'] ?? {}) : s;
+      const itemSchema = isArray ? resolve(s['items'] ?? {}) : s;
       const coerce = (x: string): unknown => {
         const t = itemSchema['type'];
         if (t === 'integer' || t === 'number') return /^-?\d+(\.\d+)?$/.test(x) ? Number(x) : x;

@@ -2,6 +2,7 @@ import { createV1Client, createV2Client } from 'confluence.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSpecValidator } from './confluence-spec.js';
 import { startTestConfluence, type TestConfluence } from './confluence.js';
+import { stringContaining } from '../support/matchers.js';
 
 /** The stand-in itself, driven by the real confluence.js, and the spec check catching bad requests. */
 let s: TestConfluence;
@@ -41,7 +42,7 @@ describe('Confluence stand-in', () => {
     s.seedPage({ title: 'Taken' });
     await expect(v2.page.createPage({ body: { spaceId, status: 'current', title: 'Taken', body: { representation: 'storage', value: '<p/>' } } })).rejects.toMatchObject({
       status: 400,
-      body: { errors: [{ title: expect.stringContaining('title already exists') }] },
+      body: { errors: [{ title: stringContaining('title already exists') }] },
     });
   });
 

@@ -3,6 +3,7 @@ import type { JiraStandIn } from '@ssot/standins/jira';
 import { parseJql } from '@ssot/standins/jira';
 import { JIRA_EMAIL, JIRA_OPENAPI, JIRA_TOKEN, startTestJira } from './jira.js';
 import { existsSync } from 'node:fs';
+import { stringContaining } from '../support/matchers.js';
 
 /** The stand-in itself answers like Jira Cloud v3 where ssot depends on it. */
 
@@ -33,7 +34,7 @@ describe('Jira stand-in', () => {
     expect((await call('GET', '/rest/api/3/project/NOPE')).status).toBe(404);
     const r = await call('POST', '/rest/api/3/issue', { fields: { project: { key: 'NOPE' }, issuetype: { name: 'Task' }, summary: 'x', description: 'plain string' } });
     expect(r.status).toBe(400);
-    expect(r.body).toMatchObject({ errors: { project: 'valid project is required', description: expect.stringContaining('Atlassian Document') } });
+    expect(r.body).toMatchObject({ errors: { project: 'valid project is required', description: stringContaining('Atlassian Document') } });
   });
 
   it.runIf(existsSync(JIRA_OPENAPI))('records a request body the OpenAPI document does not accept', async () => {

@@ -46,3 +46,9 @@ export function jsonLines(out: string): Record<string, unknown>[] {
       return line;
     });
 }
+
+/** The runner's $PATH with `dir` searched first: how a test puts a stand-in program before the real one. */
+export function pathWith(dir: string): string {
+  const rest = process.env['PATH'];
+  return rest ? `${dir}${path.delimiter}${rest}` : dir;
+}

@@ -39,7 +39,7 @@ export function validateJsonLine(line: unknown): string[] {
   const type = (line as { type?: unknown } | null)?.type;
   const own = (validate.errors ?? []).filter((e) => !e.schemaPath.includes('/properties/type/const'));
   const shown = own.length > 0 ? own : (validate.errors ?? []);
-  return [`type ${JSON.stringify(type)}: ${[...new Set(shown.map((e) => `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params['additionalProperty'])})` : ''}`))].join('; ')}`];
+  return [`type ${JSON.stringify(type)}: ${[...new Set(shown.map((e) => `${e.instancePath || '/'} ${e.message ?? ''}${'additionalProperty' in e.params ? ` (${String(e.params['additionalProperty'])})` : ''}`))].join('; ')}`];
 }
 
 /** Every message type the schema documents. */

@@ -25,16 +25,18 @@ export function hasKeepassxc(): boolean {
  * Runs `keepassxc-cli args...` with `stdin` lines written to its standard input
  * (each prompt reads one line). Throws with stderr when it fails, unless `allowFail`.
  */
-export function keepassxc(args: string[], stdin: string[] = [], opts: { allowFail?: boolean; timeoutMs?: number } = {}): CliResult {
+export function keepassxc(args: [command: string, ...rest: string[]], stdin: string[] = [], opts: { allowFail?: boolean; timeoutMs?: number } = {}): CliResult {
   const r = spawnSync('keepassxc-cli', args, {
     input: stdin.map((l) => `${l}\n`).join(''),
     encoding: 'utf8',
     timeout: opts.timeoutMs ?? 60_000,
     env: { ...process.env, QT_QPA_PLATFORM: 'offscreen' },
   });
-  const out: CliResult = { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+  // When keepassxc-cli cannot start at all (not installed), spawnSync leaves both streams undefined, whatever its types say.
+  const { stdout = '', stderr = '' } = r as { stdout?: string; stderr?: string };
+  const out: CliResult = { status: r.status, stdout, stderr };
   if (!opts.allowFail && r.status !== 0) {
-    throw new Error(`keepassxc-cli ${args[0]} failed (${r.status}): ${out.stderr.trim()}`);
+    throw new Error(`keepassxc-cli ${args[0]} failed (${String(r.status)}): ${out.stderr.trim()}`);
   }
   return out;
 }

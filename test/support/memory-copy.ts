@@ -41,7 +41,7 @@ export class MemoryCopy implements Copy {
     this.beforeWrite?.();
     this.beforeWrite = undefined;
     if (this.failWrite) throw this.failWrite;
-    if (ifRev !== this.rev) throw new CopyConflictError(this.id, `${this.label} is at ${this.rev}, not ${ifRev}`);
+    if (ifRev !== this.rev) throw new CopyConflictError(this.id, `${this.label} is at ${String(this.rev)}, not ${String(ifRev)}`);
     this.put(data);
     this.writes.push({ data, message: info.message });
     return { rev: this.rev! };

@@ -111,7 +111,7 @@ export async function startRcloneWorld(): Promise<RcloneWorld> {
 }
 
 /** Start a server and wait for the port it prints; reject (and kill it) if it does not come up. */
-function serve(bin: string, args: string[], env: NodeJS.ProcessEnv, procs: ChildProcess[], ready: RegExp): Promise<number> {
+function serve(bin: string, args: [serve: string, protocol: string, ...rest: string[]], env: NodeJS.ProcessEnv, procs: ChildProcess[], ready: RegExp): Promise<number> {
   return new Promise((resolve, reject) => {
     const p = spawn(bin, [...args, '--config', '/dev/null'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     procs.push(p);
@@ -130,7 +130,7 @@ function serve(bin: string, args: string[], env: NodeJS.ProcessEnv, procs: Child
     });
     p.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`rclone ${args[1]} exited ${code}: ${err}`));
+      reject(new Error(`rclone ${args[1]} exited ${String(code)}: ${err}`));
     });
   });
 }

@@ -44,7 +44,8 @@ async function distIsStale(): Promise<boolean> {
 }
 
 afterAll(async () => {
-  await jira?.close();
+  // Unset when beforeAll failed before the stand-in started.
+  await (jira as JiraStandIn | undefined)?.close();
   await fs.rm(dir, { recursive: true, force: true });
 });
 

@@ -6,6 +6,7 @@ import { NoteParseError, parseNote, type ParsedNote } from '../../src/tickets/in
 import { itemId, titlesMatch } from '../../src/tickets/match.js';
 import { withKey, withMarker } from '../../src/tickets/writeback.js';
 import { validateAdf } from '../standins/jira.js';
+import { stringContaining } from '../support/matchers.js';
 
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'session-2026-03-10.md');
 const opts = { file: 'notes/n.md', rel: 'notes/n.md', project: 'CHRONOS' };
@@ -116,27 +117,27 @@ describe('session notes grammar', () => {
 
 describe('bad input: a clear message naming file and line, nothing planned', () => {
   it('a note without front matter', () => {
-    expect(problems('# Notes\n\n## Backlog\n\n**A** (1 point)\n')).toEqual([{ line: 1, message: expect.stringContaining('no front matter') }]);
+    expect(problems('# Notes\n\n## Backlog\n\n**A** (1 point)\n')).toEqual([{ line: 1, message: stringContaining('no front matter') }]);
   });
 
   it('a bad front-matter value or YAML, at its line, in an LF or CRLF note', () => {
     for (const eol of ['\n', '\r\n']) {
       const note = (fm: string): string => `---${eol}title: x${eol}${fm}${eol}---${eol}# x${eol}`;
       expect(problems(note('tickets: maybe'))).toEqual([{ line: 3, message: 'front matter "tickets: maybe" is not one of ready, draft, off' }]);
-      expect(problems(note('tickets: ready\nproject: lower'.replace('\n', eol)))).toEqual([{ line: 4, message: expect.stringContaining('Jira project key') }]);
-      expect(problems(note('tickets: [ready'))).toEqual([{ line: 3, message: expect.stringContaining('not valid YAML') }]);
+      expect(problems(note('tickets: ready\nproject: lower'.replace('\n', eol)))).toEqual([{ line: 4, message: stringContaining('Jira project key') }]);
+      expect(problems(note('tickets: [ready'))).toEqual([{ line: 3, message: stringContaining('not valid YAML') }]);
       expect(problems(`---${eol}- a${eol}---${eol}# x${eol}`)).toEqual([{ line: 2, message: 'the front matter is not valid YAML: the front matter must be keys and values' }]);
     }
   });
 
   it('a half-typed line', () => {
-    expect(problems(FM + '## Completed\n\n**CHRONOS-23\n')).toEqual([{ line: 6, message: expect.stringContaining('half-typed') }]);
-    expect(problems(FM + '## Backlog\n\n- [ ] Write docs (2 poi\n')).toEqual([{ line: 6, message: expect.stringContaining('half-typed') }]);
+    expect(problems(FM + '## Completed\n\n**CHRONOS-23\n')).toEqual([{ line: 6, message: stringContaining('half-typed') }]);
+    expect(problems(FM + '## Backlog\n\n- [ ] Write docs (2 poi\n')).toEqual([{ line: 6, message: stringContaining('half-typed') }]);
     expect(problems(FM + '## Completed\n\n- **CHRONOS-23:**\n')[0]!.message).toMatch(/no title|half-typed/);
   });
 
   it('a last line still being typed (the watcher) is refused, a finished one is not', () => {
-    expect(problems(FM + '## Backlog\n\n- [ ] Write the docs', { strictEnd: true })[0]).toEqual({ line: 6, message: expect.stringContaining('no line end') });
+    expect(problems(FM + '## Backlog\n\n- [ ] Write the docs', { strictEnd: true })[0]).toEqual({ line: 6, message: stringContaining('no line end') });
     expect(parse(FM + '## Backlog\n\n- [ ] Write the docs\n', { strictEnd: true }).items).toHaveLength(1);
   });
 
@@ -167,7 +168,7 @@ describe('bad input: a clear message naming file and line, nothing planned', () 
       [6, expect.stringContaining('OTHER-1 is not a key of project CHRONOS')],
       [10, expect.stringContaining('a field of the note')],
     ]);
-    expect(problems('---\ntickets: maybe\n---\n')[0]).toEqual({ line: 2, message: expect.stringContaining('not one of ready, draft, off') });
+    expect(problems('---\ntickets: maybe\n---\n')[0]).toEqual({ line: 2, message: stringContaining('not one of ready, draft, off') });
   });
 
   it('reports every problem of a note at once', () => {
@@ -251,7 +252,7 @@ describe('properties', () => {
           parse(FM + parts.join(''));
         } catch (e) {
           if (!(e instanceof NoteParseError)) throw e;
-          for (const p of e.problems) if (!(p.line >= 1)) throw new Error(`no line in ${p.message}`);
+          for (const p of e.problems) if (!(p.line >= 1)) throw new Error(`no line in ${p.message}`, { cause: e });
         }
       }),
       { numRuns: 300 },

@@ -7,6 +7,7 @@ import type { JiraStandIn, JiraStandInOptions } from '@ssot/standins/jira';
 import { isSsotError } from '../../src/core/errors.js';
 import { describeOutcome, syncTickets, type SyncTicketsOptions, type TicketsSyncResult } from '../../src/tickets/index.js';
 import { JIRA_EMAIL, JIRA_TOKEN, startTestJira, validateAdf } from '../standins/jira.js';
+import { stringContaining } from '../support/matchers.js';
 
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'session-2026-03-10.md');
 
@@ -156,7 +157,7 @@ describe('tickets sync against the Jira stand-in (jira.js v6)', () => {
     await note('n.md', FM + '## Completed\n\n- **CHRONOS-23:** Rotate the API keys ✅\n- **CHRONOS-24:** rotate the api KEYS! ✅\n');
     const r = await run(s);
     expect(r.exitCode).toBe(3);
-    expect(r.outcomes.find((o) => o.key === 'CHRONOS-23')).toMatchObject({ status: 'conflict', message: expect.stringContaining('Migrate the billing database') });
+    expect(r.outcomes.find((o) => o.key === 'CHRONOS-23')).toMatchObject({ status: 'conflict', message: stringContaining('Migrate the billing database') });
     expect(s.statusOf('CHRONOS-23')!.name).toBe('In Progress');
     expect(s.statusOf('CHRONOS-24')!.category).toBe('done');
   });
@@ -249,7 +250,7 @@ describe('tickets sync against the Jira stand-in (jira.js v6)', () => {
     const file = await note('n.md', FM + '## Backlog\n\n- [ ] Refused once\n');
     s.failNext({ method: 'POST', path: '/rest/api/3/issue', status: 400, body: { errorMessages: [], errors: { duedate: 'Field is required' } } });
     const r = await run(s);
-    expect(r.outcomes[0]).toMatchObject({ status: 'failed', message: expect.stringContaining('duedate: Field is required') });
+    expect(r.outcomes[0]).toMatchObject({ status: 'failed', message: stringContaining('duedate: Field is required') });
     expect(await fs.readFile(file, 'utf8')).toBe(FM + '## Backlog\n\n- [ ] Refused once\n');
     const r2 = await run(s);
     expect([r2.exitCode, s.issues().length]).toEqual([0, 1]);
@@ -262,7 +263,7 @@ describe('tickets sync against the Jira stand-in (jira.js v6)', () => {
     s.failNext({ method: 'POST', path: /transitions$/, status: 400, body: { errorMessages: ['A resolution is required.'], errors: {} } });
     const r = await run(s);
     expect(r.exitCode).toBe(1);
-    expect(r.outcomes.find((o) => o.key === 'CHRONOS-5')).toMatchObject({ status: 'failed', message: expect.stringContaining('A resolution is required') });
+    expect(r.outcomes.find((o) => o.key === 'CHRONOS-5')).toMatchObject({ status: 'failed', message: stringContaining('A resolution is required') });
     expect(s.issues().filter((i) => i.summary === 'Make me')).toHaveLength(1);
   });
 
@@ -280,7 +281,15 @@ describe('tickets sync against the Jira stand-in (jira.js v6)', () => {
     expect(s.issues()[0]!.custom['customfield_10026']).toBe(3);
     await note('m.md', FM + '## Backlog\n\n- [ ] Unknown field (2 points)\n');
     const warnings: string[] = [];
-    const r = await run(s, { log: (e) => void (e.type === 'warning' && warnings.push(e.message)) }, { storyPointsField: 'customfield_99999' });
+    const r = await run(
+      s,
+      {
+        log: (e) => {
+          if (e.type === 'warning') warnings.push(e.message);
+        },
+      },
+      { storyPointsField: 'customfield_99999' },
+    );
     expect(r.exitCode).toBe(0);
     expect(warnings).toEqual([expect.stringContaining('no story-points field found')]);
     const made = s.issues().find((i) => i.summary === 'Unknown field')!;
@@ -292,7 +301,7 @@ describe('tickets sync against the Jira stand-in (jira.js v6)', () => {
     await note('n.md', FM + '## Backlog\n\n- [ ] Anything\n');
     const err = await run(s, { credentials: { email: JIRA_EMAIL, token: 'wrong-token-123456' } }).catch((e: unknown) => e);
     expect(isSsotError(err) && [err.code, err.exitCode]).toEqual(['REMOTE_AUTH', 2]);
-    expect(String((err as Error).message)).not.toContain('wrong-token');
+    expect((err as Error).message).not.toContain('wrong-token');
     expect(s.writes()).toEqual([]);
   });
 
@@ -441,8 +450,8 @@ describe('what real notes ask for, against the stand-in', () => {
     const r = await run(s);
     expect(r.created).toHaveLength(1);
     const text = await fs.readFile(file, 'utf8');
-    expect(text).toContain(`- [ ] **${r.created[0]}:** Write the runbook (1 point)\n`);
-    expect(text).toContain(`1. **${r.created[0]}:** Write the runbook\n`);
+    expect(text).toContain(`- [ ] **${r.created[0]!}:** Write the runbook (1 point)\n`);
+    expect(text).toContain(`1. **${r.created[0]!}:** Write the runbook\n`);
     expect((await run(s)).plan.items).toEqual([]);
   });
 

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { promises as fs, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FOLDER_MIME } from '@ssot/standins/drive';
 import { jsonLines, runSsot } from '../support/cli.js';
 import { git, makeVaultWorkspace, openAt, titles } from '../support/vault-workspace.js';
 import { TEST_ACCESS_TOKEN, useDriveStandIn } from '../standins/drive/index.js';
+import { stringContaining } from '../support/matchers.js';
 
 // A new user adopting what they had by hand: a keepass_versions repository
 // with history, a Drive file rclone uploaded, a stale copy on a USB stick.
@@ -69,7 +69,7 @@ describe('adopting an existing setup', () => {
     expect(r.code).toBe(2);
     const rows = jsonLines(r.stdout).filter((l) => l['type'] === 'action' && String(l['target']).includes('Google Drive'));
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ action: 'error', error: { code: 'NOT_FOUND', message: expect.stringContaining('Drive shows no folder with id no-such-folder'), hint: expect.stringContaining('gdrive.folderId') } });
+    expect(rows[0]).toMatchObject({ action: 'error', error: { code: 'NOT_FOUND', message: stringContaining('Drive shows no folder with id no-such-folder'), hint: stringContaining('gdrive.folderId') } });
     expect(jsonLines(r.stdout).some((l) => l['type'] === 'action' && String(l['target']).includes('usb') && l['action'] === 'written')).toBe(true);
     execFileSync('test', ['-f', ws.usbCopy]);
   });

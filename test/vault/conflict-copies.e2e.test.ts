@@ -181,7 +181,7 @@ describe('ssot sync removes the temp files of a killed write', () => {
     child.kill('SIGKILL');
     await new Promise((r) => child.on('close', r));
     const left = (await fs.readdir(ws.usb)).filter((n) => n.startsWith('.chronos.kdbx.'));
-    expect(left).toEqual([expect.stringMatching(new RegExp(`^\\.chronos\\.kdbx\\.${child.pid}\\.[0-9a-f]{8}\\.tmp$`))]);
+    expect(left).toEqual([expect.stringMatching(new RegExp(`^\\.chronos\\.kdbx\\.${child.pid!}\\.[0-9a-f]{8}\\.tmp$`))]);
     const temp = path.join(ws.usb, left[0]!);
     const bystanders = ['.chronos.kdbx.tmp', 'notes.txt', '.other.kdbx.12345.0a1b2c3d.tmp'].map((n) => path.join(ws.usb, n));
     for (const b of bystanders) await fs.writeFile(b, 'keep me');

@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { promises as fs, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, jsonLines, runSsot } from '../support/cli.js';
+import { BIN, jsonLines, pathWith, runSsot } from '../support/cli.js';
 import { hasKeepassxc, keepassxc } from '../support/keepassxc.js';
 import { git, makeVaultWorkspace, openAt, titles, type VaultWorkspace } from '../support/vault-workspace.js';
 import { runnerIsCI } from '../support/runner.js';
@@ -201,7 +201,7 @@ describe('ssot sync --only vault (end to end)', () => {
     await fs.mkdir(shim);
     const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
     await fs.writeFile(path.join(shim, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${trace}'\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
-    const env = { ...ws.env, PATH: `${shim}:${process.env['PATH']}` };
+    const env = { ...ws.env, PATH: pathWith(shim) };
     const db = await openAt(ws.primary, ws.password);
     db.addEntry('', { Title: 'Token', Password: 'value-that-must-not-leak-77' });
     await fs.writeFile(ws.primary, await db.save());

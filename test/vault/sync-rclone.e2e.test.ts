@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, REPO, runSsot } from '../support/cli.js';
+import { BIN, pathWith, REPO, runSsot } from '../support/cli.js';
 import { startRcloneWorld, stopProcess } from '../support/rclone.js';
 import { makeVaultWorkspace, openAt, titles, type VaultWorkspace } from '../support/vault-workspace.js';
 import { VaultDatabase } from '../../src/vault/kdbx/database.js';
@@ -196,14 +196,14 @@ describe('doctor, restore and init with rclone', () => {
   it('init offers the remotes in the user\'s rclone config, as commented copy lines that load', async () => {
     const dir = path.join(world.dir, `init-${Date.now()}`);
     await fs.mkdir(dir);
-    const env = { ...world.env, PATH: `${path.dirname(world.shim)}:${process.env['PATH']}`, XDG_STATE_HOME: path.join(dir, 'state'), XDG_CONFIG_HOME: path.join(dir, 'cfg') };
+    const env = { ...world.env, PATH: pathWith(path.dirname(world.shim)), XDG_STATE_HOME: path.join(dir, 'state'), XDG_CONFIG_HOME: path.join(dir, 'cfg') };
     const r = await runSsot(['init'], { cwd: dir, env });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/rclone remotes you can use as a vault copy: gone \(webdav\), loc \(local\), sf \(sftp\), wd \(webdav\)/);
     const text = await fs.readFile(path.join(dir, 'ssot.config.yaml'), 'utf8');
     expect(text).toContain('#      - rclone: { remote: "sf:security" }   # sftp');
     const { parseConfig } = await import('../../src/config/load.js');
-    const offered = /^#(      - rclone: \{ remote: "sf:security" \}.*)$/m.exec(text)![1]!;
+    const offered = /^#( {6}- rclone: \{ remote: "sf:security" \}.*)$/m.exec(text)![1]!;
     const uncommented = `vaults:\n  - name: chronos\n    path: x.kdbx\n    copies:\n${offered}\n`;
     expect(parseConfig(uncommented, path.join(dir, 'ssot.config.yaml')).vaults[0]!.copies).toEqual([{ rclone: { remote: 'sf:security' } }]);
   });

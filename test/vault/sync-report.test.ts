@@ -7,6 +7,7 @@ import { readVaultState } from '../../src/vault/state.js';
 import { syncVault, type SyncVaultOptions } from '../../src/vault/sync.js';
 import { FakeCodec, encode, makeDb } from '../support/fake-codec.js';
 import { MemoryCopy } from '../support/memory-copy.js';
+import { objectContaining } from '../support/matchers.js';
 
 // What the engine reports and remembers, beside what it writes: a failed
 // write is an error only, a sync that stopped leaves its reason in the state,
@@ -33,7 +34,7 @@ describe('what a sync reports', () => {
     const r = await syncVault(opts());
     expect(r.written).toEqual([]);
     expect(r.errors.map((e) => e.location)).toEqual(['memory:a']);
-    expect((await readVaultState(opts().stateDir, 'v')).errors).toEqual({ 'memory:a': expect.objectContaining({ code: 'NOT_FOUND' }) });
+    expect((await readVaultState(opts().stateDir, 'v')).errors).toEqual({ 'memory:a': objectContaining({ code: 'NOT_FOUND' }) });
   });
 
   it('copies that held a file this machine had no record of are "adopted"; a primary replaced by a merge names its backup', async () => {
@@ -56,7 +57,7 @@ describe('what a sync reports', () => {
     const wrong = new FakeCodec('other key');
     await expect(syncVault(opts({ codec: wrong }))).rejects.toMatchObject({ code: 'VAULT_INVALID_KEY' });
     const st = await readVaultState(opts().stateDir, 'v');
-    expect(st.errors).toEqual({ primary: expect.objectContaining({ code: 'VAULT_INVALID_KEY' }) });
+    expect(st.errors).toEqual({ primary: objectContaining({ code: 'VAULT_INVALID_KEY' }) });
     expect(st.lastSync?.outcome).toBe('error');
     await syncVault(opts());
     expect((await readVaultState(opts().stateDir, 'v')).errors).toEqual({});
@@ -68,7 +69,7 @@ describe('what a sync reports', () => {
     a.failRead = new RemoteError('git copy: could not fetch from origin', { retryable: true });
     const r = await syncVault(opts());
     expect(r.outcome).toBe('unchanged');
-    expect((await readVaultState(opts().stateDir, 'v')).errors).toEqual({ 'memory:a': expect.objectContaining({ code: 'REMOTE' }) });
+    expect((await readVaultState(opts().stateDir, 'v')).errors).toEqual({ 'memory:a': objectContaining({ code: 'REMOTE' }) });
     delete a.failRead;
     await syncVault(opts());
     expect((await readVaultState(opts().stateDir, 'v')).errors).toEqual({});

@@ -4,7 +4,7 @@ import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { envLine } from '../../src/watch/env-file.js';
 import { launchdPlist, systemdUnit, type ServiceSpec } from '../../src/watch/service.js';
-import { runSsot } from '../support/cli.js';
+import { pathWith, runSsot } from '../support/cli.js';
 import { tmpDir } from '../support/tmp.js';
 
 /**
@@ -25,7 +25,7 @@ async function machine() {
     config,
     `jira:\n  baseUrl: https://example.atlassian.net\n  email: { env: ATL_EMAIL }\n  token: { env: ATL_TOKEN }\n  project: CHRONOS\n`,
   );
-  const env = { HOME: home, PATH: `${bin}:${process.env['PATH']}`, XDG_CONFIG_HOME: path.join(home, 'cfg'), XDG_STATE_HOME: path.join(home, 'state') };
+  const env = { HOME: home, PATH: pathWith(bin), XDG_CONFIG_HOME: path.join(home, 'cfg'), XDG_STATE_HOME: path.join(home, 'state') };
   return { home, config, env, envFile: path.join(home, 'cfg', 'ssot', 'service.env'), unit: path.join(home, '.config', 'systemd', 'user', 'ssot-watch.service') };
 }
 

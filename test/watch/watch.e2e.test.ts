@@ -34,7 +34,7 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${last instanceof Error ? last.toString() : JSON.stringify(last)})` : ''}`);
 }
 
 let workspaces = 0;

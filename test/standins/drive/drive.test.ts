@@ -11,7 +11,33 @@ const s = await useDriveStandIn({ maxPageSize: 3 });
 const auth = { authorization: `Bearer ${TEST_ACCESS_TOKEN}` };
 const api = (p: string, init: RequestInit = {}) =>
   fetch(new URL(p, s.url), { ...init, headers: { ...auth, ...(init.headers as Record<string, string> | undefined) } });
-const json = async (r: Response): Promise<Record<string, any>> => (await r.json()) as Record<string, any>;
+
+/** What these tests read of the stand-in's answers, as Drive v3 documents them; the expectations check the rest. */
+interface DriveFile {
+  id: string;
+  md5Checksum?: string;
+  size?: string;
+  headRevisionId?: string;
+}
+interface FileList {
+  files: { id: string }[];
+  nextPageToken?: string;
+}
+interface RevisionList {
+  revisions: { id: string }[];
+}
+interface DriveError {
+  error: { code: number; status: string; errors: { reason: string; domain?: string; location?: string }[] };
+}
+interface TokenAnswer {
+  token_type: string;
+  access_token: string;
+}
+const answer = async (r: Response): Promise<unknown> => r.json();
+const fileOf = async (r: Response): Promise<DriveFile> => (await answer(r)) as DriveFile;
+const listOf = async (r: Response): Promise<FileList> => (await answer(r)) as FileList;
+const errorOf = async (r: Response): Promise<DriveError['error']> => ((await answer(r)) as DriveError).error;
+const keysOf = async (r: Response): Promise<string[]> => Object.keys((await answer(r)) as object).sort();
 
 describe('Drive v3 stand-in', () => {
   it('401 without or with a wrong bearer token, in Google error format', async () => {
@@ -19,15 +45,15 @@ describe('Drive v3 stand-in', () => {
       const r = await fetch(new URL('drive/v3/files', s.url), { headers });
       expect(r.status).toBe(401);
       expect(r.headers.get('www-authenticate')).toMatch(/^Bearer/);
-      const b = await json(r);
-      expect(b.error.code).toBe(401);
-      expect(b.error.status).toBe('UNAUTHENTICATED');
-      expect(b.error.errors[0].reason).toBe('authError');
+      const e = await errorOf(r);
+      expect(e.code).toBe(401);
+      expect(e.status).toBe('UNAUTHENTICATED');
+      expect(e.errors[0]!.reason).toBe('authError');
     }
   });
 
   it('creates folders and files, selects fields, and answers defaults without fields', async () => {
-    const folder = await json(await api('drive/v3/files?fields=id,name,mimeType,parents', {
+    const folder = await fileOf(await api('drive/v3/files?fields=id,name,mimeType,parents', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'F', mimeType: FOLDER_MIME }),
@@ -41,26 +67,26 @@ describe('Drive v3 stand-in', () => {
       data,
       Buffer.from(`\r\n--${boundary}--`),
     ]);
-    const made = await json(await api('upload/drive/v3/files?uploadType=multipart&fields=id,md5Checksum,size,headRevisionId', {
+    const made = await fileOf(await api('upload/drive/v3/files?uploadType=multipart&fields=id,md5Checksum,size,headRevisionId', {
       method: 'POST',
       headers: { 'content-type': `multipart/related; boundary=${boundary}` },
       body,
     }));
     expect(made.md5Checksum).toBe(createHash('md5').update(data).digest('hex'));
     expect(made.size).toBe('6');
-    expect(Object.keys(await json(await api(`drive/v3/files/${made.id}`))).sort()).toEqual(['id', 'kind', 'mimeType', 'name']);
+    expect(await keysOf(await api(`drive/v3/files/${made.id}`))).toEqual(['id', 'kind', 'mimeType', 'name']);
     const media = Buffer.from(await (await api(`drive/v3/files/${made.id}?alt=media`)).arrayBuffer());
     expect(media.equals(data)).toBe(true);
     // A folder has no content to download.
     expect((await api(`drive/v3/files/${folder.id}?alt=media`)).status).toBe(403);
     // media update: same id, new revision.
-    const upd = await json(await api(`upload/drive/v3/files/${made.id}?uploadType=media&fields=id,headRevisionId`, { method: 'PATCH', body: Buffer.from('new') }));
+    const upd = await fileOf(await api(`upload/drive/v3/files/${made.id}?uploadType=media&fields=id,headRevisionId`, { method: 'PATCH', body: Buffer.from('new') }));
     expect(upd.id).toBe(made.id);
     expect(upd.headRevisionId).not.toBe(made.headRevisionId);
-    const revs = await json(await api(`drive/v3/files/${made.id}/revisions`));
-    expect(revs.revisions.map((r: { id: string }) => r.id)).toEqual([made.headRevisionId, upd.headRevisionId]);
-    expect(Object.keys(revs.revisions[0]).sort()).toEqual(['id', 'kind', 'mimeType', 'modifiedTime']);
-    const old = Buffer.from(await (await api(`drive/v3/files/${made.id}/revisions/${made.headRevisionId}?alt=media`)).arrayBuffer());
+    const revs = (await answer(await api(`drive/v3/files/${made.id}/revisions`))) as RevisionList;
+    expect(revs.revisions.map((r) => r.id)).toEqual([made.headRevisionId, upd.headRevisionId]);
+    expect(Object.keys(revs.revisions[0]!).sort()).toEqual(['id', 'kind', 'mimeType', 'modifiedTime']);
+    const old = Buffer.from(await (await api(`drive/v3/files/${made.id}/revisions/${made.headRevisionId!}?alt=media`)).arrayBuffer());
     expect(old.equals(data)).toBe(true);
   });
 
@@ -74,18 +100,18 @@ describe('Drive v3 stand-in', () => {
     let token = '';
     let pages = 0;
     do {
-      const b = await json(await api(`drive/v3/files?q=${q}&fields=nextPageToken,files(id,name)&pageSize=2${token ? `&pageToken=${token}` : ''}`));
-      ids.push(...b.files.map((f: { id: string }) => f.id));
+      const b = await listOf(await api(`drive/v3/files?q=${q}&fields=nextPageToken,files(id,name)&pageSize=2${token ? `&pageToken=${token}` : ''}`));
+      ids.push(...b.files.map((f) => f.id));
       token = b.nextPageToken ?? '';
       pages++;
     } while (token);
     expect(ids.length).toBe(3);
     expect(pages).toBe(2);
-    const esc = await json(await api(`drive/v3/files?q=${encodeURIComponent(`name = 'it\\'s'`)}&fields=files(name)`));
+    const esc = await listOf(await api(`drive/v3/files?q=${encodeURIComponent(`name = 'it\\'s'`)}&fields=files(name)`));
     expect(esc.files.length).toBe(2);
     const bad = await api(`drive/v3/files?q=${encodeURIComponent('fullText contains "x"')}`);
     expect(bad.status).toBe(400);
-    expect((await json(bad)).error.errors[0].location).toBe('q');
+    expect((await errorOf(bad)).errors[0]!.location).toBe('q');
   });
 
   it('resumable upload: a session URI, then the bytes', async () => {
@@ -96,7 +122,7 @@ describe('Drive v3 stand-in', () => {
     });
     expect(start.status).toBe(200);
     const loc = start.headers.get('location')!;
-    const done = await json(await fetch(loc, { method: 'PUT', headers: auth, body: Buffer.from('abc') }));
+    const done = await fileOf(await fetch(loc, { method: 'PUT', headers: auth, body: Buffer.from('abc') }));
     expect(s.content(done.id)!.toString()).toBe('abc');
   });
 
@@ -105,7 +131,7 @@ describe('Drive v3 stand-in', () => {
     const a = await api('drive/v3/files');
     expect(a.status).toBe(429);
     expect(a.headers.get('retry-after')).toBe('3');
-    expect((await json(a)).error.errors[0]).toMatchObject({ reason: 'rateLimitExceeded', domain: 'usageLimits' });
+    expect((await errorOf(a)).errors[0]).toMatchObject({ reason: 'rateLimitExceeded', domain: 'usageLimits' });
     expect((await api('drive/v3/files/root?fields=id')).status).toBe(200); // another path: not affected
     expect((await api('drive/v3/files')).status).toBe(429);
     expect((await api('drive/v3/files')).status).toBe(200);
@@ -114,12 +140,12 @@ describe('Drive v3 stand-in', () => {
   it('token endpoint: refresh_token grant, invalid_grant, invalid_client', async () => {
     const post = (form: Record<string, string>) =>
       fetch(s.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
-    const ok = await json(await post({ grant_type: 'refresh_token', client_id: TEST_OAUTH.clientId, client_secret: TEST_OAUTH.clientSecret, refresh_token: TEST_OAUTH.refreshToken }));
+    const ok = (await answer(await post({ grant_type: 'refresh_token', client_id: TEST_OAUTH.clientId, client_secret: TEST_OAUTH.clientSecret, refresh_token: TEST_OAUTH.refreshToken }))) as TokenAnswer;
     expect(ok.token_type).toBe('Bearer');
     expect((await fetch(new URL('drive/v3/files', s.url), { headers: { authorization: `Bearer ${ok.access_token}` } })).status).toBe(200);
     const bad = await post({ grant_type: 'refresh_token', client_id: TEST_OAUTH.clientId, client_secret: TEST_OAUTH.clientSecret, refresh_token: 'x' });
     expect(bad.status).toBe(400);
-    expect((await json(bad)).error).toBe('invalid_grant');
+    expect(((await answer(bad)) as { error: string }).error).toBe('invalid_grant');
     expect((await post({ grant_type: 'refresh_token', client_id: 'other', client_secret: 'x', refresh_token: 'x' })).status).toBe(401);
   });
 });

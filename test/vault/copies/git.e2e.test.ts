@@ -7,6 +7,7 @@ import { CopyConflictError } from '../../../src/vault/copies/copy.js';
 import { GitCopy, type MergeBytes } from '../../../src/vault/copies/git.js';
 import { runCopyConformance } from './conformance.js';
 import { gitWorld, parseRecords, records, unionMerge, type GitWorld } from './gitfixture.js';
+import { stringMatching } from '../../support/matchers.js';
 
 const worlds: GitWorld[] = [];
 async function world(): Promise<GitWorld> {
@@ -162,7 +163,6 @@ describe('GitCopy between two clones', () => {
     expect(w.git(a, 'rev-parse', 'HEAD').trim()).toBe(localHead);
     expect(w.git(a, 'status', '--porcelain')).toBe('');
     expect(await fs.readFile(path.join(a, 'shared.md'), 'utf8')).toBe('A\n');
-    void B;
   });
 
   it('a failing merge callback aborts the merge and leaves the clone as it was', async () => {
@@ -267,7 +267,7 @@ describe('GitCopy errors name the repository and the fix', () => {
   it('missing folder, not a repository, missing remote, wrong branch', async () => {
     const w = await world();
     const missing = new GitCopy({ repo: path.join(w.root, 'nope'), name: 'v.kdbx', merge: noMerge });
-    await expect(missing.read()).rejects.toMatchObject({ code: 'CONFIG_INVALID', exitCode: 2, hint: expect.stringMatching(/git clone/) });
+    await expect(missing.read()).rejects.toMatchObject({ code: 'CONFIG_INVALID', exitCode: 2, hint: stringMatching(/git clone/) });
 
     const plain = path.join(w.root, 'plain');
     await fs.mkdir(plain);

@@ -82,7 +82,7 @@ describe.skipIf(!hasKeepassxc() && !runnerIsCI())('ssot opens and merges what Ke
     it(`db-create with ${label} (KDBX 3.1, AES-KDF), entries added by keepassxc-cli`, async () => {
       const path = file('kpxc.kdbx');
       const kfPath = file('kpxc.keyx'); // db-create writes a new XML v2 key file here
-      const create = ['db-create', '-q', '-t', '100'];
+      const create: [string, ...string[]] = ['db-create', '-q', '-t', '100'];
       const stdinCreate: string[] = [];
       if (kind !== 'kf') {
         create.push('-p');
