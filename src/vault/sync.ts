@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
@@ -12,6 +11,7 @@ import type { ConflictCopyReport } from './conflict-copies.js';
 import { CopyConflictError, type Copy } from './copies/copy.js';
 import { readVaultState, recordVaultError, writeVaultState, type LastError, type LocationState, type VaultState } from './state.js';
 import { must } from '../core/must.js';
+import { sha256Hex } from '../core/hash.js';
 
 /**
  * One sync of one vault (DESIGN "Vault: 3-2-1 copies with merge"):
@@ -387,7 +387,7 @@ async function readAll(o: SyncVaultOptions, state: VaultState, errors: SyncVault
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
-  const pRev = primary ? sha256(primary) : null;
+  const pRev = primary ? sha256Hex(primary) : null;
   locations.push({ id: PRIMARY, label: o.primaryPath, bytes: primary, rev: pRev, missed: [], changed: primary !== null && state.primary?.rev !== pRev, adopted: primary !== null && !state.primary });
   const reads = await Promise.all(
     o.copies.map(async (copy) => {
@@ -437,12 +437,12 @@ async function writePrimary(o: SyncVaultOptions, l: Location, bytes: Uint8Array)
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
-  if ((current ? sha256(current) : null) !== l.rev) {
+  if ((current ? sha256Hex(current) : null) !== l.rev) {
     throw new Retry(PRIMARY, `${o.primaryPath} changed while syncing`, new Error('primary changed'));
   }
   const backup = current ? path.join(backupDir(o.stateDir, o.vault), await backupPrimary(o.stateDir, o.vault, current, o.backupsKeep ?? 20)) : undefined;
   await writeFileAtomic(o.primaryPath, bytes, current ? {} : { mode: 0o600 });
-  return { rev: sha256(bytes), ...(backup ? { backup } : {}) };
+  return { rev: sha256Hex(bytes), ...(backup ? { backup } : {}) };
 }
 
 function checkSameDatabase(o: SyncVaultOptions, state: VaultState, dbs: { label: string; db: VaultDb }[]): void {
@@ -454,8 +454,4 @@ function checkSameDatabase(o: SyncVaultOptions, state: VaultState, dbs: { label:
       });
     }
   }
-}
-
-export function sha256(b: Uint8Array): string {
-  return createHash('sha256').update(b).digest('hex');
 }

@@ -16,10 +16,8 @@
  * icon (0), group icon (48, KeePassXC's folder), quality check (on) or group
  * auto-type / search setting (inherit).
  */
-import { createHash } from 'node:crypto';
 import * as kdbxweb from './kdbxweb.js';
-
-export const sha256Hex = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex');
+import { sha256Hex } from '../../core/hash.js';
 
 /** Seconds since the epoch, or null for a missing time. */
 export function sec(d: Date | undefined): number | null {

@@ -2,7 +2,6 @@
  * ssot's view of one KeePass database. kdbxweb is pinned and stays behind this
  * wrapper: nothing outside src/vault/kdbx imports it.
  */
-import { createHash } from 'node:crypto';
 import * as kdbxweb from './kdbxweb.js';
 import { ErrorCode, SsotError } from '../../core/errors.js';
 import { toArrayBuffer } from './bytes.js';
@@ -16,6 +15,7 @@ import { toCredentials, type VaultKey } from './key.js';
 import { newKdbx, type CreateOptions } from './create.js';
 import { entriesWithPath, entryView, recycleBinOf, summaryOf, title, type EntryView } from './views.js';
 import { must } from '../../core/must.js';
+import { sha256Hex } from '../../core/hash.js';
 
 export type { VaultKey } from './key.js';
 
@@ -264,7 +264,7 @@ export class VaultDatabase {
     const e = this.entryByUuid(uuid);
     this.pushHistory(e);
     const value = toArrayBuffer(data);
-    const hash = createHash('sha256').update(data).digest('hex');
+    const hash = sha256Hex(data);
     this.db.binaries.addWithHash({ hash, value });
     e.binaries.set(name, { hash, value });
     this.bump(e);

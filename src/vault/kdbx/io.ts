@@ -13,6 +13,7 @@ import { corrupt } from './format/errors.js';
 import { captureOrigins, newSourceId } from './lossless/origin.js';
 import { parseDocument, type XDoc } from './lossless/parse.js';
 import { must } from '../../core/must.js';
+import { sha256Hex } from '../../core/hash.js';
 
 export interface LoadedKdbx {
   kdbx: kdbxweb.Kdbx;
@@ -150,8 +151,6 @@ export async function checkSaved(bytes: Uint8Array, credentials: kdbxweb.KdbxCre
   if (databaseDigest(model.kdbx) !== digest) problems.push('the written file does not read back with the content that was saved');
   if (problems.length > 0) throw new WriteCheckError(problems);
 }
-
-const sha256Hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 function bytesOf(b: kdbxweb.KdbxBinary): Uint8Array {
   return b instanceof kdbxweb.ProtectedValue ? b.getBinary() : new Uint8Array(b);

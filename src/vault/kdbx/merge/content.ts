@@ -4,7 +4,8 @@
  * every machine) and is reported as a conflict.
  */
 import type * as kdbxweb from '../kdbxweb.js';
-import { entryContentKey, entryStateKey, groupContentKey, sec, secOr0, sha256Hex, sortHistory } from '../canonical.js';
+import { entryContentKey, entryStateKey, groupContentKey, sec, secOr0, sortHistory } from '../canonical.js';
+import { sha256Hex } from '../../../core/hash.js';
 import { copyEntryState, copyGroupState, snapshot } from '../entry-state.js';
 import { cmp, type Pair, type Pairs, type Side } from './pairs.js';
 import type { MergeReport } from './report.js';
