@@ -5,7 +5,7 @@
 // locations changed (the primary and the Drive copy), timed as a whole
 // process, median of N rounds. Also: the same sync with nothing changed.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

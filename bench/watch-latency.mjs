@@ -4,7 +4,7 @@
 // remote), Google Drive (stand-in), a folder. KeePassXC's default KDF; a
 // 5,000-entry vault unless `--entries N` (issue 10: within 5 s at 5,000).
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,7 +60,9 @@ gdrive: { auth: { accessToken: { env: BENCH_TOKEN } }, rootUrl: "${drive.url}" }
     while (Date.now() - t < ms) {
       try {
         if (await fn()) return;
-      } catch {}
+      } catch {
+        // Not there yet (a file half written, a status not yet readable): poll again.
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error('timed out');

@@ -3,6 +3,7 @@ import type { VaultCodec } from './codec.js';
 import type { VaultDatabase } from './kdbx/database.js';
 import type { VaultKey } from './kdbx/key.js';
 import type { mergeDatabases as MergeFn } from './kdbx/merge.js';
+import { must } from '../core/must.js';
 
 /**
  * The engine's codec over real KDBX files, bound to one vault's key and
@@ -18,7 +19,7 @@ export function kdbxCodec(key: VaultKey, require?: VaultConfig['require']): Vaul
       merge = m.mergeDatabases;
       return VaultDatabase.open(bytes, key, source);
     },
-    merge: (target, source, targetDigest) => merge!(target, source, targetDigest === undefined ? {} : { targetDigest }),
+    merge: (target, source, targetDigest) => must(merge, 'the merge (loaded by the first open)')(target, source, targetDigest === undefined ? {} : { targetDigest }),
     check: (db) => requireProblems(db, require),
   };
 }

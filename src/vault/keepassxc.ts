@@ -45,7 +45,7 @@ async function refuses(key: KeepassxcKey, bytes: Uint8Array, label: string): Pro
     const r = await run(args, key.password === undefined ? '' : `${key.password}\n`);
     if (r.code === 0) return undefined;
     const said = whatItSaid(r.stderr);
-    return (said || `keepassxc-cli exited with ${r.code ?? r.signal}`).split(file).join(label);
+    return (said || `keepassxc-cli exited with ${String(r.code ?? r.signal)}`).split(file).join(label);
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }

@@ -65,8 +65,9 @@ export function vaultStateFile(stateDir: string, vault: string): string {
 
 export async function readVaultState(stateDir: string, vault: string): Promise<VaultState> {
   try {
-    const parsed = JSON.parse(await fs.readFile(vaultStateFile(stateDir, vault), 'utf8')) as VaultState;
-    return parsed.version === 1 ? { ...emptyState(), ...parsed } : emptyState();
+    // Another version of ssot may have written it: only version 1 is read as a state.
+    const parsed = JSON.parse(await fs.readFile(vaultStateFile(stateDir, vault), 'utf8')) as { version?: unknown };
+    return parsed.version === 1 ? { ...emptyState(), ...(parsed as VaultState) } : emptyState();
   } catch (e) {
     // A missing or unreadable state is a first sync: every copy counts as changed and is merged. Nothing is lost.
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' || e instanceof SyntaxError) return emptyState();

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
@@ -11,6 +10,8 @@ import { commitMessage, sumReports } from './sync-summary.js';
 import type { ConflictCopyReport } from './conflict-copies.js';
 import { CopyConflictError, type Copy } from './copies/copy.js';
 import { readVaultState, recordVaultError, writeVaultState, type LastError, type LocationState, type VaultState } from './state.js';
+import { must } from '../core/must.js';
+import { sha256Hex } from '../core/hash.js';
 
 /**
  * One sync of one vault (DESIGN "Vault: 3-2-1 copies with merge"):
@@ -108,6 +109,11 @@ interface Location {
   db?: VaultDb;
   digest?: string;
 }
+/** A location whose file was read (bytes and rev come together). */
+type Present = Location & { bytes: Uint8Array; rev: string };
+/** A location whose file was decrypted (openAndMerge). */
+type Opened = Present & { db: VaultDb; digest: string };
+const isPresent = (l: Location): l is Present => l.bytes !== null && l.rev !== null;
 
 export async function syncVault(o: SyncVaultOptions): Promise<SyncVaultResult> {
   const lock = await acquireLock(path.join(o.stateDir, 'locks', `${o.vault}.lock`), { command: 'ssot sync', waitMs: 30_000 });
@@ -150,13 +156,13 @@ interface Plan {
   state: VaultState;
   locations: Location[];
   errors: SyncVaultResult['errors'];
-  changed: Location[];
+  changed: Present[];
   absent: Location[];
-  unchanged: Location[];
+  unchanged: Present[];
   /** Conflict copies of file-sync tools and stale temp files beside the vault's files. */
   beside: Beside;
   /** The content digest this machine recorded for a location. */
-  recorded(l: Location): string | undefined;
+  recorded: (l: Location) => string | undefined;
 }
 
 async function syncOnce(o: SyncVaultOptions): Promise<SyncVaultResult> {
@@ -184,12 +190,12 @@ async function syncOnce(o: SyncVaultOptions): Promise<SyncVaultResult> {
   }
   // Save once; when some location already holds exactly this content, reuse its bytes (no new salts, no KDF),
   // unless KeePassXC would refuse them: then the save (checked) writes a file it reads.
-  const holder = toOpen.find((l) => l.digest === digest && (l.db!.readerProblems ?? []).length === 0);
-  const bytes = holder ? holder.bytes! : await result.save({ digest });
+  const holder = toOpen.find((l) => l.digest === digest && (l.db.readerProblems ?? []).length === 0);
+  const bytes = holder ? holder.bytes : await result.save({ digest });
   // Each location is told what changed for it: a diff against what it holds now.
   const digestOf = (l: Location): string | undefined => l.digest ?? plan.recorded(l);
   const before = (l: Location): VaultDb | 'created' | undefined =>
-    !l.bytes ? 'created' : (l.db ?? opened.find((x) => x.digest !== undefined && x.digest === digestOf(l))?.db);
+    !l.bytes ? 'created' : (l.db ?? opened.find((x) => x.digest === digestOf(l))?.db);
   const messageFor = (l: Location): string => commitMessage(o.vault, result, before(l), report?.conflicts.length ?? 0);
   const w = await writeEverywhere(o, plan, { bytes, digest, messageFor, rootUuid: result.rootUuid, conflicts: report?.conflicts.length ?? 0 });
   return {
@@ -208,9 +214,10 @@ async function readPlan(o: SyncVaultOptions): Promise<Plan> {
   const errors: SyncVaultResult['errors'] = [];
   const locations = await readAll(o, state, errors);
   const beside = await lookBeside({ location: PRIMARY, file: o.primaryPath }, o, state);
-  const present = locations.filter((l) => l.bytes);
+  const present = locations.filter(isPresent);
   if (present.length === 0) {
-    if (errors.length > 0) throw errors[0]!.error;
+    const [firstError] = errors;
+    if (firstError) throw firstError.error;
     throw new InputError(ErrorCode.NotFound, `no database found for vault ${o.vault}`, { file: o.primaryPath }, `create it with \`ssot vault create ${o.vault}\``);
   }
   return {
@@ -235,39 +242,41 @@ async function openAndMerge(
   o: SyncVaultOptions,
   plan: Plan,
   heldDigests: Set<string | undefined>,
-): Promise<{ result: VaultDb; digest: string; report?: MergeSummary; toOpen: Location[]; opened: Location[] }> {
+): Promise<{ result: VaultDb; digest: string; report?: MergeSummary; toOpen: Opened[]; opened: Opened[] }> {
   const { changed, unchanged, locations, state } = plan;
   const primaryWins = o.primaryWins === true && changed.some((l) => l.id === PRIMARY);
-  const representatives = primaryWins ? [] : [...heldDigests].map((d) => unchanged.find((l) => plan.recorded(l) === d)!);
-  const toOpen = [...changed, ...representatives];
+  const representatives = primaryWins ? [] : [...heldDigests].map((d) => must(unchanged.find((l) => plan.recorded(l) === d), 'a location holding a recorded digest'));
   // Key derivations run on native threads: decrypt the locations side by side.
-  await Promise.all(
-    toOpen.map(async (l) => {
+  const toOpen = await Promise.all(
+    [...changed, ...representatives].map(async (l): Promise<Opened> => {
+      let db: VaultDb;
       try {
-        l.db = await o.codec.open(l.bytes!, l.label);
+        db = await o.codec.open(l.bytes, l.label);
       } catch (e) {
         throw atLocation(e, l.id);
       }
-      l.digest = l.db.contentDigest();
+      return Object.assign(l, { db, digest: db.contentDigest() });
     }),
   );
   const missed: { from: string; db: VaultDb; digest: string }[] = [];
   for (const l of changed) {
     for (const [i, m] of l.missed.entries()) {
       const from = `${l.label} (raced version ${i + 1})`;
-      const db = await o.codec.open(m, from).catch((e: unknown) => Promise.reject(atLocation(e, l.id)));
+      const db = await o.codec.open(m, from).catch((e: unknown) => { throw atLocation(e, l.id); });
       missed.push({ from, db, digest: db.contentDigest() });
     }
   }
-  checkSameDatabase(o, state, [...toOpen.map((l) => ({ label: l.label, db: l.db! })), ...missed.map((m) => ({ label: m.from, db: m.db }))]);
+  checkSameDatabase(o, state, [...toOpen.map((l) => ({ label: l.label, db: l.db })), ...missed.map((m) => ({ label: m.from, db: m.db }))]);
   // Fold in a fixed order (primary, then copies in config order); the merge is order-independent in content anyway.
   // Digests are computed once per state: at open, and by each merge for its result.
   const opened = toOpen.sort((a, b) => locations.indexOf(a) - locations.indexOf(b));
-  for (const c of await plan.beside.conflictCopies.open(o.codec, state.rootUuid ?? opened[0]!.db!.rootUuid)) missed.push({ ...c, digest: c.db.contentDigest() });
-  const result = opened[0]!.db!;
-  let digest = opened[0]!.digest!;
+  // Something changed or locations disagree (syncOnce), so there is a location to open.
+  const first = must(opened[0], 'a location to merge into');
+  for (const c of await plan.beside.conflictCopies.open(o.codec, state.rootUuid ?? first.db.rootUuid)) missed.push({ ...c, digest: c.db.contentDigest() });
+  const result = first.db;
+  let digest = first.digest;
   let report: MergeSummary | undefined;
-  for (const next of [...opened.slice(1).map((l) => ({ db: l.db!, digest: l.digest! })), ...missed]) {
+  for (const next of [...opened.slice(1).map((l) => ({ db: l.db, digest: l.digest })), ...missed]) {
     if (next.digest === digest) continue;
     const r = o.codec.merge(result, next.db, digest);
     digest = r.digest ?? result.contentDigest();
@@ -300,14 +309,18 @@ async function writeEverywhere(
   };
   const writeOne = async (l: Location): Promise<void> => {
     if (errors.some((e) => e.location === l.id)) return;
-    if (l.bytes && (l.digest ?? plan.recorded(l)) === r.digest) return record(l, l.rev!);
+    if (isPresent(l) && (l.digest ?? plan.recorded(l)) === r.digest) {
+      record(l, l.rev);
+      return;
+    }
     o.log?.({ type: 'write', location: l.id, dryRun: Boolean(o.dryRun) });
     if (o.dryRun) {
       written.push(l.id);
-      return record(l, l.rev ?? '');
+      record(l, l.rev ?? '');
+      return;
     }
     try {
-      if (l.copy) record(l, await writeCopy(l, r.bytes, r.messageFor(l)));
+      if (l.copy) record(l, await writeCopy(l.copy, l, r.bytes, r.messageFor(l)));
       else {
         const p = await writePrimary(o, l, r.bytes);
         backup = p.backup;
@@ -323,14 +336,17 @@ async function writeEverywhere(
   const settled = await Promise.allSettled(locations.filter((x) => x.copy).map(writeOne));
   const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
   if (failed) throw failed.reason;
-  await writeOne(locations.find((x) => !x.copy)!);
+  await writeOne(must(locations.find((x) => !x.copy), 'the primary location'));
   next.errors = errorMap(errors, now);
   next.lastSync = { at: now, outcome: errors.length > 0 ? 'error' : 'ok', conflicts: r.conflicts };
   await plan.beside.conflictCopies.moveAway({ ...o, dryRun: Boolean(o.dryRun), primaryHoldsResult: next.primary?.digest === r.digest && !errors.some((e) => e.location === PRIMARY) });
   if (!o.dryRun) {
     next.conflictCopies = plan.beside.conflictCopies.records(now, state.conflictCopies);
     await writeVaultState(o.stateDir, o.vault, next);
-    for (const l of locations) if (l.copy?.synced && next.copies[l.id]) await l.copy.synced(next.copies[l.id]!.rev);
+    for (const l of locations) {
+      const synced = next.copies[l.id];
+      if (l.copy?.synced && synced) await l.copy.synced(synced.rev);
+    }
   }
   return { written, ...(backup ? { backup } : {}) };
 }
@@ -345,9 +361,10 @@ function errorMap(errors: SyncVaultResult['errors'], at: string): Record<string,
  * first edit, which would then wait unsynced until someone reads the error.
  */
 async function verifyKey(o: SyncVaultOptions, locations: Location[]): Promise<void> {
-  const l = locations.find((x) => x.bytes)!;
+  // Called when nothing changed, which needs a file that was read (readPlan).
+  const l = must(locations.find(isPresent), 'a location that was read');
   try {
-    await o.codec.open(l.bytes!, l.label);
+    await o.codec.open(l.bytes, l.label);
   } catch (e) {
     throw atLocation(e, l.id);
   }
@@ -370,7 +387,7 @@ async function readAll(o: SyncVaultOptions, state: VaultState, errors: SyncVault
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
-  const pRev = primary ? sha256(primary) : null;
+  const pRev = primary ? sha256Hex(primary) : null;
   locations.push({ id: PRIMARY, label: o.primaryPath, bytes: primary, rev: pRev, missed: [], changed: primary !== null && state.primary?.rev !== pRev, adopted: primary !== null && !state.primary });
   const reads = await Promise.all(
     o.copies.map(async (copy) => {
@@ -399,9 +416,9 @@ async function readAll(o: SyncVaultOptions, state: VaultState, errors: SyncVault
   return locations;
 }
 
-async function writeCopy(l: Location, bytes: Uint8Array, message: string): Promise<string> {
+async function writeCopy(copy: Copy, l: Location, bytes: Uint8Array, message: string): Promise<string> {
   try {
-    const w = await l.copy!.write(bytes, l.bytes ? l.rev : null, { message });
+    const w = await copy.write(bytes, l.bytes ? l.rev : null, { message });
     // A git push that lost a race was merged by the copy: what it stores now holds
     // an edit the other locations lack. Another round carries it everywhere.
     if (w.stored && !Buffer.from(w.stored).equals(Buffer.from(bytes))) throw new Retry(l.id, `${l.label} merged a concurrent push`, new Error('merged on push'));
@@ -420,16 +437,16 @@ async function writePrimary(o: SyncVaultOptions, l: Location, bytes: Uint8Array)
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
-  if ((current ? sha256(current) : null) !== l.rev) {
+  if ((current ? sha256Hex(current) : null) !== l.rev) {
     throw new Retry(PRIMARY, `${o.primaryPath} changed while syncing`, new Error('primary changed'));
   }
   const backup = current ? path.join(backupDir(o.stateDir, o.vault), await backupPrimary(o.stateDir, o.vault, current, o.backupsKeep ?? 20)) : undefined;
   await writeFileAtomic(o.primaryPath, bytes, current ? {} : { mode: 0o600 });
-  return { rev: sha256(bytes), ...(backup ? { backup } : {}) };
+  return { rev: sha256Hex(bytes), ...(backup ? { backup } : {}) };
 }
 
 function checkSameDatabase(o: SyncVaultOptions, state: VaultState, dbs: { label: string; db: VaultDb }[]): void {
-  const expected = state.rootUuid ?? dbs[0]!.db.rootUuid;
+  const expected = state.rootUuid ?? must(dbs[0], 'a database to compare').db.rootUuid;
   for (const { label, db } of dbs) {
     if (db.rootUuid !== expected) {
       throw new ConfigError(ErrorCode.NotSameDatabase, `${label} is not a copy of vault ${o.vault}: its root group differs`, {
@@ -437,8 +454,4 @@ function checkSameDatabase(o: SyncVaultOptions, state: VaultState, dbs: { label:
       });
     }
   }
-}
-
-export function sha256(b: Uint8Array): string {
-  return createHash('sha256').update(b).digest('hex');
 }

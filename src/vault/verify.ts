@@ -56,7 +56,7 @@ export async function verifyVault(rt: VaultRuntime, opts: { keepassxc?: Keepassx
       const refused = opts.keepassxc ? await keepassxcRefusal(opts.keepassxc, bytes, s) : undefined;
       if (opts.keepassxc) checked = { keepassxc: refused ? 'refused' : 'ok' };
       const db = await rt.codec.open(bytes, s.label);
-      const problems = db.readerProblems ?? [];
+      const problems = db.readerProblems;
       if (problems.length > 0) throw keepassxcWouldRefuse(s.label, problems);
       const digest = db.contentDigest();
       if (s.id === PRIMARY) missingRequired = requireProblems(db, rt.vault.require);

@@ -5,6 +5,7 @@ import { CodeChallengeMethod, OAuth2Client } from 'google-auth-library';
 import { CredentialError, ErrorCode, SsotError } from '../../core/errors.js';
 import { redactor } from '../../core/redact.js';
 import { DRIVE_SCOPES, type DriveScopeName } from './gdrive-client.js';
+import { must } from '../../core/must.js';
 
 /**
  * Google's OAuth flow for installed (desktop) apps, through google-auth-library:
@@ -53,7 +54,7 @@ export async function authorizeInstalledApp(o: InstalledAppFlowOptions): Promise
       prompt: 'consent',
       scope: [DRIVE_SCOPES[o.scope]],
       code_challenge_method: CodeChallengeMethod.S256,
-      code_challenge: codeChallenge!,
+      code_challenge: must(codeChallenge, 'the PKCE code challenge'),
       state,
     });
     await o.open(url, redirectUri);
@@ -87,7 +88,8 @@ function loopbackAnswer(timeoutMs: number): { listening: Promise<string>; code(s
     const ok = q.has('code');
     res.writeHead(ok ? 200 : 400, { 'content-type': 'text/html; charset=utf-8', connection: 'close' });
     res.end(`<!doctype html><title>ssot</title><p>${ok ? 'ssot may now use Google Drive. You can close this tab.' : 'Google Drive access was not granted. You can close this tab.'}</p>`);
-    settle?.({ ...(q.get('code') ? { code: q.get('code')! } : {}), ...(q.get('error') ? { error: q.get('error')! } : {}), ...(q.get('state') ? { state: q.get('state')! } : {}) });
+    const [code, error, state] = [q.get('code'), q.get('error'), q.get('state')];
+    settle?.({ ...(code ? { code } : {}), ...(error ? { error } : {}), ...(state ? { state } : {}) });
   });
   const listening = new Promise<string>((resolve, reject) => {
     server.once('error', reject);

@@ -182,12 +182,13 @@ export class DriveLocator {
   }
 
   private pick(found: Candidate[], name: string, kind: 'folder' | 'file', where: string): Candidate | null {
-    if (found.length === 0) return null;
+    const [first] = found;
+    if (!first) return null;
     const pin = kind === 'folder' ? 'folderId' : 'fileId';
-    if (found.length === 1 && found[0]!.name === name) return found[0]!;
+    if (found.length === 1 && first.name === name) return first;
     if (found.length === 1) {
-      throw new ConfigError(ErrorCode.Config, `${this.o.label}: there is no ${kind} "${name}" in ${where}, but there is "${found[0]!.name}" (the names differ only in case)`, {
-        hint: `write the name exactly as Drive has it (${kind === 'folder' ? 'gdrive.folder' : 'the copy\'s name'}: "${found[0]!.name}"), or pin it with ${pin}: ${found[0]!.id}; nothing was written`,
+      throw new ConfigError(ErrorCode.Config, `${this.o.label}: there is no ${kind} "${name}" in ${where}, but there is "${first.name}" (the names differ only in case)`, {
+        hint: `write the name exactly as Drive has it (${kind === 'folder' ? 'gdrive.folder' : 'the copy\'s name'}: "${first.name}"), or pin it with ${pin}: ${first.id}; nothing was written`,
       });
     }
     const list = found.map((c) => `"${c.name}" (id ${c.id}, made ${c.createdTime.slice(0, 10) || 'at an unknown time'})`).join(', ');
@@ -219,7 +220,8 @@ export class DriveLocator {
 
   private where(): string {
     if (this.o.folder) return `My Drive/${this.o.folder.replace(/^\/+|\/+$/g, '')}`;
-    return `folder ${this.o.folderId}`;
+    // Looked up by name only without a fileId: the config then has a folder or a folderId.
+    return `folder ${String(this.o.folderId)}`;
   }
 }
 

@@ -16,10 +16,12 @@ export type DriveRetry = Partial<Pick<RetryOptions, 'attempts' | 'baseMs' | 'max
 export interface HttpFailure {
   status?: number;
   code?: string | number;
-  message: string;
+  message?: string;
   response?: { status?: number; headers?: unknown; data?: unknown };
-  config?: { url?: unknown };
+  config?: { url?: string | URL };
 }
+/** What a failed call rejected with, read as a gaxios error: it may be anything, null included. */
+type Failure = HttpFailure | null | undefined;
 
 export interface DrivePolicy {
   /** One idempotent call under the retry policy, its failures mapped to ssot's errors. */
@@ -63,7 +65,7 @@ export async function createOnce<T>(policy: DrivePolicy, lookup: () => Promise<T
 
 function classify(e: unknown): { retry: boolean; afterMs?: number } {
   if (e instanceof SsotError || e instanceof CopyConflictError) return { retry: false };
-  const f = e as HttpFailure;
+  const f = e as Failure;
   const status = httpStatus(f);
   if (status === 403 && isRateLimit(f)) return classifyStatus(429, header(f, 'retry-after'));
   if (status === undefined && !isNetworkError(f)) return { retry: false };
@@ -72,10 +74,11 @@ function classify(e: unknown): { retry: boolean; afterMs?: number } {
 
 export function mapDriveError(label: string, what: string, e: unknown): unknown {
   if (e instanceof SsotError || e instanceof CopyConflictError) return e;
-  const f = e as HttpFailure;
+  const f = e as Failure;
   const status = httpStatus(f);
-  const message = redactor.redact(googleMessage(f));
-  const tokenCall = typeof f.config?.url === 'string' ? /\/token\b/.test(f.config.url) : String(f.config?.url ?? '').includes('/token');
+  const message = redactor.redact(googleMessage(e));
+  const url = f?.config?.url;
+  const tokenCall = typeof url === 'string' ? /\/token\b/.test(url) : String(url ?? '').includes('/token');
   if (tokenCall || /invalid_grant|invalid_client/.test(message)) {
     return new CredentialError(ErrorCode.RemoteAuth, `${label}: Google refused the OAuth credentials (${message})`, {
       hint: 'run `ssot auth gdrive` to renew the consent (it stores the new refresh token where gdrive.auth.refreshToken points); see docs/drive-setup.md',
@@ -103,12 +106,12 @@ export function mapDriveError(label: string, what: string, e: unknown): unknown 
   });
 }
 
-function httpStatus(f: HttpFailure): number | undefined {
+function httpStatus(f: Failure): number | undefined {
   const s = f?.response?.status ?? f?.status;
   return typeof s === 'number' ? s : undefined;
 }
 
-export function header(f: HttpFailure, name: string): string | null {
+export function header(f: Failure, name: string): string | null {
   const h = f?.response?.headers;
   if (!h) return null;
   if (typeof (h as Headers).get === 'function') return (h as Headers).get(name);
@@ -116,17 +119,17 @@ export function header(f: HttpFailure, name: string): string | null {
   return typeof v === 'string' ? v : null;
 }
 
-function googleReasons(f: HttpFailure): string[] {
+function googleReasons(f: Failure): string[] {
   const d = f?.response?.data as { error?: { errors?: Array<{ reason?: string }> } } | undefined;
   return (d?.error?.errors ?? []).map((x) => x.reason ?? '').filter(Boolean);
 }
 
 /** Drive answers some rate limits with 403 (userRateLimitExceeded, rateLimitExceeded): those are retried. */
-function isRateLimit(f: HttpFailure): boolean {
+function isRateLimit(f: Failure): boolean {
   return googleReasons(f).some((r) => /rateLimitExceeded|RateLimitExceeded/.test(r));
 }
 
-function isNetworkError(f: HttpFailure): boolean {
+function isNetworkError(f: Failure): boolean {
   const code = String(f?.code ?? '');
   return (
     /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|UND_ERR_SOCKET|ECONNABORTED)$/.test(code) ||
@@ -134,9 +137,11 @@ function isNetworkError(f: HttpFailure): boolean {
   );
 }
 
-function googleMessage(f: HttpFailure): string {
+function googleMessage(e: unknown): string {
+  const f = e as Failure;
   const d = f?.response?.data as { error?: { message?: string } | string; error_description?: string } | undefined;
-  if (d && typeof d.error === 'object' && d.error?.message) return d.error.message;
+  if (d && typeof d.error === 'object' && d.error.message) return d.error.message;
   if (d && typeof d.error === 'string') return `${d.error}${d.error_description ? `: ${d.error_description}` : ''}`;
-  return f?.message ?? String(f);
+  // Whatever else was thrown, as text (a string rejection is its own message).
+  return f?.message ?? String(e);
 }

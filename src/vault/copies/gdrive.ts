@@ -7,6 +7,7 @@ import { md5, readOnlyState, short, type DriveCopyState, type DriveCopyStateValu
 import { drivePolicy, type DrivePolicy, type DriveRetry } from './gdrive-policy.js';
 import { DriveUploader } from './gdrive-upload.js';
 import { driveWhere } from './ids.js';
+import { must } from '../../core/must.js';
 
 export { createDriveClient, DRIVE_SCOPES, type DriveAuth, type DriveClientOptions, type DriveScopeName } from './gdrive-client.js';
 export { memoryDriveState, type DriveCopyState, type DriveCopyStateValue } from './gdrive-meta.js';
@@ -131,7 +132,8 @@ export class DriveCopy implements Copy {
     }
     if (meta && current && meta.md5Checksum === ours) return { rev: current }; // same bytes: no new revision
     const { uploaded, damaged } = await this.upload(meta, data, ours, current);
-    const rev = uploaded.headRevisionId!;
+    const rev = uploaded.headRevisionId;
+    if (!rev) throw new RemoteError(`${this.label}: Drive answered the upload without the file's revision id`);
     const st = await this.state.get();
     await this.checkLineage(uploaded.id, rev, ifRev, st, damaged);
     await this.state.set({ ...st, fileId: uploaded.id, lastRev: rev });
@@ -179,7 +181,8 @@ export class DriveCopy implements Copy {
     for (let tries = 1; ; tries++) {
       if (uploaded) uploaded = await this.uploader.update(uploaded.id, data, ours, uploaded.headRevisionId ?? null);
       else if (meta) uploaded = await this.uploader.update(meta.id, data, ours, current);
-      else uploaded = await this.uploader.create((await this.locator.folderId(this.state, true))!, data, ours);
+      // No file found, so no fileId is configured (findFile throws for a missing one): a folder or folderId is, which makes a folder id.
+      else uploaded = await this.uploader.create(must(await this.locator.folderId(this.state, true), 'the folder to create the file in'), data, ours);
       if (uploaded.md5Checksum === ours) return { uploaded, damaged };
       if (uploaded.headRevisionId) damaged.push(uploaded.headRevisionId);
       if (tries >= 2) {
@@ -204,7 +207,7 @@ export class DriveCopy implements Copy {
   private async checkLineage(fileId: string, rev: string, ifRev: string | null, st: DriveCopyStateValue, own: string[]): Promise<void> {
     const revs = (await this.listRevisions(fileId)).filter((r) => !own.includes(r.id));
     const i = revs.findIndex((r) => r.id === rev);
-    const before = i > 0 ? revs[i - 1]!.id : null;
+    const before = i > 0 ? must(revs[i - 1], 'the revision before ours').id : null;
     if (i < 0) return; // purged already, or not listed: nothing to compare
     if (before !== ifRev) {
       const raced = revs.slice(ifRev ? revs.findIndex((r) => r.id === ifRev) + 1 : 0, i).map((r) => r.id);

@@ -51,7 +51,13 @@ export async function mergeDiverged(repo: GitRepo, remoteRef: string, merge: Mer
       const ours = await repo.blob(`:2:${p}`, wt).catch(() => undefined);
       const theirs = await repo.blob(`:3:${p}`, wt).catch(() => undefined);
       // One side deleted the file: keep the side that has it (a vault is never lost by a merge).
-      const result = ours && theirs ? await merge(ours, theirs) : (ours ?? theirs)!;
+      const one = ours ?? theirs;
+      if (!one) {
+        throw new ConflictError(`git copy: merging ${repo.remote}/${repo.branch} in ${repo.top}: neither side holds ${p} any more`, {
+          hint: `merge by hand: git -C ${repo.top} pull ${repo.remote} ${repo.branch}, resolve, commit; then sync again`,
+        });
+      }
+      const result = ours && theirs ? await merge(ours, theirs) : one;
       await writeFileAtomic(path.join(tmp, p), result, { mode: 0o600 });
       await wt.raw(['add', '-f', '--', p]);
     }

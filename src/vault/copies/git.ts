@@ -62,9 +62,10 @@ export class GitCopy implements Copy {
     if (!opts.name || /[\\/]/.test(opts.name)) {
       throw new ConfigError(ErrorCode.Config, `git copy: bad file name "${opts.name}"`, { hint: 'give a plain file name; put the folder in `path`' });
     }
-    const sub = (opts.path ?? '').replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
+    const given = opts.path ?? '';
+    const sub = given.replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
     if (sub.split('/').includes('..')) {
-      throw new ConfigError(ErrorCode.Config, `git copy: path "${opts.path}" leaves the repository`, { hint: 'give a folder inside the repository' });
+      throw new ConfigError(ErrorCode.Config, `git copy: path "${given}" leaves the repository`, { hint: 'give a folder inside the repository' });
     }
     this.repoDir = path.resolve(opts.repo);
     this.remote = opts.remote ?? 'origin';

@@ -23,7 +23,8 @@ export function gitRelPath(sub: string | undefined, name: string): string {
 export function driveWhere(d: { folder?: string; folderId?: string; fileId?: string }, name: string): string {
   if (d.fileId) return `file ${d.fileId}`;
   if (d.folder) return `${d.folder.replace(/^\/+|\/+$/g, '')}/${name}`;
-  return `folder ${d.folderId}/${name}`;
+  // The config names a fileId, a folder or a folderId (its schema refuses none).
+  return `folder ${String(d.folderId)}/${name}`;
 }
 
 /** `NAME:folder/file` for an rclone copy (`NAME:file` at the remote's root). */

@@ -24,7 +24,8 @@ export function parseRemotes(text: string): RcloneRemote[] {
   const out: RcloneRemote[] = [];
   for (const line of text.split('\n')) {
     const m = /^([^:\s][^:]*):\s+(\S+)/.exec(line.trim());
-    if (m) out.push({ name: m[1]!, type: m[2]! });
+    const [, name, type] = m ?? [];
+    if (name !== undefined && type !== undefined) out.push({ name, type });
   }
   return out;
 }

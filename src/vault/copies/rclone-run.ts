@@ -120,7 +120,7 @@ function lastLines(stderr: string): string {
   const lines = stderr
     .split('\n')
     .map((l) => l.replace(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} /, '').trim())
-    .filter((l) => l && !/^NOTICE:|^DEBUG :|^INFO  :/.test(l));
+    .filter((l) => l && !/^NOTICE:|^DEBUG :|^INFO {2}:/.test(l));
   const text = lines[lines.length - 1] ?? 'no message';
   return redactor.redact(text).slice(0, 300);
 }

@@ -28,7 +28,7 @@ export function listS3Versions(files: readonly ListedFile[], name: string): Copy
     if (!f.Name.startsWith(stem) || !f.Name.endsWith(ext)) continue;
     const m = VERSIONED.exec(f.Name.slice(stem.length, f.Name.length - ext.length));
     if (!m || f.Name.slice(stem.length, f.Name.length - ext.length) !== m[0]) continue;
-    out.push({ id: f.Name, time: new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.${m[7]}Z`), size: f.Size });
+    out.push({ id: f.Name, time: new Date(m[0].replace(VERSIONED, '$1-$2-$3T$4:$5:$6.$7Z')), size: f.Size });
   }
   return out.sort((a, b) => b.time.getTime() - a.time.getTime());
 }

@@ -7,6 +7,9 @@ import type { RcloneCopyMeta, RcloneCopyState } from './rclone-state.js';
 import { rcloneFile } from './ids.js';
 import { listS3Versions, s3VersionPath } from './rclone-versions.js';
 
+/** What learn() found out about the remote, once (kept in the copy's state). */
+type LearntMeta = RcloneCopyMeta & Required<Pick<RcloneCopyMeta, 'hashTypes' | 'canMove' | 'backendType'>>;
+
 export interface RcloneCopyOptions {
   /** `NAME:folder` as the user's rclone knows it (`nas:vault`, `gdrive:security`, `sftpbox:`). */
   remote: string;
@@ -153,13 +156,13 @@ export class RcloneCopy implements Copy {
   async versionsUnavailable(): Promise<string | undefined> {
     const meta = await this.learn();
     if (meta.backendType === 's3') return undefined;
-    return `${this.label} (a ${meta.backendType ?? 'remote'} backend) keeps no versions ssot can reach through rclone`;
+    return `${this.label} (a ${meta.backendType} backend) keeps no versions ssot can reach through rclone`;
   }
 
   /** The backend's hash types, server-side move and type: asked once, then remembered. */
-  async learn(): Promise<RcloneCopyMeta> {
+  async learn(): Promise<LearntMeta> {
     const { meta } = await this.state.get();
-    if (meta.hashTypes && meta.canMove !== undefined && meta.backendType) return meta;
+    if (meta.hashTypes && meta.canMove !== undefined && meta.backendType) return { ...meta, hashTypes: meta.hashTypes, canMove: meta.canMove, backendType: meta.backendType };
     const res = await rcloneOk(this.runner, ['backend', 'features', this.folder], this.target);
     const f = JSON.parse(res.stdout.toString('utf8')) as { Hashes?: string[]; Features?: Record<string, boolean> };
     const hashTypes = CHECKABLE.filter((h) => (f.Hashes ?? []).includes(h));
@@ -173,7 +176,7 @@ export class RcloneCopy implements Copy {
   /** The file's listing entry; null when it (or its folder) does not exist. */
   async stat(): Promise<RemoteEntry | null> {
     const { meta } = await this.state.get();
-    const hashes = (meta.hashTypes ?? (await this.learn()).hashTypes ?? []).flatMap((h) => ['--hash-type', h]);
+    const hashes = (meta.hashTypes ?? (await this.learn()).hashTypes).flatMap((h) => ['--hash-type', h]);
     const res = await runRclone(this.runner, ['lsjson', '--stat', '--no-mimetype', ...hashes, this.file], this.target);
     if (res.code === 3 || res.code === 4) return null; // directory or file not found
     if (res.code !== 0) throw rcloneError(res, this.target, this.runner);

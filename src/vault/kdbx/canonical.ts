@@ -16,10 +16,8 @@
  * icon (0), group icon (48, KeePassXC's folder), quality check (on) or group
  * auto-type / search setting (inherit).
  */
-import { createHash } from 'node:crypto';
 import * as kdbxweb from './kdbxweb.js';
-
-export const sha256Hex = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex');
+import { sha256Hex } from '../../core/hash.js';
 
 /** Seconds since the epoch, or null for a missing time. */
 export function sec(d: Date | undefined): number | null {
@@ -52,8 +50,7 @@ function customDataView(map: kdbxweb.KdbxCustomDataMap | undefined): [string, st
   if (!map) return [];
   // KeePassXC adds `_LAST_MODIFIED` (a save time) to custom data it writes: bookkeeping, not content.
   return [...map.entries()]
-    .filter(([k, v]) => v.value !== undefined && k !== '_LAST_MODIFIED')
-    .map(([k, v]): [string, string] => [k, v.value!])
+    .flatMap(([k, v]): [string, string][] => (v.value !== undefined && k !== '_LAST_MODIFIED' ? [[k, v.value]] : []))
     .sort(cmpPair);
 }
 
@@ -151,8 +148,9 @@ export function digestAndIndex(db: kdbxweb.Kdbx): { digest: string; index: ItemI
 export function databaseView(db: kdbxweb.Kdbx): { view: unknown; index: ItemIndex } {
   const root = db.getDefaultGroup();
   const bin = uuidStr(db.meta.recycleBinUuid);
-  const groups: unknown[] = [];
-  const entries: unknown[] = [];
+  // Each row starts with its item's uuid, which orders the rows.
+  const groups: [string, ...unknown[]][] = [];
+  const entries: [string, ...unknown[]][] = [];
   const index: ItemIndex = { entries: new Map(), groups: new Map() };
   const walk = (g: kdbxweb.KdbxGroup, parent: string | null, live: boolean): void => {
     const content = groupContentView(g);
@@ -167,11 +165,10 @@ export function databaseView(db: kdbxweb.Kdbx): { view: unknown; index: ItemInde
     for (const c of g.groups) walk(c, g.uuid.id, live && c.uuid.id !== bin);
   };
   walk(root, null, true);
-  groups.sort((a, b) => cmpStr((a as string[])[0]!, (b as string[])[0]!));
-  entries.sort((a, b) => cmpStr((a as string[])[0]!, (b as string[])[0]!));
+  groups.sort(([a], [b]) => cmpStr(a, b));
+  entries.sort(([a], [b]) => cmpStr(a, b));
   const deleted = db.deletedObjects
-    .filter((d) => d.uuid)
-    .map((d) => [d.uuid!.id, sec(d.deletionTime)] as [string, number | null])
+    .flatMap((d): [string, number | null][] => (d.uuid ? [[d.uuid.id, sec(d.deletionTime)]] : []))
     .sort(cmpPair);
   const m = db.meta;
   const icons = [...m.customIcons.entries()]

@@ -30,7 +30,7 @@ function cloneGroup(g: kdbxweb.KdbxGroup, parent: kdbxweb.KdbxGroup | undefined)
 }
 
 function cloneMeta(m: kdbxweb.KdbxMeta): kdbxweb.KdbxMeta {
-  const c = Object.assign(new kdbxweb.KdbxMeta(), m) as kdbxweb.KdbxMeta;
+  const c = Object.assign(new kdbxweb.KdbxMeta(), m);
   c._memoryProtection = { ...m._memoryProtection };
   c.customData = new Map([...m.customData].map(([k, v]) => [k, { ...v }]));
   c.customIcons = new Map([...m.customIcons].map(([k, v]) => [k, { ...v }]));
@@ -41,7 +41,7 @@ function cloneMeta(m: kdbxweb.KdbxMeta): kdbxweb.KdbxMeta {
 
 /** Own header: save() writes new salts into it, so clones must not share one. */
 export function cloneHeader(h: kdbxweb.KdbxHeader): kdbxweb.KdbxHeader {
-  const c = Object.assign(new kdbxweb.KdbxHeader(), h) as kdbxweb.KdbxHeader;
+  const c = Object.assign(new kdbxweb.KdbxHeader(), h);
   if (h.kdfParameters) {
     const stm = new kdbxweb.BinaryStream();
     h.kdfParameters.write(stm);

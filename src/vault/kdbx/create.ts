@@ -1,6 +1,7 @@
 /** A new kdbxweb database with KeePassXC's defaults, not kdbxweb's weak ones. */
 import { ErrorCode, SsotError } from '../../core/errors.js';
 import * as kdbxweb from './kdbxweb.js';
+import { must } from '../../core/must.js';
 
 export interface CreateOptions {
   name?: string;
@@ -30,15 +31,15 @@ export function newKdbx(credentials: kdbxweb.KdbxCredentials, name: string, opts
     db.setVersion(4);
     const K = kdbxweb.Consts.KdfId;
     db.setKdf(kdf === 'aes' ? K.Aes : kdf === 'argon2d' ? K.Argon2d : K.Argon2id);
-    const p = db.header.kdfParameters!;
-    // VarDictionary value types (not exported by kdbxweb): 0x04 UInt32, 0x05 UInt64.
+    const p = must(db.header.kdfParameters, 'the KDF parameters setKdf made');
+    const { UInt32, UInt64 } = kdbxweb.VarDictionary.ValueType;
     if (kdf === 'aes') {
-      p.set('R', 0x05, kdbxweb.Int64.from(opts.iterations ?? DEFAULT_KDF.aesRounds));
+      p.set('R', UInt64, kdbxweb.Int64.from(opts.iterations ?? DEFAULT_KDF.aesRounds));
     } else {
-      p.set('M', 0x05, kdbxweb.Int64.from((opts.memoryKiB ?? DEFAULT_KDF.memoryKiB) * 1024));
-      p.set('I', 0x05, kdbxweb.Int64.from(opts.iterations ?? DEFAULT_KDF.iterations));
-      p.set('P', 0x04, opts.parallelism ?? DEFAULT_KDF.parallelism);
-      p.set('V', 0x04, 0x13);
+      p.set('M', UInt64, kdbxweb.Int64.from((opts.memoryKiB ?? DEFAULT_KDF.memoryKiB) * 1024));
+      p.set('I', UInt64, kdbxweb.Int64.from(opts.iterations ?? DEFAULT_KDF.iterations));
+      p.set('P', UInt32, opts.parallelism ?? DEFAULT_KDF.parallelism);
+      p.set('V', UInt32, 0x13);
     }
   }
   if (opts.cipher === 'chacha20') db.header.dataCipherUuid = new kdbxweb.KdbxUuid(kdbxweb.Consts.CipherId.ChaCha20);

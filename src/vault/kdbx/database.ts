@@ -2,7 +2,6 @@
  * ssot's view of one KeePass database. kdbxweb is pinned and stays behind this
  * wrapper: nothing outside src/vault/kdbx imports it.
  */
-import { createHash } from 'node:crypto';
 import * as kdbxweb from './kdbxweb.js';
 import { ErrorCode, SsotError } from '../../core/errors.js';
 import { toArrayBuffer } from './bytes.js';
@@ -15,6 +14,8 @@ import { snapshot } from './entry-state.js';
 import { toCredentials, type VaultKey } from './key.js';
 import { newKdbx, type CreateOptions } from './create.js';
 import { entriesWithPath, entryView, recycleBinOf, summaryOf, title, type EntryView } from './views.js';
+import { must } from '../../core/must.js';
+import { sha256Hex } from '../../core/hash.js';
 
 export type { VaultKey } from './key.js';
 
@@ -168,10 +169,15 @@ export class VaultDatabase {
    * salts, bytes, XML order and child order: two copies with the same content have the same digest.
    */
   contentDigest(): string {
-    const { digest, index } = digestAndIndex(this.db);
-    this.firstIndex ??= index;
-    this.lastIndex = index;
-    return digest;
+    return this.digestNow().digest;
+  }
+
+  /** The digest and index now; the first index made is kept for changesSince. */
+  private digestNow(): { digest: string; index: ItemIndex } {
+    const now = digestAndIndex(this.db);
+    this.firstIndex ??= now.index;
+    this.lastIndex = now.index;
+    return now;
   }
 
   /**
@@ -180,9 +186,8 @@ export class VaultDatabase {
    * into another since), this one as its latest contentDigest() saw it.
    */
   changesSince(before: VaultDatabase): ChangeCounts {
-    const was = before.firstIndex ?? (before.contentDigest(), before.firstIndex!);
-    if (!this.lastIndex) this.contentDigest();
-    return changeCounts(was, this.lastIndex!);
+    const was = before.firstIndex ?? before.digestNow().index;
+    return changeCounts(was, this.lastIndex ?? this.digestNow().index);
   }
 
   /** Live entries and groups (root and recycle bin not counted) and tombstones. */
@@ -259,7 +264,7 @@ export class VaultDatabase {
     const e = this.entryByUuid(uuid);
     this.pushHistory(e);
     const value = toArrayBuffer(data);
-    const hash = createHash('sha256').update(data).digest('hex');
+    const hash = sha256Hex(data);
     this.db.binaries.addWithHash({ hash, value });
     e.binaries.set(name, { hash, value });
     this.bump(e);
@@ -326,7 +331,7 @@ export class VaultDatabase {
     let bin = this.recycleBin();
     if (!bin) {
       this.db.createRecycleBin();
-      bin = this.recycleBin()!;
+      bin = must(this.recycleBin(), 'the recycle bin just created');
       this.db.meta.recycleBinChanged = this.clock();
     }
     if (e.parentGroup) e.previousParentGroup = e.parentGroup.uuid;

@@ -12,6 +12,8 @@ import { openContainer, renewHeader, sealContainer, type InnerBinary, type Opene
 import { corrupt } from './format/errors.js';
 import { captureOrigins, newSourceId } from './lossless/origin.js';
 import { parseDocument, type XDoc } from './lossless/parse.js';
+import { must } from '../../core/must.js';
+import { sha256Hex } from '../../core/hash.js';
 
 export interface LoadedKdbx {
   kdbx: kdbxweb.Kdbx;
@@ -35,6 +37,11 @@ interface Model {
   sourceId: number;
 }
 
+/** The inner stream of protected values: openContainer refuses a file without its key and id; a created or renewed header has them. */
+function innerStreamOf(h: kdbxweb.KdbxHeader): Promise<kdbxweb.ProtectSaltGenerator> {
+  return kdbxweb.ProtectSaltGenerator.create(must(h.protectedStreamKey, 'the inner stream key'), must(h.crsAlgorithm, 'the inner stream id'));
+}
+
 /** kdbxweb's model of an opened container's XML. */
 async function readModel(c: OpenedContainer, credentials: kdbxweb.KdbxCredentials): Promise<Model> {
   const kdbx = new kdbxweb.Kdbx();
@@ -43,7 +50,7 @@ async function readModel(c: OpenedContainer, credentials: kdbxweb.KdbxCredential
   for (const b of c.binaries) kdbx.binaries.addWithNextId(b.protected ? kdbxweb.ProtectedValue.fromBinary(toArrayBuffer(b.data)) : b.data);
   const sourceId = newSourceId();
   const doc = parseDocument(c.xml.replace(INVALID_XML_CHARS, ''), sourceId);
-  const salts = await kdbxweb.ProtectSaltGenerator.create(c.header.protectedStreamKey!, c.header.crsAlgorithm!);
+  const salts = await innerStreamOf(c.header);
   decryptProtected(doc, salts);
   // kdbxweb's readers take the small DOM of parse.ts: it has the part of the DOM they use.
   kdbx.xml = doc as unknown as Document;
@@ -145,8 +152,6 @@ export async function checkSaved(bytes: Uint8Array, credentials: kdbxweb.KdbxCre
   if (problems.length > 0) throw new WriteCheckError(problems);
 }
 
-const sha256Hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
-
 function bytesOf(b: kdbxweb.KdbxBinary): Uint8Array {
   return b instanceof kdbxweb.ProtectedValue ? b.getBinary() : new Uint8Array(b);
 }
@@ -183,7 +188,7 @@ export async function saveKdbx(kdbx: kdbxweb.Kdbx): Promise<Uint8Array> {
   poolBinaries(kdbx);
   const headerBytes = renewHeader(kdbx.header);
   if (kdbx.header.versionMajor < 4) kdbx.meta.headerHash = new Uint8Array(createHash('sha256').update(headerBytes).digest()).buffer;
-  const salts = await kdbxweb.ProtectSaltGenerator.create(kdbx.header.protectedStreamKey!, kdbx.header.crsAlgorithm!);
+  const salts = await innerStreamOf(kdbx.header);
   // The writer (and xmldom, which it uses) loads only when something is saved: verify and guard never pay for it.
   const { buildXml } = await import('./lossless/emit.js');
   const xml = buildXml(kdbx, salts);

@@ -44,7 +44,7 @@ const binaryUtils = k.XmlUtils as unknown as { getProtectedBinary: GetProtectedB
 const getProtectedBinary = binaryUtils.getProtectedBinary;
 binaryUtils.getProtectedBinary = (node: Node): T.KdbxBinaryOrRef | undefined => {
   const el = node as Element;
-  if (!node.protectedValue && !el.hasAttribute?.('Ref') && !node.textContent) return new ArrayBuffer(0);
+  if (!node.protectedValue && !el.hasAttribute('Ref') && !node.textContent) return new ArrayBuffer(0);
   return getProtectedBinary(node);
 };
 type AutoTypeOwner = { autoType: T.KdbxEntryAutoType };
@@ -54,8 +54,8 @@ entryProto.readAutoTypeItem = function readAutoTypeItem(this: AutoTypeOwner, nod
   let keystrokeSequence: string | undefined;
   for (let i = 0; i < node.childNodes.length; i++) {
     const el = node.childNodes[i] as Element;
-    if (el.tagName === 'Window') window = el.textContent ?? '';
-    else if (el.tagName === 'KeystrokeSequence') keystrokeSequence = el.textContent ?? '';
+    if (el.tagName === 'Window') window = el.textContent;
+    else if (el.tagName === 'KeystrokeSequence') keystrokeSequence = el.textContent;
   }
   if (window !== undefined && keystrokeSequence !== undefined) this.autoType.items.push({ window, keystrokeSequence });
 };
@@ -65,7 +65,7 @@ k.KdbxCustomData.write = (parent: Node, ctx: T.KdbxContext, data: T.KdbxCustomDa
   const X = k.XmlUtils;
   const node = X.addChildNode(parent, 'CustomData');
   for (const [key, item] of data) {
-    if (item?.value === undefined) continue;
+    if (item.value === undefined) continue;
     const itemNode = X.addChildNode(node, 'Item');
     X.setText(X.addChildNode(itemNode, 'Key'), key);
     X.setText(X.addChildNode(itemNode, 'Value'), item.value);

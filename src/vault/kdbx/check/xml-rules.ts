@@ -132,7 +132,7 @@ class Checker {
         try {
           if (data.length > 0) gunzipSync(data);
         } catch {
-          this.add('Meta/Binaries', `attachment ${b.getAttribute('ID')} cannot be decompressed`);
+          this.add('Meta/Binaries', `attachment ${String(b.getAttribute('ID'))} cannot be decompressed`);
         }
       }
     }
@@ -183,7 +183,10 @@ class Checker {
   string(s: Element, where: string, seen: Map<string, string>): void {
     const key = kids(s, 'Key')[0];
     const value = kids(s, 'Value')[0];
-    if (!key || !value) return this.add(where, 'a field lacks its key or value');
+    if (!key || !value) {
+      this.add(where, 'a field lacks its key or value');
+      return;
+    }
     const k = text(key);
     if (seen.has(k) && seen.get(k) !== '') this.add(where, `the field "${k.slice(0, 40)}" appears twice`);
     seen.set(k, text(value));
@@ -191,7 +194,10 @@ class Checker {
 
   binary(b: Element, where: string): void {
     const value = kids(b, 'Value')[0];
-    if (kids(b, 'Key').length === 0 || !value) return this.add(where, 'an attachment lacks its key or value');
+    if (kids(b, 'Key').length === 0 || !value) {
+      this.add(where, 'an attachment lacks its key or value');
+      return;
+    }
     if (value.hasAttribute('Ref')) this.refs.add(value.getAttribute('Ref') ?? '');
   }
 

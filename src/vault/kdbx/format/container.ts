@@ -8,7 +8,7 @@
  * part of a damaged file failed, write a ChaCha20 nonce of the right size in
  * KDBX 3.1, and reuse a derived key (see kdf.ts).
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes, type Cipher, type Decipher } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as kdbxweb from '../kdbxweb.js';
 import { dataAfterEnd, headerHmac, readHashedBlocks, readHmacBlocks, writeHashedBlocks, writeHmacBlocks } from './blocks.js';
@@ -43,14 +43,22 @@ const sha256 = (...parts: Uint8Array[]): Buffer => {
 
 const u8 = (b: ArrayBuffer | undefined): Uint8Array => new Uint8Array(b ?? new ArrayBuffer(0));
 
-function cipherFor(name: CipherName, key: Uint8Array, iv: Uint8Array, encrypt: boolean): ReturnType<typeof createCipheriv> {
+/** OpenSSL's name and IV for a KDBX cipher; throws for the ciphers ssot does not support. */
+function opensslCipher(name: CipherName, iv: Uint8Array): { algorithm: string; iv: Uint8Array } {
   if (name === 'twofish' || name === 'aes128') throw new KdbxFormatError('unsupported', `the ${name === 'twofish' ? 'Twofish' : 'AES-128'} cipher`);
-  if (name === 'chacha20') {
-    // OpenSSL's ChaCha20 IV is a 4-byte little-endian block counter (0) and the 12-byte nonce.
-    const iv16 = Buffer.concat([Buffer.alloc(4), iv]);
-    return encrypt ? createCipheriv('chacha20', key, iv16) : createDecipheriv('chacha20', key, iv16);
-  }
-  return encrypt ? createCipheriv('aes-256-cbc', key, iv) : createDecipheriv('aes-256-cbc', key, iv);
+  // OpenSSL's ChaCha20 IV is a 4-byte little-endian block counter (0) and the 12-byte nonce.
+  if (name === 'chacha20') return { algorithm: 'chacha20', iv: Buffer.concat([Buffer.alloc(4), iv]) };
+  return { algorithm: 'aes-256-cbc', iv };
+}
+
+function cipherFor(name: CipherName, key: Uint8Array, iv: Uint8Array): Cipher {
+  const c = opensslCipher(name, iv);
+  return createCipheriv(c.algorithm, key, c.iv);
+}
+
+function decipherFor(name: CipherName, key: Uint8Array, iv: Uint8Array): Decipher {
+  const c = opensslCipher(name, iv);
+  return createDecipheriv(c.algorithm, key, c.iv);
 }
 
 function gunzip(data: Uint8Array): Buffer {
@@ -65,7 +73,7 @@ function gunzip(data: Uint8Array): Buffer {
 export async function openContainer(bytes: Uint8Array, composite: Uint8Array): Promise<OpenedContainer> {
   const ph = parseHeader(bytes);
   const h = ph.header;
-  if (ph.cipher === 'twofish' || ph.cipher === 'aes128') cipherFor(ph.cipher, new Uint8Array(0), new Uint8Array(0), false);
+  if (ph.cipher === 'twofish' || ph.cipher === 'aes128') opensslCipher(ph.cipher, new Uint8Array(0));
   const transformed = await transformKey(composite, h);
   const seed = u8(h.masterSeed);
   const key = sha256(seed, transformed);
@@ -91,7 +99,7 @@ export async function openContainer(bytes: Uint8Array, composite: Uint8Array): P
 }
 
 function decryptAll(name: CipherName, key: Uint8Array, iv: Uint8Array, data: Uint8Array): Buffer {
-  const d = cipherFor(name, key, iv, false);
+  const d = decipherFor(name, key, iv);
   try {
     return Buffer.concat([d.update(data), d.final()]);
   } catch {
@@ -106,7 +114,7 @@ function decryptAll(name: CipherName, key: Uint8Array, iv: Uint8Array, data: Uin
 function decryptV3(name: CipherName, key: Uint8Array, iv: Uint8Array, startBytes: Uint8Array, body: Uint8Array): Buffer {
   if (body.byteLength < 32) throw new KdbxFormatError('truncated', 'the file is truncated right after its header');
   const aligned = name === 'chacha20' ? body.byteLength : body.byteLength - (body.byteLength % 16);
-  const d = cipherFor(name, key, iv, false).setAutoPadding(false);
+  const d = decipherFor(name, key, iv).setAutoPadding(false);
   const plain = Buffer.concat([d.update(body.subarray(0, aligned)), d.final()]);
   if (!plain.subarray(0, 32).equals(Buffer.from(startBytes))) throw new KdbxFormatError('key', 'the stream start bytes do not match');
   const { data, rest } = readHashedBlocks(plain.subarray(32));
@@ -117,7 +125,7 @@ function decryptV3(name: CipherName, key: Uint8Array, iv: Uint8Array, startBytes
   }
   // AES-CBC: what follows the final block must be exactly PKCS#7 padding (1 to 16 bytes).
   if (unaligned > 0 || rest > 16) throw dataAfterEnd();
-  const pad = plain[plain.length - 1]!;
+  const pad = plain.readUInt8(plain.length - 1);
   if (rest === 0 || pad !== rest || !plain.subarray(plain.length - rest).every((b) => b === pad)) {
     throw corrupt('the encrypted content does not decrypt (bad padding): the file is damaged');
   }
@@ -129,7 +137,7 @@ function readInnerHeader(plain: Buffer, h: kdbxweb.KdbxHeader): { xml: string; b
   let pos = 0;
   for (;;) {
     if (pos + 5 > plain.length) throw corrupt('the inner header is cut short');
-    const id = plain[pos]!;
+    const id = plain.readUInt8(pos);
     const len = plain.readUInt32LE(pos + 1);
     const data = plain.subarray(pos + 5, pos + 5 + len);
     if (data.length !== len) throw corrupt(`inner header field ${id} is cut short`);
@@ -139,7 +147,7 @@ function readInnerHeader(plain: Buffer, h: kdbxweb.KdbxHeader): { xml: string; b
     else if (id === 2) h.protectedStreamKey = new Uint8Array(data).buffer;
     else if (id === 3) {
       if (len < 1) throw corrupt('invalid inner header binary size');
-      binaries.push({ protected: (data[0]! & 1) === 1, data: new Uint8Array(data.subarray(1)) });
+      binaries.push({ protected: (data.readUInt8(0) & 1) === 1, data: new Uint8Array(data.subarray(1)) });
     }
   }
   if (!h.crsAlgorithm || !h.protectedStreamKey?.byteLength) throw corrupt('the inner header lacks the protected stream id or key');
@@ -191,14 +199,14 @@ export async function sealContainer(h: kdbxweb.KdbxHeader, headerBytes: Uint8Arr
   if (h.versionMajor >= 4) {
     let plain: Buffer = Buffer.concat([innerHeader(h, binaries), Buffer.from(xml, 'utf8')]);
     if (h.compression === 1) plain = gzipSync(plain);
-    const c = cipherFor(name, key, iv, true);
+    const c = cipherFor(name, key, iv);
     const encrypted = Buffer.concat([c.update(plain), c.final()]);
     const hmacKey = createHash('sha512').update(seed).update(transformed).update(Buffer.from([1])).digest();
     return Buffer.concat([headerBytes, sha256(headerBytes), headerHmac(hmacKey, headerBytes), writeHmacBlocks(encrypted, hmacKey)]);
   }
   let payload: Buffer = Buffer.from(xml, 'utf8');
   if (h.compression === 1) payload = gzipSync(payload);
-  const c = cipherFor(name, key, iv, true);
+  const c = cipherFor(name, key, iv);
   const body = Buffer.concat([u8(h.streamStartBytes), writeHashedBlocks(payload)]);
   return Buffer.concat([headerBytes, c.update(body), c.final()]);
 }

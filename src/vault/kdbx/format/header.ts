@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import * as kdbxweb from '../kdbxweb.js';
 import { corrupt, KdbxFormatError } from './errors.js';
+import { must } from '../../../core/must.js';
 
 export const SIG1 = 0x9aa2d903;
 export const SIG2 = 0xb54bfb67;
@@ -110,9 +111,9 @@ export function parseHeader(bytes: Uint8Array): ParsedHeader {
     const c = readField(header, major, id, data);
     if (c) cipher = c;
   }
-  requireFields(header, major, cipher);
+  const known = requireFields(header, major, cipher);
   header.endPos = end;
-  return { major, minor, cipher: cipher!, bytes: bytes.subarray(0, end), header };
+  return { major, minor, cipher: known, bytes: bytes.subarray(0, end), header };
 }
 
 /** The header's fields (id and bytes) up to the end-of-header field, and where the header ends. */
@@ -122,7 +123,7 @@ function scanFields(bytes: Uint8Array, major: number): { fields: { id: number; d
   const fields: { id: number; data: Uint8Array }[] = [];
   for (let pos = 12; ; ) {
     if (pos + 1 + sizeBytes > bytes.byteLength) throw new KdbxFormatError('truncated', 'the file ends inside its header');
-    const id = bytes[pos]!;
+    const id = v.getUint8(pos);
     const len = sizeBytes === 4 ? v.getUint32(pos + 1, true) : v.getUint16(pos + 1, true);
     const start = pos + 1 + sizeBytes;
     if (start + len > bytes.byteLength) throw new KdbxFormatError('truncated', `the file ends inside header field ${id}`);
@@ -200,7 +201,8 @@ export function innerStreamId(data: Uint8Array): number {
   return id;
 }
 
-function requireFields(h: kdbxweb.KdbxHeader, major: number, cipher: CipherName | undefined): void {
+/** Throws unless the header has every field its version needs; returns the cipher. */
+function requireFields(h: kdbxweb.KdbxHeader, major: number, cipher: CipherName | undefined): CipherName {
   const missing: string[] = [];
   if (!cipher) missing.push('cipher id');
   if (h.compression === undefined) missing.push('compression flags');
@@ -215,12 +217,14 @@ function requireFields(h: kdbxweb.KdbxHeader, major: number, cipher: CipherName 
   } else if (!h.kdfParameters) {
     missing.push('KDF parameters');
   }
-  if (missing.length > 0) throw corrupt(`the header lacks: ${missing.join(', ')}`);
-  const ivLength = IV_LENGTH[cipher!];
-  if (h.encryptionIV!.byteLength !== ivLength) {
-    throw corrupt(`invalid IV size of ${h.encryptionIV!.byteLength} bytes for ${cipher}, ${ivLength} expected`);
+  // A missing cipher or IV is in `missing`: the first two tests only tell the compiler.
+  if (!cipher || !h.encryptionIV || missing.length > 0) throw corrupt(`the header lacks: ${missing.join(', ')}`);
+  const ivLength = IV_LENGTH[cipher];
+  if (h.encryptionIV.byteLength !== ivLength) {
+    throw corrupt(`invalid IV size of ${h.encryptionIV.byteLength} bytes for ${cipher}, ${ivLength} expected`);
   }
-  if (major >= 4) checkKdf(h.kdfParameters!);
+  if (major >= 4) checkKdf(must(h.kdfParameters, 'the KDF parameters (required above)'));
+  return cipher;
 }
 
 /** A KDBX 4 variant map, checked as KeePassXC reads it (version, entry sizes, explicit end). */
@@ -233,7 +237,7 @@ export function readVariantMap(data: Uint8Array, what: string): kdbxweb.VarDicti
   let pos = 2;
   for (;;) {
     if (pos >= data.byteLength) throw bad('no end marker');
-    const type = data[pos]!;
+    const type = v.getUint8(pos);
     pos += 1;
     if (type === 0) break;
     if (pos + 4 > data.byteLength) throw bad('entry cut short');

@@ -13,9 +13,10 @@
  * process does not already hold (the composite key opens the same files).
  */
 import { createCipheriv, createHash } from 'node:crypto';
-import { hashRaw } from '@node-rs/argon2';
+import { hashRaw, type Algorithm, type Version } from '@node-rs/argon2';
 import * as kdbxweb from '../kdbxweb.js';
 import { checkKdf } from './header.js';
+import { must } from '../../../core/must.js';
 
 const sha256 = (...parts: Uint8Array[]): Uint8Array => {
   const h = createHash('sha256');
@@ -46,7 +47,7 @@ function specOf(h: kdbxweb.KdbxHeader): KdfSpec {
   if (h.versionMajor < 4) {
     return { kind: 'aes', salt: u8(h.transformSeed), rounds: h.keyEncryptionRounds ?? 0, memoryKiB: 0, lanes: 0, version: 0 };
   }
-  const p = h.kdfParameters!;
+  const p = must(h.kdfParameters, 'the KDF parameters (parseHeader requires them)');
   const kind = checkKdf(p);
   const n = (k: string): number => {
     const v = p.get(k);
@@ -71,16 +72,25 @@ export async function transformKey(composite: Uint8Array, header: kdbxweb.KdbxHe
   if (hit) return hit;
   const key = spec.kind === 'aes' ? aesKdf(composite, spec.salt, spec.rounds) : await argon2(composite, spec);
   cache.set(id, key);
-  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  const oldest = cache.keys().next();
+  if (cache.size > CACHE_SIZE && !oldest.done) cache.delete(oldest.value);
   return key;
 }
 
+/**
+ * @node-rs/argon2's Algorithm and Version are const enums, which an isolated
+ * module cannot read (nothing inlines them): their values, as its typings give
+ * them (Argon2d 0, Argon2id 2; V0x10 0, V0x13 1).
+ */
+function argon2Variant(s: KdfSpec): { algorithm: Algorithm; version: Version } {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- the enums' own values; the enums cannot be named here
+  return { algorithm: s.kind === 'argon2d' ? 0 : 2, version: s.version === 0x10 ? 0 : 1 };
+}
+
 async function argon2(composite: Uint8Array, s: KdfSpec): Promise<Uint8Array> {
-  // @node-rs/argon2's enums are const enums: Argon2d = 0, Argon2id = 2; Version V0x10 = 0, V0x13 = 1.
   const out = await hashRaw(composite, {
     salt: s.salt,
-    algorithm: s.kind === 'argon2d' ? 0 : 2,
-    version: s.version === 0x10 ? 0 : 1,
+    ...argon2Variant(s),
     memoryCost: s.memoryKiB,
     timeCost: s.rounds,
     parallelism: s.lanes,

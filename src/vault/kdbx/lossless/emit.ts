@@ -25,6 +25,7 @@ import { sameContent } from './model.js';
 import { docOriginOf, originOf, type Source } from './origin.js';
 import { keyOf, piecesOf, repairForKeePassXC, semicolonTags, serialize, written, type Piece } from './pieces.js';
 import { token, TOKENS, type XEl } from './parse.js';
+import { must } from '../../../core/must.js';
 
 interface Ctx {
   kdbx: kdbxweb.Kdbx;
@@ -58,7 +59,7 @@ function indentOf(obj: object): string | undefined {
   const o = originOf(obj);
   if (!o) return undefined;
   let i = o.el.start;
-  while (i > 0 && /\s/.test(o.src.text[i - 1]!)) i--;
+  while (i > 0 && /\s/.test(o.src.text.charAt(i - 1))) i--;
   return o.src.text.slice(i, o.el.start);
 }
 
@@ -87,36 +88,41 @@ function mergeChildren(ctx: Ctx, plan: Plan): string {
   const used = new Set<string>();
   const freshBy = new Map(fresh.map((p) => [p.key, p]));
   const doneSpecial = new Set<string>();
-  let prevEnd = el?.open ?? 0;
-  for (const kid of (src && el?.childNodes) || []) {
-    const gap = gapBefore(src!, prevEnd, kid);
-    prevEnd = kid.end;
-    if (special[kid.tagName]) {
-      if (!doneSpecial.has(kid.tagName)) out.push({ name: kid.tagName, text: special[kid.tagName]!(gap) });
-      doneSpecial.add(kid.tagName);
-      continue;
-    }
-    const text = src!.text.slice(kid.start, kid.end);
-    const key = keyOf(kid.tagName, text);
-    const now = freshBy.get(key);
-    if (plan.unchanged || !before!.has(key)) {
-      // Unchanged, or an element kdbxweb does not read: as it was.
-      out.push({ name: kid.tagName, text: gap + original(ctx, src!, kid) });
-      if (now) used.add(key);
-    } else if (now && !used.has(key)) {
-      used.add(key);
-      out.push({ name: kid.tagName, text: gap + (before!.get(key) === now.cmp ? original(ctx, src!, kid) : emitPiece(ctx, now)) });
+  // An object read from a file and changed since has its form as read (planFor).
+  const asRead = (): Map<string, string> => must(before, 'the form as read of a changed object');
+  if (src && el) {
+    let prevEnd = el.open;
+    for (const kid of el.childNodes) {
+      const gap = gapBefore(src, prevEnd, kid);
+      prevEnd = kid.end;
+      const writeSpecial = special[kid.tagName];
+      if (writeSpecial) {
+        if (!doneSpecial.has(kid.tagName)) out.push({ name: kid.tagName, text: writeSpecial(gap) });
+        doneSpecial.add(kid.tagName);
+        continue;
+      }
+      const text = src.text.slice(kid.start, kid.end);
+      const key = keyOf(kid.tagName, text);
+      const now = freshBy.get(key);
+      if (plan.unchanged || !asRead().has(key)) {
+        // Unchanged, or an element kdbxweb does not read: as it was.
+        out.push({ name: kid.tagName, text: gap + original(ctx, src, kid) });
+        if (now) used.add(key);
+      } else if (now && !used.has(key)) {
+        used.add(key);
+        out.push({ name: kid.tagName, text: gap + (asRead().get(key) === now.cmp ? original(ctx, src, kid) : emitPiece(ctx, now)) });
+      }
     }
   }
   for (const p of fresh) {
     if (used.has(p.key) || special[p.name]) continue;
     // Missing before and still what kdbxweb writes for "missing": stays missing.
-    if (src && (plan.unchanged || before!.get(p.key) === p.cmp)) continue;
+    if (src && (plan.unchanged || asRead().get(p.key) === p.cmp)) continue;
     used.add(p.key);
     const at = out.map((o) => o.name).lastIndexOf(p.name);
     out.splice(at >= 0 ? at + 1 : out.length, 0, { name: p.name, text: emitPiece(ctx, p) });
   }
-  for (const name of Object.keys(special)) if (!doneSpecial.has(name)) out.push({ name, text: special[name]!('') });
+  for (const [name, writeSpecial] of Object.entries(special)) if (!doneSpecial.has(name)) out.push({ name, text: writeSpecial('') });
   return out.map((o) => o.text).join('');
 }
 
@@ -156,7 +162,7 @@ function emitEntry(ctx: Ctx, e: kdbxweb.KdbxEntry, inHistory: boolean): string {
     special['History'] = (gap) => {
       const hEl = o?.el.childNodes.find((k) => k.tagName === 'History');
       const items = listOf(e.history, (h) => emitEntry(ctx, h, true));
-      return gap + wrap(ctx, 'History', hEl ? o!.src : undefined, hEl, items);
+      return gap + wrap(ctx, 'History', o && hEl ? o.src : undefined, hEl, items);
     };
   } else {
     special['History'] = () => '';
@@ -188,18 +194,18 @@ function emitGroup(ctx: Ctx, g: kdbxweb.KdbxGroup): string {
   };
   const plan = planFor(ctx, g, write, { Group: children, Entry: children });
   // Both names lead to one call: the first one met writes all children.
-  return wrap(ctx, 'Group', plan.src, plan.el, mergeChildren(ctx, withSharedChildren(plan)));
+  return wrap(ctx, 'Group', plan.src, plan.el, mergeChildren(ctx, withSharedChildren(plan, children)));
 }
 
 /** Group and Entry children are written together, once, where the first of them was. */
-function withSharedChildren(plan: Plan): Plan {
+function withSharedChildren(plan: Plan, children: (gap: string) => string): Plan {
   let done = false;
-  const once = (f: (gap: string) => string) => (gap: string): string => {
+  const once = (gap: string): string => {
     if (done) return '';
     done = true;
-    return f(gap);
+    return children(gap);
   };
-  return { ...plan, special: { Group: once(plan.special['Group']!), Entry: once(plan.special['Entry']!) } };
+  return { ...plan, special: { Group: once, Entry: once } };
 }
 
 function emitMeta(ctx: Ctx, m: kdbxweb.KdbxMeta): string {
@@ -221,7 +227,7 @@ function emitMeta(ctx: Ctx, m: kdbxweb.KdbxMeta): string {
   const special: Plan['special'] = { HeaderHash: freshText('HeaderHash'), Binaries: freshText('Binaries') };
   // The writer that made the file stays named (kdbxweb would write "KdbxWeb").
   const gen = o?.el.childNodes.find((k) => k.tagName === 'Generator');
-  if (gen) special['Generator'] = (gap) => gap + original(ctx, o!.src, gen);
+  if (o && gen) special['Generator'] = (gap) => gap + original(ctx, o.src, gen);
   const plan = planFor(ctx, m, write, special);
   return wrap(ctx, 'Meta', plan.src, plan.el, mergeChildren(ctx, plan));
 }

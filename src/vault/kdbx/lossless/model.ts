@@ -54,7 +54,10 @@ function same(a: unknown, b: unknown): boolean {
     if (!(a instanceof Map && b instanceof Map) || a.size !== b.size) return false;
     // Insertion order matters: it is the order kdbxweb writes fields in.
     const bi = [...b];
-    return [...a].every(([k, v], i) => bi[i]![0] === k && same(v, bi[i]![1]));
+    return [...a].every(([k, v], i) => {
+      const other = bi[i];
+      return other !== undefined && other[0] === k && same(v, other[1]);
+    });
   }
   if (Array.isArray(a) || Array.isArray(b)) {
     return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => same(x, b[i]));

@@ -59,6 +59,15 @@ export function newSourceId(): number {
 
 const kids = (el: XEl, name: string): XEl[] => el.childNodes.filter((k) => k.tagName === name);
 
+/** Each object beside the element at its place; nothing when the counts differ (the file and the objects do not match). */
+function paired<T>(objs: readonly T[], els: readonly XEl[]): [T, XEl][] {
+  if (objs.length !== els.length) return [];
+  return objs.flatMap((o, i): [T, XEl][] => {
+    const el = els[i];
+    return el ? [[o, el]] : [];
+  });
+}
+
 /** The base64 text of an element's UUID child, whitespace removed. */
 function uuidText(el: XEl): string | undefined {
   return el.childNodes.find((k) => k.tagName === 'UUID')?.textContent.replace(/\s+/g, '');
@@ -73,10 +82,9 @@ function captureEntry(e: kdbxweb.KdbxEntry, src: Source, el: XEl): void {
   remember(e, src, el);
   const history = kids(el, 'History')[0];
   const items = history ? kids(history, 'Entry') : [];
-  if (items.length !== e.history.length) return;
-  e.history.forEach((h, i) => {
-    if (uuidText(items[i]!) === h.uuid.id) remember(h, src, items[i]!);
-  });
+  for (const [h, item] of paired(e.history, items)) {
+    if (uuidText(item) === h.uuid.id) remember(h, src, item);
+  }
 }
 
 function captureGroup(g: kdbxweb.KdbxGroup, src: Source, el: XEl): void {
@@ -84,8 +92,8 @@ function captureGroup(g: kdbxweb.KdbxGroup, src: Source, el: XEl): void {
   remember(g, src, el);
   const groups = kids(el, 'Group');
   const entries = kids(el, 'Entry');
-  if (groups.length === g.groups.length) g.groups.forEach((c, i) => captureGroup(c, src, groups[i]!));
-  if (entries.length === g.entries.length) g.entries.forEach((e, i) => captureEntry(e, src, entries[i]!));
+  for (const [c, cEl] of paired(g.groups, groups)) captureGroup(c, src, cEl);
+  for (const [e, eEl] of paired(g.entries, entries)) captureEntry(e, src, eEl);
 }
 
 /** Records the origin of every object of a database just read from `doc`. */
@@ -99,8 +107,8 @@ export function captureOrigins(db: kdbxweb.Kdbx, doc: XDoc, sourceId: number): v
   docs.set(db, { src, root: top });
   remember(db.meta, src, meta);
   const groups = kids(root, 'Group');
-  if (groups.length === db.groups.length) db.groups.forEach((g, i) => captureGroup(g, src, groups[i]!));
+  for (const [g, gEl] of paired(db.groups, groups)) captureGroup(g, src, gEl);
   const deleted = kids(root, 'DeletedObjects')[0];
   const tombstones = deleted ? kids(deleted, 'DeletedObject') : [];
-  if (tombstones.length === db.deletedObjects.length) db.deletedObjects.forEach((d, i) => remember(d, src, tombstones[i]!));
+  for (const [d, dEl] of paired(db.deletedObjects, tombstones)) remember(d, src, dEl);
 }

@@ -16,6 +16,7 @@
  */
 import type * as kdbxweb from '../kdbxweb.js';
 import { corrupt } from '../format/errors.js';
+import { must } from '../../../core/must.js';
 
 /** Shared by every element without children (most of them): never written to. */
 const NO_CHILDREN: XEl[] = [];
@@ -76,8 +77,9 @@ const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', a
 export function decodeEntities(s: string): string {
   if (!s.includes('&')) return s;
   return s.replace(ENTITY, (m, name: string | undefined, dec: string | undefined, hex: string | undefined) => {
-    if (name) return NAMED[name]!;
-    if (dec || hex) return String.fromCodePoint(parseInt(dec ?? hex!, dec ? 10 : 16));
+    if (name) return must(NAMED[name], `the character of &${name};`);
+    if (dec) return String.fromCodePoint(parseInt(dec, 10));
+    if (hex) return String.fromCodePoint(parseInt(hex, 16));
     throw corrupt(`its XML is not well-formed (an unescaped "&" or an unknown entity near "${m}")`);
   });
 }
@@ -86,7 +88,10 @@ function attributes(raw: string): Record<string, string> | undefined {
   if (!raw.includes('=')) return undefined;
   const out: Record<string, string> = {};
   ATTR.lastIndex = 0;
-  for (let m = ATTR.exec(raw); m; m = ATTR.exec(raw)) out[m[1]!] = decodeEntities(m[3] ?? m[4] ?? '');
+  for (let m = ATTR.exec(raw); m; m = ATTR.exec(raw)) {
+    const [, attr, , doubleQuoted, singleQuoted] = m;
+    if (attr !== undefined) out[attr] = decodeEntities(doubleQuoted ?? singleQuoted ?? '');
+  }
   return out;
 }
 
@@ -107,11 +112,12 @@ export function parseDocument(xml: string, source: number): XDoc {
   let last = 0;
   const text = (raw: string): void => {
     const top = els.length - 1;
-    if (top < 0) {
+    const current = els[top];
+    if (!current) {
       if (raw.trim()) throw corrupt('its XML is not well-formed (text outside the root element)');
       return;
     }
-    if (els[top]!.childNodes.length === 0) texts[top] = texts[top] === undefined ? raw : texts[top] + raw;
+    if (current.childNodes.length === 0) texts[top] = texts[top] === undefined ? raw : texts[top] + raw;
   };
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(xml); m; m = TOKEN.exec(xml)) {
@@ -125,8 +131,9 @@ export function parseDocument(xml: string, source: number): XDoc {
     if (m[1] === '/') {
       const el = els.pop();
       const t = texts.pop();
-      const index = indexes.pop()!;
-      if (!el || el.tagName !== name) throw corrupt(`its XML is not well-formed (</${name}> closes ${el ? `<${el.tagName}>` : 'nothing'})`);
+      // The three stacks grow and shrink together: an element has its index.
+      const index = indexes.pop();
+      if (!el || index === undefined || el.tagName !== name) throw corrupt(`its XML is not well-formed (</${name}> closes ${el ? `<${el.tagName}>` : 'nothing'})`);
       if (el.childNodes.length === 0 && t !== undefined) el.textContent = t;
       if (index >= 0) {
         // Replace the value's text (from the start tag's end to here) by its token.
@@ -158,7 +165,8 @@ export function parseDocument(xml: string, source: number): XDoc {
       indexes.push(index);
     }
   }
-  if (els.length > 0) throw corrupt(`its XML is not well-formed (<${els[els.length - 1]!.tagName}> is never closed)`);
+  const unclosed = els.at(-1);
+  if (unclosed) throw corrupt(`its XML is not well-formed (<${unclosed.tagName}> is never closed)`);
   if (!root) throw corrupt('its XML is not well-formed (no root element)');
   if (xml.slice(last).trim()) throw corrupt('its XML is not well-formed (text after the root element)');
   out.push(xml.slice(copied));

@@ -6,6 +6,7 @@
  */
 import { XMLSerializer } from '@xmldom/xmldom';
 import * as kdbxweb from '../kdbxweb.js';
+import { must } from '../../../core/must.js';
 
 export interface Piece {
   name: string;
@@ -23,15 +24,15 @@ const MARKER = /\x02(\d+)\x02/g;
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 export function unescapeXml(s: string): string {
   return s.replace(/&(lt|gt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (_, e: string) =>
-    e.startsWith('#x') ? String.fromCodePoint(parseInt(e.slice(2), 16)) : e.startsWith('#') ? String.fromCodePoint(parseInt(e.slice(1), 10)) : ENTITIES[e]!,
+    e.startsWith('#x') ? String.fromCodePoint(parseInt(e.slice(2), 16)) : e.startsWith('#') ? String.fromCodePoint(parseInt(e.slice(1), 10)) : must(ENTITIES[e], `the character of &${e};`),
   );
 }
 
 /** A child element's key: its name, and for String and Binary the name of the field or attachment. */
 export function keyOf(name: string, text: string): string {
   if (name !== 'String' && name !== 'Binary') return name;
-  const k = /<Key(?:\s[^>]*)?>([\s\S]*?)<\/Key>/.exec(text);
-  return `${name}:${k ? unescapeXml(k[1]!) : ''}`;
+  const k = /<Key(?:\s[^>]*)?>([\s\S]*?)<\/Key>/.exec(text)?.[1];
+  return `${name}:${k !== undefined ? unescapeXml(k) : ''}`;
 }
 
 /** Replaces each protected value under `node` by a marker, collecting the values. */
@@ -46,7 +47,7 @@ function markProtected(node: Element, values: kdbxweb.ProtectedValue[]): void {
 }
 
 export function comparable(text: string, values: kdbxweb.ProtectedValue[]): string {
-  return text.replace(MARKER, (_, i: string) => `\x02${Buffer.from(values[Number(i)]!.getBinary()).toString('base64')}\x02`);
+  return text.replace(MARKER, (_, i: string) => `\x02${Buffer.from(must(values[Number(i)], `protected value ${i} of a piece`).getBinary()).toString('base64')}\x02`);
 }
 
 /** An element kdbxweb wrote that holds no protected value, as text. */
@@ -78,7 +79,7 @@ export function written(write: (parent: Element) => void, doc: Document, parentN
 /** Elements KeePassXC reads as numbers: an empty one is "Invalid number value" there. */
 const NUMBERS = 'IconID|UsageCount|HistoryMaxItems|HistoryMaxSize|MaintenanceHistoryDays|MasterKeyChangeRec|MasterKeyChangeForce|DataTransferObfuscation';
 const EMPTY_NUMBER = new RegExp(`<(${NUMBERS})\\s*/>|<(${NUMBERS})>\\s*</\\2>`, 'g');
-const EMPTY_TRISTATE = /<(EnableAutoType|EnableSearching)\s*\/>|<(EnableAutoType|EnableSearching)>\s*<\/\2>/g;
+const EMPTY_TRISTATE = /<(EnableAutoType|EnableSearching)(?:\s*\/>|>\s*<\/\1>)/g;
 
 /**
  * Values KeePassXC refuses, made acceptable: an empty number element goes (the
@@ -87,7 +88,7 @@ const EMPTY_TRISTATE = /<(EnableAutoType|EnableSearching)\s*\/>|<(EnableAutoType
  * written by earlier versions of ssot hold them; run over a whole document.
  */
 export function repairForKeePassXC(xml: string): string {
-  return xml.replace(EMPTY_NUMBER, '').replace(EMPTY_TRISTATE, (_m, a: string | undefined, b: string | undefined) => `<${a ?? b}>null</${a ?? b}>`);
+  return xml.replace(EMPTY_NUMBER, '').replace(EMPTY_TRISTATE, (_m, tag: string) => `<${tag}>null</${tag}>`);
 }
 
 /** Tags as KeePass writes them, separated by ";" (kdbxweb writes ", "): for new text. */

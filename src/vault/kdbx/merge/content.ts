@@ -4,10 +4,12 @@
  * every machine) and is reported as a conflict.
  */
 import type * as kdbxweb from '../kdbxweb.js';
-import { entryContentKey, entryStateKey, groupContentKey, sec, secOr0, sha256Hex, sortHistory } from '../canonical.js';
+import { entryContentKey, entryStateKey, groupContentKey, sec, secOr0, sortHistory } from '../canonical.js';
+import { sha256Hex } from '../../../core/hash.js';
 import { copyEntryState, copyGroupState, snapshot } from '../entry-state.js';
 import { cmp, type Pair, type Pairs, type Side } from './pairs.js';
 import type { MergeReport } from './report.js';
+import { must } from '../../../core/must.js';
 
 /** Each pair's content, into the target's object (or the one side's object); updates and conflicts counted. */
 export function resolveContents(pairs: Pairs, report: MergeReport): void {
@@ -59,7 +61,7 @@ function resolveGroup(p: Pair<kdbxweb.KdbxGroup>, report: MergeReport): void {
     t.times.lastAccessTime = maxDate(t.times.lastAccessTime, s.times.lastAccessTime);
     p.obj = t;
   } else {
-    p.obj = (t ?? s)!;
+    p.obj = must(t ?? s, `a side of group pair ${p.uuid}`);
   }
 }
 
@@ -93,6 +95,6 @@ function resolveEntry(p: Pair<kdbxweb.KdbxEntry>, report: MergeReport): void {
     if (conflict) report.conflicts.push({ uuid: p.uuid, path: '', kept: winner === 't' ? 'target' : 'source' });
     p.obj = t;
   } else {
-    p.obj = (t ?? s)!;
+    p.obj = must(t ?? s, `a side of entry pair ${p.uuid}`);
   }
 }

@@ -6,6 +6,7 @@
 import * as kdbxweb from '../kdbxweb.js';
 import { secOr0 } from '../canonical.js';
 import { allPairs, cmp, type Pairs } from './pairs.js';
+import { must } from '../../../core/must.js';
 
 export type Tombstones = Map<string, Date>;
 
@@ -28,10 +29,10 @@ export function decideDeletions(pairs: Pairs, tombstones: Tombstones): void {
   }
   const children = childrenOf(pairs);
   const decideGroup = (id: string): boolean => {
-    const p = pairs.groups.get(id)!;
+    const p = must(pairs.groups.get(id), `the pair of group ${id}`);
     let anyChild = false;
     for (const c of children.get(id) ?? []) {
-      const alive = pairs.groups.has(c) ? decideGroup(c) : pairs.entries.get(c)!.alive;
+      const alive = pairs.groups.has(c) ? decideGroup(c) : must(pairs.entries.get(c), `the pair of entry ${c}`).alive;
       anyChild ||= alive;
     }
     const del = tombstones.get(id);
@@ -45,7 +46,7 @@ export function decideDeletions(pairs: Pairs, tombstones: Tombstones): void {
 function childrenOf(pairs: Pairs): Map<string, string[]> {
   const children = new Map<string, string[]>();
   for (const id of pairs.order) {
-    const p = pairs.groups.get(id) ?? pairs.entries.get(id)!;
+    const p = pairs.groups.get(id) ?? must(pairs.entries.get(id), `the pair of listed item ${id}`);
     if (p.parent === null || p.parent === undefined) continue;
     const list = children.get(p.parent) ?? [];
     if (!list.includes(id)) list.push(id);

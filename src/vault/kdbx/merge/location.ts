@@ -2,6 +2,7 @@
 import type * as kdbxweb from '../kdbxweb.js';
 import { secOr0 } from '../canonical.js';
 import { cmp, type Item, type Pair, type Pairs } from './pairs.js';
+import { must } from '../../../core/must.js';
 
 /**
  * Every item's parent, then loops that moves on both sides made are broken.
@@ -10,7 +11,7 @@ import { cmp, type Item, type Pair, type Pairs } from './pairs.js';
 export function resolveLocations(pairs: Pairs): void {
   for (const p of pairs.groups.values()) resolveLocation(p);
   for (const p of pairs.entries.values()) resolveLocation(p);
-  pairs.groups.get(pairs.rootId)!.parent = null;
+  must(pairs.groups.get(pairs.rootId), 'the root group pair').parent = null;
   breakCycles(pairs.groups, pairs.rootId);
 }
 
@@ -31,7 +32,7 @@ function resolveLocation<T extends Item>(p: Pair<T>): void {
     p.previousParentGroup = win.previousParentGroup;
     return;
   }
-  const one = (t ?? s)!;
+  const one = must(t ?? s, `a side of pair ${p.uuid}`);
   p.parent = t ? (p.tParent ?? null) : (p.sParent ?? null);
   p.altParent = null;
   p.locationChanged = one.times.locationChanged;
@@ -47,12 +48,13 @@ function breakCycles(groups: Map<string, Pair<kdbxweb.KdbxGroup>>, rootId: strin
   for (let guard = 0; guard <= groups.size; guard++) {
     const loop = findLoop(groups, rootId);
     if (!loop) return;
+    const pairOf = (id: string): Pair<kdbxweb.KdbxGroup> => must(groups.get(id), `the pair of group ${id} in a loop`);
     loop.sort((a, b) => {
-      const la = secOr0(groups.get(a)!.locationChanged);
-      const lb = secOr0(groups.get(b)!.locationChanged);
+      const la = secOr0(pairOf(a).locationChanged);
+      const lb = secOr0(pairOf(b).locationChanged);
       return la - lb || cmp(a, b);
     });
-    const g = groups.get(loop[0]!)!;
+    const g = pairOf(must(loop[0], 'the first group of a loop'));
     g.parent = g.altParent && g.altParent !== g.parent ? g.altParent : rootId;
     g.altParent = rootId;
   }

@@ -5,7 +5,8 @@
  * state that ssot does not use.
  */
 import type * as kdbxweb from '../kdbxweb.js';
-import { secOr0, sha256Hex } from '../canonical.js';
+import { secOr0 } from '../canonical.js';
+import { sha256Hex } from '../../../core/hash.js';
 import { cmp } from './pairs.js';
 
 export function mergeMeta(t: kdbxweb.KdbxMeta, src: kdbxweb.KdbxMeta): void {

@@ -3,6 +3,7 @@ import * as kdbxweb from '../kdbxweb.js';
 import { sortHistory } from '../canonical.js';
 import { entrySize } from '../entry-state.js';
 import type { Pairs } from './pairs.js';
+import { must } from '../../../core/must.js';
 
 /** The surviving items under their resolved parents, in listing order; returns the root. */
 export function rebuildTree(T: kdbxweb.Kdbx, pairs: Pairs): kdbxweb.KdbxGroup {
@@ -13,26 +14,29 @@ export function rebuildTree(T: kdbxweb.Kdbx, pairs: Pairs): kdbxweb.KdbxGroup {
   };
   for (const p of groups.values()) {
     if (!p.alive) continue;
-    p.obj!.groups = [];
-    p.obj!.entries = [];
+    const g = must(p.obj, `the merged group ${p.uuid}`);
+    g.groups = [];
+    g.entries = [];
   }
   for (const id of pairs.order) {
     const gp = groups.get(id);
-    const p = gp ?? entries.get(id)!;
+    const p = gp ?? must(entries.get(id), `the pair of listed item ${id}`);
     if (!p.alive || p.parent === null || p.parent === undefined) continue;
-    const parent = aliveGroup(p.parent)!;
-    const obj = p.obj!;
+    // A group with a surviving child survives (decideDeletions), so the parent is alive.
+    const parent = must(aliveGroup(p.parent), `the surviving parent group ${p.parent}`);
+    const obj = must(p.obj, `the merged item ${id}`);
     obj.parentGroup = parent;
     obj.times.locationChanged = p.locationChanged;
     obj.previousParentGroup = p.previousParentGroup;
     if (gp) {
-      if (!parent.groups.includes(gp.obj!)) parent.groups.push(gp.obj!);
+      const g = obj as kdbxweb.KdbxGroup;
+      if (!parent.groups.includes(g)) parent.groups.push(g);
     } else {
       const e = obj as kdbxweb.KdbxEntry;
       if (!parent.entries.includes(e)) parent.entries.push(e);
     }
   }
-  const root = groups.get(pairs.rootId)!.obj!;
+  const root = must(groups.get(pairs.rootId)?.obj, 'the merged root group');
   root.parentGroup = undefined;
   T.groups = [root];
   return root;
@@ -41,7 +45,7 @@ export function rebuildTree(T: kdbxweb.Kdbx, pairs: Pairs): kdbxweb.KdbxGroup {
 /** History limits (rule 2): only where histories were united. */
 export function trimUnitedHistories(pairs: Pairs, meta: kdbxweb.KdbxMeta): void {
   for (const p of pairs.entries.values()) {
-    if (p.alive && p.t && p.s) trimHistory(p.obj!, meta);
+    if (p.alive && p.t && p.s) trimHistory(must(p.obj, `the merged entry ${p.uuid}`), meta);
   }
 }
 
@@ -54,8 +58,8 @@ function trimHistory(e: kdbxweb.KdbxEntry, meta: kdbxweb.KdbxMeta): void {
   if (typeof maxSize === 'number' && maxSize >= 0) {
     let total = 0;
     let keepFrom = h.length;
-    for (let i = h.length - 1; i >= 0; i--) {
-      total += entrySize(h[i]!);
+    for (const [i, item] of [...h.entries()].reverse()) {
+      total += entrySize(item);
       if (total > maxSize) break;
       keepFrom = i;
     }
