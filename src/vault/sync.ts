@@ -5,13 +5,15 @@ import { ConfigError, ErrorCode, InputError, SsotError, isSsotError } from '../c
 import { acquireLock } from '../core/lock.js';
 import { backupDir, backupPrimary } from './backup.js';
 import { lookBeside, type Beside } from './beside.js';
-import type { MergeSummary, VaultCodec, VaultDb } from './codec.js';
+import type { MergeSummary, VaultDb } from './codec.js';
 import { commitMessage, sumReports } from './sync-summary.js';
-import type { ConflictCopyReport } from './conflict-copies.js';
 import { CopyConflictError, type Copy } from './copies/copy.js';
 import { readVaultState, recordVaultError, writeVaultState, type LastError, type LocationState, type VaultState } from './state.js';
 import { must } from '../core/must.js';
 import { sha256Hex } from '../core/hash.js';
+import type { SyncVaultOptions, SyncVaultResult } from './sync-types.js';
+
+export type { SyncEvent, SyncVaultOptions, SyncVaultResult } from './sync-types.js';
 
 /**
  * One sync of one vault (DESIGN "Vault: 3-2-1 copies with merge"):
@@ -23,60 +25,6 @@ import { sha256Hex } from '../core/hash.js';
  * the next run converges (a half-written round shows up as "changed" and
  * merges to the same content).
  */
-export interface SyncVaultOptions {
-  vault: string;
-  primaryPath: string;
-  copies: readonly Copy[];
-  codec: VaultCodec;
-  stateDir: string;
-  dryRun?: boolean;
-  backupsKeep?: number;
-  log?: (e: SyncEvent) => void;
-  /**
-   * After `vault restore`: the primary is the chosen version and is not merged
-   * with the last synced content (that would undo the restore). Copies edited
-   * elsewhere since the last sync are still merged in: no edit is lost.
-   */
-  primaryWins?: boolean;
-  /** Files of the other configured vaults: never taken for conflict copies of this one. */
-  otherVaultFiles?: readonly string[];
-  /**
-   * When nothing changed: decrypt one location anyway, to find a wrong
-   * password before it matters (one key derivation). The vault part asks for
-   * it once per process and key (see sync/key-check.ts).
-   */
-  verifyKey?: boolean;
-}
-
-export type SyncEvent =
-  | { type: 'read'; location: string; changed: boolean; absent: boolean }
-  | { type: 'merge'; sources: string[]; report: MergeSummary }
-  | { type: 'write'; location: string; dryRun: boolean }
-  | { type: 'retry'; location: string; reason: string }
-  | { type: 'location-error'; location: string; code: string; message: string };
-
-export interface SyncVaultResult {
-  vault: string;
-  outcome: 'unchanged' | 'updated';
-  changed: string[];
-  written: string[];
-  merged: boolean;
-  report?: MergeSummary;
-  /** Locations that could not be read or written (reported; the others still synced). */
-  errors: { location: string; error: SsotError }[];
-  /** Copies that held a file this machine had no record of (first sync, a new copy): taken in, merged. */
-  adopted: string[];
-  /** The safety backup of the primary, when the primary was replaced. */
-  backup?: string;
-  /** The resulting database, when it was decrypted (for the guard's index). */
-  db?: VaultDb;
-  dryRun: boolean;
-  /** Conflict copies of file-sync tools found beside a location: merged, or left alone and why. */
-  conflictCopies?: ConflictCopyReport[];
-  /** ssot's own temp files of killed writes, removed (listed under --dry-run). */
-  staleTemps?: string[];
-}
-
 /**
  * The primary is not a Copy: the engine treats it apart on purpose. It is the
  * file the user works in (KeePassXC has it open), not a replica:
