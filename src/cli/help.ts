@@ -19,7 +19,7 @@ interface HelpExtra {
 /** dist/cli/help.js and src/cli/help.ts are both two folders below the package root. */
 export const DOCS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs');
 
-export const EXIT_CODES = [
+const EXIT_CODES = [
   'Exit codes:',
   '  0  done',
   '  1  a failure (for `ssot guard`: secrets found); `ssot status` shows the last error',
@@ -84,7 +84,7 @@ export const HELP: Record<string, HelpExtra> = {
 };
 
 /** The command path of `cmd` without the program name: "vault verify". */
-export function commandPath(cmd: Command): string {
+function commandPath(cmd: Command): string {
   const names: string[] = [];
   for (let c: Command = cmd; c.parent; c = c.parent) names.unshift(c.name());
   return names.join(' ');
@@ -96,7 +96,7 @@ export function addHelpExtras(cmd: Command, key = commandPath(cmd)): void {
   cmd.addHelpText('after', () => helpText(extra));
 }
 
-export function helpText(extra: HelpExtra | undefined): string {
+function helpText(extra: HelpExtra | undefined): string {
   const lines: string[] = [''];
   if (extra?.examples.length) lines.push('Examples:', ...extra.examples.map((e) => `  $ ${e}`), '');
   if (extra?.notes?.length) lines.push(...extra.notes, '');

@@ -32,22 +32,22 @@ export const MESSAGE_TYPES = Object.keys(TYPES) as JsonMessage['type'][];
 
 // ---- any command
 
-export interface WarningMessage {
+interface WarningMessage {
   type: 'warning';
   message: string;
 }
 
 /** An error that stopped the command, or one of several problems found before anything was written. */
-export type ErrorMessage = ErrorJson;
+type ErrorMessage = ErrorJson;
 
-export interface InitMessage {
+interface InitMessage {
   type: 'init';
   config: string;
 }
 
 // ---- ssot sync
 
-export interface ActionMessage {
+interface ActionMessage {
   type: 'action';
   part: 'vault' | 'docs' | 'tickets';
   target: string;
@@ -57,7 +57,7 @@ export interface ActionMessage {
   dryRun: boolean;
 }
 
-export interface SyncSummary {
+interface SyncSummary {
   type: 'summary';
   dryRun: boolean;
   exitCode: ExitCode;
@@ -67,13 +67,13 @@ export interface SyncSummary {
 // ---- ssot status
 
 /** The last error recorded for a location or a vault. */
-export interface LastErrorJson {
+interface LastErrorJson {
   code: string;
   message: string;
   at: string;
 }
 
-export interface VaultLocationMessage {
+interface VaultLocationMessage {
   type: 'vault-location';
   vault: string;
   location: string;
@@ -83,13 +83,13 @@ export interface VaultLocationMessage {
   lastError: LastErrorJson | null;
 }
 
-export interface VaultErrorMessage {
+interface VaultErrorMessage {
   type: 'vault-error';
   vault: string;
   lastError: LastErrorJson;
 }
 
-export interface VaultConflictCopyMessage {
+interface VaultConflictCopyMessage {
   type: 'vault-conflict-copy';
   vault: string;
   file: string;
@@ -100,7 +100,7 @@ export interface VaultConflictCopyMessage {
   movedTo?: string;
 }
 
-export interface DocsStatusMessage {
+interface DocsStatusMessage {
   type: 'docs';
   mapped: number;
   published: number;
@@ -110,14 +110,14 @@ export interface DocsStatusMessage {
   pages: Record<string, { id: string; version?: number }>;
 }
 
-export interface TicketsStatusMessage {
+interface TicketsStatusMessage {
   type: 'tickets';
   tied: number;
   pending: string[];
 }
 
 /** One watcher target as its status file has it. */
-export interface WatchTargetJson {
+interface WatchTargetJson {
   id: string;
   running: boolean;
   pending: boolean;
@@ -132,7 +132,7 @@ export interface WatchTargetJson {
   nextRetryAt?: string;
 }
 
-export interface WatcherMessage {
+interface WatcherMessage {
   type: 'watcher';
   running: boolean;
   pid: number;
@@ -143,7 +143,7 @@ export interface WatcherMessage {
 
 // ---- ssot doctor
 
-export interface CheckMessage {
+interface CheckMessage {
   type: 'check';
   name: string;
   ok: boolean;
@@ -153,7 +153,7 @@ export interface CheckMessage {
 
 // ---- ssot vault
 
-export interface VerifyMessage {
+interface VerifyMessage {
   type: 'verify';
   vault: string;
   location: string;
@@ -163,21 +163,21 @@ export interface VerifyMessage {
   error?: ErrorJson;
 }
 
-export interface VerifySummaryMessage {
+interface VerifySummaryMessage {
   type: 'verify-summary';
   vault: string;
   agree: boolean;
   missingRequired: string[];
 }
 
-export interface VersionMessage {
+interface VersionMessage {
   type: 'version';
   id: string;
   time: string;
   description?: string;
 }
 
-export interface RestoreMessage {
+interface RestoreMessage {
   type: 'restore';
   vault: string;
   from: 'git' | 'gdrive' | 'rclone' | 'backup';
@@ -186,7 +186,7 @@ export interface RestoreMessage {
   written: string[];
 }
 
-export interface FingerprintMessage {
+interface FingerprintMessage {
   type: 'fingerprint';
   indexed: number;
   skipped: number;
@@ -194,7 +194,7 @@ export interface FingerprintMessage {
 
 // ---- ssot docs
 
-export interface DocMessage {
+interface DocMessage {
   type: 'doc';
   key: string;
   file?: string;
@@ -208,7 +208,7 @@ export interface DocMessage {
   dryRun: boolean;
 }
 
-export interface DocsSummary {
+interface DocsSummary {
   type: 'summary';
   created: number;
   updated: number;
@@ -218,19 +218,19 @@ export interface DocsSummary {
   dryRun: boolean;
 }
 
-export interface UnmappedMessage {
+interface UnmappedMessage {
   type: 'unmapped';
   key: string;
   added: boolean;
 }
 
-export interface RenderMessage {
+interface RenderMessage {
   type: 'render';
   title: string;
   xhtml: string;
 }
 
-export interface PullMessage {
+interface PullMessage {
   type: 'pull';
   key: string;
   file: string;
@@ -242,7 +242,7 @@ export interface PullMessage {
   notes: string[];
 }
 
-export interface PruneMessage {
+interface PruneMessage {
   type: 'prune';
   key: string;
   id?: string;
@@ -254,7 +254,7 @@ export interface PruneMessage {
 
 // ---- ssot tickets sync
 
-export interface ReadMessage {
+interface ReadMessage {
   type: 'read';
   note: string;
   line: number;
@@ -262,7 +262,7 @@ export interface ReadMessage {
   text: string;
 }
 
-export interface PlanMessage {
+interface PlanMessage {
   type: 'plan';
   note: string;
   line: number;
@@ -271,7 +271,7 @@ export interface PlanMessage {
   ops: { kind: 'create' | 'update' | 'transition' | 'progress' | 'comment' | 'link' | 'conflict' | 'wait'; detail: string }[];
 }
 
-export interface OutcomeMessage {
+interface OutcomeMessage {
   type: 'outcome';
   note: string;
   line: number;
@@ -284,18 +284,18 @@ export interface OutcomeMessage {
 
 // ---- ssot guard
 
-export interface NoteMessage {
+interface NoteMessage {
   type: 'note';
   message: string;
 }
 
-export interface SkippedMessage {
+interface SkippedMessage {
   type: 'skipped';
   file: string;
   reason: string;
 }
 
-export interface FindingMessage {
+interface FindingMessage {
   type: 'finding';
   file: string;
   line: number;
@@ -320,14 +320,14 @@ export interface GuardSummary {
   vaultIndex: 'used' | 'unusable' | 'not used';
 }
 
-export interface BaselineMessage {
+interface BaselineMessage {
   type: 'baseline';
   file: string;
   added: number;
   total: number;
 }
 
-export interface HookInstallMessage {
+interface HookInstallMessage {
   type: 'hook';
   action: 'installed' | 'updated';
   kind: 'hooks-dir' | 'husky';
@@ -336,7 +336,7 @@ export interface HookInstallMessage {
   chained?: string;
 }
 
-export interface HookUninstallMessage {
+interface HookUninstallMessage {
   type: 'hook';
   action: 'removed' | 'not-installed';
   file?: string;
@@ -346,7 +346,7 @@ export interface HookUninstallMessage {
 
 // ---- ssot service
 
-export interface ServiceInstallMessage {
+interface ServiceInstallMessage {
   type: 'service';
   action: 'install';
   platform: 'systemd' | 'launchd';
@@ -354,7 +354,7 @@ export interface ServiceInstallMessage {
   unchanged: boolean;
 }
 
-export interface ServiceUninstallMessage {
+interface ServiceUninstallMessage {
   type: 'service';
   action: 'uninstall';
   platform: 'systemd' | 'launchd';
@@ -362,7 +362,7 @@ export interface ServiceUninstallMessage {
   removed: boolean;
 }
 
-export interface ServiceStatusMessage {
+interface ServiceStatusMessage {
   type: 'service';
   platform: 'systemd' | 'launchd';
   file: string;
@@ -385,7 +385,7 @@ export interface ServiceStatusMessage {
   } | null;
 }
 
-export interface ServiceEnvMessage {
+interface ServiceEnvMessage {
   type: 'service-env';
   file: string;
   copied: string[];
@@ -394,7 +394,7 @@ export interface ServiceEnvMessage {
 
 // ---- credentials and the stand-ins
 
-export interface KeyringMessage {
+interface KeyringMessage {
   type: 'keyring';
   action: 'set';
   ref: string;
@@ -402,14 +402,14 @@ export interface KeyringMessage {
   where: string;
 }
 
-export interface AuthMessage {
+interface AuthMessage {
   type: 'auth';
   service: 'gdrive';
   scope: string;
   stored: string;
 }
 
-export interface DevServicesMessage {
+interface DevServicesMessage {
   type: 'dev-services';
   drive: string;
   confluence: string;

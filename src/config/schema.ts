@@ -15,7 +15,7 @@ const vaultName = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'letters, digits, "_", "." and "-" only');
 
 /** A credential is never written in the config: each is a reference. */
-export const credentialRef = z.union([
+const credentialRef = z.union([
   z.strictObject({ env: nonEmpty }),
   z.strictObject({ keyring: z.string().regex(/^[^/]+\/.+$/, 'must be "service/account"') }),
   z.strictObject({ vault: nonEmpty, entry: nonEmpty, field: nonEmpty.optional() }),
@@ -63,7 +63,7 @@ const rcloneCopy = z.strictObject({
 export const copySchema = z.union([gitCopy, gdriveCopy, folderCopy, rcloneCopy]);
 export type CopyConfig = z.infer<typeof copySchema>;
 
-export const vaultSchema = z.strictObject({
+const vaultSchema = z.strictObject({
   name: vaultName,
   path: nonEmpty,
   password: credentialRef.optional(),
@@ -94,20 +94,20 @@ export const gdriveSchema = z.strictObject({
 });
 
 /** The user's own rclone: which binary, which config, the config's password (a reference). */
-export const rcloneSchema = z.strictObject({
+const rcloneSchema = z.strictObject({
   path: nonEmpty.default('rclone'),
   config: nonEmpty.optional(),
   configPass: credentialRef.optional(),
 });
 
-export const confluenceSchema = z.strictObject({
+const confluenceSchema = z.strictObject({
   baseUrl: z.url(),
   email: credentialRef,
   token: credentialRef,
   space: nonEmpty,
 });
 
-export const docsSchema = z.strictObject({
+const docsSchema = z.strictObject({
   root: nonEmpty.default('docs'),
   mapping: nonEmpty.default('mapping/confluence.json'),
   exclude: z.array(nonEmpty).default([]),
@@ -121,7 +121,7 @@ export const docsSchema = z.strictObject({
   siteUrl: z.url().optional(),
 });
 
-export const jiraSchema = z.strictObject({
+const jiraSchema = z.strictObject({
   baseUrl: z.url(),
   email: credentialRef,
   token: credentialRef,
@@ -130,7 +130,7 @@ export const jiraSchema = z.strictObject({
   issueType: nonEmpty.default('Task'),
 });
 
-export const ticketsSchema = z.strictObject({
+const ticketsSchema = z.strictObject({
   notes: nonEmpty.default('docs/session_notes'),
   mapping: nonEmpty.default('mapping/jira.json'),
   /** More creates than this in one run need --yes or a confirmation. */
@@ -147,7 +147,7 @@ export const guardSchema = z.strictObject({
   vaultIndex: z.enum(['required', 'optional']).default('required'),
 });
 
-export const watchSchema = z.strictObject({
+const watchSchema = z.strictObject({
   debounceMs: z.number().int().min(0).default(2000),
   pollRemotesMinutes: z.number().min(0).default(10),
 });
@@ -184,9 +184,6 @@ function uniqueVaultNames(vaults: readonly { name: string }[], ctx: z.Refinement
 export type RawConfig = z.infer<typeof configSchema>;
 export type GdriveConfig = z.infer<typeof gdriveSchema>;
 export type RcloneConfig = z.infer<typeof rcloneSchema>;
-export type ConfluenceConfig = z.infer<typeof confluenceSchema>;
 export type DocsConfig = z.infer<typeof docsSchema>;
 export type JiraConfig = z.infer<typeof jiraSchema>;
 export type TicketsConfig = z.infer<typeof ticketsSchema>;
-export type GuardConfig = z.infer<typeof guardSchema>;
-export type WatchConfig = z.infer<typeof watchSchema>;

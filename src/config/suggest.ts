@@ -22,7 +22,7 @@ export function nearest(word: string, candidates: readonly string[] = KNOWN_KEYS
 }
 
 /** Damerau-style edit distance (adjacent swaps count 1). */
-export function distance(a: string, b: string): number {
+function distance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0]![j] = j;
   for (let i = 1; i <= a.length; i++) {

@@ -9,7 +9,7 @@ import { ErrorCode, SsotError } from './errors.js';
  * holder's pid, host and start time. A lock from this host whose pid is dead,
  * or older than `staleMs`, is stale and taken over.
  */
-export interface LockInfo {
+interface LockInfo {
   pid: number;
   host: string;
   time: string;

@@ -26,8 +26,3 @@ export class Redactor {
 /** The process-wide redactor used by the CLI's printer and the logs. */
 export const redactor = new Redactor();
 
-/** A short, safe view of a secret: a few leading characters and its length. */
-export function maskSecret(value: string, keep = 4): string {
-  const shown = value.length > keep * 3 ? value.slice(0, keep) : '';
-  return `${shown}${'*'.repeat(Math.min(8, Math.max(3, value.length - shown.length)))}`;
-}

@@ -21,7 +21,7 @@ export interface RetryOptions {
   random?: () => number;
 }
 
-export const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOptions): Promise<T> {
   const attempts = opts.attempts ?? 5;
@@ -44,7 +44,7 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
 }
 
 /** Parse a Retry-After header: delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;
   const trimmed = value.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);

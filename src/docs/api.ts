@@ -23,7 +23,7 @@ export interface RemotePage {
   status?: string;
 }
 
-export interface RemoteProperty {
+interface RemoteProperty {
   id: string;
   version: number;
   value: unknown;
@@ -63,9 +63,9 @@ export interface ConfluenceApi {
 }
 
 /** Batch size of `GET /pages?id=…` (the spec's maxItems). */
-export const PAGE_BATCH = 250;
+const PAGE_BATCH = 250;
 
-export function siteHost(baseUrl: string): string {
+function siteHost(baseUrl: string): string {
   return baseUrl.replace(/\/+$/, '').replace(/\/wiki$/, '');
 }
 

@@ -12,7 +12,7 @@ import type { AttachmentFile, DocMeta, DocProblem, PreparedPage } from './render
  * docs) and the size and time of the files it attaches, with the page hash
  * they gave. Losing it costs time, never correctness.
  */
-export interface CachedPage {
+interface CachedPage {
   src: string;
   global: string;
   files: Record<string, string>;

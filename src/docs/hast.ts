@@ -44,7 +44,7 @@ declare module 'hast' {
 
 /** GitHub alert kind to macro: the mapping written down in docs/confluence-mapping.md. */
 export const ALERT_MACROS = { NOTE: 'info', TIP: 'tip', IMPORTANT: 'note', WARNING: 'note', CAUTION: 'warning' } as const;
-export type AlertKind = keyof typeof ALERT_MACROS;
+type AlertKind = keyof typeof ALERT_MACROS;
 
 export function markdownToHast(tree: Root, source: string): HastRoot {
   const h = toHast(tree, {

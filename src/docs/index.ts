@@ -8,7 +8,7 @@ import { stateDir } from '../core/paths.js';
 import { createApi, type ApiOptions, type ConfluenceApi } from './api.js';
 import { defaultCacheFile } from './cache.js';
 import { readMapping, writeMapping, type Mapping } from './mapping.js';
-import { folderKey, isFolderKey, listDocs, parentFolderOf } from './project.js';
+import { folderKey, listDocs, parentFolderOf } from './project.js';
 import { publishDocs, type DocsEvent, type DocsSyncResult, type Finding, type PublishSettings, type SecretCheck } from './publish.js';
 import { pullDocs, type PullResult } from './pull.js';
 import { findOrphans, pruneDocs, type Orphan, type PruneOptions, type PruneResult } from './prune.js';
@@ -18,13 +18,13 @@ import { DocSet, type DocProblem } from './render.js';
  * The docs part of ssot, as other parts (the CLI, `ssot sync`, the watcher)
  * use it. Nothing here knows of terminals.
  */
-export type { DocAction, DocOutcome, DocsEvent, DocsSyncResult, Finding } from './publish.js';
+export type {  DocOutcome, DocsEvent, DocsSyncResult,  } from './publish.js';
 export type { DocProblem } from './render.js';
-export type { PullOutcome, PullResult } from './pull.js';
-export type { Orphan, PruneOutcome, PruneResult } from './prune.js';
-export { findOrphans, orphanLabel } from './prune.js';
+export type {  PullResult } from './pull.js';
+export type {   PruneResult } from './prune.js';
+export {  orphanLabel } from './prune.js';
 export { createApi } from './api.js';
-export { checkDocsSetup, ensureMapping, type DocsCheck } from './setup.js';
+export { checkDocsSetup, ensureMapping,  } from './setup.js';
 
 export interface SyncDocsOptions {
   dryRun: boolean;
@@ -177,7 +177,7 @@ export async function renderDoc(settings: PublishSettings, file: string): Promis
   return { title: page.title, xhtml: page.xhtml, problems };
 }
 
-export { isFolderKey };
+;
 
 /**
  * What `ssot status` shows of the docs, from the disk alone: the mapping, the

@@ -12,7 +12,7 @@ import { ErrorCode, InputError } from '../core/errors.js';
 const hash = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" and 64 hex digits');
 const pageId = z.string().regex(/^\d+$/, 'a page id is digits only');
 
-export const pageEntrySchema = z.strictObject({
+const pageEntrySchema = z.strictObject({
   /** Confluence page id; absent until the page is created. */
   id: pageId.optional(),
   /** The title last published. */

@@ -42,7 +42,7 @@ function deepestFirst(a: string, b: string): number {
   return depth(b) - depth(a) || a.localeCompare(b);
 }
 
-export interface PruneOutcome {
+interface PruneOutcome {
   key: string;
   id?: string;
   title?: string;

@@ -15,7 +15,7 @@ import { messageOf, outcomeBase, PageWriter } from './writes.js';
  * only what changed. Never throws for one doc: each gets an outcome.
  */
 
-export type DocAction = 'create' | 'update' | 'skip' | 'conflict' | 'error';
+type DocAction = 'create' | 'update' | 'skip' | 'conflict' | 'error';
 
 export interface DocOutcome {
   key: string;
@@ -73,7 +73,7 @@ export interface PublishOptions {
   log?: (event: DocsEvent) => void;
 }
 
-export { PROPERTY_KEY } from './writes.js';
+;
 
 /** Docs written at once: fast on a first publish, gentle on Confluence's rate limits. */
 const CONCURRENCY = 4;

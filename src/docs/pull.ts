@@ -27,7 +27,7 @@ interface PullOutcomeBase {
   notes: string[];
 }
 
-export type PullOutcome =
+type PullOutcome =
   | (PullOutcomeBase & {
       action: 'pulled';
       pageId: string;

@@ -306,7 +306,7 @@ class Attachments {
   }
 }
 
-export function contentHash(title: string, parent: PreparedPage['parent'], labels: readonly string[], xhtml: string, atts: readonly AttachmentFile[]): string {
+function contentHash(title: string, parent: PreparedPage['parent'], labels: readonly string[], xhtml: string, atts: readonly AttachmentFile[]): string {
   const view = { v: CONVERTER_VERSION, title, parent: parent ?? null, labels: [...labels].sort(), xhtml, attachments: atts.map((a) => [a.filename, a.hash]) };
   return `sha256:${sha256Hex(JSON.stringify(view))}`;
 }

@@ -13,8 +13,8 @@ import type { DocProblem, PreparedPage } from './render.js';
  */
 
 /** The content property ssot keeps on each page it writes. */
-export const PROPERTY_KEY = 'ssot';
-export const MARKER = /\bssot (sha256:[0-9a-f]{64})\b/;
+const PROPERTY_KEY = 'ssot';
+const MARKER = /\bssot (sha256:[0-9a-f]{64})\b/;
 
 export interface WriterDeps {
   space: string;

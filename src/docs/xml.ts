@@ -12,7 +12,7 @@ export function attrs(a: Record<string, string | undefined>): string {
 }
 
 /** `<ac:parameter ac:name="x">value</ac:parameter>` */
-export function param(name: string, value: string): string {
+function param(name: string, value: string): string {
   return `<ac:parameter ac:name="${escapeAttr(name)}">${escapeText(value)}</ac:parameter>`;
 }
 

@@ -17,7 +17,7 @@ export interface BaselineEntry {
   line?: number;
 }
 
-export interface BaselineFile {
+interface BaselineFile {
   version: 1;
   findings: BaselineEntry[];
 }

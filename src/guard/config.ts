@@ -32,12 +32,12 @@ export interface GuardConfig {
   vaultIndex: 'required' | 'optional';
 }
 
-export const DEFAULT_BASELINE = '.ssot-guard-baseline.json';
-export const DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024;
+const DEFAULT_BASELINE = '.ssot-guard-baseline.json';
+const DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024;
 export const GUARD_KEYS = ['blockPaths', 'baseline', 'ignorePaths', 'maxFileBytes', 'vaultIndex'] as const;
 
 
-export function defaults(): GuardConfig {
+function defaults(): GuardConfig {
   return {
     blockPaths: [],
     baseline: DEFAULT_BASELINE,

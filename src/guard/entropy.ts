@@ -13,7 +13,7 @@ export function shannon(s: string): number {
 }
 
 /** The size of the alphabet a string's characters are drawn from (digits, lower, upper, other). */
-export function charsetSize(s: string): number {
+function charsetSize(s: string): number {
   let lower = false;
   let upper = false;
   let digit = false;

@@ -77,7 +77,7 @@ export function isMachinePath(file: string): boolean {
  * Machine-made by content: a generated-code marker near the top, or the shape
  * of a minified file (long lines, few of them). Reads at most the first 64 KB.
  */
-export function looksMachineMade(bytes: Uint8Array, fromStart: boolean): boolean {
+function looksMachineMade(bytes: Uint8Array, fromStart: boolean): boolean {
   const n = Math.min(bytes.length, 65536);
   if (n === 0) return false;
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, n);

@@ -23,12 +23,12 @@ import { VARIANTS, variantsOf, type Variant } from './variants.js';
  *   named in its header, new on every rebuild, never overwritten).
  */
 
-export { WINDOW };
+;
 const MAGIC = Buffer.from('SSOTGIX2', 'latin1');
 const FORMAT = 2;
 
-export const DEFAULT_MIN_LENGTH = 8;
-export const DEFAULT_MIN_BITS = 44;
+const DEFAULT_MIN_LENGTH = 8;
+const DEFAULT_MIN_BITS = 44;
 
 export interface VaultValue {
   vault: string;
@@ -37,7 +37,7 @@ export interface VaultValue {
   value: string;
 }
 
-export type SkipReason = 'empty' | 'too-short' | 'weak' | 'placeholder';
+type SkipReason = 'empty' | 'too-short' | 'weak' | 'placeholder';
 
 export interface BuildResult {
   /** Values indexed (each with its encodings). */
@@ -54,7 +54,7 @@ export interface BuildResult {
   keyId: string;
 }
 
-export interface VaultSource {
+interface VaultSource {
   vault: string;
   path: string;
   mtimeMs: number;
@@ -82,7 +82,7 @@ function guardDir(stateDir: string): string {
 
 const PLACEHOLDERS = new Set(['changeme', 'change_me', 'changeit', 'password', 'passw0rd', 'placeholder', 'example', 'redacted', 'secret', 'letmein', 'qwertyuiop', 'administrator']);
 
-export function classifyValue(value: string, minLength: number, minBits: number, includeWeak: boolean): SkipReason | undefined {
+function classifyValue(value: string, minLength: number, minBits: number, includeWeak: boolean): SkipReason | undefined {
   if (value.length === 0) return 'empty';
   if (value.length < minLength) return 'too-short';
   const lower = value.toLowerCase();
@@ -190,7 +190,7 @@ export interface VaultHit {
 }
 
 /** Why an index on disk cannot be used. */
-export type Unusable = 'damaged' | 'old-format' | 'key-missing' | 'key-mismatch' | 'unreadable';
+type Unusable = 'damaged' | 'old-format' | 'key-missing' | 'key-mismatch' | 'unreadable';
 
 export type LoadOutcome =
   | { status: 'ok'; index: FingerprintIndex; warnings: string[] }

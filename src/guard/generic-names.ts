@@ -57,7 +57,7 @@ const DENY = new Set([
   'invalid', 'missing', 'wrong', 'incorrect', 'bad', 'failed', 'md5', 'sha1', 'sha256', 'sha512', 'crc', 'crc32',
 ]);
 
-export function splitWords(name: string): string[] {
+function splitWords(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')

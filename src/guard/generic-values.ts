@@ -122,12 +122,12 @@ export function looksLikeCode(value: string): boolean {
 }
 
 /** A regular expression: a character class with a range, `\\d`, `(?:`, a quantified class. */
-export function looksLikeRegex(value: string): boolean {
+function looksLikeRegex(value: string): boolean {
   return /\[[^\]]*[a-z0-9]-[a-z0-9][^\]]*\]|\(\?[:=!<]|\\[dswbDSWB]|\][+*?]|\]\{\d|^\^.*\$$/.test(value);
 }
 
 /** SSH, SPKI (DER) and age public keys: never secrets. */
-export function isPublicKey(value: string): boolean {
+function isPublicKey(value: string): boolean {
   if (/^(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-|sk-(?:ssh|ecdsa)-|age1[02-9ac-hj-np-z]{50,})/.test(value)) return true;
   if (!/^[A-Za-z0-9+/]{16,}/.test(value)) return false;
   const head = Buffer.from(value.slice(0, 32), 'base64');

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { parseDiff } from './git-diff.js';
 
-export { parseAddedLines, parseDiff, unquoteGitPath, type Added } from './git-diff.js';
+export { parseAddedLines,  unquoteGitPath,  } from './git-diff.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -41,7 +41,7 @@ export function git(cwd: string, args: string[], input?: Buffer | string, allowF
 }
 
 /** `git` without blocking: two calls that do not depend on each other run at once. */
-export function gitAsync(cwd: string, args: string[], input?: Buffer | string): Promise<{ stdout: Buffer; status: number; stderr: string }> {
+function gitAsync(cwd: string, args: string[], input?: Buffer | string): Promise<{ stdout: Buffer; status: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', [...BASE_ARGS, ...args], { cwd, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' } });
     const out: Buffer[] = [];
@@ -195,7 +195,7 @@ function batches(oids: string[], sizes: Map<string, number>): string[][] {
 }
 
 /** Contents of blobs, read in batches of bounded size. */
-export function readBlobs(root: string, oids: string[], sizes: Map<string, number>): Map<string, Buffer> {
+function readBlobs(root: string, oids: string[], sizes: Map<string, number>): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   for (const b of batches(oids, sizes)) parseBatch(git(root, ['cat-file', '--batch'], b.join('\n') + '\n').stdout, out);
   return out;

@@ -7,8 +7,8 @@ import { createHmac, hkdfSync } from 'node:crypto';
  */
 
 export const WINDOW = 8;
-export const FP_BITS = 28;
-export const BITMAP_BITS = 22;
+const FP_BITS = 28;
+const BITMAP_BITS = 22;
 export const BITMAP_BYTES = 1 << (BITMAP_BITS - 3);
 export const TAG_BYTES = 16;
 

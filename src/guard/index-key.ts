@@ -16,7 +16,7 @@ const KEY_BYTES = 32;
 /** A key no index names is removed once it is this old (a rebuild running at the same moment still needs its own). */
 const ORPHAN_AGE_MS = 10 * 60 * 1000;
 
-export function keysDir(guardDir: string): string {
+function keysDir(guardDir: string): string {
   return path.join(guardDir, 'keys');
 }
 

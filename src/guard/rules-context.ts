@@ -29,7 +29,7 @@ function weakPassword(pw: string): boolean {
 }
 
 /** The password part of `scheme://user:password@host`: not a placeholder, an example, or the user's name again. */
-export function urlPassword(raw: string, user: string, host: string): boolean {
+function urlPassword(raw: string, user: string, host: string): boolean {
   const pw = percentDecode(raw);
   if (pw.length < 4 || /\s/.test(pw) && pw.length < 8) return false;
   // placeholders: ${PW}, {{ pw }}, <password>, [password], %(pw)s, %PW%, $PW, ***, xxx, ...

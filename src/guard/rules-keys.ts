@@ -27,7 +27,7 @@ function bodyBase64(body: string): string {
 }
 
 /** A real key body: long, random, no placeholder (`...`, `<key>`, `xxxx`, `REDACTED`). */
-export function isKeyBody(raw: string): boolean {
+function isKeyBody(raw: string): boolean {
   if (/\.\.\.|…|<[A-Za-z]|x{4,}|X{4,}|\*{4,}|redacted|your[ _-]/i.test(raw)) return false;
   const b64 = bodyBase64(raw);
   if (b64.length < 64) return false;

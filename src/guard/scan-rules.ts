@@ -64,7 +64,7 @@ export interface Source {
   charsBetween(start: number, end: number): number;
 }
 
-export function stringSource(text: string): Source {
+function stringSource(text: string): Source {
   return {
     length: text.length,
     lastNewline: (before) => text.lastIndexOf('\n', before),
@@ -75,7 +75,7 @@ export function stringSource(text: string): Source {
   };
 }
 
-export function bytesSource(bytes: Buffer, encoding: 'utf8' | 'latin1'): Source & { bytes: Buffer } {
+function bytesSource(bytes: Buffer, encoding: 'utf8' | 'latin1'): Source & { bytes: Buffer } {
   return {
     bytes,
     length: bytes.length,

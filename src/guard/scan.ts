@@ -45,11 +45,11 @@ export interface ScanReport {
   all: Finding[];
 }
 
-export const ALLOW_MARK = 'ssot:allow';
+const ALLOW_MARK = 'ssot:allow';
 const RULE_BY_ID = new Map(RULES.map((r) => [r.id, r]));
 
 /** A short, safe view of a secret: at most 4 leading characters (a quarter of it), and its length. */
-export function redact(secret: string): string {
+function redact(secret: string): string {
   // By code point: a character is never cut in half, and the length is what a person counts.
   const chars = Array.from(secret);
   const n = chars.length;

@@ -28,7 +28,7 @@ export interface ApplyContext {
   file: (n: ParsedNote) => NoteFile;
 }
 
-export function outcomeOf(w: Work, status: OutcomeStatus, did: string[] = [], message?: string): ItemOutcome {
+function outcomeOf(w: Work, status: OutcomeStatus, did: string[] = [], message?: string): ItemOutcome {
   return { note: w.note.rel, line: w.item.line, title: w.item.title, ...(w.key ? { key: w.key } : {}), status, did, ...(message ? { message } : {}) };
 }
 
@@ -128,6 +128,6 @@ function refused(e: unknown): boolean {
   return e instanceof RemoteError && e.status !== undefined && e.status >= 400 && e.status < 500 && e.status !== 429;
 }
 
-export function commentDoc(text: string): AdfDoc {
+function commentDoc(text: string): AdfDoc {
   return doc([paragraph(text)]);
 }

@@ -167,6 +167,6 @@ function describeUpdate(u: FieldUpdate, issue: JiraIssue): string {
   return parts.join(', ');
 }
 
-export function commentKey(t: string): string {
+function commentKey(t: string): string {
   return t.replace(/\s+/g, ' ').trim();
 }

@@ -37,7 +37,7 @@ export interface JiraField {
   type?: string;
 }
 
-export interface CreateFields {
+interface CreateFields {
   project: string;
   issueType: string;
   summary: string;
@@ -47,7 +47,7 @@ export interface CreateFields {
   points?: { field: string; value: number };
 }
 
-export interface EditFields {
+interface EditFields {
   summary?: string;
   description?: AdfDoc;
   duedate?: string;
@@ -271,7 +271,7 @@ function mapError(err: unknown, what: string, core: ErrorPredicates): unknown {
 }
 
 /** Jira's error payload: `{ errorMessages: [...], errors: { field: msg } }`. */
-export function jiraMessages(body: unknown): string {
+function jiraMessages(body: unknown): string {
   if (!body || typeof body !== 'object') return typeof body === 'string' ? body.slice(0, 200) : '';
   const b = body as { errorMessages?: unknown; errors?: unknown };
   const parts: string[] = [];

@@ -23,7 +23,7 @@ const mappingSchema = z.strictObject({
   items: z.record(z.string().regex(/^[0-9a-f]{6,16}$/), entry),
 });
 
-export type MappingEntry = z.infer<typeof entry>;
+type MappingEntry = z.infer<typeof entry>;
 export type JiraMapping = z.infer<typeof mappingSchema>;
 
 export async function loadMapping(file: string): Promise<JiraMapping> {

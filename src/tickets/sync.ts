@@ -45,7 +45,7 @@ export interface SyncTicketsOptions {
 
 const DEFAULT_RECOVERY_WAIT_MS = 120_000;
 
-export function ticketsSettings(config: LoadedConfig): TicketsConfig {
+function ticketsSettings(config: LoadedConfig): TicketsConfig {
   return config.tickets ?? { notes: path.resolve(config.dir, 'docs/session_notes'), mapping: path.resolve(config.dir, 'mapping/jira.json'), confirmAbove: 5 };
 }
 

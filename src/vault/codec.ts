@@ -26,7 +26,7 @@ export interface ItemCounts {
   moved: number;
 }
 
-export interface ChangeCounts {
+interface ChangeCounts {
   entries: ItemCounts;
   groups: ItemCounts;
 }

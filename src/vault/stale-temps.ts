@@ -24,11 +24,11 @@ export interface StaleTempOptions {
 }
 
 /** Matches the temp files of `fileName` made by writeFileAtomic; group 1 is the writer's PID. */
-export function tempPattern(fileName: string): RegExp {
+function tempPattern(fileName: string): RegExp {
   return new RegExp(`^\\.${fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$`);
 }
 
-export function processAlive(pid: number): boolean {
+function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

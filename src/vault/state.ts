@@ -55,11 +55,11 @@ export interface ConflictCopyRecord {
   movedTo?: string;
 }
 
-export function emptyState(): VaultState {
+function emptyState(): VaultState {
   return { version: 1, copies: {} };
 }
 
-export function vaultStateFile(stateDir: string, vault: string): string {
+function vaultStateFile(stateDir: string, vault: string): string {
   return path.join(stateDir, 'vaults', `${vault}.json`);
 }
 

@@ -13,7 +13,7 @@ import { redactor as defaultRedactor, type Redactor } from '../core/redact.js';
  * written just before a crash must be on disk.
  */
 
-export const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
+const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 export type Level = keyof typeof LEVELS;
 export type Fields = Record<string, unknown>;
 
@@ -41,15 +41,15 @@ export interface LogOptions {
   now?: () => Date;
 }
 
-export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
-export const DEFAULT_KEEP = 3;
+const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
+const DEFAULT_KEEP = 3;
 
 export function defaultLogFile(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(stateDir(env), 'logs', 'watch.log');
 }
 
 /** Redacts every string in a value, keys included; errors become { name, message, code }. */
-export function redactValue(value: unknown, r: Pick<Redactor, 'redact'>, depth = 0): unknown {
+function redactValue(value: unknown, r: Pick<Redactor, 'redact'>, depth = 0): unknown {
   if (typeof value === 'string') return r.redact(value);
   if (value === null || typeof value !== 'object') return value;
   if (depth > 8) return '[deep]';

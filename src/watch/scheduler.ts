@@ -61,7 +61,7 @@ export interface SchedulerOptions {
   onRunStart?: (id: string, reason: string) => void;
 }
 
-export interface TriggerOptions {
+interface TriggerOptions {
   /** Skip the debounce (start-up sync, a poll). */
   immediate?: boolean;
 }

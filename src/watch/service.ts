@@ -18,10 +18,10 @@ import { escapeText } from '../core/xml.js';
  * wrapper): the watcher gets SIGTERM itself, finishes its step and exits 0.
  */
 
-export const SYSTEMD_UNIT = 'ssot-watch';
-export const LAUNCHD_LABEL = 'dev.ssot.watch';
+const SYSTEMD_UNIT = 'ssot-watch';
+const LAUNCHD_LABEL = 'dev.ssot.watch';
 
-export type ServicePlatform = 'systemd' | 'launchd';
+type ServicePlatform = 'systemd' | 'launchd';
 
 export interface ServiceSpec {
   /** Absolute path of the node binary (process.execPath). */
@@ -50,12 +50,12 @@ export function defaultBinPath(): string {
 }
 
 /** PATH for the service: the directories of node and git first, then the usual system ones. */
-export function servicePath(extra: readonly string[] = []): string {
+function servicePath(extra: readonly string[] = []): string {
   const dirs = [...extra, '/usr/local/bin', '/opt/homebrew/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin'];
   return [...new Set(dirs.filter(Boolean))].join(':');
 }
 
-export function programArguments(spec: ServiceSpec, nodeReadsEnvFile = false): string[] {
+function programArguments(spec: ServiceSpec, nodeReadsEnvFile = false): string[] {
   const envFile = nodeReadsEnvFile && spec.envFile ? [`--env-file-if-exists=${spec.envFile}`] : [];
   return [spec.node, ...envFile, spec.bin, 'watch', ...(spec.config ? ['--config', spec.config] : [])];
 }
@@ -141,7 +141,7 @@ export function launchdPlist(spec: ServiceSpec, label = LAUNCHD_LABEL): string {
   ].join('\n');
 }
 
-export interface RunResult {
+interface RunResult {
   code: number;
   stdout: string;
   stderr: string;
@@ -149,7 +149,7 @@ export interface RunResult {
 /** Runs a system command (no shell). Injected in tests. */
 export type Runner = (cmd: string, args: readonly string[]) => Promise<RunResult>;
 
-export const execRunner: Runner = (cmd, args) =>
+const execRunner: Runner = (cmd, args) =>
   new Promise((resolve) => {
     execFile(cmd, [...args], { timeout: 60_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 127) : 0;
@@ -166,7 +166,7 @@ export interface ServiceEnv {
 }
 
 /** The platform's service kind; an error on a platform that has neither. */
-export function detectPlatform(p: NodeJS.Platform = process.platform): ServicePlatform {
+function detectPlatform(p: NodeJS.Platform = process.platform): ServicePlatform {
   if (p === 'linux') return 'systemd';
   if (p === 'darwin') return 'launchd';
   throw new UsageError(`no user service manager supported on ${p}`, 'run `ssot watch` from your own session startup instead');
@@ -201,13 +201,13 @@ async function which(cmd: string, runner: Runner): Promise<string | undefined> {
   return r.code === 0 && p.startsWith('/') ? path.dirname(p) : undefined;
 }
 
-export function unitFile(e: Pick<ServiceEnv, 'platform' | 'home'>): string {
+function unitFile(e: Pick<ServiceEnv, 'platform' | 'home'>): string {
   return e.platform === 'systemd'
     ? path.join(e.home, '.config', 'systemd', 'user', `${SYSTEMD_UNIT}.service`)
     : path.join(e.home, 'Library', 'LaunchAgents', `${LAUNCHD_LABEL}.plist`);
 }
 
-export function renderUnit(e: Pick<ServiceEnv, 'platform' | 'spec'>): string {
+function renderUnit(e: Pick<ServiceEnv, 'platform' | 'spec'>): string {
   return e.platform === 'systemd' ? systemdUnit(e.spec) : launchdPlist(e.spec);
 }
 

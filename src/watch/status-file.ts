@@ -11,7 +11,7 @@ import type { TargetState } from './scheduler.js';
  * at most one write in flight and the last state always written.
  */
 
-export interface WatchStatus {
+interface WatchStatus {
   version: 1;
   pid: number;
   host: string;
@@ -95,7 +95,7 @@ export function createStatusWriter(opts: {
 }
 
 /** Is `pid` a live process on this host? */
-export function processAlive(pid: number): boolean {
+function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -36,7 +36,7 @@ export const placeholderDeps: WatchDeps = {
   syncReadyTickets: async () => notWired('tickets'),
 };
 
-export const vaultTargetId = (name: string): string => `vault:${name}`;
+const vaultTargetId = (name: string): string => `vault:${name}`;
 
 export function targetsFor(config: LoadedConfig, deps: WatchDeps = placeholderDeps): Target[] {
   const targets: Target[] = config.vaults.map((v) => ({

@@ -24,7 +24,7 @@ import { createStatusWriter, type StatusWriter } from './status-file.js';
  *   the old one kept.
  */
 
-export const CONFIG_TARGET = 'config';
+const CONFIG_TARGET = 'config';
 
 export interface WatchPath {
   path: string;
@@ -91,7 +91,7 @@ export function describeError(err: unknown): string {
   return redactor.redact(msg);
 }
 
-export async function hashFile(p: string): Promise<string | null> {
+async function hashFile(p: string): Promise<string | null> {
   try {
     return await sha256File(p);
   } catch (e) {

@@ -99,7 +99,7 @@ export function makeRepo(opts: { commit?: boolean } = {}): Repo {
   return repo;
 }
 
-export const ROOT = path.resolve(import.meta.dirname, '../..');
+const ROOT = path.resolve(import.meta.dirname, '../..');
 export const BIN = path.join(ROOT, 'bin', 'ssot');
 
 export interface Run {

@@ -12,7 +12,7 @@ import type { RecordedRequest } from '@ssot/standins/confluence';
  * here is what a real tenant accepts.
  */
 
-export function findSpec(): string {
+function findSpec(): string {
   // shared/ sits beside the worktree, or beside a CI clone.
   return apiSpec('confluence-cloud-v2.openapi.json') ?? '/work/shared/api-specs/confluence-cloud-v2.openapi.json';
 }

@@ -11,7 +11,7 @@ import type { ValidateFunction } from 'ajv';
  * against it (jsonLines in ./cli.ts), and test/cli/json-contract.e2e.test.ts runs
  * every command that prints them.
  */
-export const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas', 'json-messages.schema.json');
+const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas', 'json-messages.schema.json');
 
 interface MessageSchema {
   oneOf: { $ref: string }[];

@@ -38,7 +38,7 @@ export interface RcloneWorld {
   stop(): Promise<void>;
 }
 
-export function realRclone(): string {
+function realRclone(): string {
   return execFileSync('sh', ['-c', 'command -v rclone'], { encoding: 'utf8' }).trim();
 }
 

@@ -260,7 +260,7 @@ function trimPhrasing(children: PhrasingContent[]): PhrasingContent[] {
 }
 
 /** An element as storage XHTML again (for the raw block). */
-export function serializeXml(n: XNode): string {
+function serializeXml(n: XNode): string {
   if (n.type === 'text') return escapeText(n.value);
   if (n.type === 'cdata') return cdata(n.value);
   const a = Object.entries(n.attrs).map(([k, v]) => ` ${k}="${escapeAttr(v)}"`).join('');

@@ -97,7 +97,7 @@ function acImage(n: XElement, ctx: BackContext): PhrasingContent {
   return { type: 'image', url: src, alt, ...(n.attrs['ac:title'] ? { title: n.attrs['ac:title'] } : {}) };
 }
 
-export function attachmentMissing(file: string, ctx: BackContext): string {
+function attachmentMissing(file: string, ctx: BackContext): string {
   ctx.warn(`attachment ${file} is not a file next to the doc: linked by its name`);
   return file;
 }

@@ -71,7 +71,7 @@ function textOfCdata(v: unknown): string {
   return Array.isArray(v) ? v.map((x: Record<string, unknown>) => textOf(x['#text'])).join('') : '';
 }
 
-export function decodeEntities(s: string): string {
+function decodeEntities(s: string): string {
   if (!s.includes('&')) return s;
   return s.replace(/&(#[xX][0-9a-fA-F]+|#\d+|[A-Za-z][A-Za-z0-9]*);/g, (whole, ref: string) => {
     if (ref[0] === '#') {

@@ -93,7 +93,7 @@ export function image(w: Writer, el: Element): string {
   }
 }
 
-export function decodeFragment(s: string): string {
+function decodeFragment(s: string): string {
   try {
     return decodeURIComponent(s);
   } catch {

@@ -199,7 +199,7 @@ export class Writer {
 
 const ONLY_ANCHORS = /^(?:<ac:structured-macro ac:name="anchor"[^>]*>(?:(?!<\/ac:structured-macro>)[\s\S])*<\/ac:structured-macro>)+$/;
 
-export function alignAttr(align: string | undefined): string {
+function alignAttr(align: string | undefined): string {
   return align ? attrs({ style: `text-align: ${align};` }) : '';
 }
 
@@ -210,7 +210,7 @@ function checkbox(el: Element): string {
 }
 
 /** Whitespace at the edges of written inline content (left where a dropped element stood). */
-export function trimXml(s: string): string {
+function trimXml(s: string): string {
   return s.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
 }
 

@@ -40,4 +40,4 @@ export function parseNote(text: string, opts: ParseOptions): ParsedNote {
   };
 }
 
-export { NoteParseError } from './types.js';
+;

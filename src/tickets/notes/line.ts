@@ -40,14 +40,14 @@ export interface LineRead {
   badPoints?: string;
 }
 
-export const PREFIX_RE = /^(\s*)(?:([-*+]|\d+[.)])\s+)?(?:\[([ xX])\]\s+)?/;
-export const MARKER_RE = /\s*<!--\s*ssot:pending\s+([0-9a-f]{6,16})(?:\s+(\S+))?\s*-->/;
+const PREFIX_RE = /^(\s*)(?:([-*+]|\d+[.)])\s+)?(?:\[([ xX])\]\s+)?/;
+const MARKER_RE = /\s*<!--\s*ssot:pending\s+([0-9a-f]{6,16})(?:\s+(\S+))?\s*-->/;
 /** Status emoji and arrows before the key: `- ✅ CHRONOS-219: …`, `→ CHRONOS-2`. */
 const LEAD_MARKS_RE = /^(?:(?:\p{Extended_Pictographic}|[\u2190-\u21FF\u2713\u2714\u2610-\u2612]|\uFE0F|\u200D)\s*)+/u;
 const ANY_KEY_RE = /^[A-Z][A-Z0-9_]+-\d+/;
 
 /** `[text](url)` -> `text`. */
-export function unlink(s: string): string {
+function unlink(s: string): string {
   return s.replace(/\[([^\]]+)\]\([^)]*\)/g, '$1');
 }
 

@@ -147,6 +147,6 @@ function describeKeyed(m: Mention, key: string, w: Wanted): string {
   return `${name}: kept in line with the note${m.points !== undefined ? ` (${pointsText(m.points)})` : ''}${want ? `; ${want}` : ''}`;
 }
 
-export function pointsText(n: number): string {
+function pointsText(n: number): string {
   return `${n} ${n === 1 ? 'point' : 'points'}`;
 }

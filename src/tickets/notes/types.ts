@@ -26,7 +26,7 @@ export type Want = 'done' | 'progress';
  */
 export type Role = 'define' | 'status' | 'mention';
 
-export interface NoteComment {
+interface NoteComment {
   text: string;
   line: number;
 }

@@ -13,7 +13,7 @@ export interface FolderCopyOptions {
 }
 
 /** sha256 of the bytes, hex: a folder has no revision of its own, so content is the revision. */
-export function contentRev(data: Uint8Array): string {
+function contentRev(data: Uint8Array): string {
   return sha256Hex(data);
 }
 

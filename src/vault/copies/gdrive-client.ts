@@ -9,7 +9,7 @@ export const DRIVE_SCOPES = {
 } as const;
 export type DriveScopeName = keyof typeof DRIVE_SCOPES;
 
-export type DriveAuth = { accessToken: string } | { clientId: string; clientSecret: string; refreshToken: string };
+type DriveAuth = { accessToken: string } | { clientId: string; clientSecret: string; refreshToken: string };
 
 export interface DriveClientOptions {
   auth: DriveAuth;

@@ -13,7 +13,7 @@ import { CopyConflictError } from './copy.js';
 export type DriveRetry = Partial<Pick<RetryOptions, 'attempts' | 'baseMs' | 'maxMs' | 'sleep' | 'random'>>;
 
 /** The shape of a gaxios error that matters here (duck-typed: gaxios may be duplicated). */
-export interface HttpFailure {
+interface HttpFailure {
   status?: number;
   code?: string | number;
   message?: string;
@@ -72,7 +72,7 @@ function classify(e: unknown): { retry: boolean; afterMs?: number } {
   return classifyStatus(status, header(f, 'retry-after'));
 }
 
-export function mapDriveError(label: string, what: string, e: unknown): unknown {
+function mapDriveError(label: string, what: string, e: unknown): unknown {
   if (e instanceof SsotError || e instanceof CopyConflictError) return e;
   const f = e as Failure;
   const status = httpStatus(f);

@@ -8,7 +8,7 @@ import { asBuffer, FILE_FIELDS, OCTET, short, toMeta, type FileMeta } from './gd
 import { createOnce, header, type DrivePolicy } from './gdrive-policy.js';
 
 /** Drive documents simple and multipart uploads for 5 MB or less; above that, a resumable upload. */
-export const SIMPLE_UPLOAD_MAX = 5 * 1024 * 1024;
+const SIMPLE_UPLOAD_MAX = 5 * 1024 * 1024;
 
 export interface UploaderOptions {
   drive: drive_v3.Drive;

@@ -9,9 +9,9 @@ import { DriveUploader } from './gdrive-upload.js';
 import { driveWhere } from './ids.js';
 import { must } from '../../core/must.js';
 
-export { createDriveClient, DRIVE_SCOPES, type DriveAuth, type DriveClientOptions, type DriveScopeName } from './gdrive-client.js';
+export { createDriveClient,     } from './gdrive-client.js';
 export { memoryDriveState, type DriveCopyState, type DriveCopyStateValue } from './gdrive-meta.js';
-export { SIMPLE_UPLOAD_MAX } from './gdrive-upload.js';
+;
 
 export interface DriveCopyOptions {
   drive: drive_v3.Drive;

@@ -37,7 +37,7 @@ export interface RcloneTarget {
 /** Flags on every call: fail fast on a dead network rather than retry for minutes. */
 const COMMON = ['--retries', '1', '--low-level-retries', '2', '--contimeout', '15s', '--timeout', '60s'];
 
-export async function rcloneEnv(r: RcloneRunner): Promise<NodeJS.ProcessEnv> {
+async function rcloneEnv(r: RcloneRunner): Promise<NodeJS.ProcessEnv> {
   const env: NodeJS.ProcessEnv = { ...(r.env ?? process.env), RCLONE_ASK_PASSWORD: 'false' };
   if (r.config) env['RCLONE_CONFIG'] = r.config;
   const pass = r.configPass ? await r.configPass() : undefined;

@@ -32,11 +32,11 @@ export function fieldText(v: kdbxweb.KdbxEntryField): string {
   return v instanceof kdbxweb.ProtectedValue ? v.getText() : v;
 }
 
-export function binaryBytes(v: kdbxweb.KdbxBinary): Uint8Array {
+function binaryBytes(v: kdbxweb.KdbxBinary): Uint8Array {
   return v instanceof kdbxweb.ProtectedValue ? v.getBinary() : new Uint8Array(v);
 }
 
-export function binaryHash(b: kdbxweb.KdbxBinary | kdbxweb.KdbxBinaryWithHash): string {
+function binaryHash(b: kdbxweb.KdbxBinary | kdbxweb.KdbxBinaryWithHash): string {
   if (kdbxweb.KdbxBinaries.isKdbxBinaryWithHash(b)) return b.hash;
   return sha256Hex(binaryBytes(b));
 }
@@ -62,7 +62,7 @@ const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const cmpPair = (a: [string, ...unknown[]], b: [string, ...unknown[]]): number => cmpStr(a[0], b[0]);
 
 /** An entry's content, without times, history or location: "did they write the same thing?". */
-export function entryContentView(e: kdbxweb.KdbxEntry): unknown[] {
+function entryContentView(e: kdbxweb.KdbxEntry): unknown[] {
   const fields = [...e.fields.entries()]
     .map(([k, v]) => {
       const text = fieldText(v);
@@ -101,7 +101,7 @@ export function entryStateKey(e: kdbxweb.KdbxEntry): string {
 }
 
 /** A group's own content (not its children, not its location). */
-export function groupContentView(g: kdbxweb.KdbxGroup): unknown[] {
+function groupContentView(g: kdbxweb.KdbxGroup): unknown[] {
   return [
     str(g.name),
     str(g.notes),

@@ -40,7 +40,7 @@ function cloneMeta(m: kdbxweb.KdbxMeta): kdbxweb.KdbxMeta {
 }
 
 /** Own header: save() writes new salts into it, so clones must not share one. */
-export function cloneHeader(h: kdbxweb.KdbxHeader): kdbxweb.KdbxHeader {
+function cloneHeader(h: kdbxweb.KdbxHeader): kdbxweb.KdbxHeader {
   const c = Object.assign(new kdbxweb.KdbxHeader(), h);
   if (h.kdfParameters) {
     const stm = new kdbxweb.BinaryStream();

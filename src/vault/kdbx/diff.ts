@@ -7,7 +7,7 @@
  */
 import type { ItemIndex } from './canonical.js';
 
-export interface ItemCounts {
+interface ItemCounts {
   added: number;
   updated: number;
   deleted: number;

@@ -160,7 +160,7 @@ function bytesOf(b: kdbxweb.KdbxBinary): Uint8Array {
  * Every attachment of every entry and history item in the pool (an old
  * KDBX 3 file may hold one inline), and nothing else in it.
  */
-export function poolBinaries(kdbx: kdbxweb.Kdbx): void {
+function poolBinaries(kdbx: kdbxweb.Kdbx): void {
   const used = new Set<string>();
   const visit = (e: kdbxweb.KdbxEntry): void => {
     for (const [name, b] of e.binaries) {

@@ -76,13 +76,11 @@ k.KdbxCustomData.write = (parent: Node, ctx: T.KdbxContext, data: T.KdbxCustomDa
 export const {
   BinaryStream,
   Consts,
-  CryptoEngine,
   Int64,
   Kdbx,
   KdbxBinaries,
   KdbxContext,
   KdbxCredentials,
-  KdbxCustomData,
   KdbxDeletedObject,
   KdbxEntry,
   KdbxError,

@@ -4,7 +4,7 @@ import { VaultDatabase, type CreateOptions } from '../../../src/vault/kdbx/datab
 /** Small KDF parameters: tests must stay fast on a shared 2-core machine. */
 export const FAST: CreateOptions = { kdf: 'argon2id', memoryKiB: 1024, iterations: 1, parallelism: 1 };
 
-export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
 /** A settable clock: `at(s)` is T0 + s seconds. */
 export class Clock {

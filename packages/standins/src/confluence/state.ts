@@ -13,13 +13,13 @@ export const V1 = '/wiki/rest/api';
 /** The account that makes every change through the API (a person's edit has its own). */
 const BOT_ACCOUNT = '557058:ssot-bot';
 
-export interface Space {
+interface Space {
   id: string;
   key: string;
   homepageId: string;
 }
 
-export type NewPage = Omit<StoredPage, 'id' | 'createdAt' | 'versionAt' | 'authorId' | 'status'>;
+type NewPage = Omit<StoredPage, 'id' | 'createdAt' | 'versionAt' | 'authorId' | 'status'>;
 
 export interface ConfluenceState {
   spaces: Map<string, Space>;

@@ -11,7 +11,7 @@ import type { StoredPage, StoredProperty } from './types.js';
  * in the space or a body that is not well-formed storage format).
  */
 
-export interface RouteCtx {
+interface RouteCtx {
   q: URLSearchParams;
   /** The parsed JSON body (undefined for other media types). */
   body: unknown;

@@ -22,7 +22,7 @@ import { randomId } from './google.js';
  * Errors have the shape of Google's token endpoint ({error, error_description}).
  */
 
-export const SCOPE_PREFIX = 'https://www.googleapis.com/auth/';
+const SCOPE_PREFIX = 'https://www.googleapis.com/auth/';
 export type DriveScope = 'drive' | 'drive.file';
 
 export interface OAuthClientSpec {

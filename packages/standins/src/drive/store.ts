@@ -37,7 +37,7 @@ export interface StandInFile {
 }
 
 /** Who is asking: an access token's grant; undefined for the stand-in's own inspection. */
-export type Viewer = TokenGrant | undefined;
+type Viewer = TokenGrant | undefined;
 
 export interface DriveStore {
   readonly rootId: string;

@@ -10,7 +10,7 @@ type ParamNames<P extends string> = P extends `${string}{${infer Segment}}${infe
   ? (Segment extends `${infer Name}:${string}` ? Name : Segment) | ParamNames<Rest>
   : never;
 /** Every segment the template names is there: a route only matches when each one matched. */
-export type Params<P extends string> = { readonly [K in ParamNames<P>]: string };
+type Params<P extends string> = { readonly [K in ParamNames<P>]: string };
 export type Handler<C, R, P extends string> = (ctx: C, params: Params<P>) => R;
 
 interface Route<C, R> {

@@ -9,7 +9,7 @@ import type { StandInComment, StandInIssue } from './types.js';
  * transitions and comments, with Jira's status codes and error payloads.
  */
 
-export interface RouteCtx {
+interface RouteCtx {
   query: URLSearchParams;
   body: unknown;
 }

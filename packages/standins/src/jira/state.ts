@@ -6,7 +6,7 @@ import { CATEGORY, CHAIN, ISSUE_TYPES, SIMPLE, STATUSES } from './workflow.js';
  * use, the story-points field) and how it shows them in v3 JSON.
  */
 
-export type NewIssue = Partial<StandInIssue> & { summary: string; status?: string };
+type NewIssue = Partial<StandInIssue> & { summary: string; status?: string };
 
 export interface JiraState {
   projects: { key: string; name: string }[];

@@ -12,12 +12,12 @@ import * as kdbxweb from '../kdbxweb.js';
 import { corrupt, KdbxFormatError } from './errors.js';
 import { must } from '../../../core/must.js';
 
-export const SIG1 = 0x9aa2d903;
-export const SIG2 = 0xb54bfb67;
+const SIG1 = 0x9aa2d903;
+const SIG2 = 0xb54bfb67;
 const SIG2_KDB = 0xb54bfb65;
 
 /** Header field ids (KeePass2::HeaderFieldID). */
-export const Field = {
+const Field = {
   End: 0,
   Comment: 1,
   CipherID: 2,
@@ -34,7 +34,7 @@ export const Field = {
 } as const;
 
 /** Cipher UUIDs, as 32 hex digits. */
-export const Cipher = {
+const Cipher = {
   aes256: '31c1f2e6bf714350be5805216afc5aff',
   aes128: '61ab05a1946441c38d743a563df8dd35',
   chacha20: 'd6038a2b8b6f4cb5a524339a31dbb59a',
@@ -43,7 +43,7 @@ export const Cipher = {
 export type CipherName = keyof typeof Cipher;
 
 /** KDF UUIDs, as 32 hex digits. */
-export const Kdf = {
+const Kdf = {
   aesKdbx3: 'c9d9f39a628a4460bf740d08c18a4fea',
   aesKdbx4: '7c02bb8279a74ac0927d114a00648238',
   argon2d: 'ef636ddf8c29444b91f7a9a403e30a0c',
@@ -228,7 +228,7 @@ function requireFields(h: kdbxweb.KdbxHeader, major: number, cipher: CipherName 
 }
 
 /** A KDBX 4 variant map, checked as KeePassXC reads it (version, entry sizes, explicit end). */
-export function readVariantMap(data: Uint8Array, what: string): kdbxweb.VarDictionary {
+function readVariantMap(data: Uint8Array, what: string): kdbxweb.VarDictionary {
   const v = view(data);
   const bad = (why: string): KdbxFormatError => corrupt(`invalid ${what} in the header: ${why}`);
   if (data.byteLength < 2) throw bad('too short');

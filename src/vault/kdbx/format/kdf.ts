@@ -24,14 +24,6 @@ const sha256 = (...parts: Uint8Array[]): Uint8Array => {
   return new Uint8Array(h.digest());
 };
 
-/** KeePass's composite key: SHA-256 over SHA-256(password) (when there is one) and the key file's 32-byte key. */
-export function compositeKey(password: string | undefined, keyFileKey: Uint8Array | undefined): Uint8Array {
-  const parts: Uint8Array[] = [];
-  if (password !== undefined) parts.push(sha256(Buffer.from(password, 'utf8')));
-  if (keyFileKey !== undefined) parts.push(keyFileKey);
-  return sha256(...parts);
-}
-
 interface KdfSpec {
   kind: 'aes' | 'argon2d' | 'argon2id';
   salt: Uint8Array;
@@ -102,7 +94,7 @@ async function argon2(composite: Uint8Array, s: KdfSpec): Promise<Uint8Array> {
 const CHUNK = 64 * 1024;
 
 /** AES-KDF: each 16-byte half of the composite key AES-256-encrypted `rounds` times with the seed, then SHA-256. */
-export function aesKdf(composite: Uint8Array, seed: Uint8Array, rounds: number): Uint8Array {
+function aesKdf(composite: Uint8Array, seed: Uint8Array, rounds: number): Uint8Array {
   const zeros = Buffer.alloc(16 * Math.min(rounds, CHUNK));
   const out = Buffer.alloc(32);
   for (let half = 0; half < 2; half++) {

@@ -22,7 +22,7 @@ const serializer = new XMLSerializer();
 const MARKER = /\x02(\d+)\x02/g;
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-export function unescapeXml(s: string): string {
+function unescapeXml(s: string): string {
   return s.replace(/&(lt|gt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (_, e: string) =>
     e.startsWith('#x') ? String.fromCodePoint(parseInt(e.slice(2), 16)) : e.startsWith('#') ? String.fromCodePoint(parseInt(e.slice(1), 10)) : must(ENTITIES[e], `the character of &${e};`),
   );
@@ -46,7 +46,7 @@ function markProtected(node: Element, values: kdbxweb.ProtectedValue[]): void {
   });
 }
 
-export function comparable(text: string, values: kdbxweb.ProtectedValue[]): string {
+function comparable(text: string, values: kdbxweb.ProtectedValue[]): string {
   return text.replace(MARKER, (_, i: string) => `\x02${Buffer.from(must(values[Number(i)], `protected value ${i} of a piece`).getBinary()).toString('base64')}\x02`);
 }
 

@@ -2,7 +2,7 @@
 import * as kdbxweb from '../kdbxweb.js';
 import { allPairs, type Item, type Pairs } from './pairs.js';
 
-export interface MergeConflict {
+interface MergeConflict {
   uuid: string;
   path: string;
   kept: 'target' | 'source';
