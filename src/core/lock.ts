@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ErrorCode, SsotError } from './errors.js';
+import { processAlive } from './process.js';
 
 /**
  * An inter-process lock (one per database), kept in the state folder, never
@@ -71,10 +72,5 @@ async function readLock(file: string): Promise<LockInfo | undefined> {
 function isStale(l: LockInfo, staleMs: number): boolean {
   if (Date.now() - Date.parse(l.time) > staleMs) return true;
   if (l.host !== os.hostname()) return false;
-  try {
-    process.kill(l.pid, 0);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return !processAlive(l.pid);
 }

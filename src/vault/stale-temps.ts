@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { processAlive } from '../core/process.js';
 
 /**
  * ssot's own temp files left by a write that was killed before its rename
@@ -28,15 +29,6 @@ function tempPattern(fileName: string): RegExp {
   return new RegExp(`^\\.${fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$`);
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists, under another user.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes (or, dry, lists) the stale temp files of each of `files` from its

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { writeJsonAtomic } from '../core/atomic.js';
 import { ensurePrivateDir, stateDir } from '../core/paths.js';
+import { processAlive } from '../core/process.js';
 import type { TargetState } from './scheduler.js';
 
 /**
@@ -94,16 +95,6 @@ export function createStatusWriter(opts: {
   };
 }
 
-/** Is `pid` a live process on this host? */
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists, it is just not ours.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Reads the status file; undefined when the watcher never ran here. */
 export async function readWatchStatus(file = defaultStatusFile()): Promise<WatchStatusView | undefined> {
