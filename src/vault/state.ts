@@ -55,6 +55,22 @@ export interface ConflictCopyRecord {
   movedTo?: string;
 }
 
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isLocation = (x: unknown): boolean => isRecord(x) && typeof x['rev'] === 'string' && typeof x['digest'] === 'string';
+
+/** The shape the sync relies on (what it reads without checking again), not every optional detail. */
+function isVaultState(x: unknown): x is VaultState {
+  if (!isRecord(x) || x['version'] !== 1) return false;
+  const { copies, primary, errors, conflictCopies } = x;
+  return (
+    isRecord(copies) &&
+    Object.values(copies).every(isLocation) &&
+    (primary === undefined || isLocation(primary)) &&
+    (errors === undefined || isRecord(errors)) &&
+    (conflictCopies === undefined || Array.isArray(conflictCopies))
+  );
+}
+
 function emptyState(): VaultState {
   return { version: 1, copies: {} };
 }
@@ -65,9 +81,10 @@ function vaultStateFile(stateDir: string, vault: string): string {
 
 export async function readVaultState(stateDir: string, vault: string): Promise<VaultState> {
   try {
-    // Another version of ssot may have written it: only version 1 is read as a state.
-    const parsed = JSON.parse(await fs.readFile(vaultStateFile(stateDir, vault), 'utf8')) as { version?: unknown };
-    return parsed.version === 1 ? { ...emptyState(), ...(parsed as VaultState) } : emptyState();
+    // Another version of ssot may have written it, or a hand or a disk damaged it: only a
+    // version 1 state of the right shape is read as one; anything else is a first sync.
+    const parsed: unknown = JSON.parse(await fs.readFile(vaultStateFile(stateDir, vault), 'utf8'));
+    return isVaultState(parsed) ? { ...emptyState(), ...parsed } : emptyState();
   } catch (e) {
     // A missing or unreadable state is a first sync: every copy counts as changed and is merged. Nothing is lost.
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' || e instanceof SyntaxError) return emptyState();

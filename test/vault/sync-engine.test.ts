@@ -88,6 +88,23 @@ describe('vault sync engine', () => {
     expect(Buffer.from(a.data!)).toEqual(Buffer.from(b.data!));
   });
 
+  it('a damaged state file is a first sync: every location is merged, no edit lost, and the state is whole again', async () => {
+    await fs.writeFile(primary, encode(makeDb('r', { e1: ['one', 1] }).doc));
+    await syncVault(opts());
+    const file = path.join(dir, 'state', 'vaults', 'v.json');
+    for (const damaged of ['null', '[]', '"x"', '{"version":1,"copies":null}', '{"version":1,"copies":{"memory:a":{"rev":7}}}', '{"version":1,"copies":{},"primary":"x"}']) {
+      expect(await readVaultState(path.join(dir, 'state'), 'v'), damaged).toMatchObject({ version: 1 });
+      await fs.writeFile(file, damaged);
+      expect(await readVaultState(path.join(dir, 'state'), 'v'), damaged).toEqual({ version: 1, copies: {} });
+      const edited = `edited under ${damaged}`;
+      a.put(encode(makeDb('r', { e1: ['one', 1], [damaged]: [edited, 9] }).doc));
+      const r = await syncVault(opts());
+      expect(r.errors, damaged).toEqual([]);
+      expect(Object.values((await readPrimary()).doc.entries).map((e) => e.value), damaged).toContain(edited);
+      expect((await readVaultState(path.join(dir, 'state'), 'v')).copies['memory:a']?.rev, damaged).toBe(a.rev);
+    }
+  });
+
   it('two sides changed: merged, saved once, the same bytes written everywhere', async () => {
     await fs.writeFile(primary, encode(makeDb('r', { e1: ['one', 1] }).doc));
     await syncVault(opts());
