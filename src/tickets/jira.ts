@@ -135,7 +135,7 @@ export async function connectJira(c: JiraConnection): Promise<JiraApi> {
       summary: scalarText(f['summary']),
       statusName: status.name ?? '',
       statusCategory: status.statusCategory?.key ?? '',
-      labels: Array.isArray(f['labels']) ? (f['labels'] as string[]) : [],
+      labels: Array.isArray(f['labels']) ? f['labels'].filter((l): l is string => typeof l === 'string') : [],
       duedate: typeof f['duedate'] === 'string' ? f['duedate'] : null,
       description: f['description'] ?? null,
       points: typeof pts === 'number' ? pts : null,
