@@ -49,9 +49,25 @@ function defaults(): GuardConfig {
   };
 }
 
-export async function loadGuardConfig(opts: { explicit?: string | undefined; cwd: string; env: NodeJS.ProcessEnv }): Promise<GuardConfig> {
+/**
+ * The guard's settings. With `cacheDir` (the state folder), settings read once
+ * are reused while the config file stays the same file (config-cache.ts).
+ */
+export async function loadGuardConfig(opts: { explicit?: string | undefined; cwd: string; env: NodeJS.ProcessEnv; cacheDir?: string; racyMs?: number }): Promise<GuardConfig> {
   const file = await findConfig(opts);
   if (!file) return defaults();
+  if (!opts.cacheDir) return readGuardConfig(file);
+  const cache = await import('./config-cache.js');
+  // The stamp is taken before reading: a write meanwhile moves the file's change time past it.
+  const stamp = await cache.stampOf(file);
+  const recalled = stamp ? await cache.recalledConfig(opts.cacheDir, file, stamp) : undefined;
+  if (recalled) return recalled;
+  const cfg = await readGuardConfig(file);
+  if (stamp) await cache.rememberConfig(opts.cacheDir, file, stamp, cfg, opts.env, opts.racyMs);
+  return cfg;
+}
+
+async function readGuardConfig(file: string): Promise<GuardConfig> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');

@@ -379,10 +379,27 @@ describe('ssot guard: import budget', () => {
     expect(guard('--hook', 'pre-commit').status).toBe(0);
   });
 
-  it('loads yaml (only) when a config exists', () => {
+  it('loads yaml (only) when a config exists, and not even that while the config stays as it was read', async () => {
     fresh();
-    repo.write('ssot.config.yaml', 'guard:\n  blockPaths: []\n');
+    repo.write('ssot.config.yaml', 'guard:\n  blockPaths: ["*.pem"]\n');
     repo.git('add', '.');
-    expect(heavy(loaded(['guard'], repo.dir)).every((u) => u.includes('/node_modules/yaml/'))).toBe(true);
-  });
+    const yaml = (urls: string[]): boolean => urls.some((u) => u.includes('/node_modules/yaml/'));
+    const first = loaded(['guard', '--hook', 'pre-commit'], repo.dir);
+    expect(heavy(first).every((u) => u.includes('/node_modules/yaml/'))).toBe(true);
+    expect(yaml(first)).toBe(true);
+    // A config written a moment ago is not remembered (the racy rule); one older than that is.
+    await new Promise((r) => setTimeout(r, 2100));
+    expect(yaml(loaded(['guard', '--hook', 'pre-commit'], repo.dir))).toBe(true);
+    expect(yaml(loaded(['guard', '--hook', 'pre-commit'], repo.dir))).toBe(false);
+    // The remembered settings are the config's: a staged key file is still blocked.
+    repo.write('id.pem', 'not a key\n');
+    repo.git('add', 'id.pem');
+    const blocked = guard('--hook', 'pre-commit');
+    expect(blocked.status).toBe(1);
+    expect(blocked.stdout).toContain('id.pem');
+    // An edit is read again.
+    repo.write('ssot.config.yaml', 'guard:\n  blockPaths: []\n');
+    expect(yaml(loaded(['guard', '--hook', 'pre-commit'], repo.dir))).toBe(true);
+    expect(guard('--hook', 'pre-commit').status).toBe(0);
+  }, 30_000);
 });

@@ -49,7 +49,7 @@ export async function scan(ctx: CommandContext, opts: GuardOptions): Promise<num
   if (opts.staged && (opts.all || inputs.length > 0)) throw new UsageError('--staged scans the index: give no --all and no paths with it');
   const mode = opts.all ? 'all' : inputs.length > 0 ? 'paths' : 'staged';
 
-  const cfg = await loadGuardConfig({ explicit: ctx.opts.config, cwd: ctx.cwd, env: ctx.env });
+  const cfg = await loadGuardConfig({ explicit: ctx.opts.config, cwd: ctx.cwd, env: ctx.env, cacheDir: stateDir(ctx.env) });
   const read = await readTargets(ctx, mode, inputs, cfg);
   const opened = opts.vaultIndex ? await openIndex(ctx, cfg) : { index: undefined };
   const index = opened.index;

@@ -1,0 +1,92 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { writeJsonAtomic } from '../core/atomic.js';
+import { ensurePrivateDir } from '../core/paths.js';
+import type { GuardConfig } from './config.js';
+
+/**
+ * The guard's settings as last read from a config file, kept with the file's
+ * identity (inode, size, modification and change times). The hook runs on
+ * every commit and the `yaml` package alone costs ~20 ms to load; the config
+ * changes rarely. Any write to the file moves its change time, so an edited
+ * config is read again; a cache that cannot be read or written only costs
+ * that reading.
+ */
+
+export interface FileStamp {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+}
+
+interface CacheFile {
+  version: 1;
+  entries: { file: string; stamp: FileStamp; config: GuardConfig }[];
+}
+
+/** Configs remembered per machine (one per repository a user commits in, at most). */
+const KEEP = 16;
+const CACHE_NAME = 'guard-config.json';
+
+export async function stampOf(file: string): Promise<FileStamp | undefined> {
+  try {
+    const st = await fs.stat(file);
+    return { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
+  } catch {
+    return undefined;
+  }
+}
+
+const sameStamp = (a: FileStamp, b: FileStamp): boolean => a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
+
+async function readCache(dir: string): Promise<CacheFile['entries']> {
+  try {
+    const parsed: unknown = JSON.parse(await fs.readFile(path.join(dir, CACHE_NAME), 'utf8'));
+    if (typeof parsed !== 'object' || parsed === null || (parsed as { version?: unknown }).version !== 1) return [];
+    const entries = (parsed as { entries?: unknown }).entries;
+    return Array.isArray(entries) ? (entries as CacheFile['entries']) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The settings remembered for `file` when it is still the file they were read from. */
+export async function recalledConfig(dir: string, file: string, stamp: FileStamp): Promise<GuardConfig | undefined> {
+  const hit = (await readCache(dir)).find((e) => e.file === file && typeof e.stamp === 'object' && sameStamp(e.stamp, stamp));
+  return hit && isGuardConfig(hit.config) ? hit.config : undefined;
+}
+
+/** What another version of ssot remembered may lack a setting this one reads: then it is read again. */
+function isGuardConfig(c: unknown): c is GuardConfig {
+  if (typeof c !== 'object' || c === null) return false;
+  const x = c as Record<string, unknown>;
+  const strings = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === 'string');
+  return (
+    strings(x['blockPaths']) &&
+    strings(x['ignorePaths']) &&
+    typeof x['baseline'] === 'string' &&
+    typeof x['baselineRelative'] === 'boolean' &&
+    typeof x['maxFileBytes'] === 'number' &&
+    typeof x['hasVaults'] === 'boolean' &&
+    (x['vaultIndex'] === 'required' || x['vaultIndex'] === 'optional')
+  );
+}
+
+/**
+ * A file written within the last moments is not remembered (git's "racy" rule): on a file
+ * system that keeps times to the second, a second write in that same second would leave
+ * the stamp as it was. Once the times are older than that, any later write shows.
+ */
+export const RACY_MS = 2000;
+
+export async function rememberConfig(dir: string, file: string, stamp: FileStamp, config: GuardConfig, env: NodeJS.ProcessEnv, racyMs = RACY_MS): Promise<void> {
+  if (Date.now() - Math.max(stamp.mtimeMs, stamp.ctimeMs) < racyMs) return;
+  try {
+    const others = (await readCache(dir)).filter((e) => e.file !== file).slice(0, KEEP - 1);
+    await ensurePrivateDir(dir, env);
+    await writeJsonAtomic(path.join(dir, CACHE_NAME), { version: 1, entries: [{ file, stamp, config }, ...others] } satisfies CacheFile, { mode: 0o600 });
+  } catch {
+    /* a state folder that cannot be written: the next commit reads the config again */
+  }
+}
