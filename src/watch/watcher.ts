@@ -143,7 +143,7 @@ export async function startWatcher<C extends WatchableConfig>(opts: WatcherOptio
     onChange: (states) => status?.update(states),
     onRunStart: (id, reason) => log.info('sync start', { target: id, reason }),
     onRunEnd: async (id, r) => {
-      await settleOwnWrites(id, r.report);
+      await settleOwnWrites(id, r.report, r.ok);
       if (r.ok) log.info('sync done', { target: id, ms: r.ms });
       else {
         const st = scheduler.states().find((s) => s.id === id);
@@ -163,10 +163,17 @@ export async function startWatcher<C extends WatchableConfig>(opts: WatcherOptio
    * change to react to; except a file whose content differs from what the run
    * reports it left it at: someone saved it after the run read or wrote it
    * (KeePassXC, while the sync was writing the copies), and that needs a run.
+   * A target that watches a folder and reports nothing (docs, notes) cannot
+   * tell its writes from a save that landed while it ran: a file there whose
+   * content moved during a successful run makes one more run. The parts are
+   * idempotent, so that run finds the save or writes nothing, and it ends there.
    */
-  async function settleOwnWrites(id: string, report: RunReport | undefined): Promise<void> {
-    const settle = new Set(duringRun.get(id) ?? []);
+  async function settleOwnWrites(id: string, report: RunReport | undefined, ok: boolean): Promise<void> {
+    const during = duringRun.get(id) ?? new Set<string>();
+    const settle = new Set(during);
     duringRun.delete(id);
+    const inWatchedFolder = (p: string): boolean => watchPaths.some((wp) => wp.target === id && wp.kind === 'dir' && concerns(wp, p));
+    let moved: string | undefined;
     for (const wp of watchPaths) {
       if (wp.target !== id || wp.kind !== 'file') continue;
       settle.add(wp.path);
@@ -176,15 +183,20 @@ export async function startWatcher<C extends WatchableConfig>(opts: WatcherOptio
     for (const p of settle) {
       try {
         const h = await hashFile(p);
+        const before = known.get(p);
         known.set(p, h);
         const left = report?.left[p];
         if (left !== undefined && h !== left && !stopping) {
           log.debug('changed while its sync ran', { path: p, target: id });
           scheduler.trigger(id, `change during the last sync ${p}`);
-        }
+        } else if (!report && ok && h !== 'dir' && during.has(p) && h !== before && inWatchedFolder(p)) moved ??= p;
       } catch (e) {
         log.warn('cannot read a watched file', { path: p, error: e });
       }
+    }
+    if (moved !== undefined && !stopping) {
+      log.debug('a file changed while its sync ran', { path: moved, target: id });
+      scheduler.trigger(id, `change during the last sync ${moved}`);
     }
   }
 

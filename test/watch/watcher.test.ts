@@ -166,6 +166,45 @@ describe('watcher', () => {
     expect(s.count('vault:chronos')).toBe(3);
   });
 
+  it('a folder target that reports nothing (docs): a save landing during its run makes one more run; its own writes settle after one', async () => {
+    let saveDuringRun = false;
+    const s = setup({
+      runs: {
+        docs: async () => {
+          // Like a docs run: reads the docs, and the first time writes a file of its own into the folder.
+          const note = path.join(s.docs, 'page.confluence.md');
+          if (!(await fs.stat(note).catch(() => undefined))) await fs.writeFile(note, 'what Confluence held');
+          if (saveDuringRun) {
+            saveDuringRun = false;
+            await fs.writeFile(path.join(s.docs, 'page.md'), '# edited while the run published the old text');
+            await sleep(300); // the event reaches the watcher while the run is in flight
+          }
+        },
+      },
+    });
+    await fs.mkdir(s.vaultDir, { recursive: true });
+    await fs.writeFile(s.vault, 'v1');
+    await fs.mkdir(s.docs, { recursive: true });
+    await fs.writeFile(path.join(s.docs, 'page.md'), '# one');
+    await s.write({ docs: s.docs });
+    w = await startWatcher({ ...s, configFile: s.configFile, logger: memoryLogger(), statusFile: false });
+    await waitFor(() => s.count('docs') >= 1, 'the start-up docs run');
+    await w.scheduler.idle();
+    await sleep(900);
+    const settled = s.count('docs');
+    // The file it wrote the first time makes at most one more run, which writes nothing: then quiet.
+    expect(settled).toBeLessThanOrEqual(2);
+    await sleep(900);
+    expect(s.count('docs')).toBe(settled);
+
+    saveDuringRun = true;
+    await fs.writeFile(path.join(s.docs, 'page.md'), '# two');
+    await waitFor(() => s.count('docs') === settled + 2, 'the run after the save that landed during the previous run');
+    await w.scheduler.idle();
+    await sleep(900);
+    expect(s.count('docs')).toBe(settled + 2);
+  });
+
   it("a file-sync tool's conflict copy appearing beside the vault file makes a run; its removal by that run does not make another", async () => {
     const s = setup({
       runs: {
