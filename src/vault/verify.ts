@@ -42,7 +42,8 @@ export async function verifyVault(rt: VaultRuntime, opts: { keepassxc?: Keepassx
   let missingRequired: string[] = [];
   const sources: { id: string; label: string; read: () => Promise<Uint8Array | null> }[] = [
     { id: PRIMARY, label: rt.primaryPath, read: async () => fs.readFile(rt.primaryPath).catch(() => null) },
-    ...rt.copies.map((c) => ({ id: c.id, label: c.label, read: async () => (await c.read())?.data ?? null })),
+    // peek(), where a copy has one: its read() may write (git commits an edit, merges).
+    ...rt.copies.map((c) => ({ id: c.id, label: c.label, read: async () => (await (c.peek ? c.peek() : c.read()))?.data ?? null })),
   ];
   for (const s of sources) {
     let checked: Pick<VerifiedLocation, 'keepassxc'> = {};

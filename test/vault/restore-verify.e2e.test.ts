@@ -73,4 +73,20 @@ describe('ssot vault restore and verify', () => {
     expect(s.code).not.toBe(0);
     expect(s.stderr).toContain('Lightsail SSH');
   });
+
+  it('verify changes nothing in a git copy: an uncommitted edit there is read as it is, not committed', async () => {
+    const ws = await makeVaultWorkspace({ extraYaml: '' });
+    const run = (...a: string[]) => runSsot(a, { cwd: ws.dir, env: ws.env });
+    expect((await run('sync', '--only', 'vault')).code).toBe(0);
+    await addEntry(ws.gitCopy, ws.password, 'Edited in the clone');
+    const before = [git(ws.repo, 'rev-parse', 'HEAD'), git(ws.repo, 'status', '--porcelain')];
+    expect(before[1]).toContain('chronos.kdbx');
+    const r = await run('vault', 'verify', '--json');
+    expect(r.code).toBe(1);
+    expect(jsonLines(r.stdout).find((l) => String(l['location']).startsWith('git:'))?.['status']).toBe('differs');
+    expect([git(ws.repo, 'rev-parse', 'HEAD'), git(ws.repo, 'status', '--porcelain')]).toEqual(before);
+    // The sync still takes the edit in (read() commits it, as it always did).
+    expect((await run('sync', '--only', 'vault')).code).toBe(0);
+    expect(await titles(ws.primary, ws.password)).toContain('Edited in the clone');
+  });
 });

@@ -56,6 +56,14 @@ export interface Copy {
    * doctor asks `head()`.
    */
   probe?(): Promise<string>;
+
+  /**
+   * Optional: what `read()` would return, found without changing anything (a
+   * fetch aside): `ssot vault verify` reads with it. Needed where `read()`
+   * itself writes (git commits an uncommitted edit, fast-forwards or merges);
+   * without it, verify asks `read()`.
+   */
+  peek?(): Promise<CopyRead | null>;
 }
 
 /** The kinds a config names, and `memory`: the sync engine's tests' in-memory copy (test/support/memory-copy.ts), which no config builds. */

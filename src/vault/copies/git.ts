@@ -113,6 +113,35 @@ export class GitCopy implements Copy {
     return `diverged:${heads.local}..${heads.remote}`;
   }
 
+  /**
+   * For `vault verify`: the user's uncommitted edit as it is in the working
+   * tree, else the file at the commit read() would end on (the remote's when
+   * behind; ours when ahead; when both sides moved on, the side that changed
+   * the file, ours when both did: read() would merge them, verify does not).
+   */
+  async peek(): Promise<CopyRead | null> {
+    const repo = await this.open(false);
+    if (await repo.fileDirty()) {
+      const data = await fs.readFile(path.join(repo.top, repo.repoPath)).catch(() => null);
+      if (data) return { data, rev: 'uncommitted' };
+    }
+    const at = await this.commitReadEndsOn(repo, await repo.fetch());
+    const rev = at ? await repo.fileRevAt(at) : null;
+    if (!at || rev === null) return null;
+    return { data: await repo.blob(`${at}:${repo.repoPath}`), rev };
+  }
+
+  private async commitReadEndsOn(repo: GitRepo, heads: Heads): Promise<string | null> {
+    if (!heads.remote || heads.remote === heads.local) return heads.local ?? null;
+    if (!heads.local) return heads.remote;
+    const base = await repo.mergeBase(heads.local, heads.remote);
+    if (base === heads.local) return heads.remote;
+    if (base === heads.remote) return heads.local;
+    const atBase = base ? await repo.fileRevAt(base) : null;
+    const onlyRemoteChanged = (await repo.fileRevAt(heads.local)) === atBase && (await repo.fileRevAt(heads.remote)) !== atBase;
+    return onlyRemoteChanged ? heads.remote : heads.local;
+  }
+
   /** For `ssot doctor`: the clone, its branch, the remote reached, push rights tried; nothing written. */
   async probe(): Promise<string> {
     return probeGit(await this.open(null));

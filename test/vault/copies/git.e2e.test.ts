@@ -49,6 +49,45 @@ async function twoMachines(opts: { path?: string } = {}) {
   return { w, a, b, A: mk(a), B: mk(b), calls };
 }
 
+describe('GitCopy.peek (for vault verify): what read() would return, with nothing changed', () => {
+  it('an uncommitted edit, a remote ahead, a local commit ahead, both sides moved on: no commit, no fast-forward, no merge', async () => {
+    const { w, b, A, B, calls } = await twoMachines();
+    const r0 = (await A.write(records('base'), null, msg)).rev;
+    await B.read();
+    const clone = (dir: string): string[] => [w.git(dir, 'rev-parse', 'HEAD'), w.git(dir, 'status', '--porcelain'), w.git(dir, 'log', '--oneline', '--branches')] // the fetch moves origin/main, as it may;
+    const peeked = async (c: GitCopy, dir: string): Promise<string[]> => {
+      const before = clone(dir);
+      const r = await c.peek();
+      expect(clone(dir)).toEqual(before);
+      return parseRecords(r!.data);
+    };
+
+    // The user's uncommitted edit in the working tree (read() would commit it).
+    await fs.writeFile(path.join(b, 'v.kdbx'), records('base', 'uncommitted-b'));
+    expect(await peeked(B, b)).toEqual(['base', 'uncommitted-b']);
+    w.git(b, 'checkout', '--', 'v.kdbx');
+
+    // The remote is ahead (read() would fast-forward): the remote's file.
+    await A.write(records('base', 'from-a'), r0, msg);
+    expect(await peeked(B, b)).toEqual(['base', 'from-a']);
+
+    // Ours is ahead (an unpushed commit): ours.
+    await fs.writeFile(path.join(b, 'v.kdbx'), records('base', 'unpushed-b'));
+    w.git(b, 'commit', '-qam', 'by hand, not pushed');
+    expect(await peeked(B, b)).toEqual(['base', 'unpushed-b']);
+
+    // Both moved on, only the remote changed the file (ours changed another file): the remote's.
+    w.git(b, 'reset', '-q', '--hard', 'HEAD~1');
+    await fs.writeFile(path.join(b, 'notes.txt'), 'another file');
+    w.git(b, 'add', 'notes.txt');
+    w.git(b, 'commit', '-qm', 'another file');
+    expect(await peeked(B, b)).toEqual(['base', 'from-a']);
+    expect(calls).toEqual([]);
+    // read() agrees (and now merges the histories).
+    expect(parseRecords((await B.read())!.data)).toEqual(['base', 'from-a']);
+  });
+});
+
 describe('GitCopy between two clones', () => {
   it('a push that raced ours is merged through the callback, not overwritten', async () => {
     const { w, a, A, B, calls } = await twoMachines();
