@@ -32,8 +32,9 @@ interface ChangeCounts {
 }
 
 export interface MergeSummary {
+  /** The target's content changed (its contentDigest differs from before). */
   changed: boolean;
-  /** The target's contentDigest after the merge, when the codec knows it. */
+  /** The target's contentDigest after the merge, when the codec knows it (a caller need not compute it again). */
   digest?: string;
   added: number;
   updated: number;

@@ -1,24 +1,10 @@
 /** What a merge reports: counts relative to the target and same-second conflicts (never a value). */
+import type { MergeSummary } from '../../codec.js';
 import * as kdbxweb from '../kdbxweb.js';
 import { allPairs, type Item, type Pairs } from './pairs.js';
 
-interface MergeConflict {
-  uuid: string;
-  path: string;
-  kept: 'target' | 'source';
-}
-
-export interface MergeReport {
-  /** The target's content changed (its contentDigest differs from before). */
-  changed: boolean;
-  /** The target's contentDigest after the merge (so a caller need not compute it again). */
-  digest?: string;
-  added: number;
-  updated: number;
-  deleted: number;
-  moved: number;
-  conflicts: MergeConflict[];
-}
+/** The codec's merge summary, which this merge fills in for the sync engine. */
+export type MergeReport = MergeSummary;
 
 export const emptyReport = (): MergeReport => ({ changed: false, added: 0, updated: 0, deleted: 0, moved: 0, conflicts: [] });
 
