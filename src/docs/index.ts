@@ -18,13 +18,13 @@ import { DocSet, type DocProblem } from './render.js';
  * The docs part of ssot, as other parts (the CLI, `ssot sync`, the watcher)
  * use it. Nothing here knows of terminals.
  */
-export type {  DocOutcome, DocsEvent, DocsSyncResult,  } from './publish.js';
+export type { DocOutcome, DocsEvent, DocsSyncResult } from './publish.js';
 export type { DocProblem } from './render.js';
-export type {  PullResult } from './pull.js';
-export type {   PruneResult } from './prune.js';
-export {  orphanLabel } from './prune.js';
+export type { PullResult } from './pull.js';
+export type { PruneResult } from './prune.js';
+export { orphanLabel } from './prune.js';
 export { createApi } from './api.js';
-export { checkDocsSetup, ensureMapping,  } from './setup.js';
+export { checkDocsSetup, ensureMapping } from './setup.js';
 
 export interface SyncDocsOptions {
   dryRun: boolean;
@@ -176,8 +176,6 @@ export async function renderDoc(settings: PublishSettings, file: string): Promis
   const { page, problems } = await set.prepare(key);
   return { title: page.title, xhtml: page.xhtml, problems };
 }
-
-;
 
 /**
  * What `ssot status` shows of the docs, from the disk alone: the mapping, the

@@ -73,8 +73,6 @@ export interface PublishOptions {
   log?: (event: DocsEvent) => void;
 }
 
-;
-
 /** Docs written at once: fast on a first publish, gentle on Confluence's rate limits. */
 const CONCURRENCY = 4;
 

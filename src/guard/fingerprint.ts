@@ -23,7 +23,6 @@ import { VARIANTS, variantsOf, type Variant } from './variants.js';
  *   named in its header, new on every rebuild, never overwritten).
  */
 
-;
 const MAGIC = Buffer.from('SSOTGIX2', 'latin1');
 const FORMAT = 2;
 

@@ -3,8 +3,8 @@ import { isPasswordName, nameStrength } from './generic-names.js';
 import { isSecretValue } from './generic-values.js';
 import type { Source } from './scan-rules.js';
 
-export {  isSecretName,   } from './generic-names.js';
-export {  isSecretValue } from './generic-values.js';
+export { isSecretName } from './generic-names.js';
+export { isSecretValue } from './generic-values.js';
 
 /**
  * The generic "a secret-looking name is given a secret-looking value" rule. It

@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { parseDiff } from './git-diff.js';
-
-export { parseAddedLines,  unquoteGitPath,  } from './git-diff.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { parseDiff } from './git-diff.js';
+
+export { parseAddedLines, unquoteGitPath } from './git-diff.js';
 
 /**
  * Reading what is about to be committed, from git's index (never the working

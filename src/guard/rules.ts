@@ -4,8 +4,7 @@ import { CONTEXT_RULES } from './rules-context.js';
 import { KEY_RULES } from './rules-keys.js';
 import { PROVIDER_RULES } from './rules-providers.js';
 
-export type {  Rule, RuleHit } from './rule-kit.js';
-;
+export type { Rule, RuleHit } from './rule-kit.js';
 
 /**
  * Every rule, in the order findings are preferred at one position: provider

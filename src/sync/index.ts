@@ -7,7 +7,7 @@ import type * as VaultPart from './vault-part.js';
  * folders import from here. Light to import: a part's module, and the domain
  * behind it, load when that part first runs.
  */
-export { PARTS,  type Part, type PartOptions, type PartResult } from './types.js';
+export { PARTS, type Part, type PartOptions, type PartResult } from './types.js';
 
 export const runVaultPart: typeof VaultPart.runVaultPart = async (...a) => (await import('./vault-part.js')).runVaultPart(...a);
 export const runDocsPart: typeof DocsPart.runDocsPart = async (...a) => (await import('./docs-part.js')).runDocsPart(...a);

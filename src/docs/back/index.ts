@@ -16,7 +16,6 @@ import { anchorName, parseStorage, type XNode } from './parse.js';
  */
 
 export type { BackContext } from './context.js';
-;
 
 export interface BackOptions {
   /** The page title, written as the first level-1 heading (the doc's title comes from it). */

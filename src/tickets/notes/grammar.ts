@@ -40,4 +40,3 @@ export function parseNote(text: string, opts: ParseOptions): ParsedNote {
   };
 }
 
-;

@@ -9,9 +9,8 @@ import { DriveUploader } from './gdrive-upload.js';
 import { driveWhere } from './ids.js';
 import { must } from '../../core/must.js';
 
-export { createDriveClient,     } from './gdrive-client.js';
+export { createDriveClient } from './gdrive-client.js';
 export { memoryDriveState, type DriveCopyState, type DriveCopyStateValue } from './gdrive-meta.js';
-;
 
 export interface DriveCopyOptions {
   drive: drive_v3.Drive;

@@ -34,7 +34,7 @@ import type { Pair, Pairs, Side } from './merge/pairs.js';
 import { countChanges, emptyReport, nameConflicts, type MergeReport } from './merge/report.js';
 import { poolBinaries, rebuildTree, trimUnitedHistories } from './merge/tree.js';
 
-export type {  MergeReport } from './merge/report.js';
+export type { MergeReport } from './merge/report.js';
 
 class NotSameDatabaseError extends ConfigError {
   constructor(target: string, source: string) {
