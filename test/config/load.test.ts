@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
-import { InputError } from '../../src/core/errors.js';
+import { configError } from '../support/config-error.js';
 
-function err(text: string): InputError {
-  try {
-    parseConfig(text, '/tmp/ssot.config.yaml');
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('config loading', () => {
   it('accepts the example from DESIGN and resolves paths against the config folder', () => {
@@ -33,7 +24,7 @@ docs: { root: docs }
   });
 
   it('names the line and suggests the nearest key for a typo', () => {
-    const e = err(`vaults:
+    const e = configError(`vaults:
   - name: chronos
     path: a.kdbx
     pasword: { env: X }
@@ -44,7 +35,7 @@ docs: { root: docs }
   });
 
   it('reports the branch the user meant inside a union (a copy)', () => {
-    const e = err(`vaults:
+    const e = configError(`vaults:
   - name: v
     path: a.kdbx
     copies:
@@ -56,13 +47,13 @@ docs: { root: docs }
   });
 
   it('rejects broken YAML with a line number', () => {
-    const e = err('vaults:\n  - name: [unclosed\n');
+    const e = configError('vaults:\n  - name: [unclosed\n');
     expect(e.place?.line).toBeGreaterThan(0);
     expect(e.message).toMatch(/YAML/);
   });
 
   it('rejects a credential written inline', () => {
-    const e = err(`confluence:
+    const e = configError(`confluence:
   baseUrl: https://x.atlassian.net/wiki
   email: { env: E }
   token: hunter2

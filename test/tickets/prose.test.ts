@@ -8,6 +8,7 @@ import type { LoadedConfig } from '../../src/config/load.js';
 import type { JiraStandIn } from '@ssot/standins/jira';
 import { parseNote, syncTickets, type NoteItem } from '../../src/tickets/index.js';
 import { JIRA_EMAIL, JIRA_TOKEN, startTestJira } from '../standins/jira.js';
+import { ticketsConfig } from './support/config.js';
 
 /**
  * Prose never changes Jira: a note made of everything people write around
@@ -72,15 +73,7 @@ afterAll(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-function config(): LoadedConfig {
-  return {
-    file: path.join(dir, 'ssot.config.yaml'),
-    dir,
-    vaults: [],
-    jira: { baseUrl: jira.url, email: { env: 'X' }, token: { env: 'Y' }, project: 'CHRONOS', issueType: 'Task' },
-    tickets: { notes: path.join(dir, 'notes'), mapping: path.join(dir, 'mapping', 'jira.json'), confirmAbove: 5 },
-  };
-}
+const config = (): LoadedConfig => ticketsConfig(dir, jira.url);
 
 describe('prose never changes Jira', () => {
   it('a generated note of prose alone is read, never refused, asks for nothing, and sync sends no request', async () => {

@@ -7,6 +7,7 @@ import type { JiraStandIn } from '@ssot/standins/jira';
 import { syncTickets, type TicketsSyncResult } from '../../src/tickets/index.js';
 import { JIRA_EMAIL, JIRA_TOKEN, startTestJira, validateAdf } from '../standins/jira.js';
 import { SEED, seed } from './support/seed.js';
+import { ticketsConfig } from './support/config.js';
 
 /**
  * Twelve notes in the user's own style (session summaries, sprint summaries
@@ -144,15 +145,7 @@ afterEach(async () => {
   expect(violations).toEqual([]);
 });
 
-function config(s: JiraStandIn): LoadedConfig {
-  return {
-    file: path.join(dir, 'ssot.config.yaml'),
-    dir,
-    vaults: [],
-    jira: { baseUrl: s.url, email: { env: 'X' }, token: { env: 'Y' }, project: 'CHRONOS', issueType: 'Task' },
-    tickets: { notes: path.join(dir, 'notes'), mapping: path.join(dir, 'mapping', 'jira.json'), confirmAbove: 5 },
-  };
-}
+const config = (s: JiraStandIn): LoadedConfig => ticketsConfig(dir, s.url);
 
 function run(s: JiraStandIn, dryRun: boolean): Promise<TicketsSyncResult> {
   return syncTickets(config(s), { dryRun, yes: true, credentials: { email: JIRA_EMAIL, token: JIRA_TOKEN }, strictSchemas: true, sleep: async () => undefined });

@@ -8,6 +8,7 @@ import { isSsotError } from '../../src/core/errors.js';
 import { describeOutcome, syncTickets, type SyncTicketsOptions, type TicketsSyncResult } from '../../src/tickets/index.js';
 import { JIRA_EMAIL, JIRA_TOKEN, startTestJira, validateAdf } from '../standins/jira.js';
 import { stringContaining } from '../support/matchers.js';
+import { ticketsConfig } from './support/config.js';
 
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'session-2026-03-10.md');
 
@@ -36,22 +37,7 @@ async function start(o: JiraStandInOptions = {}): Promise<JiraStandIn> {
   return jira;
 }
 
-function config(s: JiraStandIn, extra: { project?: string; confirmAbove?: number; storyPointsField?: string } = {}): LoadedConfig {
-  return {
-    file: path.join(dir, 'ssot.config.yaml'),
-    dir,
-    vaults: [],
-    jira: {
-      baseUrl: s.url,
-      email: { env: 'X' },
-      token: { env: 'Y' },
-      project: extra.project ?? 'CHRONOS',
-      issueType: 'Task',
-      ...(extra.storyPointsField ? { storyPointsField: extra.storyPointsField } : {}),
-    },
-    tickets: { notes: path.join(dir, 'notes'), mapping: path.join(dir, 'mapping', 'jira.json'), confirmAbove: extra.confirmAbove ?? 5 },
-  };
-}
+const config = (s: JiraStandIn, extra: Parameters<typeof ticketsConfig>[2] = {}): LoadedConfig => ticketsConfig(dir, s.url, extra);
 
 async function run(s: JiraStandIn, o: Partial<SyncTicketsOptions> = {}, c: Partial<Parameters<typeof config>[1]> = {}): Promise<TicketsSyncResult> {
   return syncTickets(config(s, c), {
