@@ -13,7 +13,7 @@ import type { GuardConfig } from './config.js';
  * that reading.
  */
 
-export interface FileStamp {
+interface FileStamp {
   ino: number;
   size: number;
   mtimeMs: number;
@@ -29,7 +29,33 @@ interface CacheFile {
 const KEEP = 16;
 const CACHE_NAME = 'guard-config.json';
 
-export async function stampOf(file: string): Promise<FileStamp | undefined> {
+/**
+ * A file written within the last moments is not remembered (git's "racy" rule): on a file
+ * system that keeps times to the second, a second write in that same second would leave
+ * the stamp as it was. Once the times are older than that, any later write shows.
+ */
+export const RACY_MS = 2000;
+
+/**
+ * The settings of config `file`: those remembered in `dir` while it is still the file they
+ * were read from, else `read()`'s, remembered for the next commit.
+ */
+export async function rememberedConfig(o: { dir: string; file: string; env: NodeJS.ProcessEnv; racyMs?: number }, read: () => Promise<GuardConfig>): Promise<GuardConfig> {
+  // The stamp is taken before reading: a write meanwhile moves the file's change time past it.
+  const stamp = await stampOf(o.file);
+  if (!stamp) return read();
+  const entries = await readCache(o.dir);
+  const hit = entries.find((e) => e.file === o.file && typeof e.stamp === 'object' && sameStamp(e.stamp, stamp));
+  if (hit && isGuardConfig(hit.config)) return hit.config;
+  const config = await read();
+  if (Date.now() - Math.max(stamp.mtimeMs, stamp.ctimeMs) >= (o.racyMs ?? RACY_MS)) {
+    const others = entries.filter((e) => e.file !== o.file).slice(0, KEEP - 1);
+    await writeCache(o.dir, { version: 1, entries: [{ file: o.file, stamp, config }, ...others] }, o.env);
+  }
+  return config;
+}
+
+async function stampOf(file: string): Promise<FileStamp | undefined> {
   try {
     const st = await fs.stat(file);
     return { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
@@ -51,10 +77,13 @@ async function readCache(dir: string): Promise<CacheFile['entries']> {
   }
 }
 
-/** The settings remembered for `file` when it is still the file they were read from. */
-export async function recalledConfig(dir: string, file: string, stamp: FileStamp): Promise<GuardConfig | undefined> {
-  const hit = (await readCache(dir)).find((e) => e.file === file && typeof e.stamp === 'object' && sameStamp(e.stamp, stamp));
-  return hit && isGuardConfig(hit.config) ? hit.config : undefined;
+async function writeCache(dir: string, cache: CacheFile, env: NodeJS.ProcessEnv): Promise<void> {
+  try {
+    await ensurePrivateDir(dir, env);
+    await writeJsonAtomic(path.join(dir, CACHE_NAME), cache, { mode: 0o600 });
+  } catch {
+    /* a state folder that cannot be written: the next commit reads the config again */
+  }
 }
 
 /** What another version of ssot remembered may lack a setting this one reads: then it is read again. */
@@ -71,22 +100,4 @@ function isGuardConfig(c: unknown): c is GuardConfig {
     typeof x['hasVaults'] === 'boolean' &&
     (x['vaultIndex'] === 'required' || x['vaultIndex'] === 'optional')
   );
-}
-
-/**
- * A file written within the last moments is not remembered (git's "racy" rule): on a file
- * system that keeps times to the second, a second write in that same second would leave
- * the stamp as it was. Once the times are older than that, any later write shows.
- */
-export const RACY_MS = 2000;
-
-export async function rememberConfig(dir: string, file: string, stamp: FileStamp, config: GuardConfig, env: NodeJS.ProcessEnv, racyMs = RACY_MS): Promise<void> {
-  if (Date.now() - Math.max(stamp.mtimeMs, stamp.ctimeMs) < racyMs) return;
-  try {
-    const others = (await readCache(dir)).filter((e) => e.file !== file).slice(0, KEEP - 1);
-    await ensurePrivateDir(dir, env);
-    await writeJsonAtomic(path.join(dir, CACHE_NAME), { version: 1, entries: [{ file, stamp, config }, ...others] } satisfies CacheFile, { mode: 0o600 });
-  } catch {
-    /* a state folder that cannot be written: the next commit reads the config again */
-  }
 }

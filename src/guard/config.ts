@@ -57,14 +57,8 @@ export async function loadGuardConfig(opts: { explicit?: string | undefined; cwd
   const file = await findConfig(opts);
   if (!file) return defaults();
   if (!opts.cacheDir) return readGuardConfig(file);
-  const cache = await import('./config-cache.js');
-  // The stamp is taken before reading: a write meanwhile moves the file's change time past it.
-  const stamp = await cache.stampOf(file);
-  const recalled = stamp ? await cache.recalledConfig(opts.cacheDir, file, stamp) : undefined;
-  if (recalled) return recalled;
-  const cfg = await readGuardConfig(file);
-  if (stamp) await cache.rememberConfig(opts.cacheDir, file, stamp, cfg, opts.env, opts.racyMs);
-  return cfg;
+  const { rememberedConfig } = await import('./config-cache.js');
+  return rememberedConfig({ dir: opts.cacheDir, file, env: opts.env, ...(opts.racyMs !== undefined ? { racyMs: opts.racyMs } : {}) }, () => readGuardConfig(file));
 }
 
 async function readGuardConfig(file: string): Promise<GuardConfig> {
