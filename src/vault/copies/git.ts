@@ -96,28 +96,20 @@ export class GitCopy implements Copy {
 
   async head(): Promise<string | null> {
     // Side-effect free but for the fetch: no merge, no commit, no rename. When
-    // read() would fast-forward, the head is the remote's; when it would
-    // merge, it is a token no write can match, so a write made on it is a conflict.
+    // read() would merge, the head is a token no write can match, so a write
+    // made on it is a conflict.
     const repo = await this.open(false);
     const heads = await repo.fetch();
-    const localRev = heads.local ? await repo.fileRevAt(heads.local) : null;
-    if (await repo.fileDirty()) return `uncommitted:${localRev ?? 'none'}`;
-    if (!heads.remote || heads.remote === heads.local) return localRev;
-    if (!heads.local) return repo.fileRevAt(heads.remote);
-    const base = await repo.mergeBase(heads.local, heads.remote);
-    if (base === heads.local) return repo.fileRevAt(heads.remote); // behind: read() fast-forwards
-    if (base === heads.remote) return localRev; // ahead: local wins until pushed
-    const remoteRev = await repo.fileRevAt(heads.remote);
-    if (remoteRev === null || remoteRev === localRev || remoteRev === (await repo.fileRevAt(base ?? ''))) return localRev; // the remote side did not touch the file
-    if (localRev === (await repo.fileRevAt(base ?? ''))) return remoteRev; // only the remote touched it
-    return `diverged:${heads.local}..${heads.remote}`;
+    if (await repo.fileDirty()) return `uncommitted:${(heads.local ? await repo.fileRevAt(heads.local) : null) ?? 'none'}`;
+    const side = await this.readSide(repo, heads);
+    if (side.merges) return `diverged:${heads.local ?? ''}..${heads.remote ?? ''}`;
+    return side.at ? repo.fileRevAt(side.at) : null;
   }
 
   /**
    * For `vault verify`: the user's uncommitted edit as it is in the working
-   * tree, else the file at the commit read() would end on (the remote's when
-   * behind; ours when ahead; when both sides moved on, the side that changed
-   * the file, ours when both did: read() would merge them, verify does not).
+   * tree, else the file at the commit read() would end on (where read() would
+   * merge, ours: verify does not merge).
    */
   async peek(): Promise<CopyRead | null> {
     const repo = await this.open(false);
@@ -125,21 +117,29 @@ export class GitCopy implements Copy {
       const data = await fs.readFile(path.join(repo.top, repo.repoPath)).catch(() => null);
       if (data) return { data, rev: 'uncommitted' };
     }
-    const at = await this.commitReadEndsOn(repo, await repo.fetch());
+    const { at } = await this.readSide(repo, await repo.fetch());
     const rev = at ? await repo.fileRevAt(at) : null;
     if (!at || rev === null) return null;
     return { data: await repo.blob(`${at}:${repo.repoPath}`), rev };
   }
 
-  private async commitReadEndsOn(repo: GitRepo, heads: Heads): Promise<string | null> {
-    if (!heads.remote || heads.remote === heads.local) return heads.local ?? null;
-    if (!heads.local) return heads.remote;
-    const base = await repo.mergeBase(heads.local, heads.remote);
-    if (base === heads.local) return heads.remote;
-    if (base === heads.remote) return heads.local;
-    const atBase = base ? await repo.fileRevAt(base) : null;
-    const onlyRemoteChanged = (await repo.fileRevAt(heads.local)) === atBase && (await repo.fileRevAt(heads.remote)) !== atBase;
-    return onlyRemoteChanged ? heads.remote : heads.local;
+  /**
+   * The commit whose file read() ends on, found without moving anything: the
+   * remote's when behind (read() fast-forwards), ours when ahead (local wins
+   * until pushed); when both moved on, the side that changed the file, and
+   * `merges` when both did (read() merges them; `at` is then ours).
+   */
+  private async readSide(repo: GitRepo, heads: Heads): Promise<{ at: string | null; merges: boolean }> {
+    const { local, remote } = heads;
+    if (!remote || remote === local) return { at: local ?? null, merges: false };
+    if (!local) return { at: remote, merges: false };
+    const base = await repo.mergeBase(local, remote);
+    if (base === local) return { at: remote, merges: false };
+    if (base === remote) return { at: local, merges: false };
+    const [localRev, remoteRev, baseRev] = await Promise.all([repo.fileRevAt(local), repo.fileRevAt(remote), repo.fileRevAt(base ?? '')]);
+    if (remoteRev === null || remoteRev === localRev || remoteRev === baseRev) return { at: local, merges: false }; // the remote side did not touch the file
+    if (localRev === baseRev) return { at: remote, merges: false }; // only the remote touched it
+    return { at: local, merges: true };
   }
 
   /** For `ssot doctor`: the clone, its branch, the remote reached, push rights tried; nothing written. */
