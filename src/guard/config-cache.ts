@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeJsonAtomic } from '../core/atomic.js';
 import { ensurePrivateDir } from '../core/paths.js';
+import { isRecord } from '../core/record.js';
 import type { GuardConfig } from './config.js';
 
 /**
@@ -45,7 +46,7 @@ export async function rememberedConfig(o: { dir: string; file: string; env: Node
   const stamp = await stampOf(o.file);
   if (!stamp) return read();
   const entries = await readCache(o.dir);
-  const hit = entries.find((e) => e.file === o.file && typeof e.stamp === 'object' && sameStamp(e.stamp, stamp));
+  const hit = entries.find((e) => e.file === o.file && sameStamp(e.stamp, stamp));
   if (hit && isGuardConfig(hit.config)) return hit.config;
   const config = await read();
   if (Date.now() - Math.max(stamp.mtimeMs, stamp.ctimeMs) >= (o.racyMs ?? RACY_MS)) {
@@ -64,14 +65,15 @@ async function stampOf(file: string): Promise<FileStamp | undefined> {
   }
 }
 
-const sameStamp = (a: FileStamp, b: FileStamp): boolean => a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
+/** `a` as read back from the cache file, so perhaps not a stamp at all. */
+const sameStamp = (a: unknown, b: FileStamp): boolean => isRecord(a) && a['ino'] === b.ino && a['size'] === b.size && a['mtimeMs'] === b.mtimeMs && a['ctimeMs'] === b.ctimeMs;
 
 async function readCache(dir: string): Promise<CacheFile['entries']> {
   try {
     const parsed: unknown = JSON.parse(await fs.readFile(path.join(dir, CACHE_NAME), 'utf8'));
-    if (typeof parsed !== 'object' || parsed === null || (parsed as { version?: unknown }).version !== 1) return [];
-    const entries = (parsed as { entries?: unknown }).entries;
-    return Array.isArray(entries) ? (entries as CacheFile['entries']) : [];
+    if (!isRecord(parsed) || parsed['version'] !== 1 || !Array.isArray(parsed['entries'])) return [];
+    // Each entry is checked where it is used (its stamp, its settings).
+    return parsed['entries'].filter(isRecord) as CacheFile['entries'];
   } catch {
     return [];
   }
@@ -87,9 +89,8 @@ async function writeCache(dir: string, cache: CacheFile, env: NodeJS.ProcessEnv)
 }
 
 /** What another version of ssot remembered may lack a setting this one reads: then it is read again. */
-function isGuardConfig(c: unknown): c is GuardConfig {
-  if (typeof c !== 'object' || c === null) return false;
-  const x = c as Record<string, unknown>;
+function isGuardConfig(x: unknown): x is GuardConfig {
+  if (!isRecord(x)) return false;
   const strings = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === 'string');
   return (
     strings(x['blockPaths']) &&

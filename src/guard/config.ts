@@ -3,6 +3,7 @@ import path from 'node:path';
 import { findConfig } from '../config/find.js';
 import { ErrorCode, InputError } from '../core/errors.js';
 import { resolveUserPath } from '../core/paths.js';
+import { isRecord } from '../core/record.js';
 import type { Document, LineCounter } from 'yaml';
 
 /**
@@ -79,12 +80,12 @@ async function readGuardConfig(file: string): Promise<GuardConfig> {
   const root: unknown = doc.toJS() ?? {};
   const cfg = defaults();
   cfg.file = file;
-  if (typeof root !== 'object' || root === null || Array.isArray(root)) return cfg;
-  const vaults = (root as Record<string, unknown>)['vaults'];
+  if (!isRecord(root)) return cfg;
+  const vaults = root['vaults'];
   cfg.hasVaults = Array.isArray(vaults) && vaults.length > 0;
   cfg.baseline = resolveUserPath(cfg.baseline, path.dirname(file));
   cfg.baselineRelative = false;
-  const guard = (root as Record<string, unknown>)['guard'];
+  const guard = root['guard'];
   if (guard === undefined || guard === null) return cfg;
   applyGuardSection(cfg, guard, file, doc, lines);
   return cfg;
@@ -97,33 +98,32 @@ function applyGuardSection(cfg: GuardConfig, guard: unknown, file: string, doc: 
     const pos = node?.range ? lines.linePos(node.range[0]) : undefined;
     return new InputError(ErrorCode.Config, `guard.${key} must be ${what}`, { file, ...(pos ? { line: pos.line, column: pos.col } : {}), path: `guard.${key}` });
   };
-  if (typeof guard !== 'object' || guard === null || Array.isArray(guard)) throw bad('', 'a mapping');
+  if (!isRecord(guard)) throw bad('', 'a mapping');
   for (const k of Object.keys(guard)) {
     if (!(GUARD_KEYS as readonly string[]).includes(k)) {
       throw new InputError(ErrorCode.Config, `unknown key guard.${k}`, { file, path: `guard.${k}` }, `known keys: ${GUARD_KEYS.join(', ')}`);
     }
   }
-  const g = guard as Record<string, unknown>;
   const strings = (key: 'blockPaths' | 'ignorePaths'): string[] => {
-    const v = g[key];
+    const v = guard[key];
     if (v === undefined) return [];
     if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && x.length > 0)) throw bad(key, 'a list of non-empty strings');
     return v as string[];
   };
   cfg.blockPaths = strings('blockPaths');
   cfg.ignorePaths = strings('ignorePaths');
-  if (g['baseline'] !== undefined) {
-    if (typeof g['baseline'] !== 'string' || g['baseline'].length === 0) throw bad('baseline', 'a non-empty string');
+  if (guard['baseline'] !== undefined) {
+    if (typeof guard['baseline'] !== 'string' || guard['baseline'].length === 0) throw bad('baseline', 'a non-empty string');
     // Relative to the config file, as every path in the config.
-    cfg.baseline = resolveUserPath(g['baseline'], path.dirname(file));
+    cfg.baseline = resolveUserPath(guard['baseline'], path.dirname(file));
   }
-  if (g['maxFileBytes'] !== undefined) {
-    const n = g['maxFileBytes'];
+  if (guard['maxFileBytes'] !== undefined) {
+    const n = guard['maxFileBytes'];
     if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) throw bad('maxFileBytes', 'a positive integer');
     cfg.maxFileBytes = n;
   }
-  if (g['vaultIndex'] !== undefined) {
-    if (g['vaultIndex'] !== 'required' && g['vaultIndex'] !== 'optional') throw bad('vaultIndex', '`required` or `optional`');
-    cfg.vaultIndex = g['vaultIndex'];
+  if (guard['vaultIndex'] !== undefined) {
+    if (guard['vaultIndex'] !== 'required' && guard['vaultIndex'] !== 'optional') throw bad('vaultIndex', '`required` or `optional`');
+    cfg.vaultIndex = guard['vaultIndex'];
   }
 }

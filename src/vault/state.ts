@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeJsonAtomic } from '../core/atomic.js';
 import { ensurePrivateDir } from '../core/paths.js';
+import { isRecord } from '../core/record.js';
 
 /**
  * What this machine last synced, per vault: the merge base of the next sync.
@@ -55,7 +56,6 @@ export interface ConflictCopyRecord {
   movedTo?: string;
 }
 
-const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isLocation = (x: unknown): boolean => isRecord(x) && typeof x['rev'] === 'string' && typeof x['digest'] === 'string';
 
 /** The shape the sync relies on (what it reads without checking again), not every optional detail. */

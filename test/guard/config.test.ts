@@ -67,7 +67,15 @@ describe('the guard: section remembered between commits', () => {
   it('a damaged or foreign cache is read past, and a config error is never remembered', async () => {
     writeFileSync(file, 'guard:\n  blockPaths: [four]\n');
     mkdirSync(cacheDir, { recursive: true });
-    for (const bad of ['not json', 'null', '{"version":1,"entries":[{"file":"x"}]}', '{"version":1,"entries":"x"}']) {
+    const damaged = [
+      'not json',
+      'null',
+      '{"version":1,"entries":[{"file":"x"}]}',
+      '{"version":1,"entries":"x"}',
+      JSON.stringify({ version: 1, entries: [null, { file, stamp: null, config: null }] }),
+      JSON.stringify({ version: 1, entries: [{ file, stamp: 'x', config: { blockPaths: ['stale'] } }] }),
+    ];
+    for (const bad of damaged) {
       writeFileSync(cacheFile, bad);
       expect((await loadCached()).blockPaths, bad).toEqual(['four']);
     }
