@@ -173,7 +173,7 @@ export async function startWatcher<C extends WatchableConfig>(opts: WatcherOptio
     const settle = new Set(during);
     duringRun.delete(id);
     const inWatchedFolder = (p: string): boolean => watchPaths.some((wp) => wp.target === id && wp.kind === 'dir' && concerns(wp, p));
-    let moved: string | undefined;
+    let theirs: string | undefined;
     for (const wp of watchPaths) {
       if (wp.target !== id || wp.kind !== 'file') continue;
       settle.add(wp.path);
@@ -186,17 +186,15 @@ export async function startWatcher<C extends WatchableConfig>(opts: WatcherOptio
         const before = known.get(p);
         known.set(p, h);
         const left = report?.left[p];
-        if (left !== undefined && h !== left && !stopping) {
-          log.debug('changed while its sync ran', { path: p, target: id });
-          scheduler.trigger(id, `change during the last sync ${p}`);
-        } else if (!report && ok && h !== 'dir' && during.has(p) && h !== before && inWatchedFolder(p)) moved ??= p;
+        const changedByOthers = report ? left !== undefined && h !== left : ok && h !== 'dir' && during.has(p) && h !== before && inWatchedFolder(p);
+        if (changedByOthers) theirs ??= p;
       } catch (e) {
         log.warn('cannot read a watched file', { path: p, error: e });
       }
     }
-    if (moved !== undefined && !stopping) {
-      log.debug('a file changed while its sync ran', { path: moved, target: id });
-      scheduler.trigger(id, `change during the last sync ${moved}`);
+    if (theirs !== undefined && !stopping) {
+      log.debug('changed while its sync ran', { path: theirs, target: id });
+      scheduler.trigger(id, `change during the last sync ${theirs}`);
     }
   }
 
